@@ -1,0 +1,156 @@
+# slicedeck — plain GNU make build.
+#
+#   make            build the three programs into build/
+#   make check      install missing Debian packages, build, run every test
+#   make demo       install missing packages, build, start sim + engine + console
+#   make asan       the same tests under AddressSanitizer + UBSan (build-asan/)
+#   make bench      benchmarks (figures and ratios, never pass/fail on time)
+#   make install    PREFIX=/usr/local DESTDIR= (FHS layout)
+#   make clean
+#
+# Every source file under core/ slicing/ monitor/ billing/ goes into one
+# static library; each program is its directory's main.c plus that library.
+# A new module is picked up by dropping its .c in place; a new unit test by
+# adding tests/unit/test_NAME.c.
+#
+# RELEASE=1 drops -Werror (packaged builds must not fail on a newer compiler's
+# new warnings); development and CI keep it.
+
+BUILD     ?= build
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+VERSION   := 0.1.0
+
+CC        ?= cc
+PKGS      := libconfig jansson libcurl libnghttp2 sqlite3 ncursesw openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN      := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+             -Wmissing-prototypes -Wno-unused-parameter -Wvla
+ifneq ($(RELEASE),1)
+WARN      += -Werror
+endif
+OPT       ?= -O2 -g
+HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+HARDEN_LD := -pie -Wl,-z,relro,-z,now
+ifeq ($(SANITIZE),1)
+OPT       := -O1 -g -fno-omit-frame-pointer
+HARDEN    := -fPIE
+SAN       := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+endif
+
+CPPFLAGS  += -I. -D_GNU_SOURCE -DSD_VERSION=\"$(VERSION)\" \
+             -DSD_SYSCONFDIR=\"$(SYSCONFDIR)\"
+CFLAGS    += -std=c11 $(OPT) $(WARN) $(HARDEN) $(SAN) $(PKG_CFLAGS)
+LDFLAGS   += $(HARDEN_LD) $(SAN)
+LDLIBS    += $(PKG_LIBS) -lm
+
+LIB_SRC   := $(filter-out core/main.c,$(wildcard core/*.c slicing/*.c monitor/*.c billing/*.c))
+TUI_SRC   := $(filter-out tui/main.c,$(wildcard tui/*.c))
+SIM_SRC   := $(filter-out sim/main.c,$(wildcard sim/*.c))
+TEST_SRC  := $(wildcard tests/unit/test_*.c)
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+LIB       := $(BUILD)/libslicedeck.a
+TUILIB    := $(BUILD)/libsdtui.a
+SIMLIB    := $(BUILD)/libsdsim.a
+PROGS     := $(BUILD)/slicedeckd $(BUILD)/slicedeck $(BUILD)/slicedeck-sim
+TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCHES   := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+.PHONY: all check unit integration demo asan bench deps install clean valgrind
+all: $(PROGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(call obj,$(LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+$(TUILIB): $(call obj,$(TUI_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+$(SIMLIB): $(call obj,$(SIM_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/slicedeckd: $(BUILD)/core/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/slicedeck: $(BUILD)/tui/main.o $(TUILIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/slicedeck-sim: $(BUILD)/sim/main.o $(SIMLIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(SIMLIB) $(TUILIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(SIMLIB) $(TUILIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- the two commands --------------------------------------------------------
+
+deps:
+	@sh packaging/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all tests
+	@sh tests/run.sh $(BUILD)
+
+.PHONY: tests
+tests: $(TESTS)
+
+unit: $(PROGS) $(TESTS)
+	@sh tests/run.sh $(BUILD) unit
+
+integration: $(PROGS)
+	@sh tests/run.sh $(BUILD) integration
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh $(BUILD)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 sh tests/run.sh build-asan
+
+valgrind: all tests
+	@SD_VALGRIND=1 sh tests/run.sh $(BUILD) unit
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCHES)
+	@sh tests/bench/run.sh $(BUILD)
+
+# --- install (FHS) -----------------------------------------------------------
+
+BINDIR  := $(PREFIX)/bin
+SBINDIR := $(PREFIX)/sbin
+MANDIR  := $(PREFIX)/share/man
+DOCDIR  := $(PREFIX)/share/doc/slicedeck
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	  $(DESTDIR)$(SYSCONFDIR)/slicedeck $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(BUILD)/slicedeckd $(DESTDIR)$(SBINDIR)/slicedeckd
+	install -m 0755 $(BUILD)/slicedeck $(DESTDIR)$(BINDIR)/slicedeck
+	install -m 0755 $(BUILD)/slicedeck-sim $(DESTDIR)$(BINDIR)/slicedeck-sim
+	install -m 0644 packaging/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 packaging/man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 packaging/man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0640 etc/slicedeck.conf $(DESTDIR)$(SYSCONFDIR)/slicedeck/slicedeck.conf
+	install -m 0644 docs/*.md README.md $(DESTDIR)$(DOCDIR)/
+
+clean:
+	rm -rf build build-asan build-*
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,185 @@
+/* core/model.h — the domain model: PLMN, factory, site, cell, slice, SLA
+ * profile, scenario, NF instance.
+ *
+ * The configuration (core/config.h) builds one struct sd_model; the engine
+ * keeps it, and collectors update the live parts (NF instances, slice
+ * states). Objects refer to each other by index into the model's arrays
+ * (resolved once at load); ids are kept for messages and IPC.
+ *
+ * Ids are short ASCII tokens: [A-Za-z0-9_.-], 1..SD_ID_MAX-1 characters.
+ */
+#ifndef SD_MODEL_H
+#define SD_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slicing/snssai.h"
+
+#define SD_ID_MAX    32
+#define SD_NAME_MAX  96
+#define SD_MAX_DNNS  8
+#define SD_MAX_NF_SNSSAI 32
+
+struct sd_plmn {
+	char mcc[4];    /* 3 digits */
+	char mnc[4];    /* 2 or 3 digits, leading zeros kept */
+};
+
+/* Private network mode, as the pilot-zone guide names them. */
+enum sd_pn_mode {
+	SD_MODE_VIRTUAL,      /* shared RAN and core, slice/DNN/QoS isolation */
+	SD_MODE_HYBRID,       /* shared RAN, on-premises UPF/MEC */
+	SD_MODE_INDEPENDENT,  /* dedicated RAN and core on site */
+	SD_MODE_COUNT
+};
+
+/* "5G factory" level of the deployment. */
+enum sd_factory_level {
+	SD_LEVEL_LINE,
+	SD_LEVEL_WORKSHOP,
+	SD_LEVEL_FACTORY,
+	SD_LEVEL_COUNT
+};
+
+enum sd_slice_state {
+	SD_SLICE_REQUESTED,
+	SD_SLICE_ADMITTED,
+	SD_SLICE_ACTIVE,
+	SD_SLICE_SUSPENDED,
+	SD_SLICE_DECOMMISSIONED,
+	SD_SLICE_REJECTED,
+	SD_SLICE_STATE_COUNT
+};
+
+const char *sd_pn_mode_name(enum sd_pn_mode m);
+const char *sd_level_name(enum sd_factory_level l);
+const char *sd_slice_state_name(enum sd_slice_state s);
+/* Name -> enum value, or -1. */
+int sd_pn_mode_parse(const char *s);
+int sd_level_parse(const char *s);
+int sd_slice_state_parse(const char *s);
+
+/* What a slice is sold against. Zero means "not part of the contract". */
+struct sd_sla_profile {
+	uint64_t gbr_ul_kbps;      /* guaranteed bit rates, kbit/s */
+	uint64_t gbr_dl_kbps;
+	uint64_t mbr_ul_kbps;      /* maximum bit rates, kbit/s */
+	uint64_t mbr_dl_kbps;
+	uint32_t latency_us;       /* one-way E2E bound, microseconds */
+	double   latency_pct;      /* percentile the bound holds at, e.g. 99.9 */
+	double   reliability_pct;  /* packets delivered within the bound, % */
+	double   availability_pct; /* service availability per month, % */
+	uint32_t max_ues;
+	uint8_t  fiveqi;           /* 0: none stated */
+};
+
+/* One of the guide's 20 typical "5G + Industrial Internet" scenarios, a
+ * slice template (slicing/scenario.c holds the catalog). */
+struct sd_scenario {
+	const char *id;            /* "machine-vision-qc" */
+	int number;                /* 1..20 in the MIIT list */
+	const char *name;          /* English name */
+	const char *name_zh;       /* Chinese name as in the guide */
+	uint8_t sst;
+	struct sd_sla_profile sla; /* template defaults */
+	enum sd_factory_level level;
+	/* bit per enum sd_pn_mode the template is suited to */
+	unsigned modes;
+	bool needs_local_upf;      /* bound <= 10 ms or data must stay on site */
+	const char *sources;       /* source keys from the catalog research */
+};
+
+struct sd_cell {
+	char id[SD_ID_MAX];
+	char name[SD_NAME_MAX];
+	int site;                  /* index into model->sites */
+	uint64_t nci;              /* 36-bit NR cell identity (NCGI = PLMN + NCI) */
+	uint32_t tac;              /* 24-bit tracking area code */
+	double x_m, y_m;           /* position on the site plan, metres */
+	uint32_t pci;              /* physical cell id 0..1007, informational */
+};
+
+struct sd_site {
+	char id[SD_ID_MAX];
+	char name[SD_NAME_MAX];
+	int factory;               /* index into model->factories */
+	double lat, lon;           /* WGS84 degrees */
+	double width_m, height_m;  /* site plan extent for coverage maps */
+};
+
+struct sd_factory {
+	char id[SD_ID_MAX];
+	char name[SD_NAME_MAX];
+	char industry[SD_NAME_MAX];
+	char zone[SD_NAME_MAX];    /* county / industrial park of the pilot zone */
+	enum sd_pn_mode mode;
+	enum sd_factory_level level;
+	int security_grade;        /* 1..3, industrial-internet security grading */
+	char dnns[SD_MAX_DNNS][64];
+	int ndnns;
+	char tariff[SD_ID_MAX];    /* tariff id, "" for the mode's default */
+};
+
+struct sd_slice {
+	char id[SD_ID_MAX];
+	char name[SD_NAME_MAX];
+	struct sd_snssai snssai;
+	int factory;               /* owner: index into model->factories */
+	const struct sd_scenario *scenario;
+	char dnn[64];
+	struct sd_sla_profile sla; /* scenario defaults overridden by the contract */
+	enum sd_slice_state state;
+	int *sites;                /* indexes of the sites it serves */
+	int nsites;
+};
+
+enum sd_nf_status {
+	SD_NF_REGISTERED,
+	SD_NF_SUSPENDED,
+	SD_NF_UNDISCOVERABLE,
+	SD_NF_STATUS_OTHER         /* a value this build does not know */
+};
+const char *sd_nf_status_name(enum sd_nf_status s);
+
+/* An NF instance as the NRF reports it, plus what we observed. */
+struct sd_nf_instance {
+	char id[40];               /* nfInstanceId (UUID) */
+	char type[16];             /* NFType: AMF, SMF, ... (unknown kept as sent) */
+	char name[SD_NAME_MAX];    /* nfInstanceName, sanitised */
+	enum sd_nf_status status;
+	int load;                  /* 0..100 percent, -1 when not reported */
+	int heartbeat_s;           /* heartBeatTimer, 0 when not reported */
+	char addr[64];             /* first ipv4/ipv6 address or fqdn */
+	struct sd_snssai snssais[SD_MAX_NF_SNSSAI];
+	int nsnssais;
+	char services[8][32];      /* service names */
+	int nservices;
+	/* observed */
+	int64_t last_seen_ms;      /* wall clock of the last good profile */
+	bool reachable;            /* answered its last probe or heartbeat window */
+	bool stale;                /* last update failed; this is the previous view */
+};
+
+struct sd_model {
+	struct sd_plmn plmn;
+	char zone_name[SD_NAME_MAX];
+	struct sd_factory *factories; int nfactories;
+	struct sd_site *sites;        int nsites;
+	struct sd_cell *cells;        int ncells;
+	struct sd_slice *slices;      int nslices;
+	struct sd_nf_instance *nfs;   int nnfs;
+};
+
+/* Lookups by id; -1 when absent. */
+int sd_model_factory_index(const struct sd_model *m, const char *id);
+int sd_model_site_index(const struct sd_model *m, const char *id);
+int sd_model_slice_index(const struct sd_model *m, const char *id);
+/* Frees everything the model owns, and the model. */
+void sd_model_free(struct sd_model *m);
+
+/* true when s is a valid id token. */
+bool sd_id_valid(const char *s);
+
+#endif

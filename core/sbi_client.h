@@ -1,0 +1,125 @@
+/* core/sbi_client.h — SBI client: libcurl multi on the process's sd_loop.
+ *
+ * HTTP/2 everywhere: http:// apiRoots use h2c with prior knowledge (as
+ * Open5GS does); https:// uses ALPN h2 with peer verification on unless
+ * the configuration says otherwise. One connection per NF (per host:port),
+ * many streams multiplexed on it.
+ *
+ * libcurl < 8.0.0 (Debian 12 ships 7.88.1) has curl#10634: when an h2c
+ * prior-knowledge connection is reused, every later transfer fails with
+ * "Error in the HTTP2 framing layer". The client detects the version with
+ * curl_version_info() at run time and, for http:// only, lets just the
+ * transfer that opens a connection ask for prior knowledge while the others
+ * ask for HTTP/2 with PIPEWAIT so they join it (SD_SBI_H2C_JOIN); a newer
+ * libcurl multiplexes plainly (SD_SBI_H2C_PLAIN). SD_SBI_H2C_PER_REQUEST
+ * (one connection per request) exists for tests and as a last resort.
+ *
+ * Every request completes exactly once through its callback, from the loop,
+ * never from inside sd_sbi_request().
+ */
+#ifndef SD_SBI_CLIENT_H
+#define SD_SBI_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/loop.h"
+
+/* Append-only. */
+enum sd_sbi_err {
+	SD_SBI_OK = 0,          /* a response arrived (any HTTP status) */
+	SD_SBI_ETIMEOUT,        /* no complete response in time */
+	SD_SBI_ECONNECT,        /* could not connect / connection lost */
+	SD_SBI_ETLS,            /* TLS handshake or verification failed */
+	SD_SBI_EPROTO,          /* HTTP/2 framing, reset stream, GOAWAY */
+	SD_SBI_ETOOBIG,         /* response body over the limit */
+	SD_SBI_EUNREACHABLE,    /* NF marked unreachable; not tried */
+	SD_SBI_ETOKEN,          /* could not obtain an OAuth2 access token */
+	SD_SBI_EINVAL,          /* bad request options (our bug) */
+	SD_SBI_ECANCELLED,      /* client freed before completion */
+};
+const char *sd_sbi_strerror(enum sd_sbi_err e);
+
+enum sd_sbi_h2c_mode {
+	SD_SBI_H2C_AUTO = 0,     /* pick by curl_version_info() */
+	SD_SBI_H2C_PLAIN,        /* prior knowledge on every transfer */
+	SD_SBI_H2C_JOIN,         /* first transfer prior knowledge, rest PIPEWAIT */
+	SD_SBI_H2C_PER_REQUEST,  /* fresh connection per request */
+};
+
+/* A decoded application/problem+json body (TS 29.571 ProblemDetails). */
+struct sd_sbi_problem {
+	int status;             /* 0 when absent */
+	char title[128];        /* sanitised */
+	char cause[64];
+	char detail[256];
+	char type[128];
+	char invalid_param[128]; /* first invalidParams[].param */
+};
+
+struct sd_sbi_result {
+	enum sd_sbi_err err;
+	int status;             /* HTTP status when err == SD_SBI_OK */
+	const char *content_type;
+	const char *body;       /* NUL-terminated; valid during the callback */
+	size_t body_len;
+	const char *location;   /* Location header or NULL */
+	const struct sd_sbi_problem *problem; /* when the body was problem+json */
+	/* One line naming the NF, the request and what went wrong, e.g.
+	 * "NRF GET /nnrf-nfm/v1/nf-instances: 404 Not found (cause
+	 * RESOURCE_URI_STRUCTURE_NOT_FOUND)"; "" on a 2xx. Sanitised. */
+	const char *errmsg;
+	int attempts;           /* tries made (retries + 1) */
+	int64_t elapsed_ms;
+};
+
+typedef void (*sd_sbi_cb)(const struct sd_sbi_result *res, void *arg);
+
+struct sd_sbi_reqopts {
+	const char *nf;            /* label for messages and health: "NRF" */
+	const char *method;        /* "GET" default */
+	const char *url;           /* absolute URL (apiRoot + path + query) */
+	const char *body;          /* or NULL */
+	size_t body_len;
+	const char *content_type;  /* default application/json when body */
+	const char *accept;        /* default "application/json, application/problem+json" */
+	const char *scope;         /* OAuth2 scope (service name); NULL = none */
+	const char *extra_headers[4]; /* "Name: value", NULL-terminated */
+	int timeout_ms;            /* 0 = client default */
+	bool idempotent;           /* may be retried; default: GET/PUT/DELETE */
+	bool no_retry;             /* never retry this one */
+};
+
+struct sd_sbi_client_opts {
+	const struct sd_sbi_conf *conf;  /* TLS, timeouts, retries, oauth2 */
+	enum sd_sbi_h2c_mode h2c_mode;
+	size_t max_body;                 /* default 4 MiB */
+	const char *user_agent;          /* default "slicedeck" (the NF type for sims) */
+	const char *nf_type;             /* our NFType in token requests, "AF" default */
+};
+
+struct sd_sbi_client;
+
+struct sd_sbi_client *sd_sbi_client_new(struct sd_loop *loop,
+					const struct sd_sbi_client_opts *opts);
+/* Cancels pending requests (their callbacks run with SD_SBI_ECANCELLED
+ * before this returns) and frees. */
+void sd_sbi_client_free(struct sd_sbi_client *c);
+
+/* Queue a request. Returns 0, or -1 with nothing queued (bad options). */
+int sd_sbi_request(struct sd_sbi_client *c, const struct sd_sbi_reqopts *o,
+		   sd_sbi_cb cb, void *arg);
+
+/* Health per NF label: after repeated failures an NF is unreachable and only
+ * probed with backoff; any response marks it reachable again. */
+bool sd_sbi_nf_reachable(const struct sd_sbi_client *c, const char *nf);
+
+/* The h2c strategy actually in use after AUTO resolution. */
+enum sd_sbi_h2c_mode sd_sbi_client_h2c_mode(const struct sd_sbi_client *c);
+
+/* Decode a problem+json body. false when it is not a ProblemDetails object. */
+bool sd_sbi_problem_decode(const char *body, size_t len, struct sd_sbi_problem *p);
+
+#endif

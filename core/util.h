@@ -1,0 +1,78 @@
+/* core/util.h — allocation, strings, time, bounded buffers.
+ *
+ * One allocation wrapper for the whole program so that tests can make the
+ * Nth allocation fail (sd_alloc_fail_after). Out-of-memory on the wrappers
+ * is fatal (logged, abort) except where a caller uses the _try variants.
+ */
+#ifndef SD_UTIL_H
+#define SD_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *sd_malloc(size_t n);
+void *sd_calloc(size_t nmemb, size_t size);
+void *sd_realloc(void *p, size_t n);
+void *sd_reallocarray(void *p, size_t nmemb, size_t size);
+char *sd_strdup(const char *s);
+char *sd_strndup(const char *s, size_t n);
+char *sd_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void  sd_free(void *p);
+
+/* Tests: after n more successful allocations every _try allocation fails
+ * (returns NULL). -1 disables. */
+void  sd_alloc_fail_after(long n);
+void *sd_try_malloc(size_t n);
+
+/* Copy at most dstsz-1 bytes and always terminate. Returns strlen(src) so
+ * truncation is detectable (>= dstsz). */
+size_t sd_strlcpy(char *dst, const char *src, size_t dstsz);
+
+/* Case-sensitive string equality tolerant of NULL. */
+bool sd_streq(const char *a, const char *b);
+
+/* Parse a whole decimal integer in [min,max]; false on junk or range. */
+bool sd_parse_ll(const char *s, long long min, long long max, long long *out);
+
+/* Time. Monotonic milliseconds for timers and ages; wall-clock for stamps. */
+int64_t sd_now_ms(void);      /* CLOCK_MONOTONIC */
+int64_t sd_wall_ms(void);     /* CLOCK_REALTIME, ms since the epoch */
+/* RFC 3339 UTC with milliseconds: 2026-11-23T19:14:06.123Z (buf >= 32). */
+void    sd_fmt_time(int64_t wall_ms, char *buf, size_t bufsz);
+
+/* Make peer-supplied text safe for a terminal or a log: control characters
+ * (C0, DEL, C1, and ESC sequences) become '?', invalid UTF-8 bytes become
+ * '?'; the result is truncated to dstsz-1 bytes on a character boundary. */
+void sd_sanitize(char *dst, size_t dstsz, const char *src, size_t srclen);
+
+/* A growable byte buffer with a hard cap (curl's dynbuf idea). Appending
+ * past the cap fails and leaves the buffer as it was. */
+struct sd_buf {
+	char  *data;   /* always NUL-terminated when len > 0 */
+	size_t len;
+	size_t cap;    /* allocated */
+	size_t max;    /* hard limit on len */
+};
+void sd_buf_init(struct sd_buf *b, size_t max);
+void sd_buf_done(struct sd_buf *b);
+void sd_buf_reset(struct sd_buf *b);
+int  sd_buf_add(struct sd_buf *b, const void *data, size_t n);  /* 0 or -1 */
+int  sd_buf_addf(struct sd_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int  sd_buf_addstr(struct sd_buf *b, const char *s);
+/* Drop the first n bytes. */
+void sd_buf_consume(struct sd_buf *b, size_t n);
+
+/* Percent-encode for a URI path segment or query value (RFC 3986
+ * unreserved kept). Returns a new string. */
+char *sd_uri_escape(const char *s);
+
+/* An nfInstanceId / subscription id that goes into a URI path: a UUID in
+ * canonical 8-4-4-4-12 hex form. */
+bool sd_is_uuid(const char *s);
+
+#endif

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the Debian 12 packages slicedeck needs to build, test and demo.
+# As root: apt-get installs what is missing. Otherwise: print the exact
+# apt-get line and stop (exit 1). Nothing is installed that is present.
+set -eu
+
+PKGS="build-essential pkg-config libconfig-dev libjansson-dev libcurl4-openssl-dev
+libnghttp2-dev libssl-dev libsqlite3-dev libncurses-dev libcmocka-dev
+nghttp2-client nghttp2-server openssl tmux util-linux procps iproute2 sqlite3 curl"
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = "installed" ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "slicedeck: missing Debian packages. Run:" >&2
+	echo "  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "slicedeck: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists; a stale one may name old versions.
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

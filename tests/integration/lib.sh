@@ -1,0 +1,80 @@
+# tests/integration/lib.sh — sourced by integration tests (POSIX sh).
+#
+#   . tests/integration/lib.sh          (after BUILD=$1)
+#   t_tmp                               -> $T, a private temp dir, removed at exit
+#   t_start NAME cmd args...            start in background, log to $T/NAME.log,
+#                                       PID recorded; all stopped at exit by PID
+#   t_stop NAME                         SIGTERM that one and wait (bounded)
+#   t_wait_file PATH [SECONDS]          wait for a file/socket to appear
+#   t_wait_log NAME REGEX [SECONDS]     wait for a line in a process log
+#   t_fail MSG                          print and exit 1
+#   t_expect_grep REGEX FILE            fail unless FILE matches
+#
+# Everything is bounded: no loop runs longer than its timeout.
+set -u
+: "${BUILD:=build}"
+case "$BUILD" in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
+SD_PIDS=""
+
+t_tmp() {
+	T=$(mktemp -d /tmp/sdtest.XXXXXX)
+	chmod 0755 "$T"
+	trap t_cleanup EXIT INT TERM
+}
+
+t_cleanup() {
+	rc=$?
+	for p in $SD_PIDS; do
+		pid=$(cat "$T/$p.pid" 2>/dev/null) || continue
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for p in $SD_PIDS; do
+		pid=$(cat "$T/$p.pid" 2>/dev/null) || continue
+		i=0
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	if [ $rc -ne 0 ] && [ -d "${T:-}" ]; then
+		for f in "$T"/*.log; do
+			[ -f "$f" ] || continue
+			echo "--- $f"; tail -30 "$f"
+		done
+	fi
+	[ -n "${T:-}" ] && rm -rf "$T"
+	exit $rc
+}
+
+t_start() {
+	name=$1; shift
+	"$@" >"$T/$name.log" 2>&1 &
+	echo $! >"$T/$name.pid"
+	SD_PIDS="$SD_PIDS $name"
+}
+
+t_pid() { cat "$T/$1.pid"; }
+
+t_stop() {
+	pid=$(cat "$T/$1.pid" 2>/dev/null) || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; return 1; fi
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+t_wait_file() {
+	i=0; lim=$(( ${2:-10} * 10 ))
+	while [ ! -e "$1" ] && [ $i -lt $lim ]; do sleep 0.1; i=$((i + 1)); done
+	[ -e "$1" ] || t_fail "timed out waiting for $1"
+}
+
+t_wait_log() {
+	i=0; lim=$(( ${3:-10} * 10 ))
+	while ! grep -Eq "$2" "$T/$1.log" 2>/dev/null && [ $i -lt $lim ]; do sleep 0.1; i=$((i + 1)); done
+	grep -Eq "$2" "$T/$1.log" || t_fail "timed out waiting for /$2/ in $1.log"
+}
+
+t_fail() { echo "FAIL: $*" >&2; exit 1; }
+
+t_expect_grep() { grep -Eq "$1" "$2" || { echo "--- $2:"; cat "$2"; t_fail "expected /$1/ in $2"; }; }
