@@ -1,0 +1,196 @@
+/* core/ipc_codec.c — JSON-lines framing, request parsing and replies for the
+ * client protocol (see ipc.h). Shared by the engine and the console. */
+#include "core/ipc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The reader's buffer may hold a little more than one maximal line plus
+ * whatever arrived with it; anything beyond is discarded as overflow. */
+#define READER_MAX (2 * SD_IPC_MAX_LINE + 65536)
+
+void sd_ipc_reader_init(struct sd_ipc_reader *r)
+{
+	sd_buf_init(&r->buf, READER_MAX);
+	r->consumed = 0;
+	r->discarding = false;
+}
+
+void sd_ipc_reader_done(struct sd_ipc_reader *r)
+{
+	sd_buf_done(&r->buf);
+}
+
+/* Forget bytes already handed out, so the buffer never grows with the
+ * connection's lifetime. */
+static void compact(struct sd_ipc_reader *r)
+{
+	if (r->consumed) {
+		sd_buf_consume(&r->buf, r->consumed);
+		r->consumed = 0;
+	}
+}
+
+void sd_ipc_reader_feed(struct sd_ipc_reader *r, const char *data, size_t n)
+{
+	compact(r);
+	while (n) {
+		size_t room = r->buf.max - r->buf.len, take = n < room ? n : room;
+		if (r->discarding) {
+			/* inside an oversized line: drop up to and including LF */
+			const char *lf = memchr(data, '\n', n);
+			if (!lf)
+				return;
+			n -= (size_t)(lf + 1 - data);
+			data = lf + 1;
+			r->discarding = false;
+			/* an empty marker line tells next() to report the overflow */
+			sd_buf_add(&r->buf, "\x01\n", 2);
+			continue;
+		}
+		if (take == 0) {
+			/* buffer full without a complete line: start discarding */
+			sd_buf_reset(&r->buf);
+			r->discarding = true;
+			continue;
+		}
+		sd_buf_add(&r->buf, data, take);
+		data += take;
+		n -= take;
+	}
+}
+
+int sd_ipc_reader_next(struct sd_ipc_reader *r, char **line, size_t *len, bool *overflow)
+{
+	char *start, *lf;
+	size_t avail;
+
+	*overflow = false;
+	for (;;) {
+		start = r->buf.data + r->consumed;
+		avail = r->buf.len - r->consumed;
+		if (!r->buf.data || avail == 0)
+			return 0;
+		lf = memchr(start, '\n', avail);
+		if (!lf) {
+			if (avail > SD_IPC_MAX_LINE) {
+				/* the current partial line is already too long */
+				r->consumed = r->buf.len;
+				r->discarding = true;
+				compact(r);
+			}
+			return 0;
+		}
+		*lf = '\0';
+		r->consumed += (size_t)(lf - start) + 1;
+		if (start[0] == '\x01' && lf == start + 1) {
+			*overflow = true;
+			*line = NULL;
+			*len = 0;
+			return 1;
+		}
+		if ((size_t)(lf - start) > SD_IPC_MAX_LINE) {
+			*overflow = true;
+			*line = NULL;
+			*len = 0;
+			return 1;
+		}
+		if (lf > start && lf[-1] == '\r')
+			lf[-1] = '\0';
+		if (start[0] == '\0')
+			continue;   /* blank lines are keep-alives */
+		*line = start;
+		*len = strlen(start);
+		return 1;
+	}
+}
+
+int sd_ipc_request_parse(const char *line, size_t len, struct sd_ipc_request *req,
+			 const char **code, char *msg, size_t msgsz)
+{
+	json_error_t jerr;
+	json_t *op;
+
+	memset(req, 0, sizeof *req);
+	req->root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req->root) {
+		*code = SD_IPC_E_PARSE;
+		snprintf(msg, msgsz, "invalid JSON at column %d: %s", jerr.column, jerr.text);
+		return -1;
+	}
+	if (!json_is_object(req->root)) {
+		*code = SD_IPC_E_PARSE;
+		snprintf(msg, msgsz, "a request must be a JSON object");
+		return -1;
+	}
+	req->id = json_object_get(req->root, "id");
+	if (req->id && !json_is_integer(req->id) && !json_is_string(req->id)) {
+		req->id = NULL;
+		*code = SD_IPC_E_BADREQ;
+		snprintf(msg, msgsz, "\"id\" must be an integer or a string");
+		return -1;
+	}
+	if (req->id && json_is_string(req->id) && json_string_length(req->id) > 64) {
+		req->id = NULL;
+		*code = SD_IPC_E_BADREQ;
+		snprintf(msg, msgsz, "\"id\" longer than 64 characters");
+		return -1;
+	}
+	op = json_object_get(req->root, "op");
+	if (!json_is_string(op)) {
+		*code = SD_IPC_E_BADREQ;
+		snprintf(msg, msgsz, "\"op\" (a string) is required");
+		return -1;
+	}
+	req->op = json_string_value(op);
+	req->params = req->root;
+	return 0;
+}
+
+void sd_ipc_request_done(struct sd_ipc_request *req)
+{
+	json_decref(req->root);
+	memset(req, 0, sizeof *req);
+}
+
+/* Serialise o (stolen) as one line with LF. */
+static char *dump_line(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *line;
+	size_t n;
+	json_decref(o);
+	if (!s)
+		return sd_strdup("{\"error\":{\"code\":\"internal\",\"message\":\"cannot encode reply\"}}\n");
+	n = strlen(s);
+	line = sd_malloc(n + 2);
+	memcpy(line, s, n);
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	free(s);
+	return line;
+}
+
+char *sd_ipc_reply_result(json_t *id, json_t *result)
+{
+	json_t *o = json_object();
+	json_object_set(o, "id", id ? id : json_null());
+	json_object_set_new(o, "result", result ? result : json_object());
+	return dump_line(o);
+}
+
+char *sd_ipc_reply_error(json_t *id, const char *code, const char *message)
+{
+	json_t *o = json_object();
+	json_object_set(o, "id", id ? id : json_null());
+	json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code", code, "message", message));
+	return dump_line(o);
+}
+
+char *sd_ipc_event(const char *topic, json_t *data)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "event", json_string(topic));
+	json_object_set_new(o, "data", data ? data : json_object());
+	return dump_line(o);
+}

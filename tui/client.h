@@ -1,0 +1,48 @@
+/* tui/client.h — the console's connection to the engine (IPC client).
+ *
+ * The console never talks to the 5GC: everything it shows comes from the
+ * engine over this connection. Calls are synchronous with a timeout (the
+ * CLI); pushed events that arrive meanwhile are queued for the TUI, which
+ * also reads the socket without blocking through sd_client_pump().
+ */
+#ifndef SD_TUI_CLIENT_H
+#define SD_TUI_CLIENT_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "core/ipc.h"
+
+#define SD_DEFAULT_SOCKET "/run/slicedeck/slicedeck.sock"
+
+struct sd_client {
+	int fd;
+	struct sd_ipc_reader in;
+	long next_id;
+	json_t *hello;       /* the engine's hello result: role, factory, ... */
+	json_t *events;      /* queued pushes (array) */
+	char err[512];       /* last error, for the user */
+	char err_code[32];   /* wire code of the last error, "" for transport */
+};
+
+/* SLICEDECK_SOCKET, else the default. */
+const char *sd_client_default_socket(void);
+
+/* Connect and say hello. 0, or -1 with c->err explaining (engine not
+ * running, permission, no role, version mismatch ...). */
+int  sd_client_connect(struct sd_client *c, const char *path, int timeout_ms);
+void sd_client_close(struct sd_client *c);
+
+/* Send {"op":op, ...params} and wait for its reply. Returns the result
+ * (caller decrefs), or NULL with c->err / c->err_code set. params may be
+ * NULL; it is not stolen. */
+json_t *sd_client_call(struct sd_client *c, const char *op, json_t *params, int timeout_ms);
+
+/* Read whatever the socket has without blocking; queue events. Returns -1
+ * when the connection is gone. */
+int sd_client_pump(struct sd_client *c);
+/* Next queued event ({"event":..,"data":..}), or NULL. Caller decrefs. */
+json_t *sd_client_next_event(struct sd_client *c);
+
+#endif

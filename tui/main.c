@@ -1,0 +1,59 @@
+/* tui/main.c — slicedeck, the console: ncurses TUI with no command, or one
+ * non-interactive command for scripts. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "tui/cli.h"
+#include "tui/client.h"
+#include "tui/screen.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: slicedeck [--socket PATH] [-r SECONDS]          the console (ncurses)\n"
+		"       slicedeck [--socket PATH] COMMAND [--json|--csv] [--factory ID]\n"
+		"       slicedeck --version | --help\n"
+		"\n"
+		"  -s, --socket PATH  engine socket (default $SLICEDECK_SOCKET or " SD_DEFAULT_SOCKET ")\n"
+		"  -r, --refresh N    console refresh period in seconds (default 2)\n"
+		"\n");
+	sd_cli_usage(f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "refresh", required_argument, NULL, 'r' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sock = sd_client_default_socket();
+	struct sd_screen_opts so = { .refresh_s = 2 };
+	long long v;
+	int ch;
+
+	/* "+": options after the command belong to the command */
+	while ((ch = getopt_long(argc, argv, "+s:r:Vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's': sock = optarg; break;
+		case 'r':
+			if (!sd_parse_ll(optarg, 1, 3600, &v)) {
+				fprintf(stderr, "slicedeck: -r %s: seconds between 1 and 3600\n", optarg);
+				return 2;
+			}
+			so.refresh_s = (int)v;
+			break;
+		case 'V': printf("slicedeck %s\n", SD_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc)
+		return sd_cli_run(sock, argc - optind, argv + optind);
+	return sd_screen_run(sock, &so);
+}
