@@ -90,6 +90,10 @@ struct sd_sbi_reqopts {
 	int timeout_ms;            /* 0 = client default */
 	bool idempotent;           /* may be retried; default: GET/PUT/DELETE */
 	bool no_retry;             /* never retry this one */
+	/* Added after the first version (append-only): */
+	const char *target_nf_type; /* targetNfType in the token request, e.g.
+				     * "SMF"; NULL = not sent. Part of the
+				     * token cache key with scope. */
 };
 
 struct sd_sbi_client_opts {
@@ -98,6 +102,14 @@ struct sd_sbi_client_opts {
 	size_t max_body;                 /* default 4 MiB */
 	const char *user_agent;          /* default "slicedeck" (the NF type for sims) */
 	const char *nf_type;             /* our NFType in token requests, "AF" default */
+	/* Added after the first version (append-only); 0 = default: */
+	bool sender_timestamp;           /* send 3gpp-Sbi-Sender-Timestamp */
+	int unreachable_after;           /* consecutive transport failures, default 3 */
+	int probe_min_ms;                /* first probe interval, default 1000 */
+	int probe_max_ms;                /* probe interval cap, default 60000 */
+	int retry_base_ms;               /* first retry delay, default 200 (doubles,
+					  * +0..50% jitter, capped at 5 s) */
+	int retry_after_max_s;           /* honour Retry-After up to this, default 5 */
 };
 
 struct sd_sbi_client;
@@ -118,6 +130,21 @@ bool sd_sbi_nf_reachable(const struct sd_sbi_client *c, const char *nf);
 
 /* The h2c strategy actually in use after AUTO resolution. */
 enum sd_sbi_h2c_mode sd_sbi_client_h2c_mode(const struct sd_sbi_client *c);
+
+/* Counters since sd_sbi_client_new, for tests, benchmarks and the console. */
+struct sd_sbi_client_stats {
+	uint64_t requests;       /* sd_sbi_request calls accepted */
+	uint64_t attempts;       /* transfers started (retries included) */
+	uint64_t retries;
+	uint64_t connects;       /* new connections (sum of CURLINFO_NUM_CONNECTS) */
+	uint64_t token_fetches;  /* POST /oauth2/token transfers completed */
+	uint64_t unreachable;    /* requests refused with SD_SBI_EUNREACHABLE */
+	uint64_t rejoins;        /* JOIN mode: a joiner found no connection and was re-queued */
+};
+void sd_sbi_client_stats(const struct sd_sbi_client *c, struct sd_sbi_client_stats *st);
+
+/* Name of a mode ("auto", "plain", "join", "per-request"). */
+const char *sd_sbi_h2c_mode_name(enum sd_sbi_h2c_mode m);
 
 /* Decode a problem+json body. false when it is not a ProblemDetails object. */
 bool sd_sbi_problem_decode(const char *body, size_t len, struct sd_sbi_problem *p);
