@@ -42,6 +42,17 @@ static const struct sd_config *host_config(void *arg)
 	return e->cfg;
 }
 
+static struct sd_model *host_model(void *arg)
+{
+	struct sd_engine *e = arg;
+	return e->cfg->model;
+}
+
+static void host_changed(void *arg, unsigned topics)
+{
+	sd_engine_changed(arg, topics);
+}
+
 /* mkdir -p for the state directory and the socket's directory. */
 static int make_dir(const char *path, mode_t mode)
 {
@@ -106,6 +117,16 @@ int sd_engine_start(struct sd_engine *e)
 		return -1;
 	}
 	sd_strlcpy(e->socket_path, e->cfg->socket_path, sizeof e->socket_path);
+	sd_model_reset_live(e->cfg->model);
+	{
+		struct sd_collect_host ch = { .model = host_model, .config = host_config,
+					      .changed = host_changed, .arg = e };
+		e->collect = sd_collect_new(e->loop, &ch, err, sizeof err);
+		if (!e->collect) {
+			sd_err("cannot start the collectors: %s", err);
+			return -1;
+		}
+	}
 	sd_loop_signal(e->loop, SIGTERM, on_signal, e);
 	sd_loop_signal(e->loop, SIGINT, on_signal, e);
 	sd_loop_signal(e->loop, SIGHUP, on_signal, e);
@@ -114,16 +135,6 @@ int sd_engine_start(struct sd_engine *e)
 	sd_notice("slicedeckd %s ready: %s; listening on %s", SD_VERSION, summary,
 		  e->socket_path);
 	return 0;
-}
-
-/* Live state (NF instances seen by the collectors) belongs to the engine,
- * not to the file: carry it into the new model. */
-static void carry_live_state(struct sd_model *to, struct sd_model *from)
-{
-	to->nfs = from->nfs;
-	to->nnfs = from->nnfs;
-	from->nfs = NULL;
-	from->nnfs = 0;
 }
 
 void sd_engine_reload(struct sd_engine *e)
@@ -141,11 +152,14 @@ void sd_engine_reload(struct sd_engine *e)
 	if (strcmp(c->socket_path, e->socket_path) != 0)
 		sd_warn("engine.socket changed to %s: takes effect at the next start; "
 			"still listening on %s", c->socket_path, e->socket_path);
-	carry_live_state(c->model, e->cfg->model);
+	/* live state belongs to the engine, not to the file */
+	sd_model_reset_live(c->model);
+	sd_model_carry_live(c->model, e->cfg->model);
 	sd_config_free(e->cfg);
 	e->cfg = c;
 	sd_log_set_level((enum sd_log_level)c->log_level);
 	sd_ipc_server_remap(e->ipc);
+	sd_collect_reload(e->collect);
 	sd_engine_changed(e, SD_TOPIC_FACTORIES | SD_TOPIC_SLICES | SD_TOPIC_SITES | SD_TOPIC_NFS);
 	sd_config_summary(c, summary, sizeof summary);
 	sd_notice("reloaded: %s", summary);
@@ -159,6 +173,8 @@ void sd_engine_changed(struct sd_engine *e, unsigned topics)
 
 void sd_engine_stop(struct sd_engine *e)
 {
+	sd_collect_free(e->collect);
+	e->collect = NULL;
 	sd_ipc_server_free(e->ipc);
 	e->ipc = NULL;
 	sd_config_free(e->cfg);

@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/ipc.h"
 #include "core/loop.h"
+#include "monitor/collect.h"
 
 /* Command-line overrides that survive a reload. */
 struct sd_engine_opts {
@@ -24,6 +25,7 @@ struct sd_engine {
 	struct sd_engine_opts opts;
 	struct sd_config *cfg;
 	struct sd_ipc_server *ipc;
+	struct sd_collect *collect;
 	char socket_path[256];    /* what the IPC server is bound to */
 	int exit_code;
 };

@@ -120,6 +120,20 @@ static json_t *sla_json(const struct sd_sla_profile *s)
 	return o;
 }
 
+/* Observed values; null where not known yet. */
+static json_t *live_json(const struct sd_slice_live *l)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "load_level", l->load_level >= 0 ? json_integer(l->load_level) : json_null());
+	json_object_set_new(o, "ues", l->ues >= 0 ? json_integer(l->ues) : json_null());
+	json_object_set_new(o, "pdu_sessions", l->pdu_sessions >= 0 ? json_integer(l->pdu_sessions) : json_null());
+	json_object_set_new(o, "delay_ms", l->delay_ms >= 0 ? json_real(l->delay_ms) : json_null());
+	json_object_set_new(o, "tas_total", json_integer(l->tas_total));
+	json_object_set_new(o, "tas_available", l->tas_available >= 0 ? json_integer(l->tas_available) : json_null());
+	json_object_set_new(o, "updated_ms", json_integer(l->updated_ms));
+	return o;
+}
+
 static json_t *factory_json(const struct sd_model *m, int fi)
 {
 	const struct sd_factory *f = &m->factories[fi];
@@ -169,6 +183,7 @@ static json_t *slice_json(const struct sd_model *m, const struct sd_slice *s)
 	json_object_set_new(o, "state", json_string(sd_slice_state_name(s->state)));
 	json_object_set_new(o, "sla", sla_json(&s->sla));
 	json_object_set_new(o, "sites", sites);
+	json_object_set_new(o, "live", live_json(&s->live));
 	return o;
 }
 

@@ -73,6 +73,45 @@ int sd_model_slice_index(const struct sd_model *m, const char *id)
 	return -1;
 }
 
+void sd_model_reset_live(struct sd_model *m)
+{
+	int i;
+	for (i = 0; i < m->nslices; i++) {
+		struct sd_slice_live *l = &m->slices[i].live;
+		l->load_level = -1;
+		l->ues = -1;
+		l->pdu_sessions = -1;
+		l->delay_ms = -1;
+		l->tas_total = 0;
+		l->tas_available = -1;
+		l->updated_ms = 0;
+	}
+}
+
+void sd_model_carry_live(struct sd_model *to, struct sd_model *from)
+{
+	int i, j;
+	free(to->nfs);
+	to->nfs = from->nfs;
+	to->nnfs = from->nnfs;
+	from->nfs = NULL;
+	from->nnfs = 0;
+	for (i = 0; i < to->nslices; i++) {
+		j = sd_model_slice_index(from, to->slices[i].id);
+		if (j >= 0 && sd_snssai_equal(&to->slices[i].snssai, &from->slices[j].snssai))
+			to->slices[i].live = from->slices[j].live;
+	}
+}
+
+int sd_model_nf_index(const struct sd_model *m, const char *id)
+{
+	int i;
+	for (i = 0; i < m->nnfs; i++)
+		if (strcmp(m->nfs[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
 void sd_model_free(struct sd_model *m)
 {
 	int i;

@@ -122,6 +122,18 @@ struct sd_factory {
 	char tariff[SD_ID_MAX];    /* tariff id, "" for the mode's default */
 };
 
+/* What the collectors last observed for a slice (the KPI store of a later
+ * issue keeps the history). Negative values mean "not known yet". */
+struct sd_slice_live {
+	int load_level;            /* NWDAF slice load level (loadLevelInformation) */
+	long ues;                  /* AMF UES_IN_AREA_REPORT numberOfUes */
+	long pdu_sessions;         /* SMF: established - released, seen by us */
+	double delay_ms;           /* mean of the last QoS-monitoring packet delays */
+	int tas_total;             /* tracking areas of the slice's cells */
+	int tas_available;         /* of those, where the NSSF lists the S-NSSAI */
+	int64_t updated_ms;        /* wall clock of the last update, 0 = never */
+};
+
 struct sd_slice {
 	char id[SD_ID_MAX];
 	char name[SD_NAME_MAX];
@@ -133,6 +145,7 @@ struct sd_slice {
 	enum sd_slice_state state;
 	int *sites;                /* indexes of the sites it serves */
 	int nsites;
+	struct sd_slice_live live; /* observed, not configured */
 };
 
 enum sd_nf_status {
@@ -176,6 +189,13 @@ struct sd_model {
 int sd_model_factory_index(const struct sd_model *m, const char *id);
 int sd_model_site_index(const struct sd_model *m, const char *id);
 int sd_model_slice_index(const struct sd_model *m, const char *id);
+/* Mark every slice's live state unknown (after a load). */
+void sd_model_reset_live(struct sd_model *m);
+/* Carry observed state (NF instances, slices' live state by slice id) from
+ * an old model into a new one loaded from the same zone. */
+void sd_model_carry_live(struct sd_model *to, struct sd_model *from);
+/* Index of the NF instance with this nfInstanceId, or -1. */
+int sd_model_nf_index(const struct sd_model *m, const char *id);
 /* Frees everything the model owns, and the model. */
 void sd_model_free(struct sd_model *m);
 
