@@ -58,7 +58,9 @@ struct host {
 	char key[300];           /* "host:port" as curl bundles connections */
 	int nsocks;              /* sockets of prior-knowledge connections we opened */
 	struct req *opener;      /* the transfer opening a connection, or NULL */
-	enum sd_sbi_err open_err; /* last opener's transport error; OK after success */
+	unsigned open_gen;       /* bumped for every opener */
+	unsigned failed_gen;     /* open_gen of the last opener that failed */
+	enum sd_sbi_err open_err; /* ... and how */
 };
 
 /* One per NF label. */
@@ -112,6 +114,8 @@ struct req {
 	struct host *host;       /* JOIN: the host record of an http:// request */
 	bool opener, refused, probe;
 	int rejoins;
+	unsigned join_gen;       /* the opener this joiner waits for, 0 = none */
+	CURLcode rc;             /* libcurl's result of the last attempt */
 	char *auth;              /* "Authorization: Bearer ..." */
 	/* across attempts */
 	int attempts;
@@ -335,7 +339,7 @@ bool sd_sbi_problem_decode(const char *body, size_t len, struct sd_sbi_problem *
 	memset(p, 0, sizeof *p);
 	if (!body || !len || len > PROBLEM_MAX)
 		return false;
-	j = json_loadb(body, len, 0, &je);
+	j = json_loadb(body, len, JSON_ALLOW_NUL, &je);
 	if (!j)
 		return false;
 	if (!json_is_object(j)) {
@@ -801,9 +805,15 @@ static void h2c_opts(struct sd_sbi_client *c, struct req *r)
 		return;
 	}
 	h = r->host = host_get(c, r->hostkey);
+	sd_debug("SBI: %s %s %s: %s (host %s: %d sockets%s)", r->nf, r->method, r->path,
+		 h->nsocks == 0 && !h->opener ? "opens the connection" : "joins",
+		 h->key, h->nsocks, h->opener ? ", opener busy" : "");
+	r->join_gen = 0;
 	if (h->nsocks == 0 && !h->opener) {
 		h->opener = r;
 		r->opener = true;
+		if (++h->open_gen == 0)
+			h->open_gen = 1;
 		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_counted);
@@ -811,6 +821,8 @@ static void h2c_opts(struct sd_sbi_client *c, struct req *r)
 		curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_counted);
 		curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, h);
 	} else {
+		if (h->opener)
+			r->join_gen = h->open_gen;
 		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_0);
 		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_refused);
@@ -968,7 +980,7 @@ static void transport_msg(const struct req *r, enum sd_sbi_err err, char *buf, s
 		snprintf(buf, bufsz, "response body over %zu bytes", r->resp.max);
 	else
 		snprintf(buf, bufsz, "%s: %s", sd_sbi_strerror(err),
-			 r->errbuf[0] ? r->errbuf : "transfer failed");
+			 r->errbuf[0] ? r->errbuf : curl_easy_strerror(r->rc));
 }
 
 /* A transfer of r finished with rc; decide: done, retry, or re-queue. */
@@ -980,6 +992,7 @@ static void handle_done(struct sd_sbi_client *c, struct req *r, CURLcode rc)
 	bool was_opener = r->opener;
 	struct host *h = r->host;
 
+	r->rc = rc;
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	c->st.connects += (uint64_t)(nconn > 0 ? nconn : 0);
@@ -991,7 +1004,9 @@ static void handle_done(struct sd_sbi_client *c, struct req *r, CURLcode rc)
 		easy_done(c, r);
 		r->attempts--;
 		c->st.attempts--;
-		if (h && h->nsocks == 0 && !h->opener && h->open_err != SD_SBI_OK) {
+		if (h && r->join_gen && r->join_gen == h->failed_gen) {
+			/* the opener it waited for failed: share its fate
+			 * rather than queue up for another connect */
 			err = h->open_err;
 			snprintf(r->errbuf, sizeof r->errbuf,
 				 "the connection to %s failed", h->key);
@@ -1005,8 +1020,10 @@ static void handle_done(struct sd_sbi_client *c, struct req *r, CURLcode rc)
 			return;
 		}
 	}
-	if (was_opener && h)
-		h->open_err = status > 0 || err == SD_SBI_OK ? SD_SBI_OK : err;
+	if (was_opener && h && status == 0 && err != SD_SBI_OK) {
+		h->failed_gen = h->open_gen;
+		h->open_err = err;
+	}
 
 	if (err == SD_SBI_OK || (err == SD_SBI_ETOOBIG && status > 0)) {
 		health_note(c, r, true);
