@@ -6,7 +6,8 @@ set -eu
 
 PKGS="build-essential pkg-config libconfig-dev libjansson-dev libcurl4-openssl-dev
 libnghttp2-dev libssl-dev libsqlite3-dev libncurses-dev libcmocka-dev
-nghttp2-client nghttp2-server openssl tmux util-linux procps iproute2 sqlite3 curl"
+nghttp2-client nghttp2-server openssl tmux util-linux procps iproute2 sqlite3 curl
+python3 passwd"
 
 missing=""
 for p in $PKGS; do

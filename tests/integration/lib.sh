@@ -9,6 +9,8 @@
 #   t_wait_log NAME REGEX [SECONDS]     wait for a line in a process log
 #   t_fail MSG                          print and exit 1
 #   t_expect_grep REGEX FILE            fail unless FILE matches
+#   t_need_root                         exit 0 with "SKIP: ..." unless root
+#   define t_on_exit() in the test for its own teardown (users, netns)
 #
 # Everything is bounded: no loop runs longer than its timeout.
 set -u
@@ -24,6 +26,8 @@ t_tmp() {
 
 t_cleanup() {
 	rc=$?
+	# a test's own teardown (throwaway users, namespaces) runs first
+	if command -v t_on_exit >/dev/null 2>&1; then t_on_exit || true; fi
 	for p in $SD_PIDS; do
 		pid=$(cat "$T/$p.pid" 2>/dev/null) || continue
 		kill -TERM "$pid" 2>/dev/null || true
@@ -78,3 +82,10 @@ t_wait_log() {
 t_fail() { echo "FAIL: $*" >&2; exit 1; }
 
 t_expect_grep() { grep -Eq "$1" "$2" || { echo "--- $2:"; cat "$2"; t_fail "expected /$1/ in $2"; }; }
+
+t_need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "SKIP: $(basename "$0") needs root (it creates throwaway users)"
+		exit 0
+	fi
+}

@@ -133,7 +133,7 @@ static void test_reader_lines(void **state)
 	(void)state;
 
 	sd_ipc_reader_init(&r);
-	sd_ipc_reader_feed(&r, "{\"a\":1}\n\n{\"b\"", 14);
+	sd_ipc_reader_feed(&r, "{\"a\":1}\n\n{\"b\"", 13);
 	assert_int_equal(sd_ipc_reader_next(&r, &line, &len, &over), 1);
 	assert_false(over);
 	assert_string_equal(line, "{\"a\":1}");
