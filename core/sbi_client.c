@@ -993,6 +993,11 @@ static void handle_done(struct sd_sbi_client *c, struct req *r, CURLcode rc)
 	struct host *h = r->host;
 
 	r->rc = rc;
+	/* TLS 1.3: a refused client certificate arrives as an alert on the
+	 * first read, after the handshake looked complete */
+	if (r->https && (rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR) &&
+	    (strstr(r->errbuf, "SSL") || strstr(r->errbuf, "alert")))
+		err = SD_SBI_ETLS;
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	c->st.connects += (uint64_t)(nconn > 0 ? nconn : 0);
