@@ -1,0 +1,238 @@
+/* sim/main.c — slicedeck-sim: the emulated pilot-zone 5G core.
+ *
+ *   slicedeck-sim -c FILE [--seed N] [--listen ADDR:PORT] [--fault SPEC]...
+ *                 [--control PATH] [--heartbeat S] [--speed X] [--clock HH:MM]
+ *                 [--utc-offset MIN] [--churn] [--log-level LEVEL]
+ *   slicedeck-sim --control PATH --send 'COMMAND'
+ *
+ * When ready it prints "NRF <apiRoot>" as one line on stdout. SIGTERM and
+ * SIGINT stop it; SIGUSR1 clears every fault; SIGUSR2 logs a status line. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/util.h"
+#include "sim/control.h"
+#include "sim/sim.h"
+
+#define MAX_CLI_FAULTS 32
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: slicedeck-sim -c FILE [options]\n"
+"       slicedeck-sim --control PATH --send 'COMMAND'\n"
+"\n"
+"  -c, --config FILE      slicedeck configuration (zone, factories, cells, slices)\n"
+"  -s, --seed N           seed of every random choice (default 1)\n"
+"  -l, --listen ADDR:PORT SBI listen address (default 127.0.0.1:7777; port 0 = any)\n"
+"  -f, --fault SPEC       inject a fault from the start (repeatable), e.g.\n"
+"                         nf-down:nf=smf-1  delay:nf=NWDAF,ms=1500  error:status=503,prob=0.3\n"
+"  -C, --control PATH     UNIX control socket (mode 0600) for run-time faults\n"
+"      --send COMMAND     with --control: send one command and print the answer\n"
+"      --heartbeat S      heartBeatTimer of the emulated NFs (default 10)\n"
+"      --speed X          model clock rate (default 1; 60 = an hour per minute)\n"
+"      --clock HH:MM      start the model clock at this local time of today\n"
+"      --utc-offset MIN   the zone's local time offset (default 480, UTC+8)\n"
+"      --churn            NFs fail and recover at random (seeded)\n"
+"      --log-level LEVEL  err, warning, notice, info, debug (default notice)\n"
+"  -h, --help             this text;  -V, --version\n");
+}
+
+static void on_stop(struct sd_loop *loop, int signo, void *arg)
+{
+	(void)signo;
+	(void)arg;
+	sd_notice("stopping");
+	sd_loop_stop(loop);
+}
+
+static void on_usr(struct sd_loop *loop, int signo, void *arg)
+{
+	struct sd_sim *sim = arg;
+	(void)loop;
+	if (signo == SIGUSR1) {
+		sd_sim_fault_clear(sim, 0);
+	} else {
+		json_t *j = sd_sim_control_exec(sim, "status");
+		char *t = json_dumps(j, JSON_COMPACT);
+		sd_notice("status: %s", t);
+		free(t);
+		json_decref(j);
+	}
+}
+
+/* "HH:MM" local zone time of the current day -> wall ms. */
+static bool parse_clock(const char *s, int utc_offset_min, int64_t *out)
+{
+	int h, m;
+	char tail;
+	int64_t now = sd_wall_ms(), local, day;
+	if (sscanf(s, "%d:%d%c", &h, &m, &tail) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+		return false;
+	local = now + (int64_t)utc_offset_min * 60000;
+	day = local / 86400000 * 86400000;
+	*out = day + ((int64_t)h * 60 + m) * 60000 - (int64_t)utc_offset_min * 60000;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_SEND = 256, O_HB, O_SPEED, O_CLOCK, O_UTC, O_CHURN, O_LOG };
+	static const struct option lopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "fault", required_argument, NULL, 'f' },
+		{ "control", required_argument, NULL, 'C' },
+		{ "send", required_argument, NULL, O_SEND },
+		{ "heartbeat", required_argument, NULL, O_HB },
+		{ "speed", required_argument, NULL, O_SPEED },
+		{ "clock", required_argument, NULL, O_CLOCK },
+		{ "utc-offset", required_argument, NULL, O_UTC },
+		{ "churn", no_argument, NULL, O_CHURN },
+		{ "log-level", required_argument, NULL, O_LOG },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sd_sim_opts o = { .seed = 1, .hb_timer_s = 10, .speed = 1.0, .utc_offset_min = 480 };
+	const char *cfg_path = NULL, *send = NULL, *clock = NULL;
+	const char *faults[MAX_CLI_FAULTS];
+	int nfaults = 0, c, level = SD_LOG_NOTICE, rc = 0, i;
+	long long v;
+	struct sd_errlist errs;
+	struct sd_config *cfg;
+	struct sd_loop *loop;
+	struct sd_sim *sim;
+	char err[512];
+
+	while ((c = getopt_long(argc, argv, "c:s:l:f:C:hV", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': cfg_path = optarg; break;
+		case 's':
+			if (!sd_parse_ll(optarg, 0, INT64_MAX, &v)) {
+				fprintf(stderr, "slicedeck-sim: --seed wants a non-negative integer\n");
+				return 2;
+			}
+			o.seed = (uint64_t)v;
+			break;
+		case 'l': o.listen = optarg; break;
+		case 'f':
+			if (nfaults == MAX_CLI_FAULTS) {
+				fprintf(stderr, "slicedeck-sim: at most %d --fault options\n", MAX_CLI_FAULTS);
+				return 2;
+			}
+			faults[nfaults++] = optarg;
+			break;
+		case 'C': o.control_path = optarg; break;
+		case O_SEND: send = optarg; break;
+		case O_HB:
+			if (!sd_parse_ll(optarg, 1, 3600, &v)) {
+				fprintf(stderr, "slicedeck-sim: --heartbeat wants 1..3600 seconds\n");
+				return 2;
+			}
+			o.hb_timer_s = (int)v;
+			break;
+		case O_SPEED: {
+			char *end;
+			o.speed = strtod(optarg, &end);
+			if (*end || !(o.speed >= 0.01 && o.speed <= 10000)) {
+				fprintf(stderr, "slicedeck-sim: --speed wants 0.01..10000\n");
+				return 2;
+			}
+			break;
+		}
+		case O_CLOCK: clock = optarg; break;
+		case O_UTC:
+			if (!sd_parse_ll(optarg, -720, 840, &v)) {
+				fprintf(stderr, "slicedeck-sim: --utc-offset wants -720..840 minutes\n");
+				return 2;
+			}
+			o.utc_offset_min = (int)v;
+			break;
+		case O_CHURN: o.churn = true; break;
+		case O_LOG:
+			level = sd_log_level_parse(optarg);
+			if (level < 0) {
+				fprintf(stderr, "slicedeck-sim: unknown log level %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("slicedeck-sim %s\n", SD_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "slicedeck-sim: unexpected argument %s\n", argv[optind]);
+		return 2;
+	}
+	if (send) {
+		if (!o.control_path) {
+			fprintf(stderr, "slicedeck-sim: --send needs --control PATH\n");
+			return 2;
+		}
+		return sd_sim_control_send(o.control_path, send);
+	}
+	if (!cfg_path) {
+		usage(stderr);
+		return 2;
+	}
+	if (clock && !parse_clock(clock, o.utc_offset_min, &o.clock_start_ms)) {
+		fprintf(stderr, "slicedeck-sim: --clock wants HH:MM\n");
+		return 2;
+	}
+	sd_log_open("slicedeck-sim", 0, (enum sd_log_level)level);
+	sd_errlist_init(&errs);
+	cfg = sd_config_load(cfg_path, &errs);
+	if (!cfg) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msgs[i]);
+		fprintf(stderr, "slicedeck-sim: %s: configuration not usable\n", cfg_path);
+		sd_errlist_done(&errs);
+		return 2;
+	}
+	sd_errlist_done(&errs);
+
+	loop = sd_loop_new();
+	if (!loop) {
+		sd_config_free(cfg);
+		return 1;
+	}
+	sim = sd_sim_new(loop, cfg->model, &o);
+	for (i = 0; i < nfaults; i++) {
+		if (sd_sim_fault_add(sim, faults[i], err, sizeof err) < 0) {
+			fprintf(stderr, "slicedeck-sim: --fault %s: %s\n", faults[i], err);
+			rc = 2;
+			goto out;
+		}
+	}
+	if (sd_sim_start(sim, err, sizeof err) < 0) {
+		fprintf(stderr, "slicedeck-sim: %s\n", err);
+		rc = 1;
+		goto out;
+	}
+	sd_loop_signal(loop, SIGTERM, on_stop, sim);
+	sd_loop_signal(loop, SIGINT, on_stop, sim);
+	sd_loop_signal(loop, SIGUSR1, on_usr, sim);
+	sd_loop_signal(loop, SIGUSR2, on_usr, sim);
+	signal(SIGPIPE, SIG_IGN);
+	sd_notice("serving %d NF instances, %d slices on %s (seed %llu)", sim->nnfs,
+		  sim->m->nslices, sim->api_root, (unsigned long long)o.seed);
+	printf("NRF %s\n", sim->api_root);
+	fflush(stdout);
+	if (sd_loop_run(loop) < 0)
+		rc = 1;
+out:
+	sd_sim_free(sim);
+	sd_loop_free(loop);
+	sd_config_free(cfg);
+	return rc;
+}
