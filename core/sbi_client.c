@@ -55,6 +55,7 @@ struct req;
 /* One per host:port of http:// apiRoots, for the JOIN strategy. */
 struct host {
 	struct host *next;
+	struct sd_sbi_client *c;
 	char key[300];           /* "host:port" as curl bundles connections */
 	int nsocks;              /* sockets of prior-knowledge connections we opened */
 	struct req *opener;      /* the transfer opening a connection, or NULL */
@@ -687,6 +688,9 @@ static int on_close_counted(void *clientp, curl_socket_t s)
 	struct host *h = clientp;
 	if (h->nsocks > 0)
 		h->nsocks--;
+	/* libcurl reports CURL_POLL_REMOVE first; dropping the watcher here
+	 * too keeps a recycled fd number from meeting a stale one */
+	sd_loop_unwatch(h->c->loop, s);
 	return close(s);
 }
 
@@ -767,6 +771,7 @@ static struct host *host_get(struct sd_sbi_client *c, const char *key)
 		if (!strcmp(h->key, key))
 			return h;
 	h = sd_calloc(1, sizeof *h);
+	h->c = c;
 	sd_strlcpy(h->key, key, sizeof h->key);
 	h->next = c->hosts;
 	c->hosts = h;

@@ -120,7 +120,12 @@ struct sd_sbi_client *sd_sbi_client_new(struct sd_loop *loop,
  * before this returns) and frees. */
 void sd_sbi_client_free(struct sd_sbi_client *c);
 
-/* Queue a request. Returns 0, or -1 with nothing queued (bad options). */
+/* Queue a request. Returns 0, or -1 with nothing queued (bad options).
+ * Everything in o is copied. body with body_len 0 means strlen(body). A
+ * request that cannot even be tried (NF unreachable, no token) still
+ * completes through cb from the loop, never from in here. Callbacks may
+ * queue new requests; they must not free the client (do that from a
+ * timer or the next loop turn). */
 int sd_sbi_request(struct sd_sbi_client *c, const struct sd_sbi_reqopts *o,
 		   sd_sbi_cb cb, void *arg);
 
