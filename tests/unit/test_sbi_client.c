@@ -78,6 +78,50 @@ struct proc {
 	int port;
 };
 
+/* Every process started, so a failed assertion (which longjmps out of the
+ * test) still gets its servers killed in the teardown. */
+static pid_t started[8];
+
+static void track(pid_t pid, bool add)
+{
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(started); i++) {
+		if (add && started[i] == 0) {
+			started[i] = pid;
+			return;
+		}
+		if (!add && started[i] == pid) {
+			started[i] = 0;
+			return;
+		}
+	}
+}
+
+static void kill_pid(pid_t pid)
+{
+	int i, st;
+	kill(pid, SIGTERM);
+	for (i = 0; i < 100; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return;
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+}
+
+static int kill_started(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < SD_ARRAY_LEN(started); i++) {
+		if (started[i] > 0)
+			kill_pid(started[i]);
+		started[i] = 0;
+	}
+	return 0;
+}
+
 /* Start nghttpd on a free port (a few tries if another process grabs the
  * port first); wait until it accepts, bounded. */
 static void nghttpd_start(struct proc *p, bool tls, bool want_client_cert)
@@ -108,6 +152,7 @@ static void nghttpd_start(struct proc *p, bool tls, bool want_client_cert)
 				      "-d", docroot, port, (char *)NULL);
 			_exit(127);
 		}
+		track(p->pid, true);
 		for (i = 0; i < 200; i++) {
 			int st;
 			if (port_open(p->port))
@@ -118,25 +163,17 @@ static void nghttpd_start(struct proc *p, bool tls, bool want_client_cert)
 		}
 		kill(p->pid, SIGKILL);
 		waitpid(p->pid, NULL, 0);
+		track(p->pid, false);
 	}
 	fail_msg("nghttpd did not start");
 }
 
 static void proc_stop(struct proc *p)
 {
-	int i, st;
 	if (p->pid <= 0)
 		return;
-	kill(p->pid, SIGTERM);
-	for (i = 0; i < 100; i++) {
-		if (waitpid(p->pid, &st, WNOHANG) == p->pid) {
-			p->pid = 0;
-			return;
-		}
-		usleep(20000);
-	}
-	kill(p->pid, SIGKILL);
-	waitpid(p->pid, &st, 0);
+	kill_pid(p->pid);
+	track(p->pid, false);
 	p->pid = 0;
 }
 
@@ -1232,7 +1269,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	(void)state;
+	kill_started(state);
 	if (tmpdir[0])
 		sh("rm -rf %s", tmpdir);
 	return 0;
@@ -1244,10 +1281,10 @@ int main(void)
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_problem_fixtures),
 		cmocka_unit_test(test_problem_data),
-		cmocka_unit_test(test_h2c_modes),
+		cmocka_unit_test_teardown(test_h2c_modes, kill_started),
 		cmocka_unit_test(test_join_reconnect),
-		cmocka_unit_test(test_tls),
-		cmocka_unit_test(test_mtls),
+		cmocka_unit_test_teardown(test_tls, kill_started),
+		cmocka_unit_test_teardown(test_mtls, kill_started),
 		cmocka_unit_test(test_problem_response),
 		cmocka_unit_test(test_headers_location),
 		cmocka_unit_test(test_bad_options),
