@@ -38,7 +38,7 @@
 #include "core/sbi_server.h"
 #include "core/util.h"
 
-#define FIXTURES "/work/shared/fixtures/open5gs"
+#define FIXTURES "tests/data/sbi_client/open5gs"
 #define DATA     "tests/data/sbi_client"
 #define MAXRES   256
 
