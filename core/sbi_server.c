@@ -101,6 +101,7 @@ struct conn {
 	int mask;                    /* events currently watched */
 	int in_recv;                 /* inside nghttp2_session_mem_recv */
 	int drop;                    /* close without a word when safe */
+	uint64_t hello_timer;        /* until the first frame from the peer */
 	char peer[64];
 };
 
@@ -112,6 +113,7 @@ struct sd_sbi_server {
 	size_t max_body, max_header_bytes;
 	uint32_t max_streams;
 	int max_conns;
+	int64_t hello_timeout_ms;
 	int nconns;
 	struct conn *conns;
 	struct route *routes;
@@ -678,8 +680,12 @@ static int on_data_chunk_recv_cb(nghttp2_session *ng, uint8_t flags,
 static int on_frame_recv_cb(nghttp2_session *ng, const nghttp2_frame *frame,
 			    void *user_data)
 {
+	struct conn *c = user_data;
 	struct stream *s;
-	(void)user_data;
+	if (c->hello_timer) {   /* the peer speaks HTTP/2: no hello deadline */
+		sd_loop_timer_del(c->srv->loop, c->hello_timer);
+		c->hello_timer = 0;
+	}
 	if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA)
 		return 0;
 	if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
@@ -1014,6 +1020,8 @@ static void conn_close(struct conn *c)
 {
 	struct sd_sbi_server *srv = c->srv;
 	sd_debug("sbi server: %s: closed", c->peer);
+	if (c->hello_timer)
+		sd_loop_timer_del(srv->loop, c->hello_timer);
 	while (c->streams)
 		stream_release(c->streams);
 	sd_loop_unwatch(srv->loop, c->fd);
@@ -1030,6 +1038,17 @@ static void conn_close(struct conn *c)
 		c->next->prev = c->prev;
 	srv->nconns--;
 	free(c);
+}
+
+static void on_hello_timer(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct conn *c = arg;
+	(void)loop; (void)id;
+	c->hello_timer = 0;
+	sd_info("sbi server: %s: no %s within %lld ms, closing", c->peer,
+		c->handshaking ? "TLS handshake" : "HTTP/2 preface",
+		(long long)c->srv->hello_timeout_ms);
+	conn_close(c);
 }
 
 static void fmt_sockaddr(const struct sockaddr_storage *ss, char *buf, size_t bufsz)
@@ -1100,6 +1119,8 @@ static void conn_new(struct sd_sbi_server *srv, int fd,
 	srv->conns = c;
 	srv->nconns++;
 	c->mask = SD_EV_READ | SD_EV_WRITE;
+	c->hello_timer = sd_loop_timer_add(srv->loop, srv->hello_timeout_ms,
+					   on_hello_timer, c);
 	if (sd_loop_watch(srv->loop, fd, c->mask, on_conn_event, c) < 0) {
 		conn_close(c);
 		return;
@@ -1252,6 +1273,8 @@ struct sd_sbi_server *sd_sbi_server_new(struct sd_loop *loop,
 						       : 16 * 1024;
 	srv->max_streams = conf->max_streams ? conf->max_streams : 128;
 	srv->max_conns = conf->max_conns > 0 ? conf->max_conns : 256;
+	srv->hello_timeout_ms = conf->hello_timeout_ms > 0 ? conf->hello_timeout_ms
+							   : 10000;
 	if (tls) {
 		srv->ssl_ctx = tls_ctx_new(conf->cert_file, conf->key_file, err, errsz);
 		if (!srv->ssl_ctx) {

@@ -88,6 +88,9 @@ struct sd_sbi_server_conf {
 	size_t max_header_bytes;   /* default 16 KiB */
 	uint32_t max_streams;      /* concurrent per connection, default 128 */
 	int max_conns;             /* default 256 */
+	/* added: a connection must finish TLS and send the HTTP/2 preface
+	 * and SETTINGS within this, or it is closed (slot hogging). */
+	int64_t hello_timeout_ms;  /* default 10000 */
 };
 
 struct sd_sbi_server *sd_sbi_server_new(struct sd_loop *loop,

@@ -1001,6 +1001,39 @@ static void test_max_conns(void **state)
 	fx_stop(f);
 }
 
+/* Peers that connect and then say nothing (cleartext) or never finish TLS
+ * lose their slot after hello_timeout_ms; a real HTTP/2 peer that idles
+ * does not. */
+static void test_hello_timeout(void **state)
+{
+	struct sd_sbi_server_conf conf = { .listen = "127.0.0.1:0", .max_conns = 1,
+					   .hello_timeout_ms = 100 };
+	struct fx *f = fx_start_conf(&conf);
+	struct h2c c;
+	struct cstream *s;
+	uint8_t buf[64];
+	ssize_t n;
+	int fd;
+	(void)state;
+	fd = tcp_connect(f->port);
+	while ((n = recv(fd, buf, sizeof buf, 0)) > 0)
+		;   /* the server's SETTINGS, then EOF */
+	assert_int_equal(n, 0);
+	close(fd);
+	/* the slot is free again; a client that spoke HTTP/2 may idle past
+	 * the hello timeout and still be served */
+	h2c_open(&c, f->port);
+	s = h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, s), 0);
+	assert_int_equal(s->status, 200);
+	usleep(300 * 1000);
+	s = h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, s), 0);
+	assert_int_equal(s->status, 200);
+	h2c_close(&c);
+	fx_stop(f);
+}
+
 static void test_http11_refused(void **state)
 {
 	struct fx *f = fx_start();
@@ -1132,6 +1165,7 @@ static void test_tls(void **state)
 	assert_int_equal(system(cmd), 0);
 	conf.cert_file = cert;
 	conf.key_file = key;
+	conf.hello_timeout_ms = 200;
 	f = fx_start_conf(&conf);
 	assert_non_null(strstr(f->root, "https://127.0.0.1:"));
 
@@ -1161,6 +1195,11 @@ static void test_tls(void **state)
 	assert_int_equal(send(fd, "GET / HTTP/1.1\r\n\r\n", 18, 0), 18);
 	close(fd);
 	fd = tcp_connect(f->port);
+	close(fd);
+	/* one that never starts the handshake is closed after the hello
+	 * timeout, without a byte from us */
+	fd = tcp_connect(f->port);
+	assert_int_equal(recv(fd, out, sizeof out, 0), 0);
 	close(fd);
 
 	/* h2load over TLS, many streams */
@@ -1207,6 +1246,7 @@ int main(void)
 		cmocka_unit_test(test_goaway_all),
 		cmocka_unit_test(test_max_streams),
 		cmocka_unit_test(test_max_conns),
+		cmocka_unit_test(test_hello_timeout),
 		cmocka_unit_test(test_http11_refused),
 		cmocka_unit_test(test_big_response),
 		cmocka_unit_test(test_h2load_many_streams),
