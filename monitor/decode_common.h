@@ -24,7 +24,8 @@
 #define SD_DC_PATHLEN 200
 
 struct sd_dctx {
-	struct sd_decode_diag *diag;
+	struct sd_decode_diag *diag;   /* the caller's, or &scratch */
+	struct sd_decode_diag scratch;
 	char path[SD_DC_PATHLEN];
 	size_t plen;
 };

@@ -187,6 +187,8 @@ json_t *sd_dc_parse(struct sd_dctx *c, struct sd_decode_diag *diag,
 	json_error_t jerr;
 	json_t *root;
 
+	if (!diag)
+		diag = &c->scratch;
 	memset(diag, 0, sizeof *diag);
 	c->diag = diag;
 	c->plen = 0;

@@ -7,7 +7,7 @@
  *     once to enforce the structural limits below, then maps members straight
  *     into the output struct;
  *   - returns 0 on success or -1, and in both cases fills a struct
- *     sd_decode_diag: on -1 its `error` names the JSON path and the problem,
+ *     sd_decode_diag (diag may be NULL when the caller does not care): on -1 its `error` names the JSON path and the problem,
  *     e.g. "nfServiceList.1121809e-....ipEndPoints[0].port: must be 0-65535";
  *   - ignores members it does not know (3GPP requires receivers to), and
  *     accepts enum strings it does not know (every 3GPP enum is extensible);
