@@ -2052,6 +2052,57 @@ static const struct key root_keys[] = {
 };
 
 /* ------------------------------------------------------------------ */
+/* Description of the table                                            */
+
+static const char *ktype_name(enum ktype t)
+{
+	static const char *const names[] = {
+		[K_STR] = "string", [K_ID] = "id", [K_ENUM] = "enum", [K_INT] = "integer",
+		[K_MONEY] = "money", [K_FLOAT] = "number", [K_SCALED] = "number",
+		[K_BOOL] = "boolean", [K_OCTAL] = "octal", [K_HEX] = "hex",
+		[K_SNSSAI] = "snssai", [K_STRLIST] = "strings", [K_GROUP] = "group",
+		[K_LIST] = "list",
+	};
+	return names[t];
+}
+
+static void describe(const struct key *tab, const char *prefix,
+		     void (*fn)(const struct sd_config_key_info *k, void *arg), void *arg)
+{
+	const struct key *k;
+	char path[256];
+	for (k = tab; k->name; k++) {
+		struct sd_config_key_info i = {
+			.path = path, .type = ktype_name(k->type), .def = k->def, .unit = k->unit,
+			.help = k->help, .choices = k->choices, .required = k->required,
+			.min = 1, .max = 0,
+		};
+		child_path(path, sizeof path, prefix, k->name);
+		if (k->type == K_INT) {
+			i.min = (double)k->min;
+			i.max = (double)k->max;
+		} else if (k->type == K_MONEY) {
+			i.min = 0;
+			i.max = (double)k->max;
+		} else if (k->type == K_FLOAT || k->type == K_SCALED) {
+			i.min = k->fmin;
+			i.max = k->fmax;
+		}
+		fn(&i, arg);
+		if (k->sub) {
+			char sub[256];
+			sd_strlcpy(sub, path, sizeof sub);
+			describe(k->sub, sub, fn, arg);
+		}
+	}
+}
+
+void sd_config_describe(void (*fn)(const struct sd_config_key_info *k, void *arg), void *arg)
+{
+	describe(root_keys, "", fn, arg);
+}
+
+/* ------------------------------------------------------------------ */
 /* Whole-file checks                                                   */
 
 static void check_permissions(struct ctx *x)

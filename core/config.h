@@ -127,4 +127,18 @@ void sd_config_summary(const struct sd_config *c, char *buf, size_t bufsz);
 enum sd_role sd_config_role_for(const struct sd_config *c, uid_t uid, gid_t gid,
 				int *factory);
 
+/* The key table, for documentation and `--list-keys`-style tools: calls fn
+ * once per key, depth first in table order. path is dotted without list
+ * indexes ("factories.sites.cells.nci"); type is "string", "id", "enum",
+ * "integer", "money", "number", "boolean", "octal", "hex", "snssai",
+ * "strings", "group" or "list"; def is the default as written in a file
+ * (NULL: none, or computed — see docs/configuration.md); unit may be NULL;
+ * choices lists an enum's values (else NULL). */
+struct sd_config_key_info {
+	const char *path, *type, *def, *unit, *help, *choices;
+	bool required;
+	double min, max;   /* bounds for integer/number keys; min > max when none */
+};
+void sd_config_describe(void (*fn)(const struct sd_config_key_info *k, void *arg), void *arg);
+
 #endif

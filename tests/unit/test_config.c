@@ -785,6 +785,43 @@ static void test_errlist(void **state)
 	assert_null(e.msgs);
 }
 
+/* ---- documentation stays in step with the key table -------------------- */
+
+struct doc_check {
+	char *md, *man;
+	int keys, missing;
+};
+
+static void doc_key(const struct sd_config_key_info *k, void *arg)
+{
+	struct doc_check *d = arg;
+	char md[300], man[300];
+	snprintf(md, sizeof md, "`%s`", k->path);
+	snprintf(man, sizeof man, ".B %s\n", k->path);
+	d->keys++;
+	if (!strstr(d->md, md)) {
+		fprintf(stderr, "docs/configuration.md does not describe %s\n", md);
+		d->missing++;
+	}
+	if (!strstr(d->man, man)) {
+		fprintf(stderr, "slicedeck.conf.5 does not describe %s\n", k->path);
+		d->missing++;
+	}
+	assert_non_null(k->help);
+	assert_non_null(k->type);
+}
+
+static void test_docs_cover_every_key(void **state)
+{
+	struct doc_check d = { slurp("docs/configuration.md"),
+			       slurp("packaging/man/slicedeck.conf.5"), 0, 0 };
+	sd_config_describe(doc_key, &d);
+	assert_true(d.keys > 90);
+	assert_int_equal(d.missing, 0);
+	free(d.md);
+	free(d.man);
+}
+
 /* ---- scenario catalog -------------------------------------------------- */
 
 static void test_scenarios(void **state)
@@ -845,6 +882,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_roles_supplementary, mk_tmp, rm_tmp),
 		cmocka_unit_test(test_errlist),
 		cmocka_unit_test(test_scenarios),
+		cmocka_unit_test(test_docs_cover_every_key),
 	};
 	umask(022);
 	sd_log_open("test_config", 0, SD_LOG_ERR);   /* keep expected warnings quiet */
