@@ -62,7 +62,7 @@ int sd_decode_nrf_urilist(const char *body, size_t len,
 	item = json_object_get(links, "item");
 	m = sd_dc_push_key(&c, "_links");
 	sd_dc_push_key(&c, "item");
-	if (!item) {
+	if (!item || json_is_null(item)) {
 		/* no items: an empty collection */
 	} else if (json_is_object(item)) {
 		/* LinksValueSchema allows a single Link */
@@ -262,8 +262,12 @@ static void add_service(struct sd_dctx *c, struct sd_nf_profile *p,
 		*noted = true;
 		return;
 	}
-	if (!p->services)
-		p->services = sd_calloc(SD_NF_MAX_SERVICES, sizeof *p->services);
+	/* grow by doubling: capacity is the next power of two of nservices,
+	 * so a body of many small profiles does not allocate 32 slots each */
+	if ((p->nservices & (p->nservices - 1)) == 0)
+		p->services = sd_reallocarray(p->services,
+					      p->nservices ? (size_t)p->nservices * 2 : 1,
+					      sizeof *p->services);
 	p->services[p->nservices++] = *s;
 	for (i = 0; i < p->nf.nservices; i++)
 		if (strcmp(p->nf.services[i], s->name) == 0)
@@ -311,13 +315,13 @@ static int services(struct sd_dctx *c, const json_t *j, struct sd_nf_profile *p)
 
 /* An array of (Ext)Snssai at member k of o into the profile's set. */
 static int snssai_list(struct sd_dctx *c, const json_t *o, const char *k,
-		       struct sd_nf_profile *p, bool *noted)
+		       bool req, struct sd_nf_profile *p, bool *noted)
 {
 	const json_t *arr, *v;
 	struct sd_snssai s;
 	size_t i, m;
 
-	int r = sd_dc_arr(c, o, k, false, true, &arr);
+	int r = sd_dc_arr(c, o, k, req, true, &arr);
 	if (r <= 0)
 		return r;
 	m = sd_dc_push_key(c, k);
@@ -371,7 +375,7 @@ static int profile_snssais(struct sd_dctx *c, const json_t *j,
 	bool noted = false;
 	size_t i, m;
 
-	if (snssai_list(c, j, "sNssais", p, &noted) < 0)
+	if (snssai_list(c, j, "sNssais", false, p, &noted) < 0)
 		return -1;
 	if (sd_dc_arr(c, j, "perPlmnSnssaiList", false, true, &arr) < 0)
 		return -1;
@@ -379,19 +383,16 @@ static int profile_snssais(struct sd_dctx *c, const json_t *j,
 	json_array_foreach(arr, i, v) {
 		const json_t *pl;
 		struct sd_plmn plmn;
-		size_t mi = sd_dc_push_idx(c, i);
+		size_t mp, mi = sd_dc_push_idx(c, i);
 		if (!json_is_object(v))
 			return sd_dc_fail(c, "PlmnSnssai must be an object");
 		if (sd_dc_get(c, v, "plmnId", SD_DC_OBJ, true, &pl) < 0)
 			return -1;
-		sd_dc_push_key(c, "plmnId");
+		mp = sd_dc_push_key(c, "plmnId");
 		if (sd_dc_plmn(c, pl, &plmn) < 0)
 			return -1;
-		sd_dc_pop(c, mi);
-		sd_dc_push_idx(c, i);
-		if (!json_object_get(v, "sNssaiList"))
-			return sd_dc_fail_at(c, "sNssaiList", "missing (mandatory)");
-		if (snssai_list(c, v, "sNssaiList", p, &noted) < 0)
+		sd_dc_pop(c, mp);
+		if (snssai_list(c, v, "sNssaiList", true, p, &noted) < 0)
 			return -1;
 		sd_dc_pop(c, mi);
 	}

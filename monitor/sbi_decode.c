@@ -249,7 +249,8 @@ int sd_dc_get(struct sd_dctx *c, const json_t *o, const char *k,
 {
 	const json_t *j = json_object_get(o, k);
 	*out = NULL;
-	if (!j) {
+	/* an explicit null for an optional member reads as absent */
+	if (!j || (json_is_null(j) && !req)) {
 		if (req)
 			return sd_dc_fail_at(c, k, "missing (mandatory)");
 		return 0;

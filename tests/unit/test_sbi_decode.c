@@ -434,6 +434,30 @@ static void test_profile_sanitise_and_caps(void **state)
 	sd_nf_profile_done(&p);
 	sd_free(body);
 
+	/* services beyond 32 are dropped with a note; the names in the
+	 * model stop at 8 */
+	body = slurp(DATA "profile-many-services.json", &len);
+	assert_int_equal(sd_decode_nf_profile(body, len, &p, &d), 0);
+	assert_int_equal(p.nservices, SD_NF_MAX_SERVICES);
+	assert_string_equal(p.services[31].name, "namf-x31");
+	assert_int_equal(p.nf.nservices, 8);
+	assert_string_equal(p.nf.services[7], "namf-x07");
+	assert_int_equal(d.nnotes, 1);
+	assert_string_equal(d.notes[0], "nfServiceList.svc-32: more than 32 services, "
+			    "kept the first 32");
+	sd_nf_profile_done(&p);
+	sd_free(body);
+
+	/* an explicit null on an optional member reads as absent */
+	body = slurp(DATA "profile-null-optionals.json", &len);
+	assert_int_equal(sd_decode_nf_profile(body, len, &p, &d), 0);
+	assert_string_equal(p.nf.name, "");
+	assert_int_equal(p.nf.load, -1);
+	assert_int_equal(p.nf.nsnssais, 0);
+	assert_int_equal(p.nservices, 1);
+	sd_nf_profile_done(&p);
+	sd_free(body);
+
 	body = slurp(DATA "profile-unknown-enums.json", &len);
 	assert_int_equal(sd_decode_nf_profile(body, len, &p, &d), 0);
 	assert_string_equal(p.nf.type, "FUTURE_NF");
