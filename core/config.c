@@ -491,6 +491,9 @@ static void mark_overflows(struct ctx *x, config_setting_t *s)
 				config_setting_set_hook(s, &f->lits[f->cursor]);
 			f->cursor++;
 		} else {
+			/* our lexer and libconfig's disagree: stop marking this file */
+			sd_debug("%s:%u: integer literal matching lost; overflow checks off for "
+				 "this file", f->display, config_setting_source_line(s));
 			f->broken = true;
 		}
 		return;
@@ -1664,7 +1667,9 @@ static void done_rule(struct ctx *x, config_setting_t *e, void *obj, const char 
 	if (fs && config_setting_type(fs) == CONFIG_TYPE_STRING)
 		fid = config_setting_get_string(fs);
 	child_path(cp, sizeof cp, path, "factory");
-	if (r->role == SD_ROLE_FACTORY && !fs && config_setting_get_member(e, "role")) {
+	if (r->role == SD_ROLE_NONE) {
+		/* role missing or invalid: already reported */
+	} else if (r->role == SD_ROLE_FACTORY && !fs) {
 		serr(x, e, cp, "role \"factory\" needs factory = \"<factory id>\"");
 	} else if (r->role != SD_ROLE_FACTORY && fs) {
 		serr(x, fs, cp, "only role \"factory\" is bound to a factory; role \"%s\" sees "
@@ -2208,6 +2213,13 @@ struct sd_config *sd_config_load(const char *path, struct sd_errlist *errs)
 		add_err(&x, 0, 0, "cannot open: %s", strerror(errno));
 		goto finish;
 	}
+	{
+		struct stat st;
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+			add_err(&x, 0, 0, "not a regular file");
+			goto finish;
+		}
+	}
 	if (prescan(&x, 0, 0, NULL, 0) < 0 || x.nerrs)
 		goto finish;
 
@@ -2236,7 +2248,8 @@ struct sd_config *sd_config_load(const char *path, struct sd_errlist *errs)
 	check_permissions(&x);
 
 finish:
-	qsort(x.errs, (size_t)x.nerrs, sizeof *x.errs, perr_cmp);
+	if (x.nerrs > 1)
+		qsort(x.errs, (size_t)x.nerrs, sizeof *x.errs, perr_cmp);
 	for (i = 0; i < x.nerrs; i++)
 		sd_errlist_add(errs, x.files[x.errs[i].file].display, x.errs[i].line, "%s",
 			       x.errs[i].msg);
