@@ -1126,7 +1126,7 @@ static const char *check_url(const char *v, bool empty_ok)
 	return NULL;
 }
 
-static const char *check_nrf(struct ctx *x, const char *v) { return check_url(v, false); }
+static const char *check_nrf(struct ctx *x, const char *v) { return check_url(v, true); }
 static const char *check_url_opt(struct ctx *x, const char *v) { return check_url(v, true); }
 
 /* "host:port", "[v6]:port"; port 0-65535 (0: any free port); "" = off. */
@@ -1826,9 +1826,9 @@ static const struct key notify_keys[] = {
 };
 
 static const struct key sbi_keys[] = {
-	{ .name = "nrf", .type = K_STR, .required = true, .store = store_nrf,
+	{ .name = "nrf", .type = K_STR, .store = store_nrf, .def = "",
 	  OF(struct sd_sbi_conf, nrf_api_root), .check = check_nrf,
-	  .help = "API root of the NRF" },
+	  .help = "API root of the NRF; empty = no 5GC (the engine's --nrf may give one)" },
 	{ .name = "timeout_ms", .type = K_INT, OF(struct sd_sbi_conf, timeout_ms),
 	  .min = 100, .max = 120000, .def = "3000", .unit = "ms", .help = "per request" },
 	{ .name = "retries", .type = K_INT, OF(struct sd_sbi_conf, retries),
@@ -2043,7 +2043,7 @@ static const struct key root_keys[] = {
 	  .help = "the engine process" },
 	{ .name = "zone", .type = K_GROUP, .required = true, .sub = zone_keys,
 	  .enter = enter_model, .help = "the pilot zone" },
-	{ .name = "sbi", .type = K_GROUP, .required = true, .sub = sbi_keys,
+	{ .name = "sbi", .type = K_GROUP, .sub = sbi_keys,
 	  OF(struct sd_config, sbi), .help = "the 5GC's service based interface" },
 	{ .name = "tariffs", .type = K_LIST, .sub = tariff_keys, .elem_new = new_tariff,
 	  .elem_done = done_tariff, .help = "tariffs" },

@@ -353,6 +353,25 @@ static void test_min_defaults(void **state)
 	sd_config_free(c);
 }
 
+/* Left-out groups still get their members' defaults; no sbi = no 5GC. */
+static void test_group_defaults(void **state)
+{
+	char *min = slurp(DATA "min.conf"), *p;
+	struct sd_config *c;
+	p = strstr(min, "sbi = {");
+	assert_non_null(p);
+	memset(p, ' ', strcspn(p, "\n"));
+	c = load_ok(put("nosbi.conf", 0644, min));
+	assert_string_equal(c->sbi.nrf_api_root, "");
+	assert_int_equal(c->sbi.timeout_ms, 3000);
+	assert_int_equal(c->sbi.retries, 2);
+	assert_true(c->sbi.tls.verify);
+	assert_string_equal(c->sbi.notify_listen, "127.0.0.1:0");
+	assert_int_equal(c->socket_mode, 0660);
+	sd_config_free(c);
+	free(min);
+}
+
 /* ---- every kind of error, one file each -------------------------------- */
 
 static const struct {
@@ -871,6 +890,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_secrets_in_include, mk_tmp, rm_tmp),
 		cmocka_unit_test_setup_teardown(test_world_writable, mk_tmp, rm_tmp),
 		cmocka_unit_test(test_min_defaults),
+		cmocka_unit_test_setup_teardown(test_group_defaults, mk_tmp, rm_tmp),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_multi_errors),
 		cmocka_unit_test_setup_teardown(test_include_ok, mk_tmp, rm_tmp),
