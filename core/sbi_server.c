@@ -402,6 +402,7 @@ static void stream_answer(struct stream *s)
 	for (i = 0; i < SD_ARRAY_LEN(r->extra); i++) {
 		if (!r->extra[i].name || !r->extra[i].value)
 			continue;
+		/* copied, and lower-cased, by nghttp2 (no NO_COPY flag) */
 		nva[nnv].name = (uint8_t *)r->extra[i].name;
 		nva[nnv].namelen = strlen(r->extra[i].name);
 		nva[nnv].value = (uint8_t *)r->extra[i].value;
@@ -496,6 +497,7 @@ static void stream_dispatch(struct stream *s)
 	const char *path, *method, *cap[SD_SBI_MAX_PARAMS];
 	size_t caplen[SD_SBI_MAX_PARAMS], ncap = 0, i;
 	uint32_t poff[SD_SBI_MAX_PARAMS];
+	char allow[128] = "";
 	int known_path = 0;
 
 	if (s->hdr_overflow) {
@@ -519,8 +521,12 @@ static void stream_dispatch(struct stream *s)
 		if (!route_match(&srv->routes[i], path, cp, cl, &n))
 			continue;
 		known_path = 1;
-		if (strcmp(srv->routes[i].method, method) != 0)
+		if (strcmp(srv->routes[i].method, method) != 0) {
+			size_t al = strlen(allow);
+			snprintf(allow + al, sizeof allow - al, "%s%s", al ? ", " : "",
+				 srv->routes[i].method);
 			continue;
+		}
 		rt = &srv->routes[i];
 		memcpy(cap, cp, sizeof cap);
 		memcpy(caplen, cl, sizeof caplen);
@@ -528,10 +534,15 @@ static void stream_dispatch(struct stream *s)
 		break;
 	}
 	if (!rt) {
-		if (known_path)
-			stream_problem(s, 405, "Method Not Allowed", NULL,
-				       "method not supported on this resource");
-		else
+		if (known_path) {
+			/* answered at once, so the stack string may be used */
+			resp_init(&s->resp);
+			sd_sbi_resp_problem(&s->resp, 405, "Method Not Allowed", NULL,
+					    "method not supported on this resource");
+			s->resp.extra[0].name = "allow";
+			s->resp.extra[0].value = allow;
+			stream_answer(s);
+		} else
 			stream_problem(s, 404, "Not Found",
 				       "RESOURCE_URI_STRUCTURE_NOT_FOUND",
 				       "no such resource");

@@ -110,7 +110,7 @@ static void h_nf_put(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, voi
 	}
 	sd_strlcpy(resp->content_type, req->content_type ? req->content_type : "x/none",
 		   sizeof resp->content_type);
-	resp->extra[0].name = "x-body-len";
+	resp->extra[0].name = "X-Body-Len";   /* nghttp2 lower-cases it */
 	resp->extra[0].value = req->body && req->body_len == strlen(req->body) ?
 			       "consistent" : "odd";
 }
@@ -256,6 +256,7 @@ struct cres {
 	char ctype[128];
 	char location[256];
 	char xhdr[64];
+	char allow[64];
 	struct sd_buf body;
 };
 
@@ -277,6 +278,8 @@ static size_t on_hdr(char *p, size_t sz, size_t n, void *arg)
 	line[strcspn(line, "\r\n")] = '\0';
 	if (strncasecmp(line, "location: ", 10) == 0)
 		sd_strlcpy(r->location, line + 10, sizeof r->location);
+	if (strncasecmp(line, "allow: ", 7) == 0)
+		sd_strlcpy(r->allow, line + 7, sizeof r->allow);
 	if (strncasecmp(line, "x-body-len: ", 12) == 0)
 		sd_strlcpy(r->xhdr, line + 12, sizeof r->xhdr);
 	return len;
@@ -785,6 +788,7 @@ static void test_404_405(void **state)
 	snprintf(url, sizeof url, "%s/nnrf-nfm/v1/nf-instances/abc", f->root);
 	curl_req(&r, url, "DELETE", NULL, 0, NULL, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE, NULL);
 	assert_problem(&r, 405);
+	assert_string_equal(r.allow, "GET, PUT");
 	sd_buf_done(&r.body);
 
 	/* a malformed escape in a capture is the client's fault */
