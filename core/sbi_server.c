@@ -124,6 +124,7 @@ struct sd_sbi_server {
 	uint8_t *rbuf;
 	uint64_t accept_timer;       /* re-arm accept after EMFILE */
 	struct sd_complaint accept_fail;
+	struct sd_complaint peer_fail;   /* bad prefaces, TLS failures */
 	char addr[80];
 	char api_root[96];
 };
@@ -846,7 +847,8 @@ static int tls_handshake(struct conn *c)
 	if (e == SSL_ERROR_SSL) {
 		char why[256];
 		tls_errstr(why, sizeof why);
-		sd_info("sbi server: %s: TLS handshake failed: %s", c->peer, why);
+		sd_complain(&c->srv->peer_fail, SD_LOG_INFO,
+			    "sbi server: %s: TLS handshake failed: %s", c->peer, why);
 	}
 	ERR_clear_error();
 	return -1;
@@ -943,7 +945,8 @@ static int conn_read(struct conn *c)
 		if (c->drop)
 			return -1;
 		if (rv < 0) {
-			sd_info("sbi server: %s: %s, closing", c->peer,
+			sd_complain(&srv->peer_fail, SD_LOG_INFO,
+				    "sbi server: %s: %s, closing", c->peer,
 				rv == NGHTTP2_ERR_BAD_CLIENT_MAGIC ?
 				"not an HTTP/2 connection preface" :
 				nghttp2_strerror((int)rv));
@@ -1056,7 +1059,8 @@ static void on_hello_timer(struct sd_loop *loop, uint64_t id, void *arg)
 	struct conn *c = arg;
 	(void)loop; (void)id;
 	c->hello_timer = 0;
-	sd_info("sbi server: %s: no %s within %lld ms, closing", c->peer,
+	sd_complain(&c->srv->peer_fail, SD_LOG_INFO,
+		    "sbi server: %s: no %s within %lld ms, closing", c->peer,
 		c->handshaking ? "TLS handshake" : "HTTP/2 preface",
 		(long long)c->srv->hello_timeout_ms);
 	conn_close(c);
