@@ -315,10 +315,11 @@ struct sd_ipc_server *sd_ipc_server_new(struct sd_loop *loop, const char *path, 
 		struct group gr, *grr = NULL;
 		char buf[4096];
 		if (getgrnam_r(group, &gr, buf, sizeof buf, &grr) != 0 || !grr) {
-			snprintf(err, errsz, "socket group %s does not exist", group);
-			goto fail;
-		}
-		if (chown(path, (uid_t)-1, grr->gr_gid) < 0) {
+			/* only narrows access (the engine's own group keeps the
+			 * socket), so say so and go on rather than refuse to run */
+			sd_warn("socket group %s does not exist; %s keeps the engine's group "
+				"(create the group and restart to let its members in)", group, path);
+		} else if (chown(path, (uid_t)-1, grr->gr_gid) < 0) {
 			snprintf(err, errsz, "chown %s to group %s: %s", path, group, strerror(errno));
 			goto fail;
 		}

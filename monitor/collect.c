@@ -275,7 +275,10 @@ static void nrf_cycle_finish(struct sd_collect *c)
 	changed(c, SD_TOPIC_NFS);
 	sd_complain_clear(&c->c_nrf, "NRF %s: NF inventory is back (%d NF instances)",
 			  c->conf.nrf_api_root, m->nnfs);
-	nrf_schedule(c, c->nrf_subscribed ? 6 * (int64_t)interval_ms(c) : interval_ms(c));
+	/* polled even with a subscription: the subscription brings changes at
+	 * once, the poll keeps "last confirmed REGISTERED" (the console's
+	 * heartbeat age) fresh and repairs anything a lost notification missed */
+	nrf_schedule(c, interval_ms(c));
 	subs_check(c);
 }
 
@@ -288,8 +291,10 @@ static void nrf_cycle_failed(struct sd_collect *c, const char *why)
 	c->nrf_busy = false;
 	mark_all_stale(c);
 	c->nrf_backoff_ms = c->nrf_backoff_ms ? c->nrf_backoff_ms * 2 : interval_ms(c);
-	if (c->nrf_backoff_ms > 8 * interval_ms(c))
-		c->nrf_backoff_ms = 8 * interval_ms(c);
+	/* the SBI client already probes an unreachable NRF with backoff; this
+	 * only spaces out whole inventory cycles against a sick one */
+	if (c->nrf_backoff_ms > 3 * interval_ms(c))
+		c->nrf_backoff_ms = 3 * interval_ms(c);
 	nrf_schedule(c, c->nrf_backoff_ms);
 }
 
@@ -433,8 +438,8 @@ static void on_nrf_subscribed(const struct sd_sbi_result *res, void *arg)
 		sd_strlcpy(c->nrf_sub_location, res->location ? res->location : "",
 			   sizeof c->nrf_sub_location);
 		sd_complain_clear(&c->c_nrf_sub, "NRF: subscribed to NF status changes");
-		sd_info("NRF: subscribed to NF status notifications (%s); polling every %d s as a fallback",
-			c->nrf_sub_location, 6 * interval_ms(c) / 1000);
+		sd_info("NRF: subscribed to NF status notifications (%s); also polling every %d s",
+			c->nrf_sub_location, interval_ms(c) / 1000);
 		/* renew well before the validity we asked for runs out */
 		sd_loop_timer_del(c->loop, c->nrf_sub_timer);
 		c->nrf_sub_timer = sd_loop_timer_add(c->loop, (SUB_VALIDITY_S - 300) * 1000LL,

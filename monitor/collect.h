@@ -1,8 +1,9 @@
 /* monitor/collect.h — the collectors: what the engine learns from the 5GC.
  *
  *   NRF    NF inventory and status: NFStatusSubscribe with notifications to
- *          the engine's SBI server, and polling of the NF list (every
- *          poll interval without a subscription, 6x slower with one).
+ *          the engine's SBI server, and polling of the NF list every poll
+ *          interval (the fallback when the subscription fails, and what
+ *          keeps "last confirmed REGISTERED" fresh when it works).
  *   NSSF   slice availability per tracking area (NSSAIAvailability
  *          subscription; its 201 body carries the current state).
  *   NWDAF  slice load levels and NF load (Nnwdaf_AnalyticsInfo, polled).

@@ -117,6 +117,18 @@ json_t *sd_client_call(struct sd_client *c, const char *op, json_t *params, int 
 	}
 	free(text);
 	if (off < len) {
+		/* the engine may have said why before closing (e.g. no role) */
+		json_t *msg;
+		while (read_some(c, 200) > 0)
+			;
+		while ((msg = next_msg(c))) {
+			if (json_object_get(msg, "error")) {
+				take_error(c, msg);
+				json_decref(msg);
+				return NULL;
+			}
+			json_decref(msg);
+		}
 		set_err(c, "", "lost the connection to the engine while sending");
 		return NULL;
 	}

@@ -31,6 +31,8 @@ engine = {
   log_level = "info";
 };
 zone = { name = "Role Test Park"; plmn = { mcc = "460"; mnc = "00"; }; };
+# no 5G core in this test: a closed loopback port
+sbi = { nrf = "http://127.0.0.1:9"; poll_interval = 60; };
 factories = (
   { id = "alpha"; name = "Alpha Steel"; industry = "steel"; zone = "north";
     mode = "hybrid"; level = "workshop"; security_grade = 2; dnns = [ "alpha.mec" ];
