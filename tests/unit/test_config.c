@@ -458,6 +458,86 @@ static void test_bad_configs(void **state)
 	assert_true(SD_ARRAY_LEN(bad) >= 25);
 }
 
+/* SNMP targets hold secrets, so these files are written 0600 at run time.
+ * Each snippet follows min.conf; "line" counts from the snippet's start. */
+static const struct {
+	const char *snippet;
+	int line;
+	const char *what;
+} snmp_bad[] = {
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; community = \"c1\"; },\n"
+	  "  { name = \"a\"; host = \"h2\"; community = \"c2\"; }\n); };\n",
+	  3, "snmp.targets[a]: duplicate SNMP target name \"a\"" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = \"1\"; community = \"c\"; }\n); };\n",
+	  2, "snmp.targets[a].version: \"1\" is not one of: 2c, 3" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = 2; community = \"c\"; }\n); };\n",
+	  2, "version: expected a string, got an integer; write it as a string: \"2c\" or \"3\"" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = \"3\"; user = \"u\";\n"
+	  "    auth_pass = \"12345678\"; }\n); };\n",
+	  2, "snmp.targets[a].priv_pass: version \"3\" (authPriv) needs priv_pass" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = \"3\"; user = \"u\";\n"
+	  "    auth_pass = \"12345678\"; priv_pass = \"12345678\"; community = \"c\"; }\n); };\n",
+	  3, "snmp.targets[a].community: applies to version \"2c\" only" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; community = \"c\";\n    user = \"u\"; }\n); };\n",
+	  3, "snmp.targets[a].user: applies to version \"3\" only" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; }\n); };\n",
+	  2, "snmp.targets[a].community: version \"2c\" needs a community" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = \"3\"; user = \"u\";\n"
+	  "    auth_pass = \"short\"; priv_pass = \"12345678\"; }\n); };\n",
+	  3, "snmp.targets[a].auth_pass: must be at least 8 characters" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = \"3\"; user = \"u\"; auth_proto = \"SHA1\";\n"
+	  "    auth_pass = \"12345678\"; priv_pass = \"12345678\"; }\n); };\n",
+	  2, "auth_proto: \"SHA1\": not one of: MD5, SHA, SHA-224" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; port = 0; community = \"c\"; }\n); };\n",
+	  2, "snmp.targets[a].port: 0 is out of range 1-65535" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"bad host!\"; community = \"c\"; }\n); };\n",
+	  2, "snmp.targets[a].host: \"bad host!\": must be a host name" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; community = \"\"; }\n); };\n",
+	  2, "snmp.targets[a].community: must not be empty" },
+};
+
+static void test_snmp_errors(void **state)
+{
+	char *min = slurp(DATA "min.conf");
+	int base = 0, failures = 0;
+	size_t i;
+	const char *p;
+	for (p = min; *p; p++)
+		base += *p == '\n';
+	for (i = 0; i < SD_ARRAY_LEN(snmp_bad); i++) {
+		char *text = sd_printf("%s%s", min, snmp_bad[i].snippet), prefix[600];
+		const char *path = put("snmp-bad.conf", 0600, text);
+		struct sd_errlist e;
+		struct sd_config *c;
+		snprintf(prefix, sizeof prefix, "%s:%d: ", path, base + snmp_bad[i].line);
+		sd_errlist_init(&e);
+		c = sd_config_load(path, &e);
+		if (c || !has_err(&e, prefix, snmp_bad[i].what)) {
+			fprintf(stderr, "snmp case %zu: expected \"%s ... %s\":\n", i, prefix,
+				snmp_bad[i].what);
+			dump(&e);
+			failures++;
+		}
+		sd_config_free(c);
+		sd_errlist_done(&e);
+		free(text);
+	}
+	free(min);
+	assert_int_equal(failures, 0);
+}
+
 /* Several errors in one file: all are reported, in line order. */
 static void test_multi_errors(void **state)
 {
@@ -893,6 +973,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_group_defaults, mk_tmp, rm_tmp),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_multi_errors),
+		cmocka_unit_test_setup_teardown(test_snmp_errors, mk_tmp, rm_tmp),
 		cmocka_unit_test_setup_teardown(test_include_ok, mk_tmp, rm_tmp),
 		cmocka_unit_test_setup_teardown(test_include_confined, mk_tmp, rm_tmp),
 		cmocka_unit_test(test_missing_file),
