@@ -1011,6 +1011,34 @@ static void check_value(struct ctx *x, const struct key *k, config_setting_t *s,
 	}
 }
 
+/* Edit distance (insert, delete, substitute, swap of neighbours), capped:
+ * anything above 3 counts as 4. For "did you mean". */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	int d[40][40];
+	if (la >= 40 || lb >= 40)
+		return 4;
+	for (i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	}
+	return d[la][lb] > 3 ? 4 : d[la][lb];
+}
+
 /* Check the members of group g against tab: missing required keys,
  * defaults, each present key, and unknown keys. */
 static void check_group(struct ctx *x, config_setting_t *g, const struct key *tab,
@@ -1046,12 +1074,28 @@ static void check_group(struct ctx *x, config_setting_t *g, const struct key *ta
 				break;
 		if (k->name)
 			continue;
-		sd_buf_init(&known, 1024);
-		for (k = tab; k->name; k++)
-			sd_buf_addf(&known, "%s%s", k == tab ? "" : ", ", k->name);
-		child_path(cp, sizeof cp, path, name ? name : "?");
-		serr(x, s, cp, "unknown key (known here: %s)", known.data ? known.data : "");
-		sd_buf_done(&known);
+		{
+			const struct key *best = NULL;
+			int bd = 3;
+			for (k = tab; name && k->name; k++) {
+				int dist = edit_distance(name, k->name);
+				if (dist < bd) {       /* the first closest, within 2 */
+					bd = dist;
+					best = k;
+				}
+			}
+			sd_buf_init(&known, 1024);
+			for (k = tab; k->name; k++)
+				sd_buf_addf(&known, "%s%s", k == tab ? "" : ", ", k->name);
+			child_path(cp, sizeof cp, path, name ? name : "?");
+			if (best)
+				serr(x, s, cp, "unknown key; did you mean \"%s\"? (known here: %s)",
+				     best->name, known.data ? known.data : "");
+			else
+				serr(x, s, cp, "unknown key (known here: %s)",
+				     known.data ? known.data : "");
+			sd_buf_done(&known);
+		}
 	}
 }
 

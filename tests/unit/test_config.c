@@ -382,6 +382,7 @@ static const struct {
 	{ "bad-type.conf", ":12:", "factories[f1].security_grade: expected an integer, got a string" },
 	{ "bad-unknown-key.conf", ":11:", "factories[f1].colour: unknown key (known here: id, name," },
 	{ "bad-missing.conf", ":31:", "factories[f2].mode: required key is missing" },
+	{ "bad-typo.conf", ":33:", "factories[f2].securty_grade: unknown key; did you mean \"security_grade\"?" },
 	{ "bad-no-zone.conf", ": ", "zone: required key is missing" },
 	{ "bad-dup-factory.conf", ":31:", "duplicate factory id \"f1\" (first defined at " DATA "bad-dup-factory.conf:10)" },
 	{ "bad-dup-site.conf", ":21:", "duplicate site id \"s1\" (first defined at " DATA "bad-dup-site.conf:14)" },
