@@ -744,6 +744,9 @@ static bool get_integer(struct ctx *x, config_setting_t *s, const char *path,
 	return true;
 }
 
+/* A list of groups; each element is named in messages by its id (the
+ * table's first key, when that is an id key with a valid value), else by
+ * its 0-based index. */
 static void check_list(struct ctx *x, const struct key *k, config_setting_t *s,
 		       void *obj, const char *path)
 {
@@ -766,8 +769,8 @@ static void check_list(struct ctx *x, const struct key *k, config_setting_t *s,
 			     type_desc(config_setting_type(e)));
 			continue;
 		}
-		if ((config_setting_lookup_string(e, "id", &id) ||
-		     config_setting_lookup_string(e, "name", &id)) && sd_id_valid(id))
+		if (k->sub[0].type == K_ID &&
+		    config_setting_lookup_string(e, k->sub[0].name, &id) && sd_id_valid(id))
 			snprintf(ep, sizeof ep, "%s[%s]", path, id);
 		else
 			snprintf(ep, sizeof ep, "%s[%d]", path, i);

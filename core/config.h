@@ -122,8 +122,11 @@ void sd_config_free(struct sd_config *c);
 void sd_config_summary(const struct sd_config *c, char *buf, size_t bufsz);
 
 /* Map a peer's credentials to a role. User rules win over group rules;
- * the first matching rule of each kind applies. *factory is the factory
- * index for SD_ROLE_FACTORY, -1 otherwise. */
+ * the first matching rule of each kind applies. A group rule matches the
+ * peer's gid or the primary or any supplementary group of uid's user
+ * (looked up on each call). When no rule matches, uid 0 and the engine's
+ * own euid are SD_ROLE_OPERATOR, anyone else SD_ROLE_NONE. *factory is the
+ * factory index for SD_ROLE_FACTORY, -1 otherwise. */
 enum sd_role sd_config_role_for(const struct sd_config *c, uid_t uid, gid_t gid,
 				int *factory);
 
