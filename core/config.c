@@ -11,7 +11,8 @@
  *  2. libconfig parses; its first syntax error is reported as file:line.
  *  3. the literals are matched to libconfig's integer settings in document
  *     order; an overflowed one is marked with a setting hook.
- *  4. the key table (keys[] below: type, bounds, default, unit, help) is
+ *  4. the key table (root_keys[] and the tables it points to: type, bounds,
+ *     default, unit, help per key) is
  *     walked against the tree; each list element's checks and cross
  *     references run after its keys. Every problem is collected, nothing
  *     stops early, and the messages are sorted by file and line.
@@ -1173,7 +1174,6 @@ static const char *check_url(const char *v, bool empty_ok)
 	return NULL;
 }
 
-static const char *check_nrf(struct ctx *x, const char *v) { return check_url(v, true); }
 static const char *check_url_opt(struct ctx *x, const char *v) { return check_url(v, true); }
 
 /* "host:port", "[v6]:port"; port 0-65535 (0: any free port); "" = off. */
@@ -1874,7 +1874,7 @@ static const struct key notify_keys[] = {
 
 static const struct key sbi_keys[] = {
 	{ .name = "nrf", .type = K_STR, .store = store_nrf, .def = "",
-	  OF(struct sd_sbi_conf, nrf_api_root), .check = check_nrf,
+	  OF(struct sd_sbi_conf, nrf_api_root), .check = check_url_opt,
 	  .help = "API root of the NRF; empty = no 5GC (the engine's --nrf may give one)" },
 	{ .name = "timeout_ms", .type = K_INT, OF(struct sd_sbi_conf, timeout_ms),
 	  .min = 100, .max = 120000, .def = "3000", .unit = "ms", .help = "per request" },
