@@ -11,11 +11,11 @@
  *  2. libconfig parses; its first syntax error is reported as file:line.
  *  3. the literals are matched to libconfig's integer settings in document
  *     order; an overflowed one is marked with a setting hook.
- *  4. the key table (root_keys[] and the tables it points to: type, bounds,
- *     default, unit, help per key) is
- *     walked against the tree; each list element's checks and cross
- *     references run after its keys. Every problem is collected, nothing
- *     stops early, and the messages are sorted by file and line.
+ *  4. the key table (root_keys[] and the tables it points to: type,
+ *     bounds, default, unit, help per key) is walked against the tree;
+ *     each list element's checks and cross references run after its keys.
+ *     Every problem is collected, nothing stops early, and the messages
+ *     are sorted by file and line.
  *
  * Adding a key: add a row to the right table (and to docs/configuration.md
  * and packaging/man/slicedeck.conf.5); unknown keys are errors, so a key
