@@ -13,8 +13,14 @@
 #include <dirent.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
+#include "core/loop.h"
+#include "core/model.h"
+#include "core/sbi_server.h"
 #include "core/util.h"
 #include "monitor/sbi_decode.h"
+#include "sim/sim.h"
 
 #define FIX "../shared/fixtures/open5gs/"
 #define DATA "tests/data/sbi_decode/"
@@ -900,6 +906,268 @@ static void test_limits(void **state)
 	sd_free(ls);
 }
 
+/* ---- our own emulator speaks what we read ------------------------------- */
+
+/* One factory, two cells in two TAs, two active slices. */
+static struct sd_model *sim_zone(void)
+{
+	struct sd_model *m = sd_calloc(1, sizeof *m);
+	int i;
+
+	strcpy(m->plmn.mcc, "001");
+	strcpy(m->plmn.mnc, "01");
+	m->nfactories = 1;
+	m->factories = sd_calloc(1, sizeof *m->factories);
+	strcpy(m->factories[0].id, "f1");
+	m->factories[0].mode = SD_MODE_HYBRID;
+	m->nsites = 1;
+	m->sites = sd_calloc(1, sizeof *m->sites);
+	strcpy(m->sites[0].id, "s1");
+	m->ncells = 2;
+	m->cells = sd_calloc(2, sizeof *m->cells);
+	m->cells[0] = (struct sd_cell){ .id = "c1", .nci = 0x0a1001001, .tac = 0x101 };
+	m->cells[1] = (struct sd_cell){ .id = "c2", .nci = 0x0a1001002, .tac = 0x102 };
+	m->nslices = 2;
+	m->slices = sd_calloc(2, sizeof *m->slices);
+	strcpy(m->slices[0].id, "rc");
+	m->slices[0].snssai = (struct sd_snssai){ .sst = 2, .has_sd = true, .sd = 1 };
+	m->slices[0].sla.latency_us = 10000;
+	m->slices[0].sla.max_ues = 20;
+	strcpy(m->slices[0].dnn, "mec");
+	strcpy(m->slices[1].id, "vision");
+	m->slices[1].snssai = (struct sd_snssai){ .sst = 1, .has_sd = true, .sd = 2 };
+	m->slices[1].sla.mbr_dl_kbps = 400000;
+	strcpy(m->slices[1].dnn, "internet");
+	for (i = 0; i < 2; i++) {
+		m->slices[i].sites = sd_calloc(1, sizeof(int));
+		m->slices[i].nsites = 1;
+		m->slices[i].state = SD_SLICE_ACTIVE;
+	}
+	return m;
+}
+
+/* Serve one request through the sim's route table; returns the status and
+ * leaves the body (owned by the caller) in *body. */
+static int sim_call(struct sd_sim *sim, const char *method, const char *tmpl,
+		    const char *query, const char *param, const char *reqbody,
+		    char **body, size_t *len, char *location)
+{
+	struct sd_sbi_req req;
+	struct sd_sbi_resp resp;
+	int r = sd_sim_route_index(sim, method, tmpl);
+
+	assert_true(r >= 0);
+	memset(&req, 0, sizeof req);
+	memset(&resp, 0, sizeof resp);
+	req.method = method;
+	req.path = "/x";
+	req.query = query;
+	req.body = reqbody;
+	req.body_len = reqbody ? strlen(reqbody) : 0;
+	req.content_type = reqbody ? "application/json" : NULL;
+	if (param) {
+		req.params[0] = param;
+		req.nparams = 1;
+	}
+	resp.status = 200;
+	sd_sim_serve(sim, r, &req, &resp);
+	*body = resp.body;
+	*len = resp.body_len;
+	if (location)
+		strcpy(location, resp.location);
+	return resp.status;
+}
+
+static void expect_clean(const struct sd_decode_diag *d)
+{
+	if (d->error[0] || d->skipped || d->nnotes)
+		fail_msg("sim document: error \"%s\", %u skipped, first note \"%s\"",
+			 d->error, d->skipped, d->nnotes ? d->notes[0] : "");
+}
+
+/* Decode a report the sim would POST to a callback. */
+static char *dump(json_t *j, size_t *len)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	*len = strlen(s);
+	return s;
+}
+
+static void test_sim_roundtrip(void **state)
+{
+	struct sd_sim_opts o = { .seed = 7, .hb_timer_s = 10, .utc_offset_min = 480 };
+	struct sd_loop *loop = sd_loop_new();
+	struct sd_model *m = sim_zone();
+	struct sd_sim *sim = sd_sim_new(loop, m, &o);
+	struct sd_decode_diag d;
+	struct sd_nrf_urilist l;
+	struct sd_nrf_search srch;
+	struct sd_nwdaf_analytics a;
+	struct sd_nssf_slice_info ns;
+	char loc[512], *body;
+	size_t len;
+	int i, nsmf = 0;
+	static const char *const events[] = { "LOAD_LEVEL_INFORMATION", "NF_LOAD",
+		"NETWORK_PERFORMANCE", "QOS_SUSTAINABILITY" };
+
+	(void)state;
+	sim->fixed_time_ms = INT64_C(1795399200000);   /* Monday 10:00 CST */
+
+	assert_int_equal(sim_call(sim, "GET", "/nnrf-nfm/v1/nf-instances", NULL, NULL,
+				  NULL, &body, &len, NULL), 200);
+	assert_int_equal(sd_decode_nrf_urilist(body, len, &l, &d), 0);
+	expect_clean(&d);
+	assert_true(l.nids > 3);
+	free(body);
+	for (i = 0; i < l.nids; i++) {
+		struct sd_nf_profile p;
+		assert_int_equal(sim_call(sim, "GET", "/nnrf-nfm/v1/nf-instances/{nfInstanceID}",
+					  NULL, l.ids[i], NULL, &body, &len, NULL), 200);
+		if (sd_decode_nf_profile(body, len, &p, &d) != 0)
+			fail_msg("sim profile %s: %s", l.ids[i], d.error);
+		expect_clean(&d);
+		assert_string_equal(p.nf.id, l.ids[i]);
+		assert_true(p.nservices > 0 || strcmp(p.nf.type, "UPF") == 0);
+		nsmf += strcmp(p.nf.type, "SMF") == 0;
+		sd_nf_profile_done(&p);
+		free(body);
+	}
+	assert_true(nsmf >= 1);
+	sd_nrf_urilist_done(&l);
+
+	assert_int_equal(sim_call(sim, "GET", "/nnrf-disc/v1/nf-instances",
+				  "target-nf-type=SMF&requester-nf-type=AF", NULL, NULL,
+				  &body, &len, NULL), 200);
+	assert_int_equal(sd_decode_nrf_search(body, len, &srch, &d), 0);
+	expect_clean(&d);
+	assert_int_equal(srch.nprofiles, nsmf);
+	assert_true(srch.profiles[0].nf.nsnssais >= 1);
+	sd_nrf_search_done(&srch);
+	free(body);
+
+	for (i = 0; i < (int)SD_ARRAY_LEN(events); i++) {
+		char q[128];
+		snprintf(q, sizeof q, "event-id=%s%s", events[i], i == 0 ?
+			 "&event-filter=%7B%22anySlice%22%3Atrue%7D" : "");
+		assert_int_equal(sim_call(sim, "GET", "/nnwdaf-analyticsinfo/v1/analytics",
+					  q, NULL, NULL, &body, &len, NULL), 200);
+		if (sd_decode_nwdaf_analytics(body, len, &a, &d) != 0)
+			fail_msg("sim analytics %s: %s", events[i], d.error);
+		expect_clean(&d);
+		assert_true(a.nslice_loads + a.nnf_loads + a.nnw_perfs + a.nqos > 0);
+		if (i == 0)
+			assert_int_equal(a.nslice_loads, 2);
+		sd_nwdaf_analytics_done(&a);
+		free(body);
+	}
+
+	assert_int_equal(sim_call(sim, "GET", "/nnssf-nsselection/v2/network-slice-information",
+		"nf-type=AMF&nf-id=11212856-e76f-41f1-8efc-99050a84742e&"
+		"slice-info-request-for-pdu-session=%7B%22sNssai%22%3A%7B%22sst%22%3A2%2C"
+		"%22sd%22%3A%22000001%22%7D%2C%22roamingIndication%22%3A%22NON_ROAMING%22%7D",
+		NULL, NULL, &body, &len, NULL), 200);
+	assert_int_equal(sd_decode_nssf_slice_info(body, len, &ns, &d), 0);
+	expect_clean(&d);
+	assert_true(ns.has_nsi);
+	free(body);
+
+	/* callback bodies */
+	assert_int_equal(sim_call(sim, "POST", "/nnwdaf-eventssubscription/v1/subscriptions",
+		NULL, NULL, "{\"eventSubscriptions\":[{\"event\":\"SLICE_LOAD_LEVEL\","
+		"\"notificationMethod\":\"PERIODIC\",\"repetitionPeriod\":7,\"anySlice\":true},"
+		"{\"event\":\"NF_LOAD\",\"notificationMethod\":\"PERIODIC\",\"repetitionPeriod\":7}],"
+		"\"notificationURI\":\"http://127.0.0.1:9/n\"}", &body, &len, loc), 201);
+	free(body);
+	{
+		struct sd_nwdaf_notification n;
+		struct sd_sim_sub *sub = sd_sim_sub_find(sim, SD_SUB_NWDAF, strrchr(loc, '/') + 1);
+		assert_non_null(sub);
+		body = dump(sd_sim_nwdaf_report(sim, sub), &len);
+		if (sd_decode_nwdaf_notification(body, len, &n, &d) != 0)
+			fail_msg("sim NWDAF report: %s", d.error);
+		expect_clean(&d);
+		assert_true(n.nevents >= 2);
+		assert_int_equal(n.events[0].event, SD_NWDAF_EV_SLICE_LOAD_LEVEL);
+		assert_true(n.events[0].data.nslice_loads >= 1);
+		sd_nwdaf_notification_done(&n);
+		free(body);
+	}
+
+	assert_int_equal(sim_call(sim, "POST", "/namf-evts/v1/subscriptions", NULL, NULL,
+		"{\"subscription\":{\"eventList\":[{\"type\":\"UES_IN_AREA_REPORT\"}],"
+		"\"eventNotifyUri\":\"http://127.0.0.1:9/amf\",\"notifyCorrelationId\":\"c1\","
+		"\"nfId\":\"11212856-e76f-41f1-8efc-99050a84742e\",\"anyUE\":true,"
+		"\"options\":{\"trigger\":\"PERIODIC\",\"repPeriod\":5}}}", &body, &len, loc), 201);
+	free(body);
+	{
+		struct sd_amf_notification n;
+		struct sd_sim_sub *sub = sd_sim_sub_find(sim, SD_SUB_AMF, strrchr(loc, '/') + 1);
+		assert_non_null(sub);
+		body = dump(sd_sim_amf_report(sim, sub), &len);
+		if (sd_decode_amf_notification(body, len, &n, &d) != 0)
+			fail_msg("sim AMF report: %s", d.error);
+		expect_clean(&d);
+		assert_string_equal(n.correlation_id, "c1");
+		assert_true(n.nreports >= 1);
+		assert_int_equal(n.reports[0].type, SD_AMF_EV_UES_IN_AREA);
+		assert_true(n.reports[0].number_of_ues >= 0);
+		sd_amf_notification_done(&n);
+		free(body);
+	}
+
+	assert_int_equal(sim_call(sim, "POST", "/nsmf-event-exposure/v1/subscriptions", NULL,
+		NULL, "{\"notifId\":\"n\",\"notifUri\":\"http://127.0.0.1:9/smf\",\"anyUeInd\":true,"
+		"\"eventSubs\":[{\"event\":\"QOS_MON\"},{\"event\":\"PDU_SES_EST\"},"
+		"{\"event\":\"PDU_SES_REL\"}],\"notifMethod\":\"PERIODIC\",\"repPeriod\":5}",
+		&body, &len, loc), 201);
+	{
+		struct sd_smf_notification n;
+		json_t *j = json_loadb(body, len, 0, NULL);
+		struct sd_sim_sub *sub = sd_sim_sub_find(sim, SD_SUB_SMF,
+			json_string_value(json_object_get(j, "subId")));
+		json_decref(j);
+		free(body);
+		assert_non_null(sub);
+		body = dump(sd_sim_smf_report(sim, sub), &len);
+		if (sd_decode_smf_notification(body, len, &n, &d) != 0)
+			fail_msg("sim SMF report: %s", d.error);
+		expect_clean(&d);
+		assert_string_equal(n.notif_id, "n");
+		assert_true(n.n_qos_mon >= 1);
+		assert_true(n.nevents == n.n_qos_mon + n.n_pdu_est + n.n_pdu_rel);
+		sd_smf_notification_done(&n);
+		free(body);
+	}
+
+	assert_int_equal(sim_call(sim, "POST",
+		"/nnssf-nssaiavailability/v1/nssai-availability/subscriptions", NULL, NULL,
+		"{\"nfNssaiAvailabilityUri\":\"http://127.0.0.1:9/cb\",\"taiList\":[{\"plmnId\":"
+		"{\"mcc\":\"001\",\"mnc\":\"01\"},\"tac\":\"000101\"}],"
+		"\"event\":\"SNSSAI_STATUS_CHANGE_REPORT\"}", &body, &len, loc), 201);
+	{
+		struct sd_nssai_avail av;
+		json_t *j = json_loadb(body, len, 0, NULL);
+		struct sd_sim_sub *sub = sd_sim_sub_find(sim, SD_SUB_NSSF,
+			json_string_value(json_object_get(j, "subscriptionId")));
+		json_decref(j);
+		free(body);
+		assert_non_null(sub);
+		body = dump(sd_sim_nssf_report(sim, sub), &len);
+		if (sd_decode_nssf_event_notification(body, len, &av, &d) != 0)
+			fail_msg("sim NSSF report: %s", d.error);
+		expect_clean(&d);
+		assert_true(av.nitems >= 1);
+		assert_int_equal(av.items[0].tac, 0x101);
+		sd_nssai_avail_done(&av);
+		free(body);
+	}
+
+	sd_sim_free(sim);
+	sd_model_free(m);
+	sd_loop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -916,6 +1184,7 @@ int main(void)
 		cmocka_unit_test(test_bad_documents),
 		cmocka_unit_test(test_bad_elements_reported),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_sim_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
