@@ -6,11 +6,14 @@
 #
 # All on loopback, in one run:
 #   (a) h2load, one connection, 1/10/100 streams, against slicedeck-sim's
-#       GET /nnrf-nfm/v1/nf-instances/{id} and against nghttpd serving a
-#       static file with the same bytes (the transport ceiling);
+#       GET /nnrf-nfm/v1/nf-instances/{id}, against nghttpd serving a
+#       static file with the same bytes (the transport ceiling), and against
+#       bench_server (core/sbi_server.c answering with those fixed bytes);
 #   (b)+(c) bench_sbi: bare libcurl+jansson loop vs the SBI client + NFProfile
 #       decoder, against the sim (the target) and against nghttpd (the
-#       client's own overhead with the server out of the way; informative).
+#       client's own overhead with the server out of the way, split into
+#       transport and decoder parts; informative);
+#   bench_decode: CPU per body of jansson alone and of sd_decode_nf_profile.
 #
 # Knobs (environment): BENCH_RUNS (3), BENCH_H2LOAD_N (10000 requests per
 # h2load run), BENCH_COUNT (10000 requests per bench_sbi run), BENCH_MAX_S
@@ -52,7 +55,8 @@ for tool in h2load nghttpd curl python3; do
 	command -v $tool >/dev/null 2>&1 ||
 		die "$tool not found (Debian: nghttp2-client, nghttp2-server, curl, python3; make deps)"
 done
-for bin in "$BUILD/slicedeck-sim" "$BUILD/bench/bench_sbi"; do
+for bin in "$BUILD/slicedeck-sim" "$BUILD/bench/bench_sbi" "$BUILD/bench/bench_decode" \
+	   "$BUILD/bench/bench_server"; do
 	[ -x "$bin" ] || die "$bin not built (make bench builds it)"
 done
 
@@ -113,6 +117,17 @@ done
 [ -n "$NGURL" ] || die "nghttpd did not start"
 cmp -s "$T/ng.json" "$T/www/profile.json" || die "nghttpd does not serve the saved profile"
 
+# --- core/sbi_server.c alone, serving the same bytes ------------------------------
+"$BUILD/bench/bench_server" "$T/www/profile.json" --listen 127.0.0.1:0 \
+	>"$T/srv.out" 2>"$T/bench_server.log" &
+PIDS="$PIDS $!"
+i=0
+while ! grep -q '^URL ' "$T/srv.out" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+SRVURL=$(sed -n 's/^URL \(http:[^ ]*\)$/\1/p' "$T/srv.out")
+[ -n "$SRVURL" ] || die "bench_server did not start"
+fetch "$SRVURL" "$T/srv.json" && cmp -s "$T/srv.json" "$T/www/profile.json" ||
+	die "bench_server does not serve the saved profile"
+
 echo "# SBI benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $(curl --version | head -1 | cut -d' ' -f1-2), $(h2load --version 2>/dev/null | head -1)"
 echo "# NF profile: $best bytes, $URL"
@@ -131,16 +146,17 @@ maxf() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 > b + 0) ? a : b }'; }
 
 H2FAIL=0
 for m in $STREAMS; do
-	bs=0; bn=0; fs=0; fn=0; r=0
+	bs=0; bn=0; bv=0; fs=0; fn=0; fv=0; r=0
 	while [ $r -lt "$RUNS" ]; do
-		# alternate, so noise on the machine hits both alike
+		# alternate, so noise on the machine hits all alike
 		set -- $(h2run "$m" "$URL"); bs=$(maxf "$bs" "$1"); fs=$((fs + $2))
 		set -- $(h2run "$m" "$NGURL"); bn=$(maxf "$bn" "$1"); fn=$((fn + $2))
+		set -- $(h2run "$m" "$SRVURL"); bv=$(maxf "$bv" "$1"); fv=$((fv + $2))
 		r=$((r + 1))
 	done
 	printf '%-40s req/s=%-9.0f failed=%d\n' "sbi.h2load.sim.m$m" "$bs" "$fs"
 	printf '%-40s req/s=%-9.0f failed=%d\n' "sbi.h2load.nghttpd.m$m" "$bn" "$fn"
-	[ "$fs" -eq 0 ] && [ "$fn" -eq 0 ] || H2FAIL=1
+	printf '%-40s req/s=%-9.0f failed=%d\n' "sbi.h2load.sbi_server.m$m" "$bv" "$fv"
 done | tee "$T/h2.out"
 grep -q 'failed=[1-9]' "$T/h2.out" && H2FAIL=1
 
@@ -151,10 +167,14 @@ KS=$(echo $STREAMS | tr ' ' ,)
 	--count "$COUNT" --runs "$RUNS" --max-s "$MAX_S" 2>"$T/bench_sim.log" >"$T/b_sim.out" ||
 	BENCHRC=1
 cat "$T/b_sim.out"
-"$BUILD/bench/bench_sbi" --url "$NGURL" --label nghttpd --streams "$KS" \
+"$BUILD/bench/bench_sbi" --url "$NGURL" --label nghttpd --streams "$KS" --split yes \
 	--count "$COUNT" --runs "$RUNS" --max-s "$MAX_S" 2>"$T/bench_ng.log" >"$T/b_ng.out" ||
 	BENCHRC=1
 cat "$T/b_ng.out"
+
+# --- the decoder alone (CPU time, no network) ------------------------------------
+"$BUILD/bench/bench_decode" "$T/www/profile.json" --ms 100 --runs "$RUNS" \
+	2>"$T/bench_decode.log" || BENCHRC=1
 
 # --- ratios and the verdict ------------------------------------------------------
 cat "$T/h2.out" "$T/b_sim.out" "$T/b_ng.out" | awk -v ks="$STREAMS" '
@@ -173,6 +193,16 @@ END {
 		n++; if (g > 0 && r >= 0.5) met++
 		verdict = (g > 0 && r >= 0.5) ? "met" : "MISSED"
 		printf("%-40s %.2f  (target >= 0.5: %s)\n", "sbi.ratio.sim_vs_nghttpd." m, r, verdict)
+	}
+	for (i = 1; i <= nk; i++) {
+		m = "m" k[i]
+		s = v["sbi.h2load.sim." m]; g = v["sbi.h2load.nghttpd." m]; b = v["sbi.h2load.sbi_server." m]
+		q = (g > 0) ? b / g : 0
+		printf("%-40s %.2f  (sbi_server with fixed bytes / nghttpd; informative)\n",
+		       "sbi.ratio.sbi_server_vs_nghttpd." m, q)
+		q = (b > 0) ? s / b : 0
+		printf("%-40s %.2f  (sim / sbi_server with fixed bytes: handler cost; informative)\n",
+		       "sbi.ratio.sim_vs_sbi_server." m, q)
 	}
 	for (i = 1; i <= nk; i++) {
 		m = "m" k[i]
