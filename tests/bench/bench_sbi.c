@@ -462,7 +462,7 @@ static int parse_ks(const char *s, int *ks)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_sbi --url URL --label NAME [--streams 1,10,100] "
-		"[--count N] [--runs R] [--max-s S] [--mode both|bare|client] [--split yes]\n");
+		"[--count N] [--runs R] [--max-s S] [--mode both|bare|client|parse_only] [--split yes]\n");
 }
 
 int main(int argc, char **argv)
@@ -517,7 +517,9 @@ int main(int argc, char **argv)
 	}
 	do_bare = !strcmp(mode, "both") || !strcmp(mode, "bare");
 	do_client = !strcmp(mode, "both") || !strcmp(mode, "client");
-	if (!url || (!do_bare && !do_client)) {
+	if (!strcmp(mode, "parse_only"))
+		split = true;   /* (c') alone, for profiling */
+	if (!url || (!do_bare && !do_client && !split)) {
 		usage();
 		return 2;
 	}

@@ -14,6 +14,7 @@
 #       client's own overhead with the server out of the way, split into
 #       transport and decoder parts; informative);
 #   bench_decode: CPU per body of jansson alone and of sd_decode_nf_profile.
+# (about 1.5 minutes with the defaults)
 #
 # Knobs (environment): BENCH_RUNS (3), BENCH_H2LOAD_N (10000 requests per
 # h2load run), BENCH_COUNT (10000 requests per bench_sbi run), BENCH_MAX_S
