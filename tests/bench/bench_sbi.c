@@ -11,7 +11,8 @@
  *               decoded with sd_decode_nf_profile and put into a model;
  *   (c') with --split yes: the client, but each body only parsed with
  *               json_loadb like (b) — separates the client's transport
- *               overhead from its decoder's;
+ *               overhead from its decoder's; and the bare loop without
+ *               json_loadb (libcurl alone: the HTTP/2 client ceiling);
  * and prints the best run of each (the machine is noisy; the best run is the
  * one least disturbed), then the ratio c/b. A run stops issuing after N
  * requests or S seconds, whichever comes first; every run starts with one
@@ -132,7 +133,8 @@ static CURL *bare_easy(const char *url, struct bare_xfer *x, bool opener)
 }
 
 /* Checks one finished bare transfer: status 200 and a JSON object body. */
-static bool bare_check(struct figure *f, CURL *e, CURLcode rc, struct bare_xfer *x)
+static bool bare_check(struct figure *f, CURL *e, CURLcode rc, struct bare_xfer *x,
+		       bool no_parse)
 {
 	long status = 0, nconn = 0;
 	json_t *j;
@@ -149,6 +151,8 @@ static bool bare_check(struct figure *f, CURL *e, CURLcode rc, struct bare_xfer 
 		note_err(f, "bare: HTTP status ", status == 404 ? "404" : "not 200");
 		return false;
 	}
+	if (no_parse)
+		return x->body.len > 0;
 	j = json_loadb(x->body.data ? x->body.data : "", x->body.len, 0, &jerr);
 	if (!json_is_object(j)) {
 		note_err(f, "bare: body is not a JSON object: ", jerr.text);
@@ -194,6 +198,7 @@ struct bare_run {
 	double stop_issuing;  /* mono_s() after which no new transfer starts */
 	long completed;
 	bool opener_phase;
+	bool no_parse;        /* libcurl alone: the body is not parsed */
 };
 
 static void bare_on_done(CURLM *m, CURL *e, CURLcode rc, void *arg)
@@ -203,11 +208,11 @@ static void bare_on_done(CURLM *m, CURL *e, CURLcode rc, void *arg)
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
 	if (br->opener_phase) {
 		/* the opener's NUM_CONNECTS counts too */
-		bare_check(br->f, e, rc, x);
+		bare_check(br->f, e, rc, x, false);
 		curl_multi_remove_handle(m, e);
 		return;
 	}
-	if (bare_check(br->f, e, rc, x))
+	if (bare_check(br->f, e, rc, x, br->no_parse))
 		br->completed++;
 	curl_multi_remove_handle(m, e);
 	if (br->issued < br->limit && mono_s() < br->stop_issuing) {
@@ -220,11 +225,13 @@ static void bare_on_done(CURLM *m, CURL *e, CURLcode rc, void *arg)
 	}
 }
 
-static void bench_bare(const char *url, int k, long count, double max_s, struct figure *f)
+static void bench_bare(const char *url, int k, long count, double max_s, bool no_parse,
+		       struct figure *f)
 {
 	CURLM *m = curl_multi_init();
 	struct bare_xfer *xs = sd_calloc((size_t)k + 1, sizeof *xs);
-	struct bare_run br = { .f = f, .limit = count, .opener_phase = true };
+	struct bare_run br = { .f = f, .limit = count, .opener_phase = true,
+			       .no_parse = no_parse };
 	double t0, c0, t1, c1;
 	int i;
 
@@ -527,11 +534,12 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	for (i = 0; i < nks; i++) {
-		struct figure best_b = { 0 }, best_c = { 0 }, best_p = { 0 }, f;
+		struct figure best_b = { 0 }, best_c = { 0 }, best_p = { 0 },
+			      best_n = { 0 }, f;
 		for (r = 0; r < runs; r++) {
 			/* alternate, so drift on the machine hits both alike */
 			if (do_bare) {
-				bench_bare(url, ks[i], count, max_s, &f);
+				bench_bare(url, ks[i], count, max_s, false, &f);
 				keep_best(&best_b, &f);
 			}
 			if (do_client) {
@@ -541,14 +549,18 @@ int main(int argc, char **argv)
 			if (split) {
 				bench_client(url, ks[i], count, max_s, true, &f);
 				keep_best(&best_p, &f);
+				bench_bare(url, ks[i], count, max_s, true, &f);
+				keep_best(&best_n, &f);
 			}
 		}
 		if (do_bare)
 			print_fig("bare", label, ks[i], &best_b);
 		if (do_client)
 			print_fig("client", label, ks[i], &best_c);
-		if (split)
+		if (split) {
 			print_fig("client_parse_only", label, ks[i], &best_p);
+			print_fig("bare_no_parse", label, ks[i], &best_n);
+		}
 		if (do_bare && do_client) {
 			double ratio = best_b.rps > 0 ? best_c.rps / best_b.rps : 0;
 			char name[96];
@@ -567,7 +579,7 @@ int main(int argc, char **argv)
 			printf("%-40s %.2f  (transport part of the client's CPU overhead; informative)\n",
 			       name, best_b.cpu_us > 0 ? best_p.cpu_us / best_b.cpu_us : 0);
 		}
-		if (best_b.errors || best_c.errors || best_p.errors)
+		if (best_b.errors || best_c.errors || best_p.errors || best_n.errors)
 			rc = 1;
 		fflush(stdout);
 	}
