@@ -257,6 +257,15 @@ static void draw(struct screen *s)
 	refresh();
 }
 
+static void lost_engine(struct screen *s)
+{
+	take_events(s);
+	snprintf(s->banner, sizeof s->banner, "lost the engine connection — reconnecting");
+	sd_client_close(&s->cl);
+	s->connected = false;
+	s->next_try_ms = sd_now_ms() + s->backoff_ms;
+}
+
 static bool handle_key(struct screen *s, int ch)
 {
 	int rows = LINES - 3, n = build_rows(s, NULL, 0);
@@ -315,6 +324,10 @@ int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 		int ch, timeout = s.refresh_ms;
 		if (!s.connected && sd_now_ms() >= s.next_try_ms)
 			try_connect(&s);
+		/* events may already sit in the client's buffer (they arrived
+		 * with a reply): poll() would not report them */
+		if (s.connected && sd_client_pump(&s.cl) < 0)
+			lost_engine(&s);
 		take_events(&s);
 		draw(&s);
 		if (!s.connected) {
@@ -324,14 +337,8 @@ int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
 			break;
 		if (s.connected && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-			if (sd_client_pump(&s.cl) < 0) {
-				take_events(&s);
-				snprintf(s.banner, sizeof s.banner,
-					 "lost the engine connection — reconnecting");
-				sd_client_close(&s.cl);
-				s.connected = false;
-				s.next_try_ms = sd_now_ms() + s.backoff_ms;
-			}
+			if (sd_client_pump(&s.cl) < 0)
+				lost_engine(&s);
 		}
 		while ((ch = getch()) != ERR)
 			if (!handle_key(&s, ch))
