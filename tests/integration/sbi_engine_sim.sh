@@ -9,10 +9,13 @@ BUILD=${1:-build}
 . tests/integration/lib.sh
 t_tmp
 
-# the sample zone, polled every 2 s so the test runs in seconds
-sed 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 2;/' etc/slicedeck.conf >"$T/sd.conf"
+# the sample zone, polled every 2 s so the test runs in seconds, with OAuth2
+# access tokens from the NRF for every request (Nnrf_AccessToken)
+sed -e 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 2;/' \
+    -e 's/^\([[:space:]]*oauth2[[:space:]]*=\).*/\1 true;/' etc/slicedeck.conf >"$T/sd.conf"
 chmod 0600 "$T/sd.conf"
-grep -q 'poll_interval = 2;' "$T/sd.conf" || t_fail "could not set poll_interval in the test config"
+grep -Eq 'poll_interval[[:space:]]*= 2;' "$T/sd.conf" || t_fail "could not set poll_interval in the test config"
+grep -Eq 'oauth2[[:space:]]*= true;' "$T/sd.conf" || t_fail "could not enable oauth2 in the test config"
 HB=2
 
 t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 \
