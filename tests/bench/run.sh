@@ -146,6 +146,7 @@ h2run() {
 maxf() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 > b + 0) ? a : b }'; }
 
 H2FAIL=0
+: >"$T/h2.out"
 for m in $STREAMS; do
 	bs=0; bn=0; bv=0; fs=0; fn=0; fv=0; r=0
 	while [ $r -lt "$RUNS" ]; do
@@ -155,27 +156,35 @@ for m in $STREAMS; do
 		set -- $(h2run "$m" "$SRVURL"); bv=$(maxf "$bv" "$1"); fv=$((fv + $2))
 		r=$((r + 1))
 	done
-	printf '%-40s req/s=%-9.0f failed=%d\n' "sbi.h2load.sim.m$m" "$bs" "$fs"
-	printf '%-40s req/s=%-9.0f failed=%d\n' "sbi.h2load.nghttpd.m$m" "$bn" "$fn"
-	printf '%-40s req/s=%-9.0f failed=%d\n' "sbi.h2load.sbi_server.m$m" "$bv" "$fv"
-done | tee "$T/h2.out"
+	{
+		printf '%-40s req/s=%-9.0f failed=%d\n' "sbi.h2load.sim.m$m" "$bs" "$fs"
+		printf '%-40s req/s=%-9.0f failed=%d\n' "sbi.h2load.nghttpd.m$m" "$bn" "$fn"
+		printf '%-40s req/s=%-9.0f failed=%d\n' "sbi.h2load.sbi_server.m$m" "$bv" "$fv"
+	} >>"$T/h2.out"
+	tail -3 "$T/h2.out"
+done
 grep -q 'failed=[1-9]' "$T/h2.out" && H2FAIL=1
 
 # --- (b) and (c) ---------------------------------------------------------------
 BENCHRC=0
 KS=$(echo $STREAMS | tr ' ' ,)
-"$BUILD/bench/bench_sbi" --url "$URL" --label sim --streams "$KS" \
-	--count "$COUNT" --runs "$RUNS" --max-s "$MAX_S" 2>"$T/bench_sim.log" >"$T/b_sim.out" ||
-	BENCHRC=1
-cat "$T/b_sim.out"
-"$BUILD/bench/bench_sbi" --url "$NGURL" --label nghttpd --streams "$KS" --split yes \
-	--count "$COUNT" --runs "$RUNS" --max-s "$MAX_S" 2>"$T/bench_ng.log" >"$T/b_ng.out" ||
-	BENCHRC=1
-cat "$T/b_ng.out"
+# Each runs in the background and is waited for, so that INT/TERM stop the
+# bench at once (a shell defers traps until a foreground command ends).
+bg_wait() {  # out-file command...
+	out=$1; shift
+	"$@" >"$out" 2>>"$T/bench.log" &
+	bgpid=$!
+	PIDS="$PIDS $bgpid"
+	wait $bgpid || BENCHRC=1
+	cat "$out"
+}
+bg_wait "$T/b_sim.out" "$BUILD/bench/bench_sbi" --url "$URL" --label sim --streams "$KS" \
+	--count "$COUNT" --runs "$RUNS" --max-s "$MAX_S"
+bg_wait "$T/b_ng.out" "$BUILD/bench/bench_sbi" --url "$NGURL" --label nghttpd --streams "$KS" \
+	--split yes --count "$COUNT" --runs "$RUNS" --max-s "$MAX_S"
 
 # --- the decoder alone (CPU time, no network) ------------------------------------
-"$BUILD/bench/bench_decode" "$T/www/profile.json" --ms 100 --runs "$RUNS" \
-	2>"$T/bench_decode.log" || BENCHRC=1
+bg_wait "$T/dec.out" "$BUILD/bench/bench_decode" "$T/www/profile.json" --ms 100 --runs "$RUNS"
 
 # --- ratios and the verdict ------------------------------------------------------
 cat "$T/h2.out" "$T/b_sim.out" "$T/b_ng.out" | awk -v ks="$STREAMS" '
