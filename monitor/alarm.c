@@ -1,0 +1,605 @@
+/* monitor/alarm.c — see alarm.h. */
+#include "monitor/alarm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+
+static const char *const sev_names[SD_SEV_COUNT] = {
+	"cleared", "indeterminate", "warning", "minor", "major", "critical",
+};
+static const char *const type_names[SD_ALARM_TYPE_COUNT] = {
+	"communicationsAlarm", "qualityOfServiceAlarm", "processingErrorAlarm",
+	"equipmentAlarm", "environmentalAlarm",
+};
+static const char *const cause_names[SD_CAUSE_COUNT] = {
+	"thresholdCrossed", "performanceDegraded", "communicationsSubsystemFailure",
+	"degradedSignal", "congestion", "softwareError", "other",
+};
+
+const char *sd_alarm_severity_name(enum sd_alarm_severity s)
+{
+	return (unsigned)s < SD_SEV_COUNT ? sev_names[s] : "?";
+}
+
+int sd_alarm_severity_parse(const char *s)
+{
+	for (int i = 0; i < SD_SEV_COUNT; i++)
+		if (sd_streq(s, sev_names[i]))
+			return i;
+	return -1;
+}
+
+const char *sd_alarm_type_name(enum sd_alarm_type t)
+{
+	return (unsigned)t < SD_ALARM_TYPE_COUNT ? type_names[t] : "?";
+}
+
+const char *sd_alarm_cause_name(enum sd_alarm_cause c)
+{
+	return (unsigned)c < SD_CAUSE_COUNT ? cause_names[c] : "?";
+}
+
+int sd_alarm_cause_parse(const char *s)
+{
+	for (int i = 0; i < SD_CAUSE_COUNT; i++)
+		if (sd_streq(s, cause_names[i]))
+			return i;
+	return -1;
+}
+
+const char *sd_alarm_notif_name(enum sd_alarm_notif n)
+{
+	switch (n) {
+	case SD_ALARM_NEW: return "new";
+	case SD_ALARM_CHANGED: return "changed";
+	case SD_ALARM_CLEARED: return "cleared";
+	case SD_ALARM_ACKED: return "acked";
+	}
+	return "?";
+}
+
+void sd_alarm_conf_default(struct sd_alarm_conf *c)
+{
+	c->max_active = 10000;
+	c->max_cleared = 256;
+}
+
+struct sink {
+	char name[32];
+	sd_alarm_sink_fn fn;
+	void *arg;
+	void (*free_arg)(void *);
+};
+
+struct sd_alarms {
+	struct sd_alarm_conf conf;
+	struct sd_store *store;
+	struct sd_stmt *up_alarm, *ins_log, *sel_active, *sel_max, *hist;
+	struct sd_alarm *active;      /* unordered */
+	int nactive, capactive;
+	struct sd_alarm *cleared;     /* newest first */
+	int ncleared;
+	struct sink *sinks;
+	int nsinks;
+	uint64_t next_id, next_notif;
+	uint64_t refused;
+	struct sd_complaint full_complaint;
+};
+
+static const struct sd_store_migration alarm_migrations[] = {
+	{ 1,
+	  "CREATE TABLE alarm("
+	  " id INTEGER PRIMARY KEY, object TEXT NOT NULL, factory TEXT NOT NULL,"
+	  " event_type TEXT NOT NULL, cause TEXT NOT NULL, severity TEXT NOT NULL,"
+	  " last_severity TEXT NOT NULL, problem TEXT NOT NULL, text TEXT NOT NULL,"
+	  " raised_ms INTEGER NOT NULL, changed_ms INTEGER NOT NULL,"
+	  " cleared_ms INTEGER NOT NULL, acked_ms INTEGER NOT NULL,"
+	  " acked_by TEXT NOT NULL, notification_id INTEGER NOT NULL);"
+	  "CREATE INDEX alarm_open ON alarm(cleared_ms);"
+	  "CREATE TABLE alarm_log("
+	  " notification_id INTEGER PRIMARY KEY, alarm_id INTEGER NOT NULL,"
+	  " kind TEXT NOT NULL, severity TEXT NOT NULL, time_ms INTEGER NOT NULL,"
+	  " object TEXT NOT NULL, text TEXT NOT NULL);"
+	  "CREATE INDEX alarm_log_time ON alarm_log(time_ms);" },
+};
+
+static int parse_or(const char *const *names, int n, const char *s, int dflt)
+{
+	for (int i = 0; i < n; i++)
+		if (sd_streq(s, names[i]))
+			return i;
+	return dflt;
+}
+
+static void row_to_alarm(struct sd_stmt *st, struct sd_alarm *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = (uint64_t)sd_stmt_int(st, 0);
+	sd_strlcpy(a->object, sd_stmt_text(st, 1), sizeof a->object);
+	sd_strlcpy(a->factory, sd_stmt_text(st, 2), sizeof a->factory);
+	a->type = parse_or(type_names, SD_ALARM_TYPE_COUNT, sd_stmt_text(st, 3),
+			   SD_ALARM_PROCESSING);
+	a->cause = parse_or(cause_names, SD_CAUSE_COUNT, sd_stmt_text(st, 4), SD_CAUSE_OTHER);
+	a->severity = parse_or(sev_names, SD_SEV_COUNT, sd_stmt_text(st, 5),
+			       SD_SEV_INDETERMINATE);
+	a->last_severity = parse_or(sev_names, SD_SEV_COUNT, sd_stmt_text(st, 6),
+				    SD_SEV_INDETERMINATE);
+	sd_strlcpy(a->problem, sd_stmt_text(st, 7), sizeof a->problem);
+	sd_strlcpy(a->text, sd_stmt_text(st, 8), sizeof a->text);
+	a->raised_ms = sd_stmt_int(st, 9);
+	a->changed_ms = sd_stmt_int(st, 10);
+	a->cleared_ms = sd_stmt_int(st, 11);
+	a->acked_ms = sd_stmt_int(st, 12);
+	sd_strlcpy(a->acked_by, sd_stmt_text(st, 13), sizeof a->acked_by);
+	a->notification_id = (uint64_t)sd_stmt_int(st, 14);
+}
+
+static struct sd_alarm *add_active(struct sd_alarms *am)
+{
+	if (am->nactive == am->capactive) {
+		am->capactive = am->capactive ? am->capactive * 2 : 64;
+		am->active = sd_reallocarray(am->active, (size_t)am->capactive,
+					     sizeof *am->active);
+	}
+	return &am->active[am->nactive++];
+}
+
+struct sd_alarms *sd_alarms_new(const struct sd_alarm_conf *c, struct sd_store *store,
+				char *err, size_t errsz)
+{
+	struct sd_alarms *am = sd_calloc(1, sizeof *am);
+	if (c)
+		am->conf = *c;
+	else
+		sd_alarm_conf_default(&am->conf);
+	if (am->conf.max_active < 1)
+		am->conf.max_active = 1;
+	if (am->conf.max_cleared < 0)
+		am->conf.max_cleared = 0;
+	am->cleared = sd_calloc((size_t)am->conf.max_cleared + 1, sizeof *am->cleared);
+	am->next_id = 1;
+	am->next_notif = 1;
+	am->store = store;
+	if (!store)
+		return am;
+	if (sd_store_migrate(store, "alarm", alarm_migrations,
+			     (int)SD_ARRAY_LEN(alarm_migrations), err, errsz) < 0)
+		goto fail;
+	am->up_alarm = sd_store_prepare(store,
+		"INSERT INTO alarm VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"
+		" ON CONFLICT(id) DO UPDATE SET severity = excluded.severity,"
+		" last_severity = excluded.last_severity, text = excluded.text,"
+		" changed_ms = excluded.changed_ms, cleared_ms = excluded.cleared_ms,"
+		" acked_ms = excluded.acked_ms, acked_by = excluded.acked_by,"
+		" notification_id = excluded.notification_id");
+	am->ins_log = sd_store_prepare(store,
+		"INSERT INTO alarm_log VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT DO NOTHING");
+	am->sel_active = sd_store_prepare(store,
+		"SELECT id, object, factory, event_type, cause, severity, last_severity,"
+		" problem, text, raised_ms, changed_ms, cleared_ms, acked_ms, acked_by,"
+		" notification_id FROM alarm WHERE cleared_ms = 0 ORDER BY id");
+	am->sel_max = sd_store_prepare(store,
+		"SELECT (SELECT IFNULL(MAX(id), 0) FROM alarm),"
+		" (SELECT IFNULL(MAX(notification_id), 0) FROM alarm_log)");
+	am->hist = sd_store_prepare(store,
+		"SELECT notification_id, alarm_id, kind, severity, time_ms, object, text"
+		" FROM alarm_log WHERE time_ms >= ?1 AND time_ms < ?2"
+		" ORDER BY notification_id");
+	if (!am->up_alarm || !am->ins_log || !am->sel_active || !am->sel_max || !am->hist) {
+		snprintf(err, errsz, "alarm: %s", sd_store_errmsg(store));
+		goto fail;
+	}
+	if (sd_stmt_step(am->sel_max) == 1) {
+		am->next_id = (uint64_t)sd_stmt_int(am->sel_max, 0) + 1;
+		am->next_notif = (uint64_t)sd_stmt_int(am->sel_max, 1) + 1;
+	}
+	sd_stmt_reset(am->sel_max);
+	while (sd_stmt_step(am->sel_active) == 1) {
+		if (am->nactive >= am->conf.max_active)
+			break;
+		row_to_alarm(am->sel_active, add_active(am));
+	}
+	sd_stmt_reset(am->sel_active);
+	return am;
+fail:
+	sd_alarms_free(am);
+	return NULL;
+}
+
+void sd_alarms_free(struct sd_alarms *am)
+{
+	if (!am)
+		return;
+	for (int i = 0; i < am->nsinks; i++)
+		if (am->sinks[i].free_arg)
+			am->sinks[i].free_arg(am->sinks[i].arg);
+	sd_free(am->sinks);
+	sd_free(am->active);
+	sd_free(am->cleared);
+	sd_free(am);
+}
+
+int sd_alarms_add_sink(struct sd_alarms *am, const char *name, sd_alarm_sink_fn fn,
+		       void *arg, void (*free_arg)(void *arg))
+{
+	bool bad = !name || !*name || strlen(name) >= sizeof am->sinks->name || !fn;
+	for (int i = 0; !bad && i < am->nsinks; i++)
+		if (strcmp(am->sinks[i].name, name) == 0)
+			bad = true;
+	if (bad) {
+		if (free_arg)
+			free_arg(arg);
+		return -1;
+	}
+	am->sinks = sd_reallocarray(am->sinks, (size_t)am->nsinks + 1, sizeof *am->sinks);
+	struct sink *s = &am->sinks[am->nsinks++];
+	sd_strlcpy(s->name, name, sizeof s->name);
+	s->fn = fn;
+	s->arg = arg;
+	s->free_arg = free_arg;
+	return 0;
+}
+
+int sd_alarms_remove_sink(struct sd_alarms *am, const char *name)
+{
+	for (int i = 0; i < am->nsinks; i++) {
+		if (strcmp(am->sinks[i].name, name) != 0)
+			continue;
+		if (am->sinks[i].free_arg)
+			am->sinks[i].free_arg(am->sinks[i].arg);
+		memmove(&am->sinks[i], &am->sinks[i + 1],
+			(size_t)(am->nsinks - i - 1) * sizeof *am->sinks);
+		am->nsinks--;
+		return 0;
+	}
+	return -1;
+}
+
+/* Persist the alarm row and its notification; inside the caller's
+ * transaction when one is open, else in one of its own. */
+static void persist(struct sd_alarms *am, enum sd_alarm_notif kind,
+		    const struct sd_alarm *a, int64_t now_ms)
+{
+	if (!am->store)
+		return;
+	bool own = !sd_store_in_txn(am->store);
+	if (own && sd_store_begin(am->store) < 0)
+		goto fail;
+	struct sd_stmt *st = am->up_alarm;
+	sd_stmt_bind_int(st, 1, (int64_t)a->id);
+	sd_stmt_bind_text(st, 2, a->object);
+	sd_stmt_bind_text(st, 3, a->factory);
+	sd_stmt_bind_text(st, 4, type_names[a->type]);
+	sd_stmt_bind_text(st, 5, cause_names[a->cause]);
+	sd_stmt_bind_text(st, 6, sev_names[a->severity]);
+	sd_stmt_bind_text(st, 7, sev_names[a->last_severity]);
+	sd_stmt_bind_text(st, 8, a->problem);
+	sd_stmt_bind_text(st, 9, a->text);
+	sd_stmt_bind_int(st, 10, a->raised_ms);
+	sd_stmt_bind_int(st, 11, a->changed_ms);
+	sd_stmt_bind_int(st, 12, a->cleared_ms);
+	sd_stmt_bind_int(st, 13, a->acked_ms);
+	sd_stmt_bind_text(st, 14, a->acked_by);
+	sd_stmt_bind_int(st, 15, (int64_t)a->notification_id);
+	if (sd_stmt_run(st) < 0)
+		goto fail_txn;
+	st = am->ins_log;
+	sd_stmt_bind_int(st, 1, (int64_t)a->notification_id);
+	sd_stmt_bind_int(st, 2, (int64_t)a->id);
+	sd_stmt_bind_text(st, 3, sd_alarm_notif_name(kind));
+	sd_stmt_bind_text(st, 4, sev_names[a->severity]);
+	sd_stmt_bind_int(st, 5, now_ms);
+	sd_stmt_bind_text(st, 6, a->object);
+	sd_stmt_bind_text(st, 7, a->text);
+	if (sd_stmt_run(st) < 0)
+		goto fail_txn;
+	if (own && sd_store_commit(am->store) < 0)
+		goto fail;
+	return;
+fail_txn:
+	if (own)
+		sd_store_rollback(am->store);
+fail:
+	sd_warn("alarm: storing notification %llu of alarm %llu: %s",
+		(unsigned long long)a->notification_id, (unsigned long long)a->id,
+		sd_store_errmsg(am->store));
+}
+
+static void notify(struct sd_alarms *am, enum sd_alarm_notif kind, struct sd_alarm *a,
+		   int64_t now_ms)
+{
+	a->notification_id = am->next_notif++;
+	persist(am, kind, a, now_ms);
+	sd_log(kind == SD_ALARM_NEW ? SD_LOG_WARN : SD_LOG_NOTICE,
+	       "alarm %llu %s: %s %s %s/%s: %s", (unsigned long long)a->id,
+	       sd_alarm_notif_name(kind), sev_names[a->severity], a->object,
+	       cause_names[a->cause], a->problem, a->text);
+	for (int i = 0; i < am->nsinks; i++)
+		am->sinks[i].fn(am->sinks[i].arg, kind, a);
+}
+
+static void clip(char *dst, size_t dstsz, const char *src)
+{
+	if (!src) {
+		dst[0] = '\0';
+		return;
+	}
+	sd_sanitize(dst, dstsz, src, strlen(src));
+}
+
+static int find_active(const struct sd_alarms *am, const char *object,
+		       enum sd_alarm_cause cause, const char *problem)
+{
+	for (int i = 0; i < am->nactive; i++) {
+		const struct sd_alarm *a = &am->active[i];
+		if (a->cause == cause && strcmp(a->object, object) == 0 &&
+		    strcmp(a->problem, problem) == 0)
+			return i;
+	}
+	return -1;
+}
+
+int64_t sd_alarm_raise(struct sd_alarms *am, const struct sd_alarm_spec *spec,
+		       int64_t now_ms)
+{
+	if (!spec || !spec->object || !*spec->object ||
+	    (unsigned)spec->type >= SD_ALARM_TYPE_COUNT ||
+	    (unsigned)spec->cause >= SD_CAUSE_COUNT ||
+	    spec->severity <= SD_SEV_CLEARED || spec->severity >= SD_SEV_COUNT)
+		return SD_ALARM_EINVAL;
+	char object[SD_ALARM_OBJECT_MAX], problem[SD_ALARM_PROBLEM_MAX];
+	char text[SD_ALARM_TEXT_MAX], factory[SD_ID_MAX];
+	clip(object, sizeof object, spec->object);
+	clip(problem, sizeof problem, spec->problem);
+	clip(text, sizeof text, spec->text);
+	clip(factory, sizeof factory, spec->factory);
+	int i = find_active(am, object, spec->cause, problem);
+	if (i >= 0) {
+		struct sd_alarm *a = &am->active[i];
+		if (a->severity == spec->severity && strcmp(a->text, text) == 0)
+			return (int64_t)a->id;     /* a repeat: nothing new */
+		if (spec->severity > a->severity) {
+			a->acked_ms = 0;           /* worse: look again */
+			a->acked_by[0] = '\0';
+		}
+		a->severity = a->last_severity = spec->severity;
+		memcpy(a->text, text, sizeof text);
+		a->changed_ms = now_ms;
+		notify(am, SD_ALARM_CHANGED, a, now_ms);
+		return (int64_t)a->id;
+	}
+	if (am->nactive >= am->conf.max_active) {
+		am->refused++;
+		sd_complain(&am->full_complaint, SD_LOG_ERR,
+			    "alarm: %d alarms active, the limit: refusing %s %s",
+			    am->nactive, object, cause_names[spec->cause]);
+		return SD_ALARM_EFULL;
+	}
+	struct sd_alarm *a = add_active(am);
+	memset(a, 0, sizeof *a);
+	a->id = am->next_id++;
+	memcpy(a->object, object, sizeof object);
+	memcpy(a->problem, problem, sizeof problem);
+	memcpy(a->text, text, sizeof text);
+	memcpy(a->factory, factory, sizeof factory);
+	a->type = spec->type;
+	a->cause = spec->cause;
+	a->severity = a->last_severity = spec->severity;
+	a->raised_ms = a->changed_ms = now_ms;
+	notify(am, SD_ALARM_NEW, a, now_ms);
+	return (int64_t)a->id;
+}
+
+int64_t sd_alarm_clear(struct sd_alarms *am, const char *object, enum sd_alarm_cause cause,
+		       const char *problem, const char *text, int64_t now_ms)
+{
+	if (!object)
+		return SD_ALARM_EINVAL;
+	char obj[SD_ALARM_OBJECT_MAX], prob[SD_ALARM_PROBLEM_MAX];
+	clip(obj, sizeof obj, object);
+	clip(prob, sizeof prob, problem);
+	int i = find_active(am, obj, cause, prob);
+	if (i < 0)
+		return SD_ALARM_ENOENT;
+	struct sd_alarm a = am->active[i];
+	am->active[i] = am->active[--am->nactive];
+	if (am->full_complaint.interval_ms && am->nactive < am->conf.max_active)
+		sd_complain_clear(&am->full_complaint, "alarm: below the active limit again");
+	a.severity = SD_SEV_CLEARED;
+	a.cleared_ms = a.changed_ms = now_ms;
+	if (text)
+		clip(a.text, sizeof a.text, text);
+	/* into the cleared list, newest first */
+	if (am->conf.max_cleared > 0) {
+		int n = am->ncleared < am->conf.max_cleared ? am->ncleared : am->conf.max_cleared - 1;
+		memmove(&am->cleared[1], &am->cleared[0], (size_t)n * sizeof *am->cleared);
+		am->cleared[0] = a;
+		am->ncleared = n + 1;
+		notify(am, SD_ALARM_CLEARED, &am->cleared[0], now_ms);
+	} else {
+		notify(am, SD_ALARM_CLEARED, &a, now_ms);
+	}
+	return (int64_t)a.id;
+}
+
+bool sd_alarm_visible(const struct sd_alarm *a, enum sd_role role, const char *factory)
+{
+	switch (role) {
+	case SD_ROLE_OPERATOR:
+	case SD_ROLE_VIEWER:
+		return true;
+	case SD_ROLE_FACTORY:
+		return factory && *factory && a->factory[0] &&
+		       strcmp(a->factory, factory) == 0;
+	case SD_ROLE_NONE:
+		break;
+	}
+	return false;
+}
+
+bool sd_alarm_may_ack(const struct sd_alarm *a, enum sd_role role, const char *factory)
+{
+	(void)factory;
+	(void)a;
+	return role == SD_ROLE_OPERATOR;
+}
+
+static struct sd_alarm *get_mut(struct sd_alarms *am, uint64_t id)
+{
+	for (int i = 0; i < am->nactive; i++)
+		if (am->active[i].id == id)
+			return &am->active[i];
+	for (int i = 0; i < am->ncleared; i++)
+		if (am->cleared[i].id == id)
+			return &am->cleared[i];
+	return NULL;
+}
+
+const struct sd_alarm *sd_alarms_get(const struct sd_alarms *am, uint64_t id)
+{
+	return get_mut((struct sd_alarms *)am, id);
+}
+
+int sd_alarm_ack(struct sd_alarms *am, uint64_t id, enum sd_role role,
+		 const char *factory, const char *who, int64_t now_ms)
+{
+	struct sd_alarm *a = get_mut(am, id);
+	if (!a || !sd_alarm_visible(a, role, factory))
+		return SD_ALARM_ENOENT;
+	if (!sd_alarm_may_ack(a, role, factory))
+		return SD_ALARM_EPERM;
+	if (a->acked_ms)
+		return SD_ALARM_OK;
+	a->acked_ms = now_ms;
+	clip(a->acked_by, sizeof a->acked_by, who && *who ? who : "?");
+	notify(am, SD_ALARM_ACKED, a, now_ms);
+	return SD_ALARM_OK;
+}
+
+static int cmp_active(const void *x, const void *y)
+{
+	const struct sd_alarm *a = *(const struct sd_alarm *const *)x;
+	const struct sd_alarm *b = *(const struct sd_alarm *const *)y;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if (a->raised_ms != b->raised_ms)
+		return a->raised_ms > b->raised_ms ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+int sd_alarms_list(const struct sd_alarms *am, bool include_cleared, enum sd_role role,
+		   const char *factory, const struct sd_alarm **out, int max)
+{
+	int n = 0;
+	for (int i = 0; i < am->nactive && n < max; i++)
+		if (sd_alarm_visible(&am->active[i], role, factory))
+			out[n++] = &am->active[i];
+	qsort(out, (size_t)n, sizeof *out, cmp_active);
+	for (int i = 0; include_cleared && i < am->ncleared && n < max; i++)
+		if (sd_alarm_visible(&am->cleared[i], role, factory))
+			out[n++] = &am->cleared[i];
+	return n;
+}
+
+int sd_alarms_active_count(const struct sd_alarms *am) { return am->nactive; }
+uint64_t sd_alarms_refused(const struct sd_alarms *am) { return am->refused; }
+
+long sd_alarms_history(struct sd_alarms *am, int64_t from_ms, int64_t to_ms,
+		       sd_alarm_log_fn fn, void *arg)
+{
+	if (!am->store)
+		return -1;
+	struct sd_stmt *st = am->hist;
+	sd_stmt_bind_int(st, 1, from_ms);
+	sd_stmt_bind_int(st, 2, to_ms);
+	long n = 0;
+	int rc;
+	while ((rc = sd_stmt_step(st)) == 1) {
+		const char *kind = sd_stmt_text(st, 2);
+		enum sd_alarm_notif k = SD_ALARM_NEW;
+		for (int i = SD_ALARM_NEW; i <= SD_ALARM_ACKED; i++)
+			if (strcmp(kind, sd_alarm_notif_name(i)) == 0)
+				k = i;
+		fn(arg, (uint64_t)sd_stmt_int(st, 0), (uint64_t)sd_stmt_int(st, 1), k,
+		   parse_or(sev_names, SD_SEV_COUNT, sd_stmt_text(st, 3),
+			    SD_SEV_INDETERMINATE),
+		   sd_stmt_int(st, 4), sd_stmt_text(st, 5), sd_stmt_text(st, 6));
+		n++;
+	}
+	sd_stmt_reset(st);
+	return rc < 0 ? -1 : n;
+}
+
+/* --- sources ------------------------------------------------------------ */
+
+int64_t sd_alarm_sla(struct sd_alarms *am, const char *slice, const char *factory,
+		     const char *kpi, bool breach, double observed, double target,
+		     const char *unit, int64_t now_ms)
+{
+	char object[SD_ALARM_OBJECT_MAX], problem[SD_ALARM_PROBLEM_MAX];
+	char text[SD_ALARM_TEXT_MAX];
+	snprintf(object, sizeof object, "slice=%s", slice ? slice : "?");
+	snprintf(problem, sizeof problem, "sla-%s", kpi ? kpi : "?");
+	const char *u = unit ? unit : "";
+	if (breach)
+		snprintf(text, sizeof text, "SLA %s breached: observed %.6g %s, "
+			 "contract %.6g %s", kpi, observed, u, target, u);
+	else
+		snprintf(text, sizeof text, "SLA %s met again: observed %.6g %s, "
+			 "contract %.6g %s", kpi, observed, u, target, u);
+	if (!breach)
+		return sd_alarm_clear(am, object, SD_CAUSE_THRESHOLD_CROSSED, problem,
+				      text, now_ms);
+	struct sd_alarm_spec spec = {
+		.object = object, .factory = factory, .type = SD_ALARM_QOS,
+		.cause = SD_CAUSE_THRESHOLD_CROSSED,
+		.severity = sd_streq(kpi, "availability") ? SD_SEV_CRITICAL : SD_SEV_MAJOR,
+		.problem = problem, .text = text,
+	};
+	return sd_alarm_raise(am, &spec, now_ms);
+}
+
+int64_t sd_alarm_nf(struct sd_alarms *am, const char *nf_id, const char *type,
+		    const char *name, bool reachable, int64_t now_ms)
+{
+	char object[SD_ALARM_OBJECT_MAX], text[SD_ALARM_TEXT_MAX];
+	snprintf(object, sizeof object, "nf=%s", nf_id ? nf_id : "?");
+	snprintf(text, sizeof text, "%s %s (%s) %s", type && *type ? type : "NF",
+		 name && *name ? name : "-", nf_id ? nf_id : "?",
+		 reachable ? "reachable again" : "unreachable");
+	if (reachable)
+		return sd_alarm_clear(am, object, SD_CAUSE_COMMS_FAILURE, "nf-unreachable",
+				      text, now_ms);
+	bool core = type && (!strcmp(type, "AMF") || !strcmp(type, "SMF") ||
+			     !strcmp(type, "UPF") || !strcmp(type, "NRF"));
+	struct sd_alarm_spec spec = {
+		.object = object, .factory = NULL, .type = SD_ALARM_COMMUNICATIONS,
+		.cause = SD_CAUSE_COMMS_FAILURE,
+		.severity = core ? SD_SEV_CRITICAL : SD_SEV_MAJOR,
+		.problem = "nf-unreachable", .text = text,
+	};
+	return sd_alarm_raise(am, &spec, now_ms);
+}
+
+int64_t sd_alarm_coverage(struct sd_alarms *am, const char *site, const char *factory,
+			  double share_pct, double target_pct, int64_t now_ms)
+{
+	char object[SD_ALARM_OBJECT_MAX], text[SD_ALARM_TEXT_MAX];
+	snprintf(object, sizeof object, "site=%s", site ? site : "?");
+	snprintf(text, sizeof text, "coverage %.1f %% of samples meet the thresholds, "
+		 "target %.1f %%", share_pct, target_pct);
+	if (!(share_pct < target_pct))
+		return sd_alarm_clear(am, object, SD_CAUSE_DEGRADED_SIGNAL,
+				      "coverage-below-target", text, now_ms);
+	struct sd_alarm_spec spec = {
+		.object = object, .factory = factory, .type = SD_ALARM_QOS,
+		.cause = SD_CAUSE_DEGRADED_SIGNAL, .severity = SD_SEV_MINOR,
+		.problem = "coverage-below-target", .text = text,
+	};
+	return sd_alarm_raise(am, &spec, now_ms);
+}

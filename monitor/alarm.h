@@ -1,0 +1,201 @@
+/* monitor/alarm.h — the alarm manager (ITU-T X.733 alarm shape).
+ *
+ * An alarm is identified by its key: managed object + probable cause +
+ * specific problem ("slice=f1-vision", thresholdCrossed, "sla-latency").
+ * Raising a key that is active updates that alarm (severity, text,
+ * changed time) instead of adding one: de-duplication. Clearing a key
+ * clears the alarm the matching raise made (correlation); raising the
+ * key again later makes a new alarm with a new id.
+ *
+ * Every change is a notification with a fresh notification id (X.733
+ * notificationIdentifier), handed to every sink (pluggable: a name, a
+ * callback, its state and the state's destructor — the SNMP sink adds
+ * itself this way) and logged to the store (tables alarm, alarm_log).
+ *
+ * Acknowledgement (X.733 ackState) is separate from clearing: operators
+ * may ack any alarm, active or cleared; viewers and factory users may not
+ * (a factory user sees only its own factory's alarms and zone-wide ones
+ * are hidden from it). A severity increase withdraws the ack: someone must
+ * look again.
+ *
+ * Bounded: at most max_active active alarms (further raises are refused
+ * and counted) and the last max_cleared cleared ones in memory; the rest
+ * is in the store.
+ */
+#ifndef SD_ALARM_H
+#define SD_ALARM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/model.h"
+#include "core/store.h"
+
+/* Ordered: a larger value is more severe (CLEARED lowest). */
+enum sd_alarm_severity {
+	SD_SEV_CLEARED,
+	SD_SEV_INDETERMINATE,
+	SD_SEV_WARNING,
+	SD_SEV_MINOR,
+	SD_SEV_MAJOR,
+	SD_SEV_CRITICAL,
+	SD_SEV_COUNT
+};
+
+enum sd_alarm_type {
+	SD_ALARM_COMMUNICATIONS,   /* communicationsAlarm */
+	SD_ALARM_QOS,              /* qualityOfServiceAlarm */
+	SD_ALARM_PROCESSING,       /* processingErrorAlarm */
+	SD_ALARM_EQUIPMENT,        /* equipmentAlarm */
+	SD_ALARM_ENVIRONMENTAL,    /* environmentalAlarm */
+	SD_ALARM_TYPE_COUNT
+};
+
+/* Probable causes used here (X.733 / X.721 names). */
+enum sd_alarm_cause {
+	SD_CAUSE_THRESHOLD_CROSSED,     /* thresholdCrossed: SLA KPI */
+	SD_CAUSE_PERFORMANCE_DEGRADED,  /* performanceDegraded */
+	SD_CAUSE_COMMS_FAILURE,         /* communicationsSubsystemFailure: NF */
+	SD_CAUSE_DEGRADED_SIGNAL,       /* degradedSignal: coverage */
+	SD_CAUSE_CONGESTION,            /* congestion */
+	SD_CAUSE_SOFTWARE_ERROR,        /* softwareError */
+	SD_CAUSE_OTHER,                 /* other: see specific problem */
+	SD_CAUSE_COUNT
+};
+
+enum sd_alarm_notif {
+	SD_ALARM_NEW,       /* notifyNewAlarm */
+	SD_ALARM_CHANGED,   /* notifyChangedAlarm (severity or text) */
+	SD_ALARM_CLEARED,   /* notifyClearedAlarm */
+	SD_ALARM_ACKED,     /* notifyAckStateChanged */
+};
+
+const char *sd_alarm_severity_name(enum sd_alarm_severity s);  /* "critical" */
+int sd_alarm_severity_parse(const char *s);
+const char *sd_alarm_type_name(enum sd_alarm_type t);          /* "qualityOfServiceAlarm" */
+const char *sd_alarm_cause_name(enum sd_alarm_cause c);        /* "thresholdCrossed" */
+int sd_alarm_cause_parse(const char *s);
+const char *sd_alarm_notif_name(enum sd_alarm_notif n);        /* "new" */
+
+#define SD_ALARM_OBJECT_MAX 96
+#define SD_ALARM_PROBLEM_MAX 64
+#define SD_ALARM_TEXT_MAX 256
+
+struct sd_alarm {
+	uint64_t id;                 /* stable for the alarm's life; ack by it */
+	uint64_t notification_id;    /* of its latest notification */
+	char object[SD_ALARM_OBJECT_MAX];   /* managed object, "slice=f1-vision" */
+	char factory[SD_ID_MAX];     /* owning factory id, "" zone-wide */
+	enum sd_alarm_type type;
+	enum sd_alarm_cause cause;
+	enum sd_alarm_severity severity;      /* CLEARED once cleared */
+	enum sd_alarm_severity last_severity; /* before clearing */
+	char problem[SD_ALARM_PROBLEM_MAX];   /* specific problem */
+	char text[SD_ALARM_TEXT_MAX];         /* additional text */
+	int64_t raised_ms, changed_ms, cleared_ms, acked_ms;   /* 0 = not yet */
+	char acked_by[64];
+};
+
+/* What a source raises. Strings are sanitised and clipped on the way in. */
+struct sd_alarm_spec {
+	const char *object;
+	const char *factory;         /* NULL or "" zone-wide */
+	enum sd_alarm_type type;
+	enum sd_alarm_cause cause;
+	enum sd_alarm_severity severity;   /* not CLEARED */
+	const char *problem;
+	const char *text;
+};
+
+/* A sink sees every notification; a is valid during the call only. */
+typedef void (*sd_alarm_sink_fn)(void *arg, enum sd_alarm_notif kind,
+				 const struct sd_alarm *a);
+
+struct sd_alarm_conf {
+	int max_active;      /* default 10000 */
+	int max_cleared;     /* cleared alarms kept in memory, default 256 */
+};
+void sd_alarm_conf_default(struct sd_alarm_conf *c);
+
+enum sd_alarm_err {
+	SD_ALARM_OK = 0,
+	SD_ALARM_ENOENT = -1,   /* no such alarm (or not visible to the caller) */
+	SD_ALARM_EPERM = -2,    /* the caller's role may not do this */
+	SD_ALARM_EINVAL = -3,   /* bad arguments */
+	SD_ALARM_EFULL = -4,    /* max_active reached */
+};
+
+struct sd_alarms;
+
+/* store may be NULL. Active alarms in the store are loaded (a restart
+ * keeps them, and ids continue). NULL + err on failure. */
+struct sd_alarms *sd_alarms_new(const struct sd_alarm_conf *c, struct sd_store *store,
+				char *err, size_t errsz);
+/* Calls every sink's destructor. */
+void sd_alarms_free(struct sd_alarms *am);
+
+/* Register a sink; free_arg (may be NULL) is called with arg when the sink
+ * is removed or the manager freed, and also here on failure (duplicate
+ * name: -1). */
+int sd_alarms_add_sink(struct sd_alarms *am, const char *name, sd_alarm_sink_fn fn,
+		       void *arg, void (*free_arg)(void *arg));
+int sd_alarms_remove_sink(struct sd_alarms *am, const char *name);
+
+/* Raise, or update the active alarm with the same key. Returns the alarm
+ * id (> 0), or SD_ALARM_EINVAL / SD_ALARM_EFULL. An update that changes
+ * nothing (same severity and text) notifies nobody. */
+int64_t sd_alarm_raise(struct sd_alarms *am, const struct sd_alarm_spec *spec,
+		       int64_t now_ms);
+/* Clear the active alarm with this key; text (may be NULL) replaces the
+ * additional text. Returns its id, or SD_ALARM_ENOENT when none is active. */
+int64_t sd_alarm_clear(struct sd_alarms *am, const char *object, enum sd_alarm_cause cause,
+		       const char *problem, const char *text, int64_t now_ms);
+
+/* Who may do what (the IPC layer calls these with the peer's role and,
+ * for SD_ROLE_FACTORY, its factory id). */
+bool sd_alarm_visible(const struct sd_alarm *a, enum sd_role role, const char *factory);
+bool sd_alarm_may_ack(const struct sd_alarm *a, enum sd_role role, const char *factory);
+/* Acknowledge alarm id as user who. SD_ALARM_OK (also when it already was
+ * acknowledged: the first ack is kept), SD_ALARM_ENOENT (unknown or not
+ * visible to the caller), SD_ALARM_EPERM (visible but the role may not
+ * ack). */
+int sd_alarm_ack(struct sd_alarms *am, uint64_t id, enum sd_role role,
+		 const char *factory, const char *who, int64_t now_ms);
+
+/* Alarms the caller may see, active first (most severe, then newest), then
+ * (include_cleared) the cleared ones kept in memory, newest first. Fills
+ * up to max pointers (valid until the next change); returns how many. */
+int sd_alarms_list(const struct sd_alarms *am, bool include_cleared, enum sd_role role,
+		   const char *factory, const struct sd_alarm **out, int max);
+/* By id, active or cleared-in-memory; NULL otherwise. */
+const struct sd_alarm *sd_alarms_get(const struct sd_alarms *am, uint64_t id);
+int sd_alarms_active_count(const struct sd_alarms *am);
+/* Raises refused because max_active was reached. */
+uint64_t sd_alarms_refused(const struct sd_alarms *am);
+
+/* History from the store: notifications with time in [from_ms, to_ms),
+ * oldest first. Returns how many, or -1. */
+typedef void (*sd_alarm_log_fn)(void *arg, uint64_t notification_id, uint64_t alarm_id,
+				enum sd_alarm_notif kind, enum sd_alarm_severity sev,
+				int64_t time_ms, const char *object, const char *text);
+long sd_alarms_history(struct sd_alarms *am, int64_t from_ms, int64_t to_ms,
+		       sd_alarm_log_fn fn, void *arg);
+
+/* --- sources ------------------------------------------------------------ */
+
+/* SLA breach (raise, major; critical for availability) or recovery (clear)
+ * of slice's KPI (sd_sla_kpi_name). observed/target/unit go into the text. */
+int64_t sd_alarm_sla(struct sd_alarms *am, const char *slice, const char *factory,
+		     const char *kpi, bool breach, double observed, double target,
+		     const char *unit, int64_t now_ms);
+/* NF unreachable (raise; critical for AMF, SMF, UPF, NRF, else major) or
+ * back (clear). nf_id is the nfInstanceId; type and name may be NULL. */
+int64_t sd_alarm_nf(struct sd_alarms *am, const char *nf_id, const char *type,
+		    const char *name, bool reachable, int64_t now_ms);
+/* Coverage of a site below target (raise, minor) or back at/above (clear). */
+int64_t sd_alarm_coverage(struct sd_alarms *am, const char *site, const char *factory,
+			  double share_pct, double target_pct, int64_t now_ms);
+
+#endif

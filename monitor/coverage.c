@@ -1,0 +1,679 @@
+/* monitor/coverage.c — see coverage.h. */
+#include "monitor/coverage.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/util.h"
+
+void sd_cov_conf_default(struct sd_cov_conf *c)
+{
+	c->rsrp_min_dbm = -105;
+	c->sinr_min_db = 0;
+	c->target_pct = 95;
+	c->grid_m = 10;
+	c->min_hole_squares = 2;
+}
+
+void sd_cov_project(const struct sd_site *site, double lat, double lon,
+		    double *x_m, double *y_m)
+{
+	const double m_per_deg_lat = 111320.0;
+	double k = cos(site->lat * M_PI / 180.0);
+	*x_m = (lon - site->lon) * m_per_deg_lat * k;
+	*y_m = (lat - site->lat) * m_per_deg_lat;
+}
+
+/* --- CSV ------------------------------------------------------------------ */
+
+#define MAX_FIELDS 32
+
+enum col { C_TIME, C_X, C_Y, C_LAT, C_LON, C_CELL, C_RSRP, C_SINR, C_COUNT };
+static const char *const col_names[C_COUNT] = {
+	"time", "x", "y", "lat", "lon", "cell", "rsrp", "sinr",
+};
+
+/* Split one line into fields (double quotes, "" inside quotes). Fields
+ * point into buf, which is modified. Returns the count, or -1 on an
+ * unterminated quote, -2 when there are too many. */
+static int split(char *buf, char **f, int max)
+{
+	int n = 0;
+	char *p = buf;
+	for (;;) {
+		if (n == max)
+			return -2;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '"') {
+			char *w = ++p;
+			f[n++] = w;
+			for (;;) {
+				if (!*p)
+					return -1;
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					*w++ = *p++;
+				}
+			}
+			*w = '\0';
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == ',') {
+				p++;
+				continue;
+			}
+			if (*p)
+				return -1;
+			return n;
+		}
+		f[n++] = p;
+		char *c = strchr(p, ',');
+		char *end = c ? c : p + strlen(p);
+		char *e = end;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		*e = '\0';
+		if (!c)
+			return n;
+		p = c + 1;
+	}
+}
+
+static bool parse_num(const char *s, double *v)
+{
+	if (!*s)
+		return false;
+	char *end;
+	errno = 0;
+	*v = strtod(s, &end);
+	return !*end && errno == 0 && isfinite(*v);
+}
+
+/* RFC 3339 (Z or +hh:mm, optional fraction) or Unix seconds. */
+static bool parse_time(const char *s, int64_t *ms)
+{
+	double secs;
+	if (parse_num(s, &secs)) {
+		if (secs < 0 || secs > 4102444800.0)   /* 2100 */
+			return false;
+		*ms = (int64_t)llround(secs * 1000);
+		return true;
+	}
+	int Y, M, D, h, m, sec, used = 0;
+	if (sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &Y, &M, &D, &h, &m, &sec,
+		   &used) != 6 || used == 0)
+		return false;
+	if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60 ||
+	    Y < 1970 || Y > 2099)
+		return false;
+	const char *p = s + used;
+	double frac = 0;
+	if (*p == '.') {
+		const char *q = ++p;
+		double scale = 0.1;
+		while (isdigit((unsigned char)*p)) {
+			frac += (*p - '0') * scale;
+			scale /= 10;
+			p++;
+		}
+		if (p == q)
+			return false;
+	}
+	int off = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int oh, om, u = 0;
+		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &u) != 2 || u != 5 || oh > 23 || om > 59)
+			return false;
+		off = (oh * 60 + om) * (*p == '+' ? 1 : -1);
+		p += 6;
+	} else {
+		return false;
+	}
+	if (*p)
+		return false;
+	struct tm tm = { .tm_year = Y - 1900, .tm_mon = M - 1, .tm_mday = D,
+			 .tm_hour = h, .tm_min = m, .tm_sec = sec };
+	time_t t = timegm(&tm);
+	*ms = ((int64_t)t - off * 60) * 1000 + (int64_t)llround(frac * 1000);
+	return true;
+}
+
+int sd_cov_csv_parse(const char *name, const char *text, size_t len,
+		     const struct sd_site *site, struct sd_cov_sample **out, size_t *n,
+		     struct sd_errlist *errs)
+{
+	int before = errs->n;
+	int col[C_COUNT];
+	bool have_header = false;
+	size_t cap = 0, cnt = 0;
+	struct sd_cov_sample *v = NULL;
+	char line[1024];
+	int lineno = 0;
+	size_t pos = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (int i = 0; i < C_COUNT; i++)
+		col[i] = -1;
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t ll = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		const char *ls = text + pos;
+		pos += ll + (nl ? 1 : 0);
+		lineno++;
+		if (ll && ls[ll - 1] == '\r')
+			ll--;
+		if (ll >= sizeof line) {
+			sd_errlist_add(errs, name, lineno, "line longer than %zu bytes",
+				       sizeof line - 1);
+			continue;
+		}
+		if (memchr(ls, '\0', ll)) {
+			sd_errlist_add(errs, name, lineno, "NUL byte in the line");
+			continue;
+		}
+		memcpy(line, ls, ll);
+		line[ll] = '\0';
+		const char *t = line;
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (!*t || *t == '#')
+			continue;
+		char *f[MAX_FIELDS];
+		int nf = split(line, f, MAX_FIELDS);
+		if (nf == -1) {
+			sd_errlist_add(errs, name, lineno, "unterminated quoted field");
+			continue;
+		}
+		if (nf == -2) {
+			sd_errlist_add(errs, name, lineno, "more than %d fields", MAX_FIELDS);
+			continue;
+		}
+		if (!have_header) {
+			have_header = true;
+			for (int i = 0; i < nf; i++) {
+				int c = -1;
+				for (int k = 0; k < C_COUNT; k++)
+					if (strcasecmp(f[i], col_names[k]) == 0)
+						c = k;
+				if (c < 0) {
+					char cl[64];
+					sd_sanitize(cl, sizeof cl, f[i], strlen(f[i]));
+					sd_errlist_add(errs, name, lineno,
+						       "unknown column \"%s\" (expected time, "
+						       "x, y or lat, lon, cell, rsrp, sinr)", cl);
+				} else if (col[c] >= 0) {
+					sd_errlist_add(errs, name, lineno,
+						       "column \"%s\" appears twice", col_names[c]);
+				} else {
+					col[c] = i;
+				}
+			}
+			bool xy = col[C_X] >= 0 && col[C_Y] >= 0;
+			bool ll2 = col[C_LAT] >= 0 && col[C_LON] >= 0;
+			const enum col req[] = { C_TIME, C_CELL, C_RSRP, C_SINR };
+			for (size_t i = 0; i < SD_ARRAY_LEN(req); i++)
+				if (col[req[i]] < 0)
+					sd_errlist_add(errs, name, lineno,
+						       "header lacks the \"%s\" column",
+						       col_names[req[i]]);
+			if (!xy && !ll2)
+				sd_errlist_add(errs, name, lineno, "header needs x and y, "
+					       "or lat and lon, columns");
+			if (xy && ll2)
+				sd_errlist_add(errs, name, lineno, "header has both x/y "
+					       "and lat/lon: use one");
+			if (!xy && ll2 && !site)
+				sd_errlist_add(errs, name, lineno, "lat/lon need a site to "
+					       "place them on (no site given)");
+			if (errs->n > before)
+				break;     /* rows cannot be read without a good header */
+			continue;
+		}
+		int maxcol = 0;
+		for (int i = 0; i < C_COUNT; i++)
+			if (col[i] > maxcol)
+				maxcol = col[i];
+		if (nf <= maxcol) {
+			sd_errlist_add(errs, name, lineno, "%d fields, the header has %d",
+				       nf, maxcol + 1);
+			continue;
+		}
+		if (cnt >= SD_COV_MAX_ROWS) {
+			sd_errlist_add(errs, name, lineno, "more than %d rows", SD_COV_MAX_ROWS);
+			break;
+		}
+		struct sd_cov_sample s;
+		memset(&s, 0, sizeof s);
+		bool ok = true;
+		if (!parse_time(f[col[C_TIME]], &s.t_ms)) {
+			sd_errlist_add(errs, name, lineno, "time must be RFC 3339 "
+				       "(2026-11-23T10:00:00Z) or Unix seconds");
+			ok = false;
+		}
+		if (!sd_id_valid(f[col[C_CELL]])) {
+			sd_errlist_add(errs, name, lineno, "cell must be an id "
+				       "([A-Za-z0-9_.-], 1..%d characters)", SD_ID_MAX - 1);
+			ok = false;
+		} else {
+			sd_strlcpy(s.cell, f[col[C_CELL]], sizeof s.cell);
+		}
+		if (!parse_num(f[col[C_RSRP]], &s.rsrp_dbm) || s.rsrp_dbm < SD_COV_RSRP_MIN ||
+		    s.rsrp_dbm > SD_COV_RSRP_MAX) {
+			sd_errlist_add(errs, name, lineno, "RSRP must be %.0f..%.0f dBm",
+				       SD_COV_RSRP_MIN, SD_COV_RSRP_MAX);
+			ok = false;
+		}
+		if (!parse_num(f[col[C_SINR]], &s.sinr_db) || s.sinr_db < SD_COV_SINR_MIN ||
+		    s.sinr_db > SD_COV_SINR_MAX) {
+			sd_errlist_add(errs, name, lineno, "SINR must be %.0f..%.0f dB",
+				       SD_COV_SINR_MIN, SD_COV_SINR_MAX);
+			ok = false;
+		}
+		if (col[C_X] >= 0) {
+			if (!parse_num(f[col[C_X]], &s.x_m) || !parse_num(f[col[C_Y]], &s.y_m)) {
+				sd_errlist_add(errs, name, lineno, "x and y must be numbers (m)");
+				ok = false;
+			}
+		} else {
+			double lat, lon;
+			if (!parse_num(f[col[C_LAT]], &lat) || lat < -90 || lat > 90 ||
+			    !parse_num(f[col[C_LON]], &lon) || lon < -180 || lon > 180) {
+				sd_errlist_add(errs, name, lineno, "lat must be -90..90 and "
+					       "lon -180..180 degrees");
+				ok = false;
+			} else {
+				sd_cov_project(site, lat, lon, &s.x_m, &s.y_m);
+			}
+		}
+		if (ok && site && site->width_m > 0 && site->height_m > 0 &&
+		    (s.x_m < 0 || s.y_m < 0 || s.x_m > site->width_m ||
+		     s.y_m > site->height_m)) {
+			sd_errlist_add(errs, name, lineno, "position (%.1f, %.1f) m is outside "
+				       "site %s's plan (%.0f x %.0f m)", s.x_m, s.y_m,
+				       site->id, site->width_m, site->height_m);
+			ok = false;
+		}
+		if (!ok)
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = sd_reallocarray(v, cap, sizeof *v);
+		}
+		v[cnt++] = s;
+	}
+	if (!have_header && errs->n == before)
+		sd_errlist_add(errs, name, 0, "empty file: a header line is required "
+			       "(time,x,y,cell,rsrp,sinr)");
+	if (errs->n > before) {
+		sd_free(v);
+		return -1;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int sd_cov_csv_load(const char *path, const struct sd_site *site,
+		    struct sd_cov_sample **out, size_t *n, struct sd_errlist *errs)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	*out = NULL;
+	*n = 0;
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		sd_errlist_add(errs, base, 0, "%s", strerror(errno));
+		return -1;
+	}
+	struct sd_buf b;
+	sd_buf_init(&b, SD_COV_MAX_FILE);
+	char chunk[65536];
+	size_t got;
+	int rc = 0;
+	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+		if (sd_buf_add(&b, chunk, got) < 0) {
+			sd_errlist_add(errs, base, 0, "larger than %u MiB", SD_COV_MAX_FILE >> 20);
+			rc = -1;
+			break;
+		}
+	}
+	if (!rc && ferror(fp)) {
+		sd_errlist_add(errs, base, 0, "read error");
+		rc = -1;
+	}
+	fclose(fp);
+	if (!rc)
+		rc = sd_cov_csv_parse(base, b.data ? b.data : "", b.len, site, out, n, errs);
+	sd_buf_done(&b);
+	return rc;
+}
+
+/* --- site accumulator -------------------------------------------------- */
+
+struct square {
+	uint32_t n, pass;
+	double rsrp_sum;
+};
+
+struct cellacc {
+	char id[SD_ID_MAX];
+	uint32_t n, pass;
+	double rsrp_sum, sinr_sum;
+};
+
+struct sd_cov_site {
+	char id[SD_ID_MAX];
+	struct sd_cov_conf conf;
+	double width, height, grid;
+	int rows, cols;           /* row 0 = south */
+	struct square *sq;
+	struct cellacc *cells;
+	int ncells, capcells;
+	uint32_t samples, passing, refused;
+};
+
+struct sd_cov_site *sd_cov_site_new(const char *site_id, double width_m, double height_m,
+				    const struct sd_cov_conf *c)
+{
+	if (!(width_m > 0) || !(height_m > 0) || width_m > 1e6 || height_m > 1e6)
+		return NULL;
+	struct sd_cov_site *cs = sd_calloc(1, sizeof *cs);
+	if (c)
+		cs->conf = *c;
+	else
+		sd_cov_conf_default(&cs->conf);
+	sd_strlcpy(cs->id, site_id ? site_id : "", sizeof cs->id);
+	cs->width = width_m;
+	cs->height = height_m;
+	cs->grid = cs->conf.grid_m > 0 ? cs->conf.grid_m : 10;
+	for (;;) {
+		cs->cols = (int)ceil(width_m / cs->grid);
+		cs->rows = (int)ceil(height_m / cs->grid);
+		if ((double)cs->cols * cs->rows <= SD_COV_MAX_SQUARES)
+			break;
+		cs->grid *= 2;
+	}
+	if (cs->cols < 1)
+		cs->cols = 1;
+	if (cs->rows < 1)
+		cs->rows = 1;
+	cs->sq = sd_calloc((size_t)cs->rows * cs->cols, sizeof *cs->sq);
+	return cs;
+}
+
+void sd_cov_site_free(struct sd_cov_site *cs)
+{
+	if (!cs)
+		return;
+	sd_free(cs->sq);
+	sd_free(cs->cells);
+	sd_free(cs);
+}
+
+void sd_cov_site_reset(struct sd_cov_site *cs)
+{
+	memset(cs->sq, 0, (size_t)cs->rows * cs->cols * sizeof *cs->sq);
+	cs->ncells = 0;
+	cs->samples = cs->passing = cs->refused = 0;
+}
+
+double sd_cov_site_grid_m(const struct sd_cov_site *cs) { return cs->grid; }
+
+static bool passes(const struct sd_cov_site *cs, double rsrp, double sinr)
+{
+	return rsrp >= cs->conf.rsrp_min_dbm && sinr >= cs->conf.sinr_min_db;
+}
+
+int sd_cov_site_add(struct sd_cov_site *cs, const struct sd_cov_sample *s)
+{
+	if (!(s->x_m >= 0) || !(s->y_m >= 0) || s->x_m > cs->width || s->y_m > cs->height ||
+	    !(s->rsrp_dbm >= SD_COV_RSRP_MIN) || !(s->rsrp_dbm <= SD_COV_RSRP_MAX) ||
+	    !(s->sinr_db >= SD_COV_SINR_MIN) || !(s->sinr_db <= SD_COV_SINR_MAX)) {
+		cs->refused++;
+		return -1;
+	}
+	int c = (int)(s->x_m / cs->grid), r = (int)(s->y_m / cs->grid);
+	if (c >= cs->cols)
+		c = cs->cols - 1;
+	if (r >= cs->rows)
+		r = cs->rows - 1;
+	bool ok = passes(cs, s->rsrp_dbm, s->sinr_db);
+	struct square *q = &cs->sq[(size_t)r * cs->cols + c];
+	q->n++;
+	q->pass += ok;
+	q->rsrp_sum += s->rsrp_dbm;
+	cs->samples++;
+	cs->passing += ok;
+	if (!s->cell[0])
+		return 0;
+	struct cellacc *ca = NULL;
+	for (int i = 0; i < cs->ncells; i++)
+		if (strcmp(cs->cells[i].id, s->cell) == 0)
+			ca = &cs->cells[i];
+	if (!ca) {
+		if (cs->ncells >= SD_COV_MAX_CELLS)
+			return 0;
+		if (cs->ncells == cs->capcells) {
+			cs->capcells = cs->capcells ? cs->capcells * 2 : 16;
+			cs->cells = sd_reallocarray(cs->cells, (size_t)cs->capcells,
+						    sizeof *cs->cells);
+		}
+		ca = &cs->cells[cs->ncells++];
+		memset(ca, 0, sizeof *ca);
+		sd_strlcpy(ca->id, s->cell, sizeof ca->id);
+	}
+	ca->n++;
+	ca->pass += ok;
+	ca->rsrp_sum += s->rsrp_dbm;
+	ca->sinr_sum += s->sinr_db;
+	return 0;
+}
+
+static bool square_fails(const struct square *q)
+{
+	return q->n && 2 * q->pass < q->n;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+	const struct sd_cov_cell *x = a, *y = b;
+	if (x->share_pct != y->share_pct)
+		return x->share_pct < y->share_pct ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+int sd_cov_site_weak_cells(const struct sd_cov_site *cs, struct sd_cov_cell *out, int max)
+{
+	int n = 0;
+	struct sd_cov_cell *all = sd_calloc((size_t)cs->ncells + 1, sizeof *all);
+	for (int i = 0; i < cs->ncells; i++) {
+		const struct cellacc *ca = &cs->cells[i];
+		double share = 100.0 * ca->pass / ca->n;
+		if (!(share < cs->conf.target_pct))
+			continue;
+		struct sd_cov_cell *o = &all[n++];
+		sd_strlcpy(o->id, ca->id, sizeof o->id);
+		o->samples = ca->n;
+		o->passing = ca->pass;
+		o->share_pct = share;
+		o->rsrp_mean = ca->rsrp_sum / ca->n;
+		o->sinr_mean = ca->sinr_sum / ca->n;
+	}
+	qsort(all, (size_t)n, sizeof *all, cmp_cell);
+	if (n > max)
+		n = max < 0 ? 0 : max;
+	if (n)
+		memcpy(out, all, (size_t)n * sizeof *out);
+	sd_free(all);
+	return n;
+}
+
+static int cmp_hole(const void *a, const void *b)
+{
+	const struct sd_cov_hole *x = a, *y = b;
+	if (x->squares != y->squares)
+		return x->squares > y->squares ? -1 : 1;
+	if (x->samples != y->samples)
+		return x->samples > y->samples ? -1 : 1;
+	return x->cy_m != y->cy_m ? (x->cy_m < y->cy_m ? -1 : 1)
+				  : (x->cx_m < y->cx_m ? -1 : x->cx_m > y->cx_m);
+}
+
+/* Connected components of failing squares (iterative flood fill with an
+ * explicit stack, so a site-wide hole cannot overflow the C stack). */
+static int find_holes(const struct sd_cov_site *cs, struct sd_cov_hole **holes)
+{
+	size_t total = (size_t)cs->rows * cs->cols;
+	uint8_t *seen = sd_calloc(total, 1);
+	int32_t *stack = sd_malloc(total * sizeof *stack);
+	struct sd_cov_hole *h = NULL;
+	int nh = 0, caph = 0;
+	for (size_t start = 0; start < total; start++) {
+		if (seen[start] || !square_fails(&cs->sq[start]))
+			continue;
+		struct sd_cov_hole cur = { 0 };
+		double sx = 0, sy = 0, rsum = 0;
+		int minr = cs->rows, maxr = -1, minc = cs->cols, maxc = -1;
+		size_t sp = 0;
+		stack[sp++] = (int32_t)start;
+		seen[start] = 1;
+		while (sp) {
+			int32_t at = stack[--sp];
+			int r = at / cs->cols, c = at % cs->cols;
+			const struct square *q = &cs->sq[at];
+			cur.squares++;
+			cur.samples += q->n;
+			rsum += q->rsrp_sum;
+			sx += (c + 0.5) * cs->grid;
+			sy += (r + 0.5) * cs->grid;
+			if (r < minr) minr = r;
+			if (r > maxr) maxr = r;
+			if (c < minc) minc = c;
+			if (c > maxc) maxc = c;
+			const int dr[4] = { 1, -1, 0, 0 }, dc[4] = { 0, 0, 1, -1 };
+			for (int k = 0; k < 4; k++) {
+				int rr = r + dr[k], cc = c + dc[k];
+				if (rr < 0 || cc < 0 || rr >= cs->rows || cc >= cs->cols)
+					continue;
+				int32_t nb = rr * cs->cols + cc;
+				if (!seen[nb] && square_fails(&cs->sq[nb])) {
+					seen[nb] = 1;
+					stack[sp++] = nb;
+				}
+			}
+		}
+		if (cur.squares < (cs->conf.min_hole_squares > 0 ? cs->conf.min_hole_squares : 1))
+			continue;
+		cur.cx_m = sx / cur.squares;
+		cur.cy_m = sy / cur.squares;
+		cur.x0_m = minc * cs->grid;
+		cur.y0_m = minr * cs->grid;
+		cur.x1_m = fmin((maxc + 1) * cs->grid, cs->width);
+		cur.y1_m = fmin((maxr + 1) * cs->grid, cs->height);
+		cur.rsrp_mean = cur.samples ? rsum / cur.samples : NAN;
+		if (nh == caph) {
+			caph = caph ? caph * 2 : 8;
+			h = sd_reallocarray(h, (size_t)caph, sizeof *h);
+		}
+		h[nh++] = cur;
+	}
+	sd_free(seen);
+	sd_free(stack);
+	if (nh)
+		qsort(h, (size_t)nh, sizeof *h, cmp_hole);
+	*holes = h;
+	return nh;
+}
+
+int sd_cov_site_holes(const struct sd_cov_site *cs, struct sd_cov_hole *out, int max)
+{
+	struct sd_cov_hole *h;
+	int n = find_holes(cs, &h);
+	if (n > max)
+		n = max < 0 ? 0 : max;
+	if (n)
+		memcpy(out, h, (size_t)n * sizeof *out);
+	sd_free(h);
+	return n;
+}
+
+void sd_cov_site_report(const struct sd_cov_site *cs, struct sd_cov_report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->samples = cs->samples;
+	r->passing = cs->passing;
+	r->refused = cs->refused;
+	r->share_pct = cs->samples ? 100.0 * cs->passing / cs->samples : NAN;
+	r->squares = (uint32_t)(cs->rows * cs->cols);
+	for (size_t i = 0; i < (size_t)cs->rows * cs->cols; i++) {
+		if (!cs->sq[i].n)
+			continue;
+		r->squares_with_data++;
+		r->squares_passing += !square_fails(&cs->sq[i]);
+	}
+	r->area_share_pct = r->squares_with_data
+			    ? 100.0 * r->squares_passing / r->squares_with_data : NAN;
+	r->below_target = cs->samples && r->share_pct < cs->conf.target_pct;
+	for (int i = 0; i < cs->ncells; i++)
+		if (100.0 * cs->cells[i].pass / cs->cells[i].n < cs->conf.target_pct)
+			r->nweak++;
+	struct sd_cov_hole *h;
+	r->nholes = find_holes(cs, &h);
+	sd_free(h);
+}
+
+void sd_cov_site_heatmap(const struct sd_cov_site *cs, int rows, int cols, uint8_t *levels)
+{
+	if (rows <= 0 || cols <= 0)
+		return;
+	for (int orow = 0; orow < rows; orow++) {
+		/* output row 0 is the north edge: grid rows from the top */
+		int g1 = cs->rows - (int)((int64_t)orow * cs->rows / rows);
+		int g0 = cs->rows - (int)((int64_t)(orow + 1) * cs->rows / rows);
+		if (g1 <= g0)
+			g1 = g0 + 1;
+		for (int ocol = 0; ocol < cols; ocol++) {
+			int c0 = (int)((int64_t)ocol * cs->cols / cols);
+			int c1 = (int)((int64_t)(ocol + 1) * cs->cols / cols);
+			if (c1 <= c0)
+				c1 = c0 + 1;
+			uint64_t n = 0, pass = 0;
+			double rs = 0;
+			for (int r = g0; r < g1 && r < cs->rows; r++)
+				for (int c = c0; c < c1 && c < cs->cols; c++) {
+					const struct square *q = &cs->sq[(size_t)r * cs->cols + c];
+					n += q->n;
+					pass += q->pass;
+					rs += q->rsrp_sum;
+				}
+			uint8_t lv = 0;
+			if (n) {
+				double mean = rs / (double)n;
+				if (2 * pass < n)
+					lv = 1;
+				else if (mean >= -85)
+					lv = 4;
+				else if (mean >= -95)
+					lv = 3;
+				else
+					lv = 2;
+			}
+			levels[orow * cols + ocol] = lv;
+		}
+	}
+}

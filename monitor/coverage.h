@@ -1,0 +1,126 @@
+/* monitor/coverage.h — radio coverage of a site: from cell RSRP/SINR
+ * samples and from walk tests.
+ *
+ * A sample passes when RSRP >= rsrp_min_dbm AND SINR >= sinr_min_db
+ * (defaults -105 dBm and 0 dB). Per site:
+ *
+ *   share       passing samples / samples, %; "below target" when it is
+ *               under target_pct (default 95 %)
+ *   area share  the site plan (width x height metres) is cut into square
+ *               grid_m cells (default 10 m); a square with samples fails
+ *               when fewer than half its samples pass; area share =
+ *               passing squares / squares with samples
+ *   weak cells  cells whose own passing share is under target_pct
+ *   holes       connected groups (4-neighbour) of failing squares of at
+ *               least min_hole_squares squares (default 2)
+ *   heat map    rows x cols levels for a terminal: 0 no data, 1 failing,
+ *               2 passing (fair), 3 good (RSRP >= -95 dBm), 4 excellent
+ *               (RSRP >= -85 dBm), by mean RSRP of the squares covered
+ *
+ * Positions are metres on the site plan: x east, y north, the origin at
+ * the plan's south-west corner, which is the site's lat/lon. Walk-test
+ * rows with lat/lon are projected onto the plan (equirectangular, fine
+ * for a site of a few km). A cell sample (NWDAF, sim) is placed at its
+ * cell's x/y.
+ *
+ * Walk-test CSV: a header line naming the columns (any order, case
+ * insensitive): time, x and y OR lat and lon, cell, rsrp, sinr. time is
+ * RFC 3339 ("2026-11-23T10:00:00Z", fraction allowed) or Unix seconds.
+ * Fields may be double-quoted. Every problem is reported as
+ * "FILE:LINE: what", e.g. "walk.csv:17: RSRP must be -156..-31 dBm".
+ */
+#ifndef SD_COVERAGE_H
+#define SD_COVERAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/model.h"
+
+struct sd_cov_conf {
+	double rsrp_min_dbm;   /* -105 */
+	double sinr_min_db;    /* 0 */
+	double target_pct;     /* 95 */
+	double grid_m;         /* 10 */
+	int min_hole_squares;  /* 2 */
+};
+void sd_cov_conf_default(struct sd_cov_conf *c);
+
+#define SD_COV_RSRP_MIN (-156.0)
+#define SD_COV_RSRP_MAX (-31.0)
+#define SD_COV_SINR_MIN (-23.0)
+#define SD_COV_SINR_MAX 40.0
+#define SD_COV_MAX_ROWS 1000000      /* per CSV file */
+#define SD_COV_MAX_FILE (64u << 20)  /* bytes */
+#define SD_COV_MAX_SQUARES 1000000   /* grid squares per site */
+#define SD_COV_MAX_CELLS 4096        /* cells tracked per site */
+
+struct sd_cov_sample {
+	int64_t t_ms;
+	double x_m, y_m;
+	char cell[SD_ID_MAX];
+	double rsrp_dbm, sinr_db;
+};
+
+/* Parse walk-test CSV text. name is used in messages. site gives the
+ * origin for lat/lon rows (NULL: lat/lon rows are errors). On success
+ * (no error at all) returns 0 with *out (sd_free it) and *n; otherwise
+ * -1 with every problem in errs and *out NULL. */
+int sd_cov_csv_parse(const char *name, const char *text, size_t len,
+		     const struct sd_site *site, struct sd_cov_sample **out, size_t *n,
+		     struct sd_errlist *errs);
+/* The same from a file (at most SD_COV_MAX_FILE bytes); messages name the
+ * file by its base name. */
+int sd_cov_csv_load(const char *path, const struct sd_site *site,
+		    struct sd_cov_sample **out, size_t *n, struct sd_errlist *errs);
+
+/* lat/lon to plan metres relative to the site's lat/lon. */
+void sd_cov_project(const struct sd_site *site, double lat, double lon,
+		    double *x_m, double *y_m);
+
+struct sd_cov_site;
+
+/* A site's coverage accumulator (width, height in metres, > 0). A grid
+ * finer than SD_COV_MAX_SQUARES allows is coarsened. NULL on bad args. */
+struct sd_cov_site *sd_cov_site_new(const char *site_id, double width_m, double height_m,
+				    const struct sd_cov_conf *c);
+void sd_cov_site_free(struct sd_cov_site *cs);
+void sd_cov_site_reset(struct sd_cov_site *cs);
+/* 0, or -1 when outside the plan or the values are out of range. */
+int sd_cov_site_add(struct sd_cov_site *cs, const struct sd_cov_sample *s);
+double sd_cov_site_grid_m(const struct sd_cov_site *cs);   /* after coarsening */
+
+struct sd_cov_report {
+	uint32_t samples, passing, refused;
+	double share_pct;              /* NaN without samples */
+	uint32_t squares, squares_with_data, squares_passing;
+	double area_share_pct;         /* NaN without samples */
+	bool below_target;
+	int nweak, nholes;
+};
+void sd_cov_site_report(const struct sd_cov_site *cs, struct sd_cov_report *r);
+
+struct sd_cov_cell {
+	char id[SD_ID_MAX];
+	uint32_t samples, passing;
+	double share_pct, rsrp_mean, sinr_mean;
+};
+/* Weak cells, worst share first; returns how many were written. */
+int sd_cov_site_weak_cells(const struct sd_cov_site *cs, struct sd_cov_cell *out, int max);
+
+struct sd_cov_hole {
+	int squares;
+	uint32_t samples;
+	double x0_m, y0_m, x1_m, y1_m;  /* bounding box */
+	double cx_m, cy_m;              /* centre of its squares */
+	double rsrp_mean;
+};
+/* Holes, largest first; returns how many were written. */
+int sd_cov_site_holes(const struct sd_cov_site *cs, struct sd_cov_hole *out, int max);
+
+/* Heat map levels (0..4, see above), row 0 = north edge, col 0 = west. */
+void sd_cov_site_heatmap(const struct sd_cov_site *cs, int rows, int cols, uint8_t *levels);
+
+#endif

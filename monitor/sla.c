@@ -1,0 +1,876 @@
+/* monitor/sla.c — see sla.h. */
+#include "monitor/sla.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "monitor/qos5qi.h"
+
+static const struct {
+	const char *name, *unit;
+} kpi_info[SD_SLA_KPI_COUNT] = {
+	[SD_SLA_LATENCY] = { "latency", "ms" },
+	[SD_SLA_UL_RATE] = { "ul_rate", "kbit/s" },
+	[SD_SLA_DL_RATE] = { "dl_rate", "kbit/s" },
+	[SD_SLA_RELIABILITY] = { "reliability", "%" },
+	[SD_SLA_AVAILABILITY] = { "availability", "%" },
+	[SD_SLA_MAX_UES] = { "max_ues", "UEs" },
+	[SD_SLA_5QI_DELAY] = { "5qi_delay", "ms" },
+	[SD_SLA_5QI_PER] = { "5qi_per", "ratio" },
+};
+
+const char *sd_sla_kpi_name(enum sd_sla_kpi k)
+{
+	return (unsigned)k < SD_SLA_KPI_COUNT ? kpi_info[k].name : "?";
+}
+
+const char *sd_sla_kpi_unit(enum sd_sla_kpi k)
+{
+	return (unsigned)k < SD_SLA_KPI_COUNT ? kpi_info[k].unit : "?";
+}
+
+int sd_sla_kpi_parse(const char *s)
+{
+	for (int i = 0; i < SD_SLA_KPI_COUNT; i++)
+		if (sd_streq(s, kpi_info[i].name))
+			return i;
+	return -1;
+}
+
+const char *sd_sla_verdict_name(enum sd_sla_verdict v)
+{
+	switch (v) {
+	case SD_SLA_NA: return "n/a";
+	case SD_SLA_NODATA: return "no-data";
+	case SD_SLA_MET: return "met";
+	case SD_SLA_BREACHED: return "breached";
+	}
+	return "?";
+}
+
+void sd_sla_conf_default(struct sd_sla_conf *c)
+{
+	c->window_s = 300;
+	c->hysteresis = 2;
+	c->rate_tolerance_pct = 5;
+}
+
+void sd_sla_month_of(int64_t wall_ms, char *buf, size_t bufsz)
+{
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(buf, bufsz, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+}
+
+/* --- inputs and the rule set ------------------------------------------- */
+
+void sd_sla_inputs_init(struct sd_sla_inputs *in, int64_t start_ms)
+{
+	memset(in->m, 0, sizeof in->m);
+	in->start_ms = start_ms;
+	sd_sketch_init(&in->latency);
+}
+
+void sd_sla_inputs_done(struct sd_sla_inputs *in)
+{
+	sd_sketch_done(&in->latency);
+}
+
+/* Empty the inputs for another window, keeping the sketch's memory. */
+static void inputs_reset(struct sd_sla_inputs *in, int64_t start_ms)
+{
+	memset(in->m, 0, sizeof in->m);
+	in->start_ms = start_ms;
+	sd_sketch_reset(&in->latency);
+}
+
+static void acc_add(struct sd_sla_acc *a, uint32_t n, double sum, double mn, double mx)
+{
+	if (a->n == 0 || mn < a->min)
+		a->min = mn;
+	if (a->n == 0 || mx > a->max)
+		a->max = mx;
+	a->n += n;
+	a->sum += sum;
+}
+
+void sd_sla_inputs_add(struct sd_sla_inputs *in, enum sd_kpi_metric m, double v)
+{
+	if ((unsigned)m >= SD_KPI_METRIC_COUNT || !isfinite(v))
+		return;
+	acc_add(&in->m[m], 1, v, v, v);
+	if (m == SD_KPI_LATENCY)
+		sd_sketch_add(&in->latency, v);
+}
+
+void sd_sla_inputs_add_agg(struct sd_sla_inputs *in, enum sd_kpi_metric m,
+			   const struct sd_kpi_agg *a, const struct sd_sketch *sk)
+{
+	if ((unsigned)m >= SD_KPI_METRIC_COUNT || a->count == 0)
+		return;
+	acc_add(&in->m[m], a->count, a->sum, a->min, a->max);
+	if (m == SD_KPI_LATENCY && sk)
+		sd_sketch_merge(&in->latency, sk);
+}
+
+static double mean(const struct sd_sla_acc *a)
+{
+	return a->n ? a->sum / a->n : NAN;
+}
+
+static void verdict(struct sd_sla_result *r, bool ok, double observed, double target)
+{
+	r->verdict = ok ? SD_SLA_MET : SD_SLA_BREACHED;
+	r->observed = observed;
+	r->target = target;
+}
+
+static void nodata(struct sd_sla_result *r, double target)
+{
+	r->verdict = SD_SLA_NODATA;
+	r->observed = NAN;
+	r->target = target;
+}
+
+static void rate(struct sd_sla_result *r, uint64_t gbr, const struct sd_sla_acc *got,
+		 const struct sd_sla_acc *demand, double tol)
+{
+	if (!gbr)
+		return;
+	double want = mean(demand);
+	if (!got->n || !demand->n || !(want > 0)) {
+		nodata(r, (double)gbr);
+		return;
+	}
+	double target = want < (double)gbr ? want : (double)gbr;
+	target *= 1.0 - tol / 100.0;
+	double have = mean(got);
+	verdict(r, have >= target, have, target);
+}
+
+void sd_sla_evaluate(const struct sd_sla_profile *p, const struct sd_sla_inputs *in,
+		     double tol, struct sd_sla_result out[SD_SLA_KPI_COUNT])
+{
+	const double eps = 1e-9;
+	for (int i = 0; i < SD_SLA_KPI_COUNT; i++)
+		out[i] = (struct sd_sla_result){ SD_SLA_NA, NAN, NAN };
+
+	const struct sd_sla_acc *lat = &in->m[SD_KPI_LATENCY];
+	if (p->latency_us) {
+		double target = p->latency_us / 1000.0;
+		double pct = p->latency_pct > 0 && p->latency_pct <= 100 ? p->latency_pct : 99.0;
+		if (lat->n && in->latency.n) {
+			double q = sd_sketch_quantile(&in->latency, pct / 100.0);
+			verdict(&out[SD_SLA_LATENCY], q <= target + eps, q, target);
+		} else {
+			nodata(&out[SD_SLA_LATENCY], target);
+		}
+	}
+	rate(&out[SD_SLA_UL_RATE], p->gbr_ul_kbps, &in->m[SD_KPI_UL_THROUGHPUT],
+	     &in->m[SD_KPI_UL_DEMAND], tol);
+	rate(&out[SD_SLA_DL_RATE], p->gbr_dl_kbps, &in->m[SD_KPI_DL_THROUGHPUT],
+	     &in->m[SD_KPI_DL_DEMAND], tol);
+
+	const struct sd_sla_acc *loss = &in->m[SD_KPI_PACKET_LOSS];
+	if (p->reliability_pct > 0) {
+		if (loss->n) {
+			double rel = 100.0 - mean(loss);
+			verdict(&out[SD_SLA_RELIABILITY], rel >= p->reliability_pct - eps,
+				rel, p->reliability_pct);
+		} else {
+			nodata(&out[SD_SLA_RELIABILITY], p->reliability_pct);
+		}
+	}
+	const struct sd_sla_acc *av = &in->m[SD_KPI_AVAILABILITY];
+	if (p->availability_pct > 0) {
+		if (av->n)
+			verdict(&out[SD_SLA_AVAILABILITY],
+				mean(av) >= p->availability_pct - eps, mean(av),
+				p->availability_pct);
+		else
+			nodata(&out[SD_SLA_AVAILABILITY], p->availability_pct);
+	}
+	const struct sd_sla_acc *ues = &in->m[SD_KPI_UES];
+	if (p->max_ues) {
+		if (ues->n)
+			verdict(&out[SD_SLA_MAX_UES], ues->max <= p->max_ues, ues->max,
+				p->max_ues);
+		else
+			nodata(&out[SD_SLA_MAX_UES], p->max_ues);
+	}
+	const struct sd_5qi *q = p->fiveqi ? sd_5qi_lookup(p->fiveqi) : NULL;
+	if (q) {
+		if (lat->n && in->latency.n) {
+			double d = sd_sketch_quantile(&in->latency, SD_5QI_PDB_PCT / 100.0);
+			verdict(&out[SD_SLA_5QI_DELAY], d <= q->pdb_ms + eps, d, q->pdb_ms);
+		} else {
+			nodata(&out[SD_SLA_5QI_DELAY], q->pdb_ms);
+		}
+		if (loss->n) {
+			double ratio = mean(loss) / 100.0;
+			verdict(&out[SD_SLA_5QI_PER], ratio <= q->per * (1 + 1e-9),
+				ratio, q->per);
+		} else {
+			nodata(&out[SD_SLA_5QI_PER], q->per);
+		}
+	}
+}
+
+/* --- the evaluator -------------------------------------------------------- */
+
+struct kstate {
+	bool breached;
+	uint16_t bad, good;         /* consecutive windows */
+	bool state_dirty;
+	struct sd_sla_result last;
+	/* current month */
+	uint32_t met, breach, nodata;
+	double obs_sum;
+	uint32_t obs_n;
+	bool month_dirty;
+};
+
+struct slice {
+	char id[SD_ID_MAX];
+	char factory[SD_ID_MAX];
+	bool active;
+	struct sd_sla_profile p;
+	int64_t last_win;           /* start of the last evaluated window, -1 */
+	int64_t acc_win;            /* start of the window in acc, -1 none */
+	struct sd_sla_inputs acc;
+	char month[8];              /* month of the counters, "" none */
+	struct kstate k[SD_SLA_KPI_COUNT];
+};
+
+struct pend_event {
+	int slice;
+	uint8_t kpi;
+	bool breach;
+	int64_t start;
+	double observed, target;
+};
+
+/* A finished month's counters awaiting the next flush. */
+struct old_month {
+	char slice[SD_ID_MAX];
+	uint8_t kpi;
+	char month[8];
+	uint32_t met, breached, nodata, obs_n;
+	double obs_sum;
+};
+
+struct sd_sla {
+	struct sd_sla_conf conf;
+	int64_t win_ms;
+	struct sd_kpi *kpi;
+	struct sd_store *store;
+	struct sd_stmt *up_month, *sel_month, *up_state, *sel_state, *ins_event,
+		       *report, *report_one;
+	struct slice *sl;
+	int nsl, capsl;
+	int32_t *hash;              /* slice index + 1 */
+	size_t hashcap;
+	int *by_obj;                /* kpi handle -> slice index or -1 */
+	int nby_obj;
+	sd_sla_event_fn ev_fn;
+	void *ev_arg;
+	struct old_month *old_months;
+	size_t nold, capold;
+	struct pend_event *events;
+	size_t nev, capev;
+	int64_t last_tick_win;
+};
+
+static const struct sd_store_migration sla_migrations[] = {
+	{ 1,
+	  "CREATE TABLE sla_month("
+	  " slice TEXT NOT NULL, kpi TEXT NOT NULL, month TEXT NOT NULL,"
+	  " met INTEGER NOT NULL, breached INTEGER NOT NULL,"
+	  " nodata INTEGER NOT NULL, obs_sum REAL NOT NULL, obs_n INTEGER NOT NULL,"
+	  " PRIMARY KEY(slice, kpi, month)) WITHOUT ROWID;"
+	  "CREATE TABLE sla_state("
+	  " slice TEXT NOT NULL, kpi TEXT NOT NULL, breached INTEGER NOT NULL,"
+	  " bad INTEGER NOT NULL, good INTEGER NOT NULL,"
+	  " PRIMARY KEY(slice, kpi)) WITHOUT ROWID;"
+	  "CREATE TABLE sla_event("
+	  " slice TEXT NOT NULL, kpi TEXT NOT NULL, kind TEXT NOT NULL,"
+	  " window_start_ms INTEGER NOT NULL, observed REAL, target REAL,"
+	  " PRIMARY KEY(slice, kpi, window_start_ms, kind)) WITHOUT ROWID;" },
+};
+
+static uint64_t hash_id(const char *id)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static void hash_put(struct sd_sla *s, int i)
+{
+	size_t mask = s->hashcap - 1, at = hash_id(s->sl[i].id) & mask;
+	while (s->hash[at])
+		at = (at + 1) & mask;
+	s->hash[at] = i + 1;
+}
+
+static int find(const struct sd_sla *s, const char *id)
+{
+	if (!id || !s->hashcap)
+		return -1;
+	size_t mask = s->hashcap - 1, at = hash_id(id) & mask;
+	while (s->hash[at]) {
+		int i = s->hash[at] - 1;
+		if (strcmp(s->sl[i].id, id) == 0)
+			return i;
+		at = (at + 1) & mask;
+	}
+	return -1;
+}
+
+struct sd_sla *sd_sla_new(const struct sd_sla_conf *c, struct sd_kpi *kpi,
+			  struct sd_store *store, char *err, size_t errsz)
+{
+	struct sd_sla *s = sd_calloc(1, sizeof *s);
+	if (c)
+		s->conf = *c;
+	else
+		sd_sla_conf_default(&s->conf);
+	if (s->conf.window_s < 60 || s->conf.window_s > 3600 || s->conf.window_s % 60) {
+		snprintf(err, errsz, "sla: window %d s must be 60..3600 and a whole "
+			 "number of minutes", s->conf.window_s);
+		sd_free(s);
+		return NULL;
+	}
+	if (s->conf.hysteresis < 1 || s->conf.hysteresis > 100) {
+		snprintf(err, errsz, "sla: hysteresis %d must be 1..100", s->conf.hysteresis);
+		sd_free(s);
+		return NULL;
+	}
+	s->win_ms = (int64_t)s->conf.window_s * 1000;
+	s->kpi = kpi;
+	s->store = store;
+	s->last_tick_win = INT64_MIN;
+	if (store) {
+		if (sd_store_migrate(store, "sla", sla_migrations,
+				     (int)SD_ARRAY_LEN(sla_migrations), err, errsz) < 0)
+			goto fail;
+		s->up_month = sd_store_prepare(store,
+			"INSERT INTO sla_month VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+			" ON CONFLICT(slice, kpi, month) DO UPDATE SET met = excluded.met,"
+			" breached = excluded.breached, nodata = excluded.nodata,"
+			" obs_sum = excluded.obs_sum, obs_n = excluded.obs_n");
+		s->sel_month = sd_store_prepare(store,
+			"SELECT met, breached, nodata, obs_sum, obs_n FROM sla_month"
+			" WHERE slice = ?1 AND kpi = ?2 AND month = ?3");
+		s->up_state = sd_store_prepare(store,
+			"INSERT INTO sla_state VALUES(?1,?2,?3,?4,?5)"
+			" ON CONFLICT(slice, kpi) DO UPDATE SET breached = excluded.breached,"
+			" bad = excluded.bad, good = excluded.good");
+		s->sel_state = sd_store_prepare(store,
+			"SELECT kpi, breached, bad, good FROM sla_state WHERE slice = ?1");
+		s->ins_event = sd_store_prepare(store,
+			"INSERT INTO sla_event VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT DO NOTHING");
+		s->report = sd_store_prepare(store,
+			"SELECT slice, kpi, met, breached, nodata, obs_sum, obs_n"
+			" FROM sla_month WHERE month = ?1 ORDER BY slice, kpi");
+		s->report_one = sd_store_prepare(store,
+			"SELECT slice, kpi, met, breached, nodata, obs_sum, obs_n"
+			" FROM sla_month WHERE month = ?1 AND slice = ?2 ORDER BY kpi");
+		if (!s->up_month || !s->sel_month || !s->up_state || !s->sel_state ||
+		    !s->ins_event || !s->report || !s->report_one) {
+			snprintf(err, errsz, "sla: %s", sd_store_errmsg(store));
+			goto fail;
+		}
+	}
+	if (kpi)
+		sd_kpi_set_close_hook(kpi, sd_sla_on_kpi_close, s);
+	return s;
+fail:
+	sd_sla_free(s);
+	return NULL;
+}
+
+void sd_sla_free(struct sd_sla *s)
+{
+	if (!s)
+		return;
+	if (s->kpi)
+		sd_kpi_set_close_hook(s->kpi, NULL, NULL);
+	for (int i = 0; i < s->nsl; i++)
+		sd_sla_inputs_done(&s->sl[i].acc);
+	sd_free(s->sl);
+	sd_free(s->hash);
+	sd_free(s->by_obj);
+	sd_free(s->old_months);
+	sd_free(s->events);
+	sd_free(s);
+}
+
+void sd_sla_set_event_hook(struct sd_sla *s, sd_sla_event_fn fn, void *arg)
+{
+	s->ev_fn = fn;
+	s->ev_arg = arg;
+}
+
+/* Restore breached state and streaks from the store. */
+static void load_state(struct sd_sla *s, struct slice *sl)
+{
+	if (!s->store)
+		return;
+	sd_stmt_bind_text(s->sel_state, 1, sl->id);
+	while (sd_stmt_step(s->sel_state) == 1) {
+		int k = sd_sla_kpi_parse(sd_stmt_text(s->sel_state, 0));
+		if (k < 0)
+			continue;
+		sl->k[k].breached = sd_stmt_int(s->sel_state, 1) != 0;
+		sl->k[k].bad = (uint16_t)sd_stmt_int(s->sel_state, 2);
+		sl->k[k].good = (uint16_t)sd_stmt_int(s->sel_state, 3);
+	}
+	sd_stmt_reset(s->sel_state);
+}
+
+static void map_obj(struct sd_sla *s, int idx)
+{
+	if (!s->kpi)
+		return;
+	int h = sd_kpi_object(s->kpi, SD_KPI_SLICE, s->sl[idx].id);
+	if (h < 0)
+		return;
+	if (h >= s->nby_obj) {
+		int n = h + 1024;
+		s->by_obj = sd_reallocarray(s->by_obj, (size_t)n, sizeof *s->by_obj);
+		for (int i = s->nby_obj; i < n; i++)
+			s->by_obj[i] = -1;
+		s->nby_obj = n;
+	}
+	s->by_obj[h] = idx;
+}
+
+int sd_sla_set_slice(struct sd_sla *s, const char *slice_id, const char *factory_id,
+		     const struct sd_sla_profile *p)
+{
+	if (!slice_id || !sd_id_valid(slice_id))
+		return -1;
+	int i = find(s, slice_id);
+	if (i < 0) {
+		if (s->nsl == s->capsl) {
+			s->capsl = s->capsl ? s->capsl * 2 : 64;
+			s->sl = sd_reallocarray(s->sl, (size_t)s->capsl, sizeof *s->sl);
+		}
+		i = s->nsl++;
+		struct slice *sl = &s->sl[i];
+		memset(sl, 0, sizeof *sl);
+		sd_strlcpy(sl->id, slice_id, sizeof sl->id);
+		sl->last_win = -1;
+		sl->acc_win = -1;
+		sd_sla_inputs_init(&sl->acc, -1);
+		if ((size_t)s->nsl * 2 > s->hashcap) {
+			s->hashcap = s->hashcap ? s->hashcap * 2 : 256;
+			sd_free(s->hash);
+			s->hash = sd_calloc(s->hashcap, sizeof *s->hash);
+			for (int j = 0; j < s->nsl; j++)
+				hash_put(s, j);
+		} else {
+			hash_put(s, i);
+		}
+		load_state(s, sl);
+		map_obj(s, i);
+	}
+	struct slice *sl = &s->sl[i];
+	sd_strlcpy(sl->factory, factory_id ? factory_id : "", sizeof sl->factory);
+	sl->p = *p;
+	sl->active = true;
+	return 0;
+}
+
+void sd_sla_remove_slice(struct sd_sla *s, const char *slice_id)
+{
+	int i = find(s, slice_id);
+	if (i >= 0)
+		s->sl[i].active = false;
+}
+
+void sd_sla_set_model(struct sd_sla *s, const struct sd_model *m)
+{
+	for (int i = 0; i < s->nsl; i++)
+		s->sl[i].active = false;
+	for (int i = 0; i < m->nslices; i++) {
+		const struct sd_slice *x = &m->slices[i];
+		if (x->state == SD_SLICE_DECOMMISSIONED || x->state == SD_SLICE_REJECTED)
+			continue;
+		const char *fac = x->factory >= 0 && x->factory < m->nfactories
+				  ? m->factories[x->factory].id : NULL;
+		sd_sla_set_slice(s, x->id, fac, &x->sla);
+	}
+}
+
+/* Month counters: switch to the window's month, keeping the finished
+ * month for the next flush and loading stored counters of the new one
+ * (a restart in the middle of a month continues it). */
+static void ensure_month(struct sd_sla *s, struct slice *sl, int64_t start)
+{
+	char month[8];
+	sd_sla_month_of(start, month, sizeof month);
+	if (strcmp(month, sl->month) == 0)
+		return;
+	for (int k = 0; k < SD_SLA_KPI_COUNT; k++) {
+		struct kstate *ks = &sl->k[k];
+		if (sl->month[0] && ks->month_dirty && s->store) {
+			if (s->nold == s->capold) {
+				s->capold = s->capold ? s->capold * 2 : 256;
+				s->old_months = sd_reallocarray(s->old_months, s->capold,
+								sizeof *s->old_months);
+			}
+			struct old_month *o = &s->old_months[s->nold++];
+			memset(o, 0, sizeof *o);
+			sd_strlcpy(o->slice, sl->id, sizeof o->slice);
+			o->kpi = (uint8_t)k;
+			sd_strlcpy(o->month, sl->month, sizeof o->month);
+			o->met = ks->met;
+			o->breached = ks->breach;
+			o->nodata = ks->nodata;
+			o->obs_sum = ks->obs_sum;
+			o->obs_n = ks->obs_n;
+		}
+		ks->met = ks->breach = ks->nodata = ks->obs_n = 0;
+		ks->obs_sum = 0;
+		ks->month_dirty = false;
+		if (s->store) {
+			sd_stmt_bind_text(s->sel_month, 1, sl->id);
+			sd_stmt_bind_text(s->sel_month, 2, kpi_info[k].name);
+			sd_stmt_bind_text(s->sel_month, 3, month);
+			if (sd_stmt_step(s->sel_month) == 1) {
+				ks->met = (uint32_t)sd_stmt_int(s->sel_month, 0);
+				ks->breach = (uint32_t)sd_stmt_int(s->sel_month, 1);
+				ks->nodata = (uint32_t)sd_stmt_int(s->sel_month, 2);
+				ks->obs_sum = sd_stmt_double(s->sel_month, 3);
+				ks->obs_n = (uint32_t)sd_stmt_int(s->sel_month, 4);
+			}
+			sd_stmt_reset(s->sel_month);
+		}
+	}
+	memcpy(sl->month, month, sizeof month);
+}
+
+static void queue_event(struct sd_sla *s, int idx, int k, bool breach, int64_t start,
+			const struct sd_sla_result *r)
+{
+	struct slice *sl = &s->sl[idx];
+	if (s->ev_fn) {
+		struct sd_sla_event ev = {
+			.slice = sl->id, .factory = sl->factory, .kpi = (enum sd_sla_kpi)k,
+			.breach = breach, .window_start_ms = start,
+			.observed = r->observed, .target = r->target,
+		};
+		s->ev_fn(s->ev_arg, &ev);
+	}
+	if (!s->store)
+		return;
+	if (s->nev >= 100000) {    /* the store is failing: keep the newest */
+		memmove(s->events, s->events + s->nev / 2,
+			(s->nev - s->nev / 2) * sizeof *s->events);
+		s->nev -= s->nev / 2;
+	}
+	if (s->nev == s->capev) {
+		s->capev = s->capev ? s->capev * 2 : 64;
+		s->events = sd_reallocarray(s->events, s->capev, sizeof *s->events);
+	}
+	s->events[s->nev++] = (struct pend_event){
+		idx, (uint8_t)k, breach, start, r->observed, r->target,
+	};
+}
+
+/* Evaluate one window of slice idx and run hysteresis and counters. */
+static void evaluate(struct sd_sla *s, int idx, const struct sd_sla_inputs *in)
+{
+	struct slice *sl = &s->sl[idx];
+	struct sd_sla_result res[SD_SLA_KPI_COUNT];
+	sd_sla_evaluate(&sl->p, in, s->conf.rate_tolerance_pct, res);
+	ensure_month(s, sl, in->start_ms);
+	sl->last_win = in->start_ms;
+	unsigned n = (unsigned)s->conf.hysteresis;
+	for (int k = 0; k < SD_SLA_KPI_COUNT; k++) {
+		struct kstate *ks = &sl->k[k];
+		const struct sd_sla_result *r = &res[k];
+		ks->last = *r;
+		switch (r->verdict) {
+		case SD_SLA_NA:
+			continue;
+		case SD_SLA_NODATA:
+			ks->nodata++;
+			ks->month_dirty = true;
+			continue;
+		case SD_SLA_MET:
+			ks->met++;
+			if (ks->good < UINT16_MAX)
+				ks->good++;
+			ks->bad = 0;
+			if (ks->breached && ks->good >= n) {
+				ks->breached = false;
+				queue_event(s, idx, k, false, in->start_ms, r);
+			}
+			break;
+		case SD_SLA_BREACHED:
+			ks->breach++;
+			if (ks->bad < UINT16_MAX)
+				ks->bad++;
+			ks->good = 0;
+			if (!ks->breached && ks->bad >= n) {
+				ks->breached = true;
+				queue_event(s, idx, k, true, in->start_ms, r);
+			}
+			break;
+		}
+		ks->obs_sum += r->observed;
+		ks->obs_n++;
+		ks->month_dirty = true;
+		ks->state_dirty = true;
+	}
+}
+
+void sd_sla_on_kpi_close(void *arg, int obj, enum sd_kpi_metric m,
+			 const struct sd_kpi_agg *agg, const struct sd_sketch *sk)
+{
+	struct sd_sla *s = arg;
+	if (agg->level != SD_KPI_1MIN || obj < 0 || obj >= s->nby_obj)
+		return;
+	int idx = s->by_obj[obj];
+	if (idx < 0 || !s->sl[idx].active)
+		return;
+	struct slice *sl = &s->sl[idx];
+	int64_t w = agg->start_ms - (agg->start_ms % s->win_ms + s->win_ms) % s->win_ms;
+	if (w <= sl->last_win)
+		return;                  /* that window was already judged */
+	if (sl->acc_win != w) {
+		if (sl->acc_win >= 0 && sl->acc_win < w)
+			evaluate(s, idx, &sl->acc);
+		else if (sl->acc_win > w)
+			return;          /* older than the open window */
+		inputs_reset(&sl->acc, w);
+		sl->acc_win = w;
+	}
+	sd_sla_inputs_add_agg(&sl->acc, m, agg, sk);
+}
+
+void sd_sla_tick(struct sd_sla *s, int64_t now_ms)
+{
+	int64_t cur = now_ms - (now_ms % s->win_ms + s->win_ms) % s->win_ms;
+	if (cur == s->last_tick_win)
+		return;
+	int64_t prev = s->last_tick_win;
+	s->last_tick_win = cur;
+	/* windows that ended: [prev, cur) step win_ms; at start only the last
+	 * one (cur - win) is judged for slices without accumulated data */
+	for (int i = 0; i < s->nsl; i++) {
+		struct slice *sl = &s->sl[i];
+		if (!sl->active)
+			continue;
+		if (sl->acc_win >= 0 && sl->acc_win < cur) {
+			evaluate(s, i, &sl->acc);
+			inputs_reset(&sl->acc, -1);
+			sl->acc_win = -1;
+		}
+		/* no-data windows since the last judged one (bounded: an engine
+		 * that slept a month judges at most one month of windows) */
+		int64_t from = sl->last_win >= 0 ? sl->last_win + s->win_ms
+			       : (prev == INT64_MIN ? cur : prev);
+		int64_t limit = cur - 31LL * 86400000;
+		if (from < limit)
+			from = limit - (limit % s->win_ms);
+		for (int64_t w = from; w < cur; w += s->win_ms) {
+			struct sd_sla_inputs empty;
+			sd_sla_inputs_init(&empty, w);
+			evaluate(s, i, &empty);
+			sd_sla_inputs_done(&empty);
+		}
+	}
+}
+
+int sd_sla_feed_window(struct sd_sla *s, const char *slice_id,
+		       const struct sd_sla_inputs *in)
+{
+	int i = find(s, slice_id);
+	if (i < 0 || in->start_ms % s->win_ms != 0 || in->start_ms <= s->sl[i].last_win)
+		return -1;
+	evaluate(s, i, in);
+	return 0;
+}
+
+static int put_month(struct sd_sla *s, const char *slice, int k, const char *month,
+		     uint32_t met, uint32_t br, uint32_t nd, double sum, uint32_t n)
+{
+	struct sd_stmt *st = s->up_month;
+	sd_stmt_bind_text(st, 1, slice);
+	sd_stmt_bind_text(st, 2, kpi_info[k].name);
+	sd_stmt_bind_text(st, 3, month);
+	sd_stmt_bind_int(st, 4, met);
+	sd_stmt_bind_int(st, 5, br);
+	sd_stmt_bind_int(st, 6, nd);
+	sd_stmt_bind_double(st, 7, sum);
+	sd_stmt_bind_int(st, 8, n);
+	return sd_stmt_run(st);
+}
+
+int sd_sla_flush(struct sd_sla *s)
+{
+	if (!s->store)
+		return 0;
+	if (sd_store_begin(s->store) < 0)
+		goto fail;
+	for (size_t i = 0; i < s->nold; i++) {
+		struct old_month *o = &s->old_months[i];
+		if (put_month(s, o->slice, o->kpi, o->month, o->met, o->breached,
+			      o->nodata, o->obs_sum, o->obs_n) < 0)
+			goto fail_txn;
+	}
+	for (int i = 0; i < s->nsl; i++) {
+		struct slice *sl = &s->sl[i];
+		for (int k = 0; k < SD_SLA_KPI_COUNT; k++) {
+			struct kstate *ks = &sl->k[k];
+			if (ks->month_dirty &&
+			    put_month(s, sl->id, k, sl->month, ks->met, ks->breach,
+				      ks->nodata, ks->obs_sum, ks->obs_n) < 0)
+				goto fail_txn;
+			if (ks->state_dirty) {
+				struct sd_stmt *st = s->up_state;
+				sd_stmt_bind_text(st, 1, sl->id);
+				sd_stmt_bind_text(st, 2, kpi_info[k].name);
+				sd_stmt_bind_int(st, 3, ks->breached);
+				sd_stmt_bind_int(st, 4, ks->bad);
+				sd_stmt_bind_int(st, 5, ks->good);
+				if (sd_stmt_run(st) < 0)
+					goto fail_txn;
+			}
+		}
+	}
+	for (size_t i = 0; i < s->nev; i++) {
+		struct pend_event *e = &s->events[i];
+		struct sd_stmt *st = s->ins_event;
+		sd_stmt_bind_text(st, 1, s->sl[e->slice].id);
+		sd_stmt_bind_text(st, 2, kpi_info[e->kpi].name);
+		sd_stmt_bind_text(st, 3, e->breach ? "breach" : "recovery");
+		sd_stmt_bind_int(st, 4, e->start);
+		sd_stmt_bind_double(st, 5, e->observed);
+		sd_stmt_bind_double(st, 6, e->target);
+		if (sd_stmt_run(st) < 0)
+			goto fail_txn;
+	}
+	if (sd_store_commit(s->store) < 0)
+		goto fail;
+	s->nold = 0;
+	s->nev = 0;
+	for (int i = 0; i < s->nsl; i++)
+		for (int k = 0; k < SD_SLA_KPI_COUNT; k++)
+			s->sl[i].k[k].month_dirty = s->sl[i].k[k].state_dirty = false;
+	return 0;
+fail_txn:
+	sd_store_rollback(s->store);
+fail:
+	sd_warn("sla: persisting compliance: %s (kept for the next flush)",
+		sd_store_errmsg(s->store));
+	return -1;
+}
+
+int sd_sla_last(const struct sd_sla *s, const char *slice_id,
+		struct sd_sla_result out[SD_SLA_KPI_COUNT], int64_t *start_ms)
+{
+	int i = find(s, slice_id);
+	if (i < 0 || s->sl[i].last_win < 0)
+		return -1;
+	for (int k = 0; k < SD_SLA_KPI_COUNT; k++)
+		out[k] = s->sl[i].k[k].last;
+	if (start_ms)
+		*start_ms = s->sl[i].last_win;
+	return 0;
+}
+
+bool sd_sla_is_breached(const struct sd_sla *s, const char *slice_id, enum sd_sla_kpi k)
+{
+	int i = find(s, slice_id);
+	return i >= 0 && (unsigned)k < SD_SLA_KPI_COUNT && s->sl[i].k[k].breached;
+}
+
+static void fill_month(struct sd_sla_month *o, const char *slice, int k, const char *month,
+		       uint32_t met, uint32_t br, uint32_t nd, double sum, uint32_t n)
+{
+	memset(o, 0, sizeof *o);
+	sd_strlcpy(o->slice, slice, sizeof o->slice);
+	o->kpi = (enum sd_sla_kpi)k;
+	sd_strlcpy(o->month, month, sizeof o->month);
+	o->met = met;
+	o->breached = br;
+	o->nodata = nd;
+	o->compliance_pct = met + br ? 100.0 * met / (met + br) : NAN;
+	o->observed_avg = n ? sum / n : NAN;
+}
+
+int sd_sla_compliance(struct sd_sla *s, const char *slice_id, enum sd_sla_kpi k,
+		      const char *month, struct sd_sla_month *out)
+{
+	if ((unsigned)k >= SD_SLA_KPI_COUNT || !month)
+		return -1;
+	int i = find(s, slice_id);
+	if (i >= 0 && strcmp(s->sl[i].month, month) == 0) {
+		const struct kstate *ks = &s->sl[i].k[k];
+		if (ks->met + ks->breach + ks->nodata == 0)
+			return -1;
+		fill_month(out, slice_id, k, month, ks->met, ks->breach, ks->nodata,
+			   ks->obs_sum, ks->obs_n);
+		return 0;
+	}
+	if (!s->store)
+		return -1;
+	sd_sla_flush(s);
+	int rc = -1;
+	sd_stmt_bind_text(s->sel_month, 1, slice_id);
+	sd_stmt_bind_text(s->sel_month, 2, kpi_info[k].name);
+	sd_stmt_bind_text(s->sel_month, 3, month);
+	if (sd_stmt_step(s->sel_month) == 1) {
+		fill_month(out, slice_id, k, month,
+			   (uint32_t)sd_stmt_int(s->sel_month, 0),
+			   (uint32_t)sd_stmt_int(s->sel_month, 1),
+			   (uint32_t)sd_stmt_int(s->sel_month, 2),
+			   sd_stmt_double(s->sel_month, 3),
+			   (uint32_t)sd_stmt_int(s->sel_month, 4));
+		rc = 0;
+	}
+	sd_stmt_reset(s->sel_month);
+	return rc;
+}
+
+long sd_sla_report(struct sd_sla *s, const char *month, const char *slice_id,
+		   sd_sla_month_fn fn, void *arg)
+{
+	if (!s->store || !month)
+		return -1;
+	if (sd_sla_flush(s) < 0)
+		return -1;
+	struct sd_stmt *st = slice_id ? s->report_one : s->report;
+	sd_stmt_bind_text(st, 1, month);
+	if (slice_id)
+		sd_stmt_bind_text(st, 2, slice_id);
+	long n = 0;
+	int rc;
+	while ((rc = sd_stmt_step(st)) == 1) {
+		int k = sd_sla_kpi_parse(sd_stmt_text(st, 1));
+		if (k < 0)
+			continue;
+		struct sd_sla_month row;
+		fill_month(&row, sd_stmt_text(st, 0), k, month,
+			   (uint32_t)sd_stmt_int(st, 2), (uint32_t)sd_stmt_int(st, 3),
+			   (uint32_t)sd_stmt_int(st, 4), sd_stmt_double(st, 5),
+			   (uint32_t)sd_stmt_int(st, 6));
+		fn(arg, &row);
+		n++;
+	}
+	sd_stmt_reset(st);
+	return rc < 0 ? -1 : n;
+}

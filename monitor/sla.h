@@ -1,0 +1,182 @@
+/* monitor/sla.h — SLA evaluation per slice against its SLA profile.
+ *
+ * Time is cut into evaluation windows (default 5 min, UTC aligned, a
+ * multiple of 1 min). For each slice and window the evaluator gathers the
+ * slice's closed 1-minute KPI buckets (it listens to the KPI store's close
+ * hook) and gives each SLA KPI a verdict:
+ *
+ *   n/a       the contract does not state this KPI (profile value 0)
+ *   no-data   stated, but nothing to judge in this window
+ *   met / breached
+ *
+ * The rules (sd_sla_evaluate; docs/sla-alarms.md has them with examples):
+ *   latency       the latency_pct percentile of the window's latency
+ *                 samples (quantile sketch, 1 % relative error) <=
+ *                 latency_us
+ *   ul/dl rate    only when demand exists (mean offered load > 0 in the
+ *                 window): mean delivered >= min(GBR, mean offered) x
+ *                 (1 - tolerance); no demand samples = no-data
+ *   reliability   100 - mean packet loss % >= reliability_pct
+ *   availability  mean availability % (share of the window the service was
+ *                 usable) >= availability_pct
+ *   max UEs       max UEs seen <= max_ues
+ *   5QI delay     p98 delay <= the 5QI's packet delay budget
+ *   5QI PER       mean loss ratio <= the 5QI's packet error rate
+ *
+ * Hysteresis: a KPI enters "breached" after N consecutive breached
+ * windows and leaves it after N consecutive met windows (N = hysteresis,
+ * default 2); n/a and no-data windows neither count nor reset. Only these
+ * transitions produce events (the alarm manager's input), so a flapping
+ * KPI produces none.
+ *
+ * Compliance per slice, KPI and calendar month (UTC): met / (met +
+ * breached) windows, kept in the store (table sla_month), the input for
+ * SLA credits in billing. State (breached or not, streaks) is stored too
+ * so a restart neither repeats nor forgets a breach.
+ */
+#ifndef SD_SLA_H
+#define SD_SLA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "core/store.h"
+#include "monitor/kpi.h"
+#include "monitor/sketch.h"
+
+enum sd_sla_kpi {
+	SD_SLA_LATENCY,
+	SD_SLA_UL_RATE,
+	SD_SLA_DL_RATE,
+	SD_SLA_RELIABILITY,
+	SD_SLA_AVAILABILITY,
+	SD_SLA_MAX_UES,
+	SD_SLA_5QI_DELAY,
+	SD_SLA_5QI_PER,
+	SD_SLA_KPI_COUNT
+};
+
+enum sd_sla_verdict {
+	SD_SLA_NA,
+	SD_SLA_NODATA,
+	SD_SLA_MET,
+	SD_SLA_BREACHED,
+};
+
+const char *sd_sla_kpi_name(enum sd_sla_kpi k);    /* "latency", "ul_rate", ... */
+const char *sd_sla_kpi_unit(enum sd_sla_kpi k);    /* "ms", "kbit/s", "%", ... */
+int sd_sla_kpi_parse(const char *s);               /* -1 when unknown */
+const char *sd_sla_verdict_name(enum sd_sla_verdict v); /* "n/a" "no-data" "met" "breached" */
+
+struct sd_sla_conf {
+	int window_s;            /* 60..3600, multiple of 60; default 300 */
+	int hysteresis;          /* N windows, 1..100; default 2 */
+	double rate_tolerance_pct; /* 0..50; default 5 */
+};
+void sd_sla_conf_default(struct sd_sla_conf *c);
+
+/* One window's inputs: per KPI-store metric the count / sum / min / max of
+ * the samples, and the latency sketch. */
+struct sd_sla_acc {
+	uint32_t n;
+	double sum, min, max;
+};
+struct sd_sla_inputs {
+	int64_t start_ms;
+	struct sd_sla_acc m[SD_KPI_METRIC_COUNT];
+	struct sd_sketch latency;   /* sd_sketch_init'ed by the owner */
+};
+void sd_sla_inputs_init(struct sd_sla_inputs *in, int64_t start_ms);
+void sd_sla_inputs_done(struct sd_sla_inputs *in);
+/* Add one sample / one closed bucket to the inputs. */
+void sd_sla_inputs_add(struct sd_sla_inputs *in, enum sd_kpi_metric m, double v);
+void sd_sla_inputs_add_agg(struct sd_sla_inputs *in, enum sd_kpi_metric m,
+			   const struct sd_kpi_agg *a, const struct sd_sketch *sk);
+
+struct sd_sla_result {
+	enum sd_sla_verdict verdict;
+	double observed;        /* NaN unless met/breached */
+	double target;          /* NaN for n/a */
+};
+
+/* The pure rule set: one window's verdicts. */
+void sd_sla_evaluate(const struct sd_sla_profile *p, const struct sd_sla_inputs *in,
+		     double rate_tolerance_pct,
+		     struct sd_sla_result out[SD_SLA_KPI_COUNT]);
+
+/* A breach or recovery (after hysteresis). Pointers valid during the call. */
+struct sd_sla_event {
+	const char *slice, *factory;
+	enum sd_sla_kpi kpi;
+	bool breach;             /* true: entered breached; false: recovered */
+	int64_t window_start_ms;
+	double observed, target; /* of the window that completed the streak */
+};
+typedef void (*sd_sla_event_fn)(void *arg, const struct sd_sla_event *ev);
+
+/* A month's compliance for one slice and KPI. */
+struct sd_sla_month {
+	char slice[SD_ID_MAX];
+	enum sd_sla_kpi kpi;
+	char month[8];           /* "2026-11" */
+	uint32_t met, breached, nodata;
+	double compliance_pct;   /* met / (met + breached) x 100; NaN with no data */
+	double observed_avg;     /* mean of the windows' observed values; NaN */
+};
+
+struct sd_sla;
+
+/* kpi may be NULL (windows are then fed with sd_sla_feed_window only);
+ * when given, the evaluator installs itself as kpi's close hook. store may
+ * be NULL (nothing persisted). */
+struct sd_sla *sd_sla_new(const struct sd_sla_conf *c, struct sd_kpi *kpi,
+			  struct sd_store *store, char *err, size_t errsz);
+void sd_sla_free(struct sd_sla *s);
+void sd_sla_set_event_hook(struct sd_sla *s, sd_sla_event_fn fn, void *arg);
+
+/* Add or update a slice (state kept across updates, by id). factory may be
+ * NULL. -1 on an invalid id. */
+int sd_sla_set_slice(struct sd_sla *s, const char *slice_id, const char *factory_id,
+		     const struct sd_sla_profile *p);
+/* Stop evaluating a slice (its history stays). */
+void sd_sla_remove_slice(struct sd_sla *s, const char *slice_id);
+/* set_slice for every slice of m (decommissioned and rejected ones are
+ * removed); slices no longer in m are removed. */
+void sd_sla_set_model(struct sd_sla *s, const struct sd_model *m);
+
+/* The KPI store's close hook (installed by sd_sla_new; public so an engine
+ * that needs the hook for more can chain it). */
+void sd_sla_on_kpi_close(void *arg, int obj, enum sd_kpi_metric m,
+			 const struct sd_kpi_agg *agg, const struct sd_sketch *sk);
+/* Evaluate every window that ended at or before now_ms (call after
+ * sd_kpi_tick). Each active slice gets one verdict set per window, no-data
+ * when nothing arrived. */
+void sd_sla_tick(struct sd_sla *s, int64_t now_ms);
+/* Evaluate one complete window for a slice directly (replays, tests).
+ * in->start_ms must be window aligned and later than the slice's last
+ * evaluated window. -1 when the slice is unknown or the window is stale. */
+int sd_sla_feed_window(struct sd_sla *s, const char *slice_id,
+		       const struct sd_sla_inputs *in);
+/* Persist month counters, state and events (one transaction). 0 / -1. */
+int sd_sla_flush(struct sd_sla *s);
+
+/* The last window's verdicts of a slice, its window start in *start_ms
+ * (may be NULL); -1 when unknown or never evaluated. */
+int sd_sla_last(const struct sd_sla *s, const char *slice_id,
+		struct sd_sla_result out[SD_SLA_KPI_COUNT], int64_t *start_ms);
+/* Whether a KPI of a slice is in the breached state. */
+bool sd_sla_is_breached(const struct sd_sla *s, const char *slice_id, enum sd_sla_kpi k);
+/* Compliance of one slice/KPI/month (flushes first when a store is used).
+ * 0, or -1 when there is no record. */
+int sd_sla_compliance(struct sd_sla *s, const char *slice_id, enum sd_sla_kpi k,
+		      const char *month, struct sd_sla_month *out);
+/* Every record of a month (slice_id NULL: all slices), ordered by slice
+ * and KPI; returns how many or -1. Needs a store. */
+typedef void (*sd_sla_month_fn)(void *arg, const struct sd_sla_month *row);
+long sd_sla_report(struct sd_sla *s, const char *month, const char *slice_id,
+		   sd_sla_month_fn fn, void *arg);
+/* "2026-11" for a wall-clock time (buf >= 8). */
+void sd_sla_month_of(int64_t wall_ms, char *buf, size_t bufsz);
+
+#endif
