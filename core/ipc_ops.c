@@ -221,13 +221,30 @@ static json_t *cell_json(const struct sd_model *m, const struct sd_cell *c)
 	return o;
 }
 
-static json_t *nf_json(const struct sd_nf_instance *nf)
+/* true when the S-NSSAI is one of the factory's slices. */
+static bool factory_has_snssai(const struct sd_model *m, int factory, const struct sd_snssai *sn)
+{
+	int i;
+	for (i = 0; i < m->nslices; i++)
+		if (m->slices[i].factory == factory && sd_snssai_equal(&m->slices[i].snssai, sn))
+			return true;
+	return false;
+}
+
+/* An NF as the caller may see it: a factory caller gets only the S-NSSAIs
+ * of its own slices in "snssais" (an NF shared between factories must not
+ * reveal the other tenants' slices). */
+static json_t *nf_json(const struct sd_model *m, const struct sd_ipc_caller *c,
+		       const struct sd_nf_instance *nf)
 {
 	json_t *o = json_object(), *sn = json_array(), *sv = json_array();
 	char buf[SD_SNSSAI_STRLEN];
 	int i;
-	for (i = 0; i < nf->nsnssais; i++)
+	for (i = 0; i < nf->nsnssais; i++) {
+		if (c->role == SD_ROLE_FACTORY && !factory_has_snssai(m, c->factory, &nf->snssais[i]))
+			continue;
 		json_array_append_new(sn, json_string(sd_snssai_format(&nf->snssais[i], buf, sizeof buf)));
+	}
 	for (i = 0; i < nf->nservices; i++)
 		json_array_append_new(sv, json_string(nf->services[i]));
 	json_object_set_new(o, "id", json_string(nf->id));
@@ -297,7 +314,7 @@ static json_t *list_nfs(const struct sd_model *m, const struct sd_ipc_caller *c)
 	int i;
 	for (i = 0; i < m->nnfs; i++)
 		if (sees_nf(m, c, &m->nfs[i]))
-			json_array_append_new(a, nf_json(&m->nfs[i]));
+			json_array_append_new(a, nf_json(m, c, &m->nfs[i]));
 	return a;
 }
 

@@ -81,6 +81,50 @@ static void take_error(struct sd_client *c, json_t *msg)
 	set_err(c, code ? code : "error", "%s", clean);
 }
 
+/* The request line for op with params and id, LF-terminated. */
+static char *request_line(const char *op, json_t *params, long id, size_t *len)
+{
+	json_t *req = params ? json_copy(params) : json_object();
+	char *text;
+	json_object_set_new(req, "id", json_integer(id));
+	json_object_set_new(req, "op", json_string(op));
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	*len = strlen(text);
+	text = sd_realloc(text, *len + 2);
+	text[(*len)++] = '\n';
+	text[*len] = '\0';
+	return text;
+}
+
+long sd_client_send(struct sd_client *c, const char *op, json_t *params)
+{
+	long id = ++c->next_id;
+	size_t len, off = 0;
+	char *text;
+	if (c->fd < 0) {
+		set_err(c, "", "not connected to the engine");
+		return -1;
+	}
+	text = request_line(op, params, id, &len);
+	/* a request is small; a full socket buffer means the engine is stuck,
+	 * which the caller treats as a lost connection rather than wait */
+	while (off < len) {
+		ssize_t n = send(c->fd, text + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	free(text);
+	if (off < len) {
+		set_err(c, "", "could not send \"%s\" to the engine", op);
+		return -1;
+	}
+	return id;
+}
+
 json_t *sd_client_call(struct sd_client *c, const char *op, json_t *params, int timeout_ms)
 {
 	json_t *req = params ? json_copy(params) : json_object();
@@ -233,7 +277,7 @@ int sd_client_pump(struct sd_client *c)
 	while ((rc = read_some(c, 0)) == 1)
 		;
 	while ((msg = next_msg(c))) {
-		if (json_object_get(msg, "event"))
+		if (json_object_get(msg, "event") || json_is_integer(json_object_get(msg, "id")))
 			json_array_append_new(c->events, msg);
 		else {
 			if (json_object_get(msg, "error") && json_is_null(json_object_get(msg, "id")))

@@ -39,7 +39,13 @@ void sd_client_close(struct sd_client *c);
  * NULL; it is not stolen. */
 json_t *sd_client_call(struct sd_client *c, const char *op, json_t *params, int timeout_ms);
 
-/* Read whatever the socket has without blocking; queue events. Returns -1
+/* Send a request without waiting (the TUI): returns its id, or -1 with
+ * c->err. The reply is queued like an event ({"id":N,"result":..} or
+ * {"id":N,"error":..}) and taken with sd_client_next_event(). */
+long sd_client_send(struct sd_client *c, const char *op, json_t *params);
+
+/* Read whatever the socket has without blocking; queue events (and the
+ * replies to sd_client_send). Returns -1
  * when the connection is gone. */
 int sd_client_pump(struct sd_client *c);
 /* Next queued event ({"event":..,"data":..}), or NULL. Caller decrefs. */

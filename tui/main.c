@@ -9,16 +9,22 @@
 #include "tui/cli.h"
 #include "tui/client.h"
 #include "tui/screen.h"
+#include "tui/theme.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: slicedeck [--socket PATH] [-r SECONDS]          the console (ncurses)\n"
+		"usage: slicedeck [--socket PATH] [-r SECONDS] [--readonly] [--view NAME]\n"
+		"                 [--theme prod|lab|mono]               the console (ncurses)\n"
 		"       slicedeck [--socket PATH] COMMAND [--json|--csv] [--factory ID]\n"
 		"       slicedeck --version | --help\n"
 		"\n"
 		"  -s, --socket PATH  engine socket (default $SLICEDECK_SOCKET or " SD_DEFAULT_SOCKET ")\n"
 		"  -r, --refresh N    console refresh period in seconds (default 2)\n"
+		"      --readonly     never offer actions (viewers and factories always are)\n"
+		"      --view NAME    start view: overview factories slices nfs cells sites\n"
+		"      --theme NAME   prod, lab or mono (default $SLICEDECK_THEME, else prod on\n"
+		"                     the system socket, lab elsewhere); NO_COLOR is honoured\n"
 		"\n");
 	sd_cli_usage(f);
 }
@@ -28,6 +34,9 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "refresh", required_argument, NULL, 'r' },
+		{ "readonly", no_argument, NULL, 'R' },
+		{ "view", required_argument, NULL, 'w' },
+		{ "theme", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -47,6 +56,22 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			so.refresh_s = (int)v;
+			break;
+		case 'R': so.readonly = true; break;
+		case 'w':
+			if (!sd_screen_view_known(optarg)) {
+				fprintf(stderr, "slicedeck: --view %s: one of overview, factories, "
+					"slices, nfs, cells, sites\n", optarg);
+				return 2;
+			}
+			so.view = optarg;
+			break;
+		case 'T':
+			if (!sd_theme_known(optarg)) {
+				fprintf(stderr, "slicedeck: --theme %s: one of prod, lab, mono\n", optarg);
+				return 2;
+			}
+			so.theme = optarg;
 			break;
 		case 'V': printf("slicedeck %s\n", SD_VERSION); return 0;
 		case 'h': usage(stdout); return 0;

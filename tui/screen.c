@@ -1,11 +1,17 @@
-/* tui/screen.c — the interactive console (first cut: factories and their
- * slices, live). The engine pushes changes; this screen renders them.
+/* tui/screen.c — the interactive console: the loop, the key bindings, the
+ * ":" command line and "/" filter, and the frame around the views.
  *
  * The loop (after htop's ScreenManager): poll stdin and the engine socket
- * with the next refresh as timeout; drain input; redraw once per turn and
- * let ncurses send only the cells that changed. The terminal is restored on
- * every exit path, crash signals included. A lost engine shows a banner and
- * is reconnected with backoff; the screen never blocks on it.
+ * with the next clock tick as timeout; drain input; redraw once per turn
+ * into the virtual screen (erase + write) and let ncurses send only the
+ * cells that changed — no clear() per frame, so no flicker. The terminal
+ * is restored on every exit path, crash signals included. A lost engine
+ * shows a banner and is reconnected with backoff; the screen never waits
+ * on it (requests after the handshake are sent without waiting and their
+ * replies taken from the event queue).
+ *
+ * Key bindings are one const table; the "?" help view is generated from
+ * it, so help cannot drift from what the keys do.
  */
 #include "tui/screen.h"
 
@@ -14,31 +20,101 @@
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/util.h"
 #include "tui/cli.h"
-#include "tui/client.h"
+#include "tui/ui.h"
 
-enum { PAIR_TITLE = 1, PAIR_HEADER, PAIR_SEL, PAIR_BANNER, PAIR_DIM, PAIR_OK, PAIR_WARN };
+#define CONNECT_TIMEOUT_MS 3000
+#define RECONNECT_TIMEOUT_MS 1000
+#define BACKOFF_MAX_MS 30000
 
-struct screen {
-	const char *socket_path;
-	int refresh_ms;
-	struct sd_client cl;
-	bool connected;
-	int64_t next_try_ms;
-	int backoff_ms;
-	json_t *factories;   /* latest pushed lists */
-	json_t *slices;
-	int sel;             /* selected row */
-	int top;             /* first row shown */
-	char banner[256];
-	bool color;
+/* --- key bindings ----------------------------------------------------------- */
+
+enum act {
+	A_NONE, A_UP, A_DOWN, A_PGUP, A_PGDN, A_HOME, A_END, A_ENTER, A_BACK,
+	A_FILTER, A_CMD, A_HELP, A_NEXTVIEW, A_PREVVIEW,
+	A_OV, A_FAC, A_SL, A_NF, A_CELL, A_SITE,
+	A_SORTCOL, A_SORTNEXT, A_SORTPREV, A_SORTREV, A_REDRAW, A_QUIT,
 };
+
+struct action_def {
+	enum act act;
+	const char *help;
+};
+
+/* In help order. */
+static const struct action_def actions[] = {
+	{ A_UP, "move up" }, { A_DOWN, "move down" },
+	{ A_PGUP, "page up" }, { A_PGDN, "page down" },
+	{ A_HOME, "first row" }, { A_END, "last row" },
+	{ A_ENTER, "drill down: factory > slices > slice > NF/cell" },
+	{ A_BACK, "clear the filter, else back along the breadcrumb" },
+	{ A_FILTER, "filter: text, regex (^$*+?()[]{}|\\), !inverse" },
+	{ A_CMD, "command: :sl :fac :nf :cell :site :ov :sort COL :theme T :q" },
+	{ A_HELP, "this help" },
+	{ A_NEXTVIEW, "next view" }, { A_PREVVIEW, "previous view" },
+	{ A_OV, "overview" }, { A_FAC, "factories" }, { A_SL, "slices" },
+	{ A_NF, "NF instances" }, { A_CELL, "cells" }, { A_SITE, "sites" },
+	{ A_SORTCOL, "sort by column N (again: reverse)" },
+	{ A_SORTNEXT, "sort by the next column" }, { A_SORTPREV, "sort by the previous column" },
+	{ A_SORTREV, "reverse the sort order" },
+	{ A_REDRAW, "repaint the whole terminal" },
+	{ A_QUIT, "quit" },
+};
+
+struct binding {
+	int key;
+	const char *label;    /* NULL: an alias not worth listing */
+	enum act act;
+};
+
+static const struct binding bindings[] = {
+	{ KEY_UP, "Up", A_UP }, { 'k', "k", A_UP },
+	{ KEY_DOWN, "Down", A_DOWN }, { 'j', "j", A_DOWN },
+	{ KEY_PPAGE, "PgUp", A_PGUP }, { 2, "^B", A_PGUP },
+	{ KEY_NPAGE, "PgDn", A_PGDN }, { 6, "^F", A_PGDN }, { ' ', "Space", A_PGDN },
+	{ KEY_HOME, "Home", A_HOME }, { 'g', "g", A_HOME },
+	{ KEY_END, "End", A_END }, { 'G', "G", A_END },
+	{ '\n', "Enter", A_ENTER }, { '\r', NULL, A_ENTER }, { KEY_ENTER, NULL, A_ENTER },
+	{ KEY_RIGHT, "Right", A_ENTER }, { 'l', "l", A_ENTER },
+	{ 27, "Esc", A_BACK }, { KEY_LEFT, "Left", A_BACK }, { 'h', "h", A_BACK },
+	{ KEY_BACKSPACE, "Bksp", A_BACK }, { 127, NULL, A_BACK },
+	{ '/', "/", A_FILTER }, { ':', ":", A_CMD }, { '?', "?", A_HELP }, { KEY_F(1), "F1", A_HELP },
+	{ '\t', "Tab", A_NEXTVIEW }, { KEY_BTAB, "S-Tab", A_PREVVIEW },
+	{ 'o', "o", A_OV }, { 'f', "f", A_FAC }, { 's', "s", A_SL },
+	{ 'n', "n", A_NF }, { 'c', "c", A_CELL }, { 't', "t", A_SITE },
+	{ '1', "1..9", A_SORTCOL }, { '2', NULL, A_SORTCOL }, { '3', NULL, A_SORTCOL },
+	{ '4', NULL, A_SORTCOL }, { '5', NULL, A_SORTCOL }, { '6', NULL, A_SORTCOL },
+	{ '7', NULL, A_SORTCOL }, { '8', NULL, A_SORTCOL }, { '9', NULL, A_SORTCOL },
+	{ '>', ">", A_SORTNEXT }, { '.', NULL, A_SORTNEXT },
+	{ '<', "<", A_SORTPREV }, { ',', NULL, A_SORTPREV },
+	{ 'R', "R", A_SORTREV }, { 'r', "r", A_SORTREV },
+	{ 12, "^L", A_REDRAW },
+	{ 'q', "q", A_QUIT }, { 'Q', NULL, A_QUIT },
+};
+
+/* ":" commands besides the views (which are commands by name and alias). */
+enum cmd { C_QUIT, C_HELP, C_SORT, C_THEME, C_BACK };
+static const struct {
+	const char *names;    /* comma-separated, first is the name */
+	enum cmd cmd;
+	const char *help;
+} commands[] = {
+	{ "quit,q,q!,exit", C_QUIT, "quit" },
+	{ "help,?", C_HELP, "keys and commands" },
+	{ "sort", C_SORT, "sort COLUMN [desc]: sort by a column (name or prefix)" },
+	{ "theme", C_THEME, "theme prod|lab|mono" },
+	{ "back", C_BACK, "one level back" },
+};
+
+/* --- terminal restore --------------------------------------------------------- */
 
 static volatile sig_atomic_t quit_flag;
 static volatile sig_atomic_t curses_on;
@@ -47,6 +123,7 @@ static void restore_terminal(void)
 {
 	if (curses_on) {
 		curses_on = 0;
+		mousemask(0, NULL);
 		endwin();
 	}
 }
@@ -71,234 +148,794 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_crash_signal;
+	sa.sa_flags = SA_RESETHAND;
 	for (i = 0; i < SD_ARRAY_LEN(crash); i++)
 		sigaction(crash[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void try_connect(struct screen *s)
+/* --- frames -------------------------------------------------------------------- */
+
+struct sd_frame *sd_ui_top(struct sd_ui *u)
+{
+	return u->depth ? u->stack[u->depth - 1] : NULL;
+}
+
+static void frame_free(struct sd_frame *f)
+{
+	sd_table_done(&f->table);
+	free(f);
+}
+
+void sd_ui_push(struct sd_ui *u, enum sd_view_id v, const char *arg, const char *filter)
+{
+	const struct sd_view_def *def = &sd_views[v];
+	struct sd_frame *f = sd_calloc(1, sizeof *f);
+	f->view = v;
+	sd_strlcpy(f->arg, arg ? arg : "", sizeof f->arg);
+	sd_table_init(&f->table, def->cols, def->ncols);
+	f->table.sort_col = def->default_sort;
+	if (filter)
+		sd_table_set_filter(&f->table, filter);
+	if (u->depth == SD_MAX_DEPTH) {   /* the oldest crumb falls off */
+		frame_free(u->stack[0]);
+		memmove(u->stack, u->stack + 1, (SD_MAX_DEPTH - 1) * sizeof *u->stack);
+		u->depth--;
+	}
+	u->stack[u->depth++] = f;
+	sd_ui_build(u, f);
+}
+
+static void pop_frame(struct sd_ui *u)
+{
+	if (u->depth > 1)
+		frame_free(u->stack[--u->depth]);
+}
+
+/* A view switch starts a new breadcrumb. */
+static void reset_to(struct sd_ui *u, enum sd_view_id v, const char *filter)
+{
+	while (u->depth)
+		frame_free(u->stack[--u->depth]);
+	sd_ui_push(u, v, NULL, filter);
+}
+
+void sd_ui_build(struct sd_ui *u, struct sd_frame *f)
+{
+	const struct sd_view_def *def = &sd_views[f->view];
+	unsigned sum = 0;
+	int s;
+	for (s = 0; s < SD_SRC_COUNT; s++)
+		if (def->deps & (1u << s))
+			sum += u->d.gen[s];
+	if (f->ever_built && sum == f->built)
+		return;
+	def->build(u, f);
+	f->built = sum;
+	f->ever_built = true;
+}
+
+void sd_ui_message(struct sd_ui *u, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->msg_until_ms = sd_now_ms() + 4000;
+}
+
+const char *sd_ui_role(const struct sd_ui *u)
+{
+	const char *r = json_string_value(json_object_get(u->cl.hello, "role"));
+	return r ? r : "-";
+}
+
+/* The help view: one row per action (its keys from the binding table), then
+ * the ":" commands and the views' names and aliases. */
+void sd_ui_help_rows(struct sd_ui *u, struct sd_table *t)
+{
+	char keys[128], what[256];
+	const char *row[2] = { keys, what };
+	size_t a, b;
+	int v;
+	for (a = 0; a < SD_ARRAY_LEN(actions); a++) {
+		keys[0] = '\0';
+		for (b = 0; b < SD_ARRAY_LEN(bindings); b++) {
+			if (bindings[b].act != actions[a].act || !bindings[b].label)
+				continue;
+			if (keys[0])
+				strncat(keys, " ", sizeof keys - strlen(keys) - 1);
+			strncat(keys, bindings[b].label, sizeof keys - strlen(keys) - 1);
+		}
+		snprintf(what, sizeof what, "%s", actions[a].help);
+		sd_table_add(t, row, -1);
+	}
+	for (v = 0; v < SD_V_COUNT; v++) {
+		if (!sd_views[v].tab)
+			continue;
+		snprintf(keys, sizeof keys, ":%s", sd_views[v].name);
+		snprintf(what, sizeof what, "%s (aliases %s) [filter]", sd_views[v].help, sd_views[v].aliases);
+		sd_table_add(t, row, -1);
+	}
+	for (a = 0; a < SD_ARRAY_LEN(commands); a++) {
+		snprintf(keys, sizeof keys, ":%s", commands[a].names);
+		snprintf(what, sizeof what, "%s", commands[a].help);
+		sd_table_add(t, row, -1);
+	}
+	snprintf(keys, sizeof keys, "mouse");
+	snprintf(what, sizeof what, "wheel scrolls; click selects, again drills down; "
+		 "click a header to sort, a tab to switch");
+	sd_table_add(t, row, -1);
+	snprintf(keys, sizeof keys, "this console");
+	snprintf(what, sizeof what, "role %s%s, theme %s, refresh %ds", sd_ui_role(u),
+		 u->readonly ? " (read-only)" : "", u->theme.name, u->refresh_ms / 1000);
+	sd_table_add(t, row, -1);
+}
+
+/* --- the engine ------------------------------------------------------------------- */
+
+static void request_cells(struct sd_ui *u)
+{
+	long id = sd_client_send(&u->cl, "cells", NULL);
+	u->cells_req = id > 0 ? id : 0;
+	u->cells_at_ms = sd_now_ms();
+}
+
+static void try_connect(struct sd_ui *u, int timeout_ms)
 {
 	json_t *params, *res;
-	if (sd_client_connect(&s->cl, s->socket_path, 3000) < 0) {
-		snprintf(s->banner, sizeof s->banner, "engine unreachable: %s — retrying in %ds",
-			 s->cl.err, s->backoff_ms / 1000);
-		sd_client_close(&s->cl);
-		s->next_try_ms = sd_now_ms() + s->backoff_ms;
-		s->backoff_ms = s->backoff_ms * 2 > 30000 ? 30000 : s->backoff_ms * 2;
+	if (sd_client_connect(&u->cl, u->socket_path, timeout_ms) < 0) {
+		snprintf(u->banner, sizeof u->banner, "engine unreachable: %s - retrying in %ds",
+			 u->cl.err, u->backoff_ms / 1000);
+		sd_client_close(&u->cl);
+		u->next_try_ms = sd_now_ms() + u->backoff_ms;
+		u->backoff_ms = u->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : u->backoff_ms * 2;
 		return;
 	}
-	params = json_pack("{s:[s,s]}", "topics", "factories", "slices");
-	res = sd_client_call(&s->cl, "subscribe", params, 3000);
+	params = json_pack("{s:[s,s,s,s]}", "topics", "factories", "slices", "nfs", "sites");
+	res = sd_client_call(&u->cl, "subscribe", params, timeout_ms);
 	json_decref(params);
 	if (!res) {
-		snprintf(s->banner, sizeof s->banner, "subscribe failed: %s", s->cl.err);
-		sd_client_close(&s->cl);
-		s->next_try_ms = sd_now_ms() + s->backoff_ms;
+		snprintf(u->banner, sizeof u->banner, "subscribe failed: %s", u->cl.err);
+		sd_client_close(&u->cl);
+		u->next_try_ms = sd_now_ms() + u->backoff_ms;
 		return;
 	}
 	json_decref(res);
-	s->connected = true;
-	s->backoff_ms = 1000;
-	s->banner[0] = '\0';
+	u->connected = true;
+	u->backoff_ms = 1000;
+	u->banner[0] = '\0';
+	request_cells(u);
 }
 
-static void take_events(struct screen *s)
+static void take_events(struct sd_ui *u);
+
+static void lost_engine(struct sd_ui *u)
+{
+	take_events(u);   /* what arrived before the end still counts */
+	snprintf(u->banner, sizeof u->banner, "lost the engine connection - reconnecting");
+	sd_client_close(&u->cl);
+	u->connected = false;
+	u->cells_req = 0;
+	u->next_try_ms = sd_now_ms() + u->backoff_ms;
+}
+
+static int src_by_name(const char *name)
+{
+	static const char *const names[SD_SRC_COUNT] = { "factories", "slices", "nfs", "sites", "cells" };
+	int s;
+	for (s = 0; name && s < SD_SRC_COUNT; s++)
+		if (strcmp(names[s], name) == 0)
+			return s;
+	return -1;
+}
+
+/* Pushes replace the pending copy of their list (the newest wins); the
+ * reply to our cells request likewise. */
+static void take_events(struct sd_ui *u)
 {
 	json_t *ev;
-	while ((ev = sd_client_next_event(&s->cl))) {
+	while ((ev = sd_client_next_event(&u->cl))) {
 		const char *topic = json_string_value(json_object_get(ev, "event"));
-		json_t *data = json_object_get(ev, "data");
-		if (topic && strcmp(topic, "factories") == 0) {
-			json_decref(s->factories);
-			s->factories = json_incref(json_object_get(data, "factories"));
-		} else if (topic && strcmp(topic, "slices") == 0) {
-			json_decref(s->slices);
-			s->slices = json_incref(json_object_get(data, "slices"));
+		json_t *id = json_object_get(ev, "id");
+		int s = src_by_name(topic);
+		json_t *list = NULL;
+		if (s >= 0) {
+			list = json_object_get(json_object_get(ev, "data"), topic);
+			if (s == SD_SRC_SITES && u->connected && !u->cells_req)
+				request_cells(u);   /* cells only change with the sites */
+		} else if (json_is_integer(id) && json_integer_value(id) == u->cells_req) {
+			u->cells_req = 0;
+			s = SD_SRC_CELLS;
+			list = json_object_get(json_object_get(ev, "result"), "cells");
+		}
+		if (s >= 0 && json_is_array(list)) {
+			json_decref(u->pending[s]);
+			u->pending[s] = json_incref(list);
 		}
 		json_decref(ev);
 	}
 }
 
-/* Rows of the tree: each factory followed by its slices. Returns the count;
- * with out != NULL fills (factory, slice) pairs (slice NULL = factory row). */
-struct row { const json_t *factory; const json_t *slice; };
-
-static int build_rows(const struct screen *s, struct row *out, int max)
+/* Apply pending lists at most once per refresh period (a 10,000-slice zone
+ * pushing often must not turn into rebuilds on every push). */
+static void apply_pending(struct sd_ui *u, bool force)
 {
-	size_t i, j;
-	const json_t *f, *sl;
-	int n = 0;
-	json_array_foreach(s->factories, i, f) {
-		const char *fid = json_string_value(json_object_get(f, "id"));
-		if (out && n < max)
-			out[n] = (struct row){ f, NULL };
-		n++;
-		json_array_foreach(s->slices, j, sl) {
-			if (!fid || !sd_streq(fid, json_string_value(json_object_get(sl, "factory"))))
+	int64_t now = sd_now_ms();
+	int s;
+	if (!force && u->applied_ms && now - u->applied_ms < u->refresh_ms)
+		return;
+	for (s = 0; s < SD_SRC_COUNT; s++) {
+		if (!u->pending[s])
+			continue;
+		json_decref(u->d.list[s]);
+		u->d.list[s] = u->pending[s];
+		u->pending[s] = NULL;
+		u->d.gen[s]++;
+		if (s == SD_SRC_SLICES)
+			sd_hist_record(&u->d.hist, u->d.list[s]);
+		u->applied_ms = now;
+	}
+}
+
+static bool have_pending(const struct sd_ui *u)
+{
+	int s;
+	for (s = 0; s < SD_SRC_COUNT; s++)
+		if (u->pending[s])
+			return true;
+	return false;
+}
+
+/* --- drawing ------------------------------------------------------------------------ */
+
+static int tab_x[SD_V_COUNT][2];   /* tab bar hit boxes, for the mouse */
+
+static void fill_line(int y, int cols, int attr)
+{
+	attrset(attr);
+	mvhline(y, 0, ' ', cols);
+}
+
+static void put(int y, int x, int maxx, const char *s)
+{
+	if (x >= maxx)
+		return;
+	mvaddnstr(y, x, s, (int)sd_utf8_clip(s, maxx - x));
+}
+
+static void draw_title(struct sd_ui *u, int cols)
+{
+	char line[512], zone[128], who[160];
+	const json_t *h = u->cl.hello;
+	int bw = sd_utf8_width(u->theme.badge);
+
+	fill_line(0, cols, u->theme.attr[SD_T_TITLE]);
+	sd_cli_cell(h, "zone", zone, sizeof zone);
+	if (!h) {
+		snprintf(line, sizeof line, " slicedeck | not connected");
+	} else if (strcmp(sd_ui_role(u), "factory") == 0) {
+		sd_cli_cell(h, "factory_name", who, sizeof who);
+		snprintf(line, sizeof line, " slicedeck | %s | factory view: %s (%s)", zone, who,
+			 json_string_value(json_object_get(h, "factory")));
+	} else {
+		snprintf(line, sizeof line, " slicedeck | %s | %s view: all factories", zone, sd_ui_role(u));
+	}
+	put(0, 0, cols - bw - 1, line);
+	attrset(u->theme.attr[SD_T_BADGE]);
+	if (cols > bw + 20)
+		put(0, cols - bw, cols, u->theme.badge);
+}
+
+static void draw_tabs(struct sd_ui *u, int cols)
+{
+	int v, x = 1;
+	enum sd_view_id root = u->stack[0]->view;
+	fill_line(1, cols, u->theme.attr[SD_T_TAB]);
+	for (v = 0; v < SD_V_COUNT; v++) {
+		char t[32];
+		if (!sd_views[v].tab)
+			continue;
+		snprintf(t, sizeof t, " %s ", sd_views[v].name);
+		attrset(u->theme.attr[(int)root == v ? SD_T_TAB_ON : SD_T_TAB]);
+		put(1, x, cols, t);
+		tab_x[v][0] = x;
+		tab_x[v][1] = x + (int)strlen(t);
+		x += (int)strlen(t) + 1;
+	}
+	attrset(u->theme.attr[SD_T_TAB]);
+	put(1, x + 1, cols, "? help");
+}
+
+static void draw_crumb(struct sd_ui *u, int cols)
+{
+	char line[1024], part[200];
+	struct sd_frame *f = sd_ui_top(u);
+	size_t off = 0;
+	int i;
+
+	line[0] = '\0';
+	for (i = 0; i < u->depth; i++) {
+		const struct sd_frame *fr = u->stack[i];
+		if (fr->arg[0])
+			snprintf(part, sizeof part, "%s%s:%s", i ? u->g.sep : " ", sd_views[fr->view].name, fr->arg);
+		else
+			snprintf(part, sizeof part, "%s%s", i ? u->g.sep : " ", sd_views[fr->view].name);
+		off += (size_t)snprintf(line + off, sizeof line - off, "%s", part);
+		if (off >= sizeof line)
+			break;
+	}
+	if (off < sizeof line)
+		snprintf(line + off, sizeof line - off, "  (%d/%d)", f->table.nvis, f->table.nrows);
+	fill_line(2, cols, A_NORMAL);
+	attrset(A_BOLD);
+	put(2, 0, cols, line);
+	i = sd_utf8_width(line) + 2;
+	if (f->table.filter[0]) {
+		snprintf(part, sizeof part, "filter /%s/%s", f->table.filter,
+			 f->table.filter_ok ? "" : " (bad regex)");
+		attrset(u->theme.attr[f->table.filter_ok ? SD_T_PROMPT : SD_T_BAD]);
+		put(2, i, cols, part);
+		i += sd_utf8_width(part) + 2;
+	}
+	if (u->msg[0] && sd_now_ms() < u->msg_until_ms) {
+		attrset(u->theme.attr[SD_T_WARN]);
+		put(2, i, cols, u->msg);
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw_status(struct sd_ui *u, int rows, int cols)
+{
+	char line[512], clock[16], user[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	struct sd_frame *f = sd_ui_top(u);
+
+	if (u->mode) {
+		fill_line(rows - 1, cols, u->theme.attr[SD_T_PROMPT]);
+		snprintf(line, sizeof line, "%c%s", u->mode, u->input);
+		put(rows - 1, 0, cols, line);
+		attrset(A_NORMAL);
+		return;
+	}
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	sd_cli_cell(u->cl.hello, "user", user, sizeof user);
+	snprintf(line, sizeof line, " %s %s | refresh %ds | %s (%s)%s | %s | %d/%d rows | ? help  : cmd  / filter  q quit",
+		 u->g.dot, u->connected ? "engine connected" : "engine DISCONNECTED",
+		 u->refresh_ms / 1000, sd_ui_role(u), user, u->readonly ? " read-only" : "",
+		 clock, f->table.nvis, f->table.nrows);
+	fill_line(rows - 1, cols, u->theme.attr[u->connected ? SD_T_STATUS : SD_T_BANNER]);
+	put(rows - 1, 0, cols, line);
+	attrset(A_NORMAL);
+}
+
+static void draw(struct sd_ui *u)
+{
+	struct sd_frame *f = sd_ui_top(u);
+	const struct sd_view_def *def = &sd_views[f->view];
+	int rows, cols, y = 3;
+
+	getmaxyx(stdscr, rows, cols);
+	erase();   /* into the virtual screen only; refresh() sends the diff */
+	sd_ui_build(u, f);
+	if (rows < 6 || cols < 20) {
+		mvaddstr(0, 0, "terminal too small");
+		refresh();
+		return;
+	}
+	draw_title(u, cols);
+	draw_tabs(u, cols);
+	draw_crumb(u, cols);
+	if (def->draw_head)
+		y += def->draw_head(u, f, y, rows - 1 - y - 3, cols);
+	u->body_rows = rows - 1 - y - 1;
+	sd_table_draw(&f->table, y, 0, rows - 1 - y, cols, &u->theme, &u->g, u->mode == 0);
+	if (f->table.nvis == 0 && rows - 1 - y > 1) {
+		attrset(u->theme.attr[SD_T_DIM]);
+		put(y + 1, 2, cols, f->table.nrows ? "no rows match the filter (Esc clears it)" :
+			!u->connected ? "no data: the engine is not connected" :
+			f->view == SD_V_SLICE ? "no NF or cell serves this slice (or it left your view)" :
+			"nothing here");
+		attrset(A_NORMAL);
+	}
+	if (u->banner[0]) {   /* a lost engine is said loudly, never hidden */
+		fill_line(rows / 2, cols, u->theme.attr[SD_T_BANNER]);
+		put(rows / 2, 1, cols - 1, u->banner);
+		attrset(A_NORMAL);
+	}
+	draw_status(u, rows, cols);
+	if (u->mode) {
+		curs_set(1);
+		move(rows - 1, 1 + sd_utf8_width(u->input));
+	} else {
+		curs_set(0);
+	}
+	refresh();
+}
+
+/* --- commands, filter, keys ------------------------------------------------------------ */
+
+static void switch_view(struct sd_ui *u, enum sd_view_id v, const char *filter)
+{
+	reset_to(u, v, filter && *filter ? filter : NULL);
+	if (v == SD_V_CELLS && u->connected && !u->cells_req)
+		request_cells(u);
+}
+
+/* Words ":" completes: view names and aliases, then command names. */
+static int candidates(const char *prefix, const char **out, int max)
+{
+	static char words[64][24];
+	int n = 0, v;
+	size_t i, len = strlen(prefix);
+	for (v = 0; v < SD_V_COUNT + (int)SD_ARRAY_LEN(commands); v++) {
+		char list[128], *save = NULL, *w;
+		if (v < SD_V_COUNT) {
+			if (!sd_views[v].tab && v != SD_V_HELP)
 				continue;
-			if (out && n < max)
-				out[n] = (struct row){ f, sl };
+			snprintf(list, sizeof list, "%s,%s", sd_views[v].name, sd_views[v].aliases);
+		} else {
+			snprintf(list, sizeof list, "%s", commands[v - SD_V_COUNT].names);
+		}
+		for (w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			bool dup = false;
+			if (strncasecmp(w, prefix, len) != 0 || n >= max || n >= 64)
+				continue;
+			for (i = 0; i < (size_t)n; i++)
+				dup |= strcmp(out[i], w) == 0;
+			if (dup)
+				continue;
+			sd_strlcpy(words[n], w, sizeof words[n]);
+			out[n] = words[n];
 			n++;
 		}
 	}
 	return n;
 }
 
-static void put_clipped(int y, int x, int maxw, const char *text)
+static void complete(struct sd_ui *u)
 {
-	if (maxw > 0)
-		mvaddnstr(y, x, text, maxw);
+	const char *c[64];
+	char list[256];
+	size_t lcp, i, off = 0;
+	int n, k;
+	if (strchr(u->input, ' '))
+		return;   /* only the command word completes */
+	n = candidates(u->input, c, 64);
+	if (n == 0) {
+		sd_ui_message(u, "no command starts with \"%s\"", u->input);
+		return;
+	}
+	lcp = strlen(c[0]);
+	for (k = 1; k < n; k++) {
+		for (i = 0; i < lcp && c[k][i] == c[0][i]; i++)
+			;
+		lcp = i;
+	}
+	if (n == 1) {
+		snprintf(u->input, sizeof u->input, "%s ", c[0]);
+		return;
+	}
+	if (lcp > strlen(u->input) && lcp < sizeof u->input)
+		snprintf(u->input, sizeof u->input, "%.*s", (int)lcp, c[0]);
+	list[0] = '\0';
+	for (k = 0; k < n && off < sizeof list; k++)
+		off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", k ? " " : "", c[k]);
+	sd_ui_message(u, "%s", list);
 }
 
-static void draw(struct screen *s)
+static void sort_by(struct sd_ui *u, struct sd_frame *f, int col)
 {
-	int rows, cols, nrows, i, y, body;
-	struct row *r;
-	char line[512], a[128], b[128], c[128], d[128], e[128];
-	const json_t *hello = s->cl.hello;
-	time_t now = time(NULL);
-	struct tm tm;
+	if (col < 0 || col >= f->table.ncols)
+		return;
+	sd_table_sort(&f->table, col, col == f->table.sort_col ? !f->table.sort_rev : false);
+	sd_ui_message(u, "sorted by %s%s", f->table.cols[col].header,
+		      f->table.sort_rev ? ", descending" : "");
+}
 
-	getmaxyx(stdscr, rows, cols);
-	erase();   /* into the virtual screen only; refresh() sends the diff */
+static void apply_theme(struct sd_ui *u, const char *name)
+{
+	sd_theme_apply(&u->theme, name, u->color);
+	bkgdset(' ' | A_NORMAL);
+}
 
-	/* title: whose view this is */
-	if (s->color)
-		attron(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
-	mvhline(0, 0, ' ', cols);
-	if (hello) {
-		sd_cli_cell(hello, "zone", a, sizeof a);
-		sd_cli_cell(hello, "role", b, sizeof b);
-		sd_cli_cell(hello, "factory_name", c, sizeof c);
-		if (strcmp(b, "factory") == 0)
-			snprintf(line, sizeof line, " slicedeck | %s | factory view: %s", a, c);
-		else
-			snprintf(line, sizeof line, " slicedeck | %s | %s view: all factories", a, b);
-	} else {
-		snprintf(line, sizeof line, " slicedeck | not connected");
+/* Run one ":" line; false = quit. */
+static bool run_command(struct sd_ui *u, const char *line)
+{
+	char word[64], *arg;
+	char buf[sizeof u->input];
+	int v;
+	size_t i;
+
+	sd_strlcpy(buf, line, sizeof buf);
+	arg = buf + strspn(buf, " ");
+	i = strcspn(arg, " ");
+	snprintf(word, sizeof word, "%.*s", (int)i, arg);
+	arg += i;
+	arg += strspn(arg, " ");
+	for (i = strlen(arg); i > 0 && arg[i - 1] == ' '; i--)
+		arg[i - 1] = '\0';
+	if (!word[0])
+		return true;
+	v = sd_view_lookup(word);
+	if (v == SD_V_HELP) {
+		sd_ui_push(u, SD_V_HELP, NULL, NULL);
+		return true;
 	}
-	put_clipped(0, 0, cols, line);
-	if (s->color)
-		attroff(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
-
-	attron(A_BOLD);
-	snprintf(line, sizeof line, " %-24s %-11s %-12s %-22s %-10s %s",
-		 "FACTORY / SLICE", "MODE/S-NSSAI", "LEVEL/STATE", "INDUSTRY / SCENARIO", "GRADE/5QI", "LAT_MS");
-	put_clipped(1, 0, cols, line);
-	attroff(A_BOLD);
-
-	body = rows - 3;
-	nrows = build_rows(s, NULL, 0);
-	if (s->sel >= nrows)
-		s->sel = nrows ? nrows - 1 : 0;
-	if (s->sel < s->top)
-		s->top = s->sel;
-	if (body > 0 && s->sel >= s->top + body)
-		s->top = s->sel - body + 1;
-	r = sd_calloc((size_t)(nrows ? nrows : 1), sizeof *r);
-	build_rows(s, r, nrows);
-	for (i = s->top, y = 2; i < nrows && y < rows - 1; i++, y++) {
-		if (!r[i].slice) {
-			sd_cli_cell(r[i].factory, "id", a, sizeof a);
-			sd_cli_cell(r[i].factory, "mode", b, sizeof b);
-			sd_cli_cell(r[i].factory, "level", c, sizeof c);
-			sd_cli_cell(r[i].factory, "industry", d, sizeof d);
-			sd_cli_cell(r[i].factory, "security_grade", e, sizeof e);
-			snprintf(line, sizeof line, " %-24.24s %-11.11s %-12.12s %-22.22s %-10s",
-				 a, b, c, d, e);
-			attron(A_BOLD);
-		} else {
-			char lat[32];
-			sd_cli_cell(r[i].slice, "id", a, sizeof a);
-			sd_cli_cell(r[i].slice, "snssai", b, sizeof b);
-			sd_cli_cell(r[i].slice, "state", c, sizeof c);
-			sd_cli_cell(r[i].slice, "scenario", d, sizeof d);
-			sd_cli_cell(r[i].slice, "sla.fiveqi", e, sizeof e);
-			sd_cli_cell(r[i].slice, "sla.latency_ms", lat, sizeof lat);
-			snprintf(line, sizeof line, "   %-22.22s %-11.11s %-12.12s %-22.22s %-10s %s",
-				 a, b, c, d, e, lat);
+	if (v >= 0 && sd_views[v].tab) {
+		switch_view(u, (enum sd_view_id)v, arg);
+		return true;
+	}
+	for (i = 0; i < SD_ARRAY_LEN(commands); i++) {
+		char list[64], *save = NULL, *w;
+		bool hit = false;
+		snprintf(list, sizeof list, "%s", commands[i].names);
+		for (w = strtok_r(list, ",", &save); w && !hit; w = strtok_r(NULL, ",", &save))
+			hit = strcasecmp(w, word) == 0;
+		if (!hit)
+			continue;
+		switch (commands[i].cmd) {
+		case C_QUIT:
+			return false;
+		case C_HELP:
+			sd_ui_push(u, SD_V_HELP, NULL, NULL);
+			return true;
+		case C_BACK:
+			pop_frame(u);
+			return true;
+		case C_SORT: {
+			struct sd_frame *f = sd_ui_top(u);
+			char *desc = strchr(arg, ' ');
+			int col;
+			if (desc)
+				*desc++ = '\0';
+			col = sd_table_col_by_name(&f->table, arg);
+			if (col < 0) {
+				sd_ui_message(u, "no column \"%s\" here", arg);
+				return true;
+			}
+			sd_table_sort(&f->table, col, desc && strncasecmp(desc, "desc", 4) == 0);
+			sd_ui_message(u, "sorted by %s%s", f->table.cols[col].header,
+				      f->table.sort_rev ? ", descending" : "");
+			return true;
 		}
-		if (i == s->sel)
-			attron(s->color ? COLOR_PAIR(PAIR_SEL) : A_REVERSE);
-		mvhline(y, 0, ' ', cols);
-		put_clipped(y, 0, cols, line);
-		if (r[i].slice) {
-			mvaddch(y, 1, ACS_LLCORNER);
-			mvaddch(y, 2, ACS_HLINE);
+		case C_THEME:
+			if (!sd_theme_known(arg))
+				sd_ui_message(u, "themes: prod lab mono");
+			else
+				apply_theme(u, arg);
+			return true;
 		}
-		attroff(A_BOLD | A_REVERSE | (s->color ? COLOR_PAIR(PAIR_SEL) : 0));
 	}
-	free(r);
+	sd_ui_message(u, "unknown command \"%s\" (Tab completes, ? lists)", word);
+	return true;
+}
 
-	/* banner: a lost engine is said loudly, never hidden */
-	if (s->banner[0]) {
-		if (s->color)
-			attron(COLOR_PAIR(PAIR_BANNER) | A_BOLD);
+/* A key while the ":" or "/" line is open. */
+static bool prompt_key(struct sd_ui *u, int ch)
+{
+	struct sd_frame *f = sd_ui_top(u);
+	size_t n = strlen(u->input);
+	bool changed = false, keep = true;
+
+	if (ch == 27) {   /* cancel */
+		if (u->mode == '/')
+			sd_table_set_filter(&f->table, u->saved_filter);
+		u->mode = 0;
+		return true;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		int m = u->mode;
+		u->mode = 0;
+		if (m == ':')
+			keep = run_command(u, u->input);
+		return keep;
+	}
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		if (n == 0) {
+			if (u->mode == '/')
+				sd_table_set_filter(&f->table, u->saved_filter);
+			u->mode = 0;
+			return true;
+		}
+		while (n > 0 && ((unsigned char)u->input[n - 1] & 0xC0) == 0x80)
+			n--;   /* a whole UTF-8 character */
+		u->input[n - 1] = '\0';
+		changed = true;
+	} else if (ch == 21) {   /* ^U */
+		u->input[0] = '\0';
+		changed = true;
+	} else if (ch == '\t' && u->mode == ':') {
+		complete(u);
+	} else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && n + 1 < sizeof u->input) {
+		u->input[n] = (char)ch;
+		u->input[n + 1] = '\0';
+		changed = true;
+	}
+	if (changed && u->mode == '/')
+		sd_table_set_filter(&f->table, u->input);   /* live */
+	return true;
+}
+
+static void do_mouse(struct sd_ui *u)
+{
+	MEVENT me;
+	struct sd_frame *f = sd_ui_top(u);
+	bool up, down, click;
+	int r, v;
+
+	if (getmouse(&me) != OK)
+		return;
+	up = me.bstate & BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+	down = me.bstate & BUTTON5_PRESSED;
+#else
+	down = false;
+#endif
+	click = me.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED);
+	if (click && me.y == 1) {
+		for (v = 0; v < SD_V_COUNT; v++)
+			if (sd_views[v].tab && me.x >= tab_x[v][0] && me.x < tab_x[v][1])
+				switch_view(u, (enum sd_view_id)v, NULL);
+		return;
+	}
+	r = sd_table_mouse(&f->table, me.y, me.x, up, down, click);
+	if (r & SD_TK_ACTIVATE) {
+		int row = sd_table_selected(&f->table);
+		if (row >= 0)
+			sd_views[f->view].activate(u, f, row);
+	}
+}
+
+static enum act lookup_key(int ch)
+{
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(bindings); i++)
+		if (bindings[i].key == ch)
+			return bindings[i].act;
+	return A_NONE;
+}
+
+/* One key in normal mode; false = quit. */
+static bool handle_key(struct sd_ui *u, int ch)
+{
+	struct sd_frame *f = sd_ui_top(u);
+	struct sd_table *t = &f->table;
+	int page = u->body_rows > 1 ? u->body_rows : 1, row, v;
+	enum act a;
+
+	if (u->mode)
+		return prompt_key(u, ch);
+	if (ch == KEY_MOUSE) {
+		do_mouse(u);
+		return true;
+	}
+	if (ch == KEY_RESIZE)
+		return true;   /* ncurses has resized stdscr; the next draw fits it */
+	a = lookup_key(ch);
+	switch (a) {
+	case A_NONE: break;
+	case A_UP: sd_table_move(t, SD_TA_UP, page); break;
+	case A_DOWN: sd_table_move(t, SD_TA_DOWN, page); break;
+	case A_PGUP: sd_table_move(t, SD_TA_PGUP, page); break;
+	case A_PGDN: sd_table_move(t, SD_TA_PGDN, page); break;
+	case A_HOME: sd_table_move(t, SD_TA_HOME, page); break;
+	case A_END: sd_table_move(t, SD_TA_END, page); break;
+	case A_ENTER:
+		row = sd_table_selected(t);
+		if (row >= 0)
+			sd_views[f->view].activate(u, f, row);
+		break;
+	case A_BACK:
+		if (t->filter[0])
+			sd_table_set_filter(t, "");
+		else if (u->depth > 1)
+			pop_frame(u);
 		else
-			attron(A_REVERSE | A_BOLD);
-		mvhline(rows / 2, 0, ' ', cols);
-		put_clipped(rows / 2, 1, cols - 2, s->banner);
-		attroff(A_REVERSE | A_BOLD | (s->color ? COLOR_PAIR(PAIR_BANNER) : 0));
-	}
-
-	/* status bar */
-	localtime_r(&now, &tm);
-	strftime(a, sizeof a, "%H:%M:%S", &tm);
-	if (hello)
-		sd_cli_cell(hello, "user", b, sizeof b);
-	else
-		snprintf(b, sizeof b, "-");
-	snprintf(line, sizeof line, " %s | engine %s | user %s | refresh %ds | %d rows | q quit, arrows move",
-		 a, s->connected ? "connected" : "DISCONNECTED", b, s->refresh_ms / 1000, nrows);
-	attron(A_REVERSE);
-	mvhline(rows - 1, 0, ' ', cols);
-	put_clipped(rows - 1, 0, cols, line);
-	attroff(A_REVERSE);
-	refresh();
-}
-
-static void lost_engine(struct screen *s)
-{
-	take_events(s);
-	snprintf(s->banner, sizeof s->banner, "lost the engine connection — reconnecting");
-	sd_client_close(&s->cl);
-	s->connected = false;
-	s->next_try_ms = sd_now_ms() + s->backoff_ms;
-}
-
-static bool handle_key(struct screen *s, int ch)
-{
-	int rows = LINES - 3, n = build_rows(s, NULL, 0);
-	switch (ch) {
-	case 'q': case 'Q': return false;
-	case KEY_UP: case 'k': if (s->sel > 0) s->sel--; break;
-	case KEY_DOWN: case 'j': if (s->sel + 1 < n) s->sel++; break;
-	case KEY_PPAGE: s->sel = s->sel > rows ? s->sel - rows : 0; break;
-	case KEY_NPAGE: s->sel = s->sel + rows < n ? s->sel + rows : (n ? n - 1 : 0); break;
-	case KEY_HOME: case 'g': s->sel = 0; break;
-	case KEY_END: case 'G': s->sel = n ? n - 1 : 0; break;
-	default: break;
+			sd_ui_message(u, "top of the breadcrumb (q quits)");
+		break;
+	case A_FILTER:
+		u->mode = '/';
+		sd_strlcpy(u->saved_filter, t->filter, sizeof u->saved_filter);
+		sd_strlcpy(u->input, t->filter, sizeof u->input);
+		break;
+	case A_CMD:
+		u->mode = ':';
+		u->input[0] = '\0';
+		break;
+	case A_HELP:
+		if (f->view == SD_V_HELP)
+			pop_frame(u);
+		else
+			sd_ui_push(u, SD_V_HELP, NULL, NULL);
+		break;
+	case A_NEXTVIEW: case A_PREVVIEW:
+		v = u->stack[0]->view;
+		do
+			v = (v + (a == A_NEXTVIEW ? 1 : SD_V_COUNT - 1)) % SD_V_COUNT;
+		while (!sd_views[v].tab);
+		switch_view(u, (enum sd_view_id)v, NULL);
+		break;
+	case A_OV: switch_view(u, SD_V_OVERVIEW, NULL); break;
+	case A_FAC: switch_view(u, SD_V_FACTORIES, NULL); break;
+	case A_SL: switch_view(u, SD_V_SLICES, NULL); break;
+	case A_NF: switch_view(u, SD_V_NFS, NULL); break;
+	case A_CELL: switch_view(u, SD_V_CELLS, NULL); break;
+	case A_SITE: switch_view(u, SD_V_SITES, NULL); break;
+	case A_SORTCOL: sort_by(u, f, ch - '1'); break;
+	case A_SORTNEXT:
+		sort_by(u, f, t->sort_col + 1 >= t->ncols ? 0 : t->sort_col + 1);
+		break;
+	case A_SORTPREV:
+		sort_by(u, f, t->sort_col <= 0 ? t->ncols - 1 : t->sort_col - 1);
+		break;
+	case A_SORTREV:
+		sd_table_sort(t, t->sort_col < 0 ? 0 : t->sort_col, !t->sort_rev);
+		break;
+	case A_REDRAW: clearok(curscr, TRUE); break;
+	case A_QUIT: return false;
 	}
 	return true;
 }
 
+/* --- setup and the loop ------------------------------------------------------------------ */
+
+bool sd_screen_view_known(const char *name)
+{
+	int v = sd_view_lookup(name);
+	return v >= 0 && (sd_views[v].tab || v == SD_V_HELP);
+}
+
+/* --theme, else $SLICEDECK_THEME, else the engine's word if it gives one,
+ * else "prod" for the system socket and "lab" for any other. */
+static const char *pick_theme(const struct sd_ui *u, const char *opt)
+{
+	const char *env = getenv("SLICEDECK_THEME");
+	const char *eng = json_string_value(json_object_get(u->cl.hello, "environment"));
+	if (opt && *opt)
+		return opt;
+	if (env && sd_theme_known(env))
+		return env;
+	if (eng && sd_theme_known(eng))
+		return eng;
+	return strcmp(u->socket_path, SD_DEFAULT_SOCKET) == 0 ? "prod" : "lab";
+}
+
+static void ui_free(struct sd_ui *u)
+{
+	int s;
+	while (u->depth)
+		frame_free(u->stack[--u->depth]);
+	for (s = 0; s < SD_SRC_COUNT; s++) {
+		json_decref(u->d.list[s]);
+		json_decref(u->pending[s]);
+	}
+	sd_hist_done(&u->d.hist);
+	sd_client_close(&u->cl);
+}
+
 int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 {
-	struct screen s = { .socket_path = socket_path, .backoff_ms = 1000 };
+	struct sd_ui u = { .socket_path = socket_path, .backoff_ms = 1000 };
+	const char *no_color = getenv("NO_COLOR");
 	bool running = true;
+	int s, v;
 
-	s.refresh_ms = (o && o->refresh_s > 0 ? o->refresh_s : 2) * 1000;
-	s.cl.fd = -1;
-	s.factories = json_array();
-	s.slices = json_array();
+	u.refresh_ms = (o && o->refresh_s > 0 ? o->refresh_s : 2) * 1000;
+	u.cl.fd = -1;
+	for (s = 0; s < SD_SRC_COUNT; s++)
+		u.d.list[s] = json_array();
+	sd_hist_init(&u.d.hist);
 	/* fail fast, before taking the terminal, when the engine is not there */
-	try_connect(&s);
-	if (!s.connected) {
-		fprintf(stderr, "slicedeck: %s\n", s.cl.err);
-		json_decref(s.factories);
-		json_decref(s.slices);
+	try_connect(&u, CONNECT_TIMEOUT_MS);
+	if (!u.connected) {
+		fprintf(stderr, "slicedeck: %s\n", u.cl.err);
+		ui_free(&u);
 		return 1;
 	}
+	u.readonly = (o && o->readonly) || strcmp(sd_ui_role(&u), "operator") != 0;
 	setlocale(LC_ALL, "");
 	install_signals();
 	atexit(restore_terminal);
@@ -306,47 +943,54 @@ int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 	curses_on = 1;
 	cbreak();
 	noecho();
+	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	set_escdelay(50);
 	curs_set(0);
-	s.color = has_colors() && !getenv("NO_COLOR");
-	if (s.color) {
+	mousemask(ALL_MOUSE_EVENTS, NULL);
+	mouseinterval(0);
+	u.color = has_colors() && !(no_color && *no_color);
+	if (u.color) {
 		start_color();
 		use_default_colors();
-		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
-		init_pair(PAIR_SEL, COLOR_BLACK, COLOR_CYAN);
-		init_pair(PAIR_BANNER, COLOR_WHITE, COLOR_RED);
 	}
+	sd_glyphs_init(&u.g, false);
+	apply_theme(&u, pick_theme(&u, o ? o->theme : NULL));
+	v = o && o->view ? sd_view_lookup(o->view) : SD_V_OVERVIEW;
+	sd_ui_push(&u, v >= 0 ? (enum sd_view_id)v : SD_V_OVERVIEW, NULL, NULL);
 
 	while (running && !quit_flag) {
 		struct pollfd pfd[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
-					 { .fd = s.connected ? s.cl.fd : -1, .events = POLLIN } };
-		int ch, timeout = s.refresh_ms;
-		if (!s.connected && sd_now_ms() >= s.next_try_ms)
-			try_connect(&s);
+					 { .fd = u.connected ? u.cl.fd : -1, .events = POLLIN } };
+		int64_t now = sd_now_ms();
+		int ch, timeout = 1000 - (int)(sd_wall_ms() % 1000);   /* the clock */
+		if (!u.connected && now >= u.next_try_ms)
+			try_connect(&u, RECONNECT_TIMEOUT_MS);
 		/* events may already sit in the client's buffer (they arrived
 		 * with a reply): poll() would not report them */
-		if (s.connected && sd_client_pump(&s.cl) < 0)
-			lost_engine(&s);
-		take_events(&s);
-		draw(&s);
-		if (!s.connected) {
-			int64_t w = s.next_try_ms - sd_now_ms();
+		if (u.connected && sd_client_pump(&u.cl) < 0)
+			lost_engine(&u);
+		take_events(&u);
+		apply_pending(&u, false);
+		draw(&u);
+		if (have_pending(&u)) {
+			int64_t w = u.applied_ms + u.refresh_ms - sd_now_ms();
+			timeout = w < 0 ? 0 : (w < timeout ? (int)w : timeout);
+		}
+		if (!u.connected) {
+			int64_t w = u.next_try_ms - sd_now_ms();
 			timeout = w < 0 ? 0 : (w < timeout ? (int)w : timeout);
 		}
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
 			break;
-		if (s.connected && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-			if (sd_client_pump(&s.cl) < 0)
-				lost_engine(&s);
-		}
-		while ((ch = getch()) != ERR)
-			if (!handle_key(&s, ch))
-				running = false;
+		if (u.connected && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    sd_client_pump(&u.cl) < 0)
+			lost_engine(&u);
+		while (running && (ch = getch()) != ERR)
+			running = handle_key(&u, ch);
 	}
 	restore_terminal();
-	sd_client_close(&s.cl);
-	json_decref(s.factories);
-	json_decref(s.slices);
+	ui_free(&u);
 	return 0;
 }

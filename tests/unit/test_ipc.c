@@ -271,6 +271,33 @@ static void test_factory_scope(void **state)
 	free_config(cfg);
 }
 
+/* An NF serving slices of two factories: a factory caller sees the NF but
+ * only its own S-NSSAIs in it; an operator sees all of them. */
+static void test_shared_nf_snssais(void **state)
+{
+	struct sd_config *cfg = make_config();
+	const json_t *nf, *sn;
+	json_t *r;
+	(void)state;
+
+	cfg->model->nfs[1].nsnssais = 2;
+	cfg->model->nfs[1].snssais[1] = cfg->model->slices[2].snssai;   /* f2's */
+	r = call(cfg, &f1_caller, true, "{\"id\":1,\"op\":\"nfs\"}", NULL);
+	nf = json_array_get(json_object_get(json_object_get(r, "result"), "nfs"), 1);
+	assert_string_equal(json_string_value(json_object_get(nf, "id")), "smf-f1");
+	sn = json_object_get(nf, "snssais");
+	assert_int_equal(json_array_size(sn), 1);
+	assert_string_equal(json_string_value(json_array_get(sn, 0)), "1-000001");
+	json_decref(r);
+	r = call(cfg, &operator_caller, true, "{\"id\":1,\"op\":\"nfs\"}", NULL);
+	nf = json_array_get(json_object_get(json_object_get(r, "result"), "nfs"), 1);
+	sn = json_object_get(nf, "snssais");
+	assert_int_equal(json_array_size(sn), 2);
+	assert_string_equal(json_string_value(json_array_get(sn, 1)), "1-000003");
+	json_decref(r);
+	free_config(cfg);
+}
+
 static void test_operator_and_viewer_scope(void **state)
 {
 	struct sd_config *cfg = make_config();
@@ -336,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_hello),
 		cmocka_unit_test(test_factory_scope),
+		cmocka_unit_test(test_shared_nf_snssais),
 		cmocka_unit_test(test_operator_and_viewer_scope),
 		cmocka_unit_test(test_subscribe_and_push_scope),
 	};

@@ -1,0 +1,455 @@
+/* tui/views.c — the console's views, one const table row each: columns,
+ * the lists they are built from, what Enter does, and an optional head
+ * (the slice detail's KPI sparklines).
+ *
+ * Rows are built from the engine's lists, which the engine has already
+ * scoped to the caller: a factory user's lists hold nothing of other
+ * factories, so no view can show it.
+ */
+#include "tui/ui.h"
+
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/util.h"
+#include "tui/cli.h"
+
+#define CELL_MAX 256
+
+/* --- columns --------------------------------------------------------------- */
+
+static const struct sd_tcol overview_cols[] = {
+	{ "AREA", "", SD_COL_TEXT, 14 }, { "SUMMARY", "", SD_COL_TEXT, 0 },
+};
+static const struct sd_tcol factory_cols[] = {
+	{ "ID", "id", SD_COL_TEXT, 24 }, { "NAME", "name", SD_COL_TEXT, 30 },
+	{ "INDUSTRY", "industry", SD_COL_TEXT, 24 }, { "MODE", "mode", SD_COL_TEXT, 0 },
+	{ "LEVEL", "level", SD_COL_TEXT, 0 }, { "GRADE", "security_grade", SD_COL_NUM, 0 },
+	{ "SITES", "sites", SD_COL_NUM, 0 }, { "CELLS", "cells", SD_COL_NUM, 0 },
+	{ "SLICES", "slices", SD_COL_NUM, 0 },
+};
+static const struct sd_tcol slice_cols[] = {
+	{ "ID", "id", SD_COL_TEXT, 24 }, { "FACTORY", "factory", SD_COL_TEXT, 18 },
+	{ "S-NSSAI", "snssai", SD_COL_TEXT, 0 }, { "STATE", "state", SD_COL_STATUS, 0 },
+	{ "SCENARIO", "scenario", SD_COL_TEXT, 20 }, { "5QI", "sla.fiveqi", SD_COL_NUM, 0 },
+	{ "SLA_MS", "=sla_ms", SD_COL_NUM, 0 }, { "DELAY", "=delay", SD_COL_NUM, 0 },
+	{ "SLA", "=sla", SD_COL_STATUS, 0 }, { "LOAD", "live.load_level", SD_COL_NUM, 0 },
+	{ "UES", "live.ues", SD_COL_NUM, 0 }, { "PDU", "live.pdu_sessions", SD_COL_NUM, 0 },
+	{ "TAS", "=tas", SD_COL_TEXT, 0 }, { "DNN", "dnn", SD_COL_TEXT, 0 },
+};
+static const struct sd_tcol nf_cols[] = {
+	{ "NAME", "name", SD_COL_TEXT, 20 }, { "TYPE", "type", SD_COL_TEXT, 0 },
+	{ "STATUS", "status", SD_COL_STATUS, 0 }, { "LOAD%", "load", SD_COL_NUM, 0 },
+	{ "REACH", "reachable", SD_COL_STATUS, 0 }, { "STALE", "stale", SD_COL_TEXT, 0 },
+	{ "HB_AGE", "hb_age_s", SD_COL_NUM, 0 }, { "S-NSSAIS", "snssais", SD_COL_TEXT, 28 },
+	{ "ADDR", "addr", SD_COL_TEXT, 24 }, { "INSTANCE", "id", SD_COL_TEXT, 36 },
+};
+static const struct sd_tcol cell_cols[] = {
+	{ "ID", "id", SD_COL_TEXT, 20 }, { "SITE", "site", SD_COL_TEXT, 18 },
+	{ "FACTORY", "factory", SD_COL_TEXT, 18 }, { "NCGI", "ncgi", SD_COL_TEXT, 0 },
+	{ "TAC", "tac", SD_COL_TEXT, 0 }, { "PCI", "pci", SD_COL_NUM, 0 },
+	{ "NAME", "name", SD_COL_TEXT, 30 },
+};
+static const struct sd_tcol site_cols[] = {
+	{ "ID", "id", SD_COL_TEXT, 20 }, { "NAME", "name", SD_COL_TEXT, 34 },
+	{ "FACTORY", "factory", SD_COL_TEXT, 18 }, { "CELLS", "cells", SD_COL_NUM, 0 },
+	{ "LAT", "lat", SD_COL_NUM, 0 }, { "LON", "lon", SD_COL_NUM, 0 },
+};
+static const struct sd_tcol serving_cols[] = {
+	{ "ID", "", SD_COL_TEXT, 24 }, { "KIND", "", SD_COL_TEXT, 0 },
+	{ "TYPE/SITE", "", SD_COL_TEXT, 18 }, { "STATUS", "", SD_COL_STATUS, 0 },
+	{ "DETAIL", "", SD_COL_TEXT, 0 },
+};
+static const struct sd_tcol help_cols[] = {
+	{ "KEYS", "", SD_COL_TEXT, 26 }, { "ACTION", "", SD_COL_TEXT, 0 },
+};
+
+/* --- cells of a row ---------------------------------------------------------- */
+
+static double num_at(const json_t *o, const char *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj ? json_object_get(o, obj) : o, key);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* The text of one column for one object; "=name" columns are derived. */
+static void cell_text(const json_t *o, const char *path, char *buf, size_t n)
+{
+	double a, b;
+	if (strcmp(path, "=sla") == 0) {
+		a = num_at(o, "live", "delay_ms");
+		b = num_at(o, "sla", "latency_ms");
+		snprintf(buf, n, "%s", isnan(a) || isnan(b) ? "-" : a <= b ? "met" : "missed");
+	} else if (strcmp(path, "=delay") == 0 || strcmp(path, "=sla_ms") == 0) {
+		a = path[1] == 'd' ? num_at(o, "live", "delay_ms") : num_at(o, "sla", "latency_ms");
+		if (isnan(a))
+			snprintf(buf, n, "-");
+		else
+			snprintf(buf, n, a < 10 ? "%.2f" : "%.1f", a);
+	} else if (strcmp(path, "=tas") == 0) {
+		a = num_at(o, "live", "tas_available");
+		b = num_at(o, "live", "tas_total");
+		if (isnan(a))
+			snprintf(buf, n, "-");
+		else
+			snprintf(buf, n, "%.0f/%.0f", a, isnan(b) ? 0 : b);
+	} else {
+		sd_cli_cell(o, path, buf, n);
+	}
+}
+
+static const char *str_at(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+/* Rows of the view's list, restricted to the frame's scope. */
+static void build_generic(struct sd_ui *u, struct sd_frame *f)
+{
+	const struct sd_view_def *v = &sd_views[f->view];
+	static char cells[SD_TABLE_MAXCOLS][CELL_MAX];
+	const char *ptr[SD_TABLE_MAXCOLS];
+	const json_t *o;
+	size_t i;
+	int c;
+
+	for (c = 0; c < v->ncols; c++)
+		ptr[c] = cells[c];
+	sd_table_begin(&f->table);
+	json_array_foreach(u->d.list[v->src], i, o) {
+		if (f->arg[0] && v->scope_path && strcmp(str_at(o, v->scope_path), f->arg) != 0)
+			continue;
+		for (c = 0; c < v->ncols; c++)
+			cell_text(o, v->cols[c].path, cells[c], CELL_MAX);
+		sd_table_add(&f->table, ptr, (int)i);
+	}
+	sd_table_end(&f->table);
+}
+
+/* --- overview ------------------------------------------------------------------ */
+
+/* Count distinct values of a member: "a 3 · b 2" (at most 24 values). */
+static void tally(const json_t *list, const char *path, const char *prefix, const char *sep,
+		  char *out, size_t n)
+{
+	char names[24][48];
+	int counts[24], nn = 0, i;
+	size_t k, off = 0;
+	const json_t *o;
+	char v[48];
+
+	json_array_foreach(list, k, o) {
+		sd_cli_cell(o, path, v, sizeof v);
+		for (i = 0; i < nn && strcmp(names[i], v) != 0; i++)
+			;
+		if (i == nn) {
+			if (nn == 24)
+				continue;
+			sd_strlcpy(names[nn], v, sizeof names[nn]);
+			counts[nn++] = 0;
+		}
+		counts[i]++;
+	}
+	out[0] = '\0';
+	for (i = 0; i < nn && off < n; i++) {
+		int w = snprintf(out + off, n - off, "%s%s%s%s%d", i ? sep : "", prefix, names[i],
+				 *prefix ? ": " : " ", counts[i]);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	if (!nn)
+		snprintf(out, n, "none");
+}
+
+static void build_overview(struct sd_ui *u, struct sd_frame *f)
+{
+	const json_t *facs = u->d.list[SD_SRC_FACTORIES], *sls = u->d.list[SD_SRC_SLICES];
+	const json_t *nfs = u->d.list[SD_SRC_NFS], *o;
+	const char *sep = u->g.utf8 ? " · " : ", ";
+	char a[CELL_MAX], b[CELL_MAX], line[CELL_MAX * 2], spark[SD_HIST_N * 4 + 1];
+	const char *row[2] = { a, line };
+	double zone[SD_HIST_N];
+	int up = 0, down = 0, stale = 0, met = 0, missed = 0, unknown = 0, nz;
+	size_t i;
+
+	sd_table_begin(&f->table);
+	tally(facs, "mode", "", sep, b, sizeof b);
+	snprintf(a, sizeof a, "factories");
+	snprintf(line, sizeof line, "%zu: %s", json_array_size(facs), b);
+	sd_table_add(&f->table, row, SD_V_FACTORIES);
+	tally(facs, "level", "", sep, b, sizeof b);
+	snprintf(a, sizeof a, "5G level");
+	snprintf(line, sizeof line, "%s", b);
+	sd_table_add(&f->table, row, SD_V_FACTORIES);
+	tally(facs, "security_grade", "grade ", sep, b, sizeof b);
+	snprintf(a, sizeof a, "security");
+	snprintf(line, sizeof line, "%s", b);
+	sd_table_add(&f->table, row, SD_V_FACTORIES);
+	tally(sls, "scenario", "", sep, b, sizeof b);
+	snprintf(a, sizeof a, "scenarios");
+	snprintf(line, sizeof line, "%s", b);
+	sd_table_add(&f->table, row, SD_V_SLICES);
+	tally(sls, "state", "", sep, b, sizeof b);
+	snprintf(a, sizeof a, "slices");
+	snprintf(line, sizeof line, "%zu: %s", json_array_size(sls), b);
+	sd_table_add(&f->table, row, SD_V_SLICES);
+	json_array_foreach(nfs, i, o) {
+		if (json_is_true(json_object_get(o, "stale")))
+			stale++;
+		if (sd_streq(str_at(o, "status"), "REGISTERED") &&
+		    json_is_true(json_object_get(o, "reachable")))
+			up++;
+		else
+			down++;
+	}
+	snprintf(a, sizeof a, "NFs");
+	snprintf(line, sizeof line, "%d up%s%d down%s%d stale", up, sep, down, sep, stale);
+	sd_table_add(&f->table, row, SD_V_NFS);
+	json_array_foreach(sls, i, o) {
+		if (!sd_streq(str_at(o, "state"), "active"))
+			continue;
+		cell_text(o, "=sla", b, sizeof b);
+		met += strcmp(b, "met") == 0;
+		missed += strcmp(b, "missed") == 0;
+		unknown += strcmp(b, "-") == 0;
+	}
+	snprintf(a, sizeof a, "SLA");
+	snprintf(line, sizeof line, "%d of %d active slices within their latency target%s"
+		 "%d missed%s%d not measured", met, met + missed + unknown, sep, missed, sep, unknown);
+	sd_table_add(&f->table, row, SD_V_SLICES);
+	snprintf(a, sizeof a, "alarms");
+	snprintf(line, sizeof line, "critical 0%smajor 0%sminor 0 (no alarm source in this engine yet)",
+		 sep, sep);
+	sd_table_add(&f->table, row, SD_V_NFS);
+	nz = sd_hist_zone(&u->d.hist, zone);
+	sd_sparkline(&u->g, zone, nz, 40, spark, sizeof spark);
+	snprintf(a, sizeof a, "traffic");
+	if (nz && !isnan(zone[nz - 1]))
+		snprintf(line, sizeof line, "%s %.0f UEs attached", spark, zone[nz - 1]);
+	else
+		snprintf(line, sizeof line, "%s no UE counts yet", spark);
+	sd_table_add(&f->table, row, SD_V_SLICES);
+	snprintf(a, sizeof a, "sites/cells");
+	snprintf(line, sizeof line, "%zu sites%s%zu cells", json_array_size(u->d.list[SD_SRC_SITES]),
+		 sep, json_array_size(u->d.list[SD_SRC_CELLS]));
+	sd_table_add(&f->table, row, SD_V_SITES);
+	sd_table_end(&f->table);
+}
+
+/* --- slice detail ----------------------------------------------------------------- */
+
+static const json_t *find_by_id(const json_t *list, const char *id)
+{
+	size_t i;
+	const json_t *o;
+	json_array_foreach(list, i, o)
+		if (sd_streq(str_at(o, "id"), id))
+			return o;
+	return NULL;
+}
+
+static bool in_list(const json_t *arr, const char *s)
+{
+	size_t i;
+	const json_t *v;
+	json_array_foreach(arr, i, v)
+		if (sd_streq(json_string_value(v), s))
+			return true;
+	return false;
+}
+
+static void build_slice(struct sd_ui *u, struct sd_frame *f)
+{
+	const json_t *s = find_by_id(u->d.list[SD_SRC_SLICES], f->arg), *o;
+	char c[5][CELL_MAX];
+	const char *row[5] = { c[0], c[1], c[2], c[3], c[4] };
+	size_t i;
+
+	sd_table_begin(&f->table);
+	if (!s) {
+		sd_table_end(&f->table);
+		return;
+	}
+	json_array_foreach(u->d.list[SD_SRC_NFS], i, o) {
+		const json_t *sn = json_object_get(o, "snssais");
+		bool dedicated = in_list(sn, str_at(s, "snssai"));
+		if (!dedicated && json_array_size(sn) != 0)
+			continue;
+		cell_text(o, "name", c[0], CELL_MAX);
+		snprintf(c[1], CELL_MAX, "NF");
+		cell_text(o, "type", c[2], CELL_MAX);
+		cell_text(o, "status", c[3], CELL_MAX);
+		cell_text(o, "load", c[4], 32);
+		snprintf(c[4] + strlen(c[4]), CELL_MAX - 32, "%% load, %s, %s", dedicated ? "dedicated" : "shared",
+			 json_is_true(json_object_get(o, "reachable")) ? "reachable" : "UNREACHABLE");
+		sd_table_add(&f->table, row, (int)i);
+	}
+	json_array_foreach(u->d.list[SD_SRC_CELLS], i, o) {
+		const json_t *sites = json_object_get(s, "sites");
+		if (json_array_size(sites) ? !in_list(sites, str_at(o, "site"))
+					   : !sd_streq(str_at(o, "factory"), str_at(s, "factory")))
+			continue;
+		cell_text(o, "id", c[0], CELL_MAX);
+		snprintf(c[1], CELL_MAX, "cell");
+		cell_text(o, "site", c[2], CELL_MAX);
+		snprintf(c[3], CELL_MAX, "-");
+		snprintf(c[4], CELL_MAX, "NCGI %s TAC %s PCI %lld", str_at(o, "ncgi"), str_at(o, "tac"),
+			 (long long)json_integer_value(json_object_get(o, "pci")));
+		sd_table_add(&f->table, row, (int)i);
+	}
+	sd_table_end(&f->table);
+}
+
+static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, int w)
+{
+	const json_t *s = find_by_id(u->d.list[SD_SRC_SLICES], f->arg);
+	char a[CELL_MAX], b[CELL_MAX], line[1024], spark[SD_HIST_N * 4 + 1];
+	double v[SD_HIST_N];
+	int k, y0 = y, sw;
+
+	if (!s) {
+		attrset(u->theme.attr[SD_T_BAD]);
+		snprintf(line, sizeof line, " slice %s is not in your view any more", f->arg);
+		mvaddnstr(y, 0, line, w);
+		attrset(A_NORMAL);
+		return 1;
+	}
+	cell_text(s, "name", a, sizeof a);
+	snprintf(line, sizeof line, " %s  \"%s\"  factory %s  S-NSSAI %s  state %s", str_at(s, "id"), a,
+		 str_at(s, "factory"), str_at(s, "snssai"), str_at(s, "state"));
+	attrset(A_BOLD);
+	mvaddnstr(y++, 0, line, (int)sd_utf8_clip(line, w));
+	attrset(A_NORMAL);
+	cell_text(s, "sites", b, sizeof b);
+	snprintf(line, sizeof line, " scenario %s  DNN %s  5QI %lld  SLA latency %.1f ms @%g%%  "
+		 "availability %g%%  sites %s", str_at(s, "scenario"), str_at(s, "dnn"),
+		 (long long)json_integer_value(json_object_get(json_object_get(s, "sla"), "fiveqi")),
+		 num_at(s, "sla", "latency_ms"), num_at(s, "sla", "latency_pct"),
+		 num_at(s, "sla", "availability_pct"), b);
+	if (y < y0 + h)
+		mvaddnstr(y++, 0, line, (int)sd_utf8_clip(line, w));
+	sw = w - 44;
+	if (sw > SD_HIST_N)
+		sw = SD_HIST_N;
+	for (k = 0; k < SD_KPI_COUNT && y < y0 + h; k++, y++) {
+		int n = sd_hist_get(&u->d.hist, f->arg, (enum sd_kpi)k, v), i;
+		double lo = INFINITY, hi = -INFINITY, now = n ? v[n - 1] : NAN;
+		for (i = 0; i < n; i++) {
+			if (!isnan(v[i])) {
+				lo = v[i] < lo ? v[i] : lo;
+				hi = v[i] > hi ? v[i] : hi;
+			}
+		}
+		mvprintw(y, 0, " %-10s", sd_kpi_names[k]);
+		sd_sparkline(&u->g, v, n, sw > 4 ? sw : 4, spark, sizeof spark);
+		attrset(u->theme.attr[SD_T_SPARK]);
+		addstr(spark);
+		attrset(A_NORMAL);
+		if (isnan(now))
+			snprintf(line, sizeof line, "  now -");
+		else
+			snprintf(line, sizeof line, "  now %-7.6g min %-7.6g max %-7.6g", now, lo, hi);
+		mvaddnstr(y, 12 + (sw > 4 ? sw : 4), line, w - 12 - (sw > 4 ? sw : 4));
+	}
+	if (y < y0 + h) {
+		int x;
+		attrset(u->theme.attr[SD_T_DIM]);
+		for (x = 0; x < w; x++)
+			mvaddstr(y, x, u->g.hline);
+		mvaddstr(y, 2, " serving NFs and cells ");
+		attrset(A_NORMAL);
+		y++;
+	}
+	return y - y0;
+}
+
+/* --- help ------------------------------------------------------------------------------ */
+
+static void build_help(struct sd_ui *u, struct sd_frame *f)
+{
+	sd_table_begin(&f->table);
+	sd_ui_help_rows(u, &f->table);
+	sd_table_end(&f->table);
+}
+
+/* --- Enter -------------------------------------------------------------------------------- */
+
+static void act_overview(struct sd_ui *u, struct sd_frame *f, int row)
+{
+	sd_ui_push(u, (enum sd_view_id)f->table.rows[row].src, NULL, NULL);
+}
+
+static void act_factory(struct sd_ui *u, struct sd_frame *f, int row)
+{
+	sd_ui_push(u, SD_V_SLICES, sd_table_cell(&f->table, row, 0), NULL);
+}
+
+static void act_slice(struct sd_ui *u, struct sd_frame *f, int row)
+{
+	sd_ui_push(u, SD_V_SLICE, sd_table_cell(&f->table, row, 0), NULL);
+}
+
+static void act_site(struct sd_ui *u, struct sd_frame *f, int row)
+{
+	sd_ui_push(u, SD_V_CELLS, sd_table_cell(&f->table, row, 0), NULL);
+}
+
+static void act_serving(struct sd_ui *u, struct sd_frame *f, int row)
+{
+	bool nf = strcmp(sd_table_cell(&f->table, row, 1), "NF") == 0;
+	sd_ui_push(u, nf ? SD_V_NFS : SD_V_CELLS, NULL, sd_table_cell(&f->table, row, 0));
+}
+
+static void act_leaf(struct sd_ui *u, struct sd_frame *f, int row)
+{
+	sd_ui_message(u, "%s is a leaf: Esc goes back", sd_table_cell(&f->table, row, 0));
+}
+
+#define COLS(a) a, (int)SD_ARRAY_LEN(a)
+#define DEP(s) (1u << (s))
+
+const struct sd_view_def sd_views[SD_V_COUNT] = {
+	[SD_V_OVERVIEW] = { "overview", "ov,home,o", "the pilot zone at a glance", true,
+		DEP(SD_SRC_FACTORIES) | DEP(SD_SRC_SLICES) | DEP(SD_SRC_NFS) | DEP(SD_SRC_SITES) |
+		DEP(SD_SRC_CELLS), -1, NULL, COLS(overview_cols), -1, build_overview, act_overview, NULL },
+	[SD_V_FACTORIES] = { "factories", "fac,factory,f", "factories: mode, 5G level, grade", true,
+		DEP(SD_SRC_FACTORIES), SD_SRC_FACTORIES, NULL, COLS(factory_cols), 0,
+		build_generic, act_factory, NULL },
+	[SD_V_SLICES] = { "slices", "sl,slice,s", "network slices with SLA and live KPIs", true,
+		DEP(SD_SRC_SLICES), SD_SRC_SLICES, "factory", COLS(slice_cols), 0,
+		build_generic, act_slice, NULL },
+	[SD_V_NFS] = { "nfs", "nf,n", "5GC NF instances from the NRF", true,
+		DEP(SD_SRC_NFS), SD_SRC_NFS, NULL, COLS(nf_cols), 1, build_generic, act_leaf, NULL },
+	[SD_V_CELLS] = { "cells", "cell,c", "NR cells (NCGI, TAC, PCI)", true,
+		DEP(SD_SRC_CELLS), SD_SRC_CELLS, "site", COLS(cell_cols), 0, build_generic, act_leaf, NULL },
+	[SD_V_SITES] = { "sites", "site,st", "factory sites; Enter lists their cells", true,
+		DEP(SD_SRC_SITES), SD_SRC_SITES, NULL, COLS(site_cols), 0, build_generic, act_site, NULL },
+	[SD_V_SLICE] = { "slice", "", "one slice: KPIs since the console started, serving NFs and cells",
+		false, DEP(SD_SRC_SLICES) | DEP(SD_SRC_NFS) | DEP(SD_SRC_CELLS), -1, NULL,
+		COLS(serving_cols), 1, build_slice, act_serving, draw_slice_head },
+	[SD_V_HELP] = { "help", "h,?", "keys and commands", false, 0, -1, NULL, COLS(help_cols), -1,
+		build_help, act_leaf, NULL },
+};
+
+int sd_view_lookup(const char *name)
+{
+	int v;
+	for (v = 0; v < SD_V_COUNT; v++) {
+		const char *a = sd_views[v].aliases;
+		size_t n = strlen(name);
+		if (strcasecmp(sd_views[v].name, name) == 0)
+			return v;
+		while (a && *a && n) {
+			if (strncasecmp(a, name, n) == 0 && (a[n] == ',' || a[n] == '\0'))
+				return v;
+			a = strchr(a, ',');
+			a = a ? a + 1 : NULL;
+		}
+	}
+	return -1;
+}
