@@ -134,10 +134,42 @@ void sd_dc_skip(struct sd_dctx *c)
 
 /* ---- parsing with limits --------------------------------------------- */
 
-/* Enforce depth, per-container item count and string length over the whole
- * tree before anything is mapped, so the mapping code can index freely.
- * Recursion is bounded by SD_DECODE_MAX_DEPTH. */
-static int walk_limits(struct sd_dctx *c, const json_t *j, int depth)
+/* The limit checks, without a path: the walk every body takes, so it only
+ * counts depth and sizes. Returns false at the first node over a limit, in
+ * the same order as limits_error() visits them. Recursion is bounded by
+ * SD_DECODE_MAX_DEPTH. */
+static bool limits_ok(const json_t *j, int depth)
+{
+	size_t i;
+	void *it;
+
+	switch (json_typeof(j)) {
+	case JSON_STRING:
+		return json_string_length(j) <= SD_DECODE_MAX_STRING;
+	case JSON_ARRAY:
+		if (depth > SD_DECODE_MAX_DEPTH || json_array_size(j) > SD_DECODE_MAX_ITEMS)
+			return false;
+		for (i = 0; i < json_array_size(j); i++)
+			if (!limits_ok(json_array_get(j, i), depth + 1))
+				return false;
+		return true;
+	case JSON_OBJECT:
+		if (depth > SD_DECODE_MAX_DEPTH || json_object_size(j) > SD_DECODE_MAX_ITEMS)
+			return false;
+		for (it = json_object_iter((json_t *)j); it;
+		     it = json_object_iter_next((json_t *)j, it))
+			if (json_object_iter_key_len(it) > SD_DECODE_MAX_STRING ||
+			    !limits_ok(json_object_iter_value(it), depth + 1))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* The same checks again, building the JSON path as it goes, to say where
+ * and what the first violation is. Only run once limits_ok() has failed. */
+static int limits_error(struct sd_dctx *c, const json_t *j, int depth)
 {
 	size_t i, m;
 	const char *k;
@@ -160,7 +192,7 @@ static int walk_limits(struct sd_dctx *c, const json_t *j, int depth)
 					  json_array_size(j), SD_DECODE_MAX_ITEMS);
 		json_array_foreach(j, i, v) {
 			m = sd_dc_push_idx(c, i);
-			if (walk_limits(c, v, depth + 1) < 0)
+			if (limits_error(c, v, depth + 1) < 0)
 				return -1;
 			sd_dc_pop(c, m);
 		}
@@ -174,11 +206,23 @@ static int walk_limits(struct sd_dctx *c, const json_t *j, int depth)
 			return sd_dc_fail(c, "member name longer than %d bytes",
 					  SD_DECODE_MAX_STRING);
 		m = sd_dc_push_key(c, k);
-		if (walk_limits(c, v, depth + 1) < 0)
+		if (limits_error(c, v, depth + 1) < 0)
 			return -1;
 		sd_dc_pop(c, m);
 	}
 	return 0;
+}
+
+/* Enforce depth, per-container item count and string length over the whole
+ * tree before anything is mapped, so the mapping code can index freely.
+ * The common case (within limits) pays for no path building. */
+static int walk_limits(struct sd_dctx *c, const json_t *j, int depth)
+{
+	if (limits_ok(j, depth))
+		return 0;
+	/* limits_error() is the authority (it measures a member name with
+	 * strlen(), limits_ok() by its full length, which is never less) */
+	return limits_error(c, j, depth);
 }
 
 json_t *sd_dc_parse(struct sd_dctx *c, struct sd_decode_diag *diag,
