@@ -175,8 +175,10 @@ void sd_ui_push(struct sd_ui *u, enum sd_view_id v, const char *arg, const char 
 	sd_strlcpy(f->arg, arg ? arg : "", sizeof f->arg);
 	sd_table_init(&f->table, def->cols, def->ncols);
 	f->table.sort_col = def->default_sort;
-	if (filter)
+	if (filter) {
 		sd_table_set_filter(&f->table, filter);
+		sd_strlcpy(f->preset, filter, sizeof f->preset);
+	}
 	if (u->depth == SD_MAX_DEPTH) {   /* the oldest crumb falls off */
 		frame_free(u->stack[0]);
 		memmove(u->stack, u->stack + 1, (SD_MAX_DEPTH - 1) * sizeof *u->stack);
@@ -363,11 +365,10 @@ static void apply_pending(struct sd_ui *u, bool force)
 {
 	int64_t now = sd_now_ms();
 	int s;
-	if (!force && u->applied_ms && now - u->applied_ms < u->refresh_ms)
-		return;
+	bool due = force || !u->applied_ms || now - u->applied_ms >= u->refresh_ms;
 	for (s = 0; s < SD_SRC_COUNT; s++) {
-		if (!u->pending[s])
-			continue;
+		if (!u->pending[s] || (!due && u->d.gen[s]))
+			continue;   /* a list's first arrival is shown at once */
 		json_decref(u->d.list[s]);
 		u->d.list[s] = u->pending[s];
 		u->pending[s] = NULL;
@@ -829,7 +830,7 @@ static bool handle_key(struct sd_ui *u, int ch)
 			sd_views[f->view].activate(u, f, row);
 		break;
 	case A_BACK:
-		if (t->filter[0])
+		if (t->filter[0] && !(f->preset[0] && strcmp(t->filter, f->preset) == 0 && u->depth > 1))
 			sd_table_set_filter(t, "");
 		else if (u->depth > 1)
 			pop_frame(u);

@@ -38,6 +38,7 @@ enum sd_view_id {
 struct sd_frame {
 	enum sd_view_id view;
 	char arg[128];         /* scope: factory / site / slice id, "" = none */
+	char preset[128];      /* the filter it was opened with (Esc goes back) */
 	struct sd_table table;
 	unsigned built;        /* sum of the source generations it was built from */
 	bool ever_built;

@@ -1,7 +1,7 @@
 #!/bin/sh
-# The console in a real terminal (tmux): it lists the factories and their
-# slices from a real engine, follows the engine going away and coming back
-# (banner, reconnect), and quits on q.
+# The console in a real terminal (tmux) against a real engine (no 5G core):
+# the overview, the factories and slices views, movement keys, the engine
+# going away and coming back (banner, reconnect), a narrow terminal, q.
 BUILD=${1:-build}
 . tests/integration/lib.sh
 t_tmp
@@ -23,31 +23,41 @@ SOCK="$T/tmux.sock"
 TM() { tmux -S "$SOCK" "$@"; }
 t_on_exit() { TM kill-server 2>/dev/null; return 0; }
 TM new-session -d -s sd -x 120 -y 32 \
-	"env TERM=xterm-256color $BUILD/slicedeck --socket $T/sd.sock -r 1; echo CONSOLE-EXITED rc=\$?; sleep 30"
+	"env TERM=xterm-256color LANG=C.UTF-8 $BUILD/slicedeck --socket $T/sd.sock -r 1; echo CONSOLE-EXITED rc=\$?; sleep 30"
 
 screen() { TM capture-pane -p -t sd; }
 wait_screen() {  # REGEX SECONDS
 	i=0; lim=$(( $2 * 10 ))
-	until screen | grep -Eq "$1"; do
+	until screen | grep -Eq -- "$1"; do
 		i=$((i + 1))
 		if [ $i -ge $lim ]; then screen; t_fail "screen never showed /$1/"; fi
 		sleep 0.1
 	done
 }
+key() { TM send-keys -t sd "$@"; }
 
+# the first screen: the zone at a glance
 wait_screen 'operator view: all factories' 10
-wait_screen 'beilun-heavy' 5
-wait_screen 'bhm-crane-rc' 5
-wait_screen 'xiapu-textile' 5
+wait_screen 'factories +6: ' 5
+wait_screen 'slices +15: ' 5
 screen >"$T/screen1.txt"
 [ -n "${SD_KEEP_SCREEN:-}" ] && cp "$T/screen1.txt" "$SD_KEEP_SCREEN"
 t_expect_grep 'engine connected' "$T/screen1.txt"
-t_expect_grep '2-0a0001' "$T/screen1.txt"
+t_expect_grep 'security +grade' "$T/screen1.txt"
+wait_screen '8 sites . 15 cells' 5
 
-# movement keys do not break anything; End reaches the last row
-TM send-keys -t sd j j k G
+# f: factories, every one of them
+key f
+wait_screen 'beilun-heavy' 5
+wait_screen 'xiapu-textile' 5
+# s: slices with S-NSSAIs
+key s
+wait_screen 'bhm-crane-rc +beilun-heavy +2-0a0001' 5
+
+# movement keys do not break anything; End reaches the last row (sorted by id)
+key j j k G
 sleep 0.3
-screen | grep -q 'xiapu' || t_fail "End key lost the last factory"
+screen | grep -q 'zhp-patrol' || t_fail "End key lost the last slice"
 
 # the engine goes away: banner, no hang; it comes back: reconnect
 t_stop engine
@@ -55,13 +65,13 @@ wait_screen 'lost the engine connection|engine unreachable' 10
 wait_screen 'DISCONNECTED' 5
 start_engine
 wait_screen 'engine connected' 15
-wait_screen 'beilun-heavy' 5
+wait_screen 'bhm-crane-rc' 5
 
 # a narrow terminal still works
 TM resize-window -t sd -x 80 -y 24 2>/dev/null || TM resize-pane -t sd -x 80 -y 24
 sleep 0.5
-wait_screen 'beilun-heavy' 5
+wait_screen 'bhm-crane-rc' 5
 
-TM send-keys -t sd q
+key q
 wait_screen 'CONSOLE-EXITED rc=0' 5
 echo "tui_basic: ok"
