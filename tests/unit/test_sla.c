@@ -1,0 +1,428 @@
+/* tests/unit/test_sla.c — monitor/sla.c: the rule set per KPI (met,
+ * breached, no-data, n/a; throughput only with demand; 5QI budgets),
+ * hysteresis (a flapping KPI makes no event; N windows make one),
+ * windows fed from the KPI store end to end, compliance for a synthetic
+ * month against a hand-computed value, persistence across a restart. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/store.h"
+#include "core/util.h"
+#include "monitor/kpi.h"
+#include "monitor/sla.h"
+
+/* 2026-11-01T00:00:00Z */
+#define NOV1 1793491200000LL
+#define WIN 300000LL
+
+static char dir[64], path[128];
+
+static int setup(void **st)
+{
+	strcpy(dir, "/tmp/sd-sla-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/sla.db", dir);
+	return 0;
+}
+
+static int teardown(void **st)
+{
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct sd_sla_profile profile(void)
+{
+	struct sd_sla_profile p = {
+		.gbr_ul_kbps = 10000, .gbr_dl_kbps = 20000,
+		.latency_us = 20000, .latency_pct = 99.0,
+		.reliability_pct = 99.99, .availability_pct = 99.9,
+		.max_ues = 50, .fiveqi = 82,
+	};
+	return p;
+}
+
+static void test_rules(void **st)
+{
+	struct sd_sla_profile p = profile();
+	struct sd_sla_inputs in;
+	struct sd_sla_result r[SD_SLA_KPI_COUNT];
+	sd_sla_inputs_init(&in, NOV1);
+	/* nothing observed: every stated KPI is no-data */
+	sd_sla_evaluate(&p, &in, 5, r);
+	for (int k = 0; k < SD_SLA_KPI_COUNT; k++)
+		assert_int_equal(r[k].verdict, SD_SLA_NODATA);
+	/* 1000 latencies: 985 at 5 ms, 15 at 30 ms: p99 = 30 > 20 -> breached;
+	 * p98 = 5 <= 10 ms (5QI 82's PDB) -> met */
+	for (int i = 0; i < 1000; i++)
+		sd_sla_inputs_add(&in, SD_KPI_LATENCY, i < 985 ? 5.0 : 30.0);
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_LATENCY].verdict, SD_SLA_BREACHED);
+	assert_true(fabs(r[SD_SLA_LATENCY].observed - 30) <= 0.3);
+	assert_true(r[SD_SLA_LATENCY].target == 20);
+	assert_int_equal(r[SD_SLA_5QI_DELAY].verdict, SD_SLA_MET);
+	assert_true(r[SD_SLA_5QI_DELAY].target == 10);
+	/* the same at p98.0 stated in the contract: met */
+	p.latency_pct = 98.0;
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_LATENCY].verdict, SD_SLA_MET);
+	p.latency_pct = 99.0;
+
+	/* throughput without demand samples: no-data; with zero demand:
+	 * no-data; demand below GBR: judged against demand */
+	sd_sla_inputs_add(&in, SD_KPI_DL_THROUGHPUT, 4000);
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_DL_RATE].verdict, SD_SLA_NODATA);
+	sd_sla_inputs_add(&in, SD_KPI_DL_DEMAND, 0);
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_DL_RATE].verdict, SD_SLA_NODATA);
+	sd_sla_inputs_add(&in, SD_KPI_DL_DEMAND, 8400);  /* mean demand 4200 */
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_DL_RATE].verdict, SD_SLA_MET);   /* 4000 >= 3990 */
+	assert_true(fabs(r[SD_SLA_DL_RATE].target - 3990) < 1e-9);
+	sd_sla_inputs_add(&in, SD_KPI_DL_THROUGHPUT, 3000);       /* mean 3500 */
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_DL_RATE].verdict, SD_SLA_BREACHED);
+	/* demand above GBR: judged against the GBR */
+	sd_sla_inputs_add(&in, SD_KPI_UL_DEMAND, 50000);
+	sd_sla_inputs_add(&in, SD_KPI_UL_THROUGHPUT, 9600);
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_UL_RATE].verdict, SD_SLA_MET);    /* >= 9500 */
+	sd_sla_evaluate(&p, &in, 0, r);
+	assert_int_equal(r[SD_SLA_UL_RATE].verdict, SD_SLA_BREACHED); /* < 10000 */
+
+	/* reliability 99.99 %: loss 0.005 % met, 0.02 % breached; PER 1e-4 */
+	sd_sla_inputs_add(&in, SD_KPI_PACKET_LOSS, 0.005);
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_RELIABILITY].verdict, SD_SLA_MET);
+	assert_int_equal(r[SD_SLA_5QI_PER].verdict, SD_SLA_MET);     /* 5e-5 <= 1e-4 */
+	sd_sla_inputs_add(&in, SD_KPI_PACKET_LOSS, 0.035);          /* mean 0.02 % */
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_RELIABILITY].verdict, SD_SLA_BREACHED);
+	assert_int_equal(r[SD_SLA_5QI_PER].verdict, SD_SLA_BREACHED); /* 2e-4 */
+	assert_true(fabs(r[SD_SLA_RELIABILITY].observed - 99.98) < 1e-9);
+
+	/* availability: mean of usable shares */
+	sd_sla_inputs_add(&in, SD_KPI_AVAILABILITY, 100);
+	sd_sla_inputs_add(&in, SD_KPI_AVAILABILITY, 99.9);
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_AVAILABILITY].verdict, SD_SLA_MET);
+	sd_sla_inputs_add(&in, SD_KPI_AVAILABILITY, 90);
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_AVAILABILITY].verdict, SD_SLA_BREACHED);
+
+	/* max UEs: the peak counts */
+	sd_sla_inputs_add(&in, SD_KPI_UES, 10);
+	sd_sla_inputs_add(&in, SD_KPI_UES, 50);
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_MAX_UES].verdict, SD_SLA_MET);
+	sd_sla_inputs_add(&in, SD_KPI_UES, 51);
+	sd_sla_evaluate(&p, &in, 5, r);
+	assert_int_equal(r[SD_SLA_MAX_UES].verdict, SD_SLA_BREACHED);
+
+	/* a profile stating nothing: all n/a; an unknown 5QI: n/a */
+	struct sd_sla_profile none = { .fiveqi = 200 };
+	sd_sla_evaluate(&none, &in, 5, r);
+	for (int k = 0; k < SD_SLA_KPI_COUNT; k++)
+		assert_int_equal(r[k].verdict, SD_SLA_NA);
+	sd_sla_inputs_done(&in);
+
+	assert_string_equal(sd_sla_kpi_name(SD_SLA_5QI_PER), "5qi_per");
+	assert_int_equal(sd_sla_kpi_parse("availability"), SD_SLA_AVAILABILITY);
+	assert_string_equal(sd_sla_verdict_name(SD_SLA_NODATA), "no-data");
+}
+
+struct events {
+	int n;
+	struct { char slice[SD_ID_MAX], factory[SD_ID_MAX]; int kpi; bool breach;
+		 int64_t start; } e[64];
+};
+
+static void on_event(void *arg, const struct sd_sla_event *ev)
+{
+	struct events *E = arg;
+	if (E->n < 64) {
+		sd_strlcpy(E->e[E->n].slice, ev->slice, SD_ID_MAX);
+		sd_strlcpy(E->e[E->n].factory, ev->factory, SD_ID_MAX);
+		E->e[E->n].kpi = ev->kpi;
+		E->e[E->n].breach = ev->breach;
+		E->e[E->n].start = ev->window_start_ms;
+	}
+	E->n++;
+}
+
+/* One window of latency only: 100 samples at ms. */
+static int feed_latency(struct sd_sla *s, const char *slice, int64_t start, double ms)
+{
+	struct sd_sla_inputs in;
+	sd_sla_inputs_init(&in, start);
+	if (ms >= 0)
+		for (int i = 0; i < 100; i++)
+			sd_sla_inputs_add(&in, SD_KPI_LATENCY, ms);
+	int rc = sd_sla_feed_window(s, slice, &in);
+	sd_sla_inputs_done(&in);
+	return rc;
+}
+
+static void test_hysteresis(void **st)
+{
+	char err[256] = "";
+	struct sd_sla_conf c;
+	sd_sla_conf_default(&c);
+	assert_int_equal(c.hysteresis, 2);
+	assert_int_equal(c.window_s, 300);
+	struct sd_sla *s = sd_sla_new(&c, NULL, NULL, err, sizeof err);
+	assert_non_null(s);
+	struct events E = { 0 };
+	sd_sla_set_event_hook(s, on_event, &E);
+	struct sd_sla_profile p = { .latency_us = 20000, .latency_pct = 99 };
+	assert_int_equal(sd_sla_set_slice(s, "s1", "f1", &p), 0);
+	assert_int_equal(sd_sla_set_slice(s, "bad id", "f1", &p), -1);
+	int64_t w = NOV1;
+	/* flapping: breached, met, breached, met ... no event */
+	for (int i = 0; i < 10; i++, w += WIN)
+		assert_int_equal(feed_latency(s, "s1", w, i % 2 ? 5 : 50), 0);
+	assert_int_equal(E.n, 0);
+	assert_false(sd_sla_is_breached(s, "s1", SD_SLA_LATENCY));
+	/* stale or misaligned windows are refused */
+	assert_int_equal(feed_latency(s, "s1", w - WIN, 5), -1);
+	assert_int_equal(feed_latency(s, "s1", w + 1, 5), -1);
+	assert_int_equal(feed_latency(s, "nope", w, 5), -1);
+	/* breached, no-data (neither counts nor resets), breached: event */
+	assert_int_equal(feed_latency(s, "s1", w, 50), 0);
+	w += WIN;
+	assert_int_equal(feed_latency(s, "s1", w, -1), 0);
+	assert_int_equal(E.n, 0);
+	w += WIN;
+	assert_int_equal(feed_latency(s, "s1", w, 50), 0);
+	assert_int_equal(E.n, 1);
+	assert_true(E.e[0].breach);
+	assert_string_equal(E.e[0].slice, "s1");
+	assert_string_equal(E.e[0].factory, "f1");
+	assert_int_equal(E.e[0].kpi, SD_SLA_LATENCY);
+	assert_int_equal(E.e[0].start, w);
+	assert_true(sd_sla_is_breached(s, "s1", SD_SLA_LATENCY));
+	/* still breached: no repeat; one good window: not yet recovered */
+	w += WIN;
+	feed_latency(s, "s1", w, 50);
+	w += WIN;
+	feed_latency(s, "s1", w, 5);
+	assert_int_equal(E.n, 1);
+	w += WIN;
+	feed_latency(s, "s1", w, 50);   /* resets the good streak */
+	w += WIN;
+	feed_latency(s, "s1", w, 5);
+	assert_int_equal(E.n, 1);
+	w += WIN;
+	feed_latency(s, "s1", w, 5);
+	assert_int_equal(E.n, 2);
+	assert_false(E.e[1].breach);
+	assert_false(sd_sla_is_breached(s, "s1", SD_SLA_LATENCY));
+	struct sd_sla_result r[SD_SLA_KPI_COUNT];
+	int64_t start;
+	assert_int_equal(sd_sla_last(s, "s1", r, &start), 0);
+	assert_int_equal(start, w);
+	assert_int_equal(r[SD_SLA_LATENCY].verdict, SD_SLA_MET);
+	assert_int_equal(r[SD_SLA_UL_RATE].verdict, SD_SLA_NA);
+	assert_int_equal(sd_sla_last(s, "nope", r, NULL), -1);
+	sd_sla_free(s);
+
+	/* bad configuration */
+	c.window_s = 90;
+	assert_null(sd_sla_new(&c, NULL, NULL, err, sizeof err));
+	assert_non_null(strstr(err, "whole number of minutes"));
+	sd_sla_conf_default(&c);
+	c.hysteresis = 0;
+	assert_null(sd_sla_new(&c, NULL, NULL, err, sizeof err));
+}
+
+/* The slice-latency fault end to end through the KPI store: samples ->
+ * 1-minute roll-ups -> 5-minute windows -> breach -> recovery. */
+static void test_from_kpi_store(void **st)
+{
+	char err[256] = "";
+	struct sd_kpi *k = sd_kpi_new(NULL, NULL, err, sizeof err);
+	struct sd_sla *s = sd_sla_new(NULL, k, NULL, err, sizeof err);
+	assert_non_null(s);
+	struct events E = { 0 };
+	sd_sla_set_event_hook(s, on_event, &E);
+	struct sd_sla_profile p = { .latency_us = 20000, .latency_pct = 99,
+				    .availability_pct = 99.9 };
+	sd_sla_set_slice(s, "cell-robots", "f2", &p);
+	int h = sd_kpi_find(k, SD_KPI_SLICE, "cell-robots");
+	assert_true(h >= 0);
+	/* 40 minutes: minutes 10..19 degraded (40 ms), the rest 8 ms */
+	for (int sec = 0; sec < 40 * 60; sec++) {
+		int64_t t = NOV1 + sec * 1000LL;
+		int minute = sec / 60;
+		double lat = minute >= 10 && minute < 20 ? 40 : 8;
+		sd_kpi_add(k, h, SD_KPI_LATENCY, t, lat);
+		sd_kpi_add(k, h, SD_KPI_AVAILABILITY, t, 100);
+		sd_kpi_tick(k, t);
+		sd_sla_tick(s, t);
+	}
+	sd_kpi_tick(k, NOV1 + 2400000);
+	sd_sla_tick(s, NOV1 + 2400000);
+	/* windows: 0 ok, 1 ok, 2 bad, 3 bad (breach at window 3), 4 ok,
+	 * 5 ok (recovery at window 5), 6, 7 ok */
+	assert_int_equal(E.n, 2);
+	assert_true(E.e[0].breach);
+	assert_int_equal(E.e[0].start, NOV1 + 3 * WIN);
+	assert_false(E.e[1].breach);
+	assert_int_equal(E.e[1].start, NOV1 + 5 * WIN);
+	struct sd_sla_month m;
+	assert_int_equal(sd_sla_compliance(s, "cell-robots", SD_SLA_LATENCY, "2026-11", &m), 0);
+	assert_int_equal(m.met, 6);
+	assert_int_equal(m.breached, 2);
+	assert_true(fabs(m.compliance_pct - 75.0) < 1e-9);
+	assert_int_equal(sd_sla_compliance(s, "cell-robots", SD_SLA_AVAILABILITY, "2026-11",
+					   &m), 0);
+	assert_int_equal(m.met, 8);
+	assert_true(m.compliance_pct == 100);
+	/* a silent slice gets no-data windows */
+	for (int sec = 2400; sec < 3000; sec++) {
+		sd_kpi_tick(k, NOV1 + sec * 1000LL);
+		sd_sla_tick(s, NOV1 + sec * 1000LL);
+	}
+	sd_sla_tick(s, NOV1 + 3000000);
+	assert_int_equal(sd_sla_compliance(s, "cell-robots", SD_SLA_LATENCY, "2026-11", &m), 0);
+	assert_int_equal(m.nodata, 2);
+	assert_int_equal(m.met + m.breached, 8);
+	sd_sla_free(s);
+	sd_kpi_free(k);
+}
+
+struct rep {
+	int n;
+	struct sd_sla_month rows[16];
+};
+
+static void on_row(void *arg, const struct sd_sla_month *row)
+{
+	struct rep *r = arg;
+	if (r->n < 16)
+		r->rows[r->n] = *row;
+	r->n++;
+}
+
+/* November 2026: 30 days = 8640 five-minute windows. Day 1 (windows
+ * 0..287) has no latency data: 288 no-data. Of windows 288..8639 (8352),
+ * those with index % 10 == 0 are breached: 290, 300, ..., 8630 = 835.
+ * Met = 8352 - 835 = 7517. Compliance = 7517 / 8352 = 90.002394636 %. */
+static void test_compliance_month(void **st)
+{
+	char err[256] = "";
+	struct sd_store *db = sd_store_open(path, err, sizeof err);
+	assert_non_null(db);
+	struct sd_sla *s = sd_sla_new(NULL, NULL, db, err, sizeof err);
+	assert_non_null(s);
+	struct sd_sla_profile p = { .latency_us = 10000, .latency_pct = 99.9 };
+	sd_sla_set_slice(s, "agv", "f1", &p);
+	for (int i = 0; i < 8640; i++) {
+		double ms = i < 288 ? -1 : (i % 10 == 0 ? 25 : 4);
+		assert_int_equal(feed_latency(s, "agv", NOV1 + i * WIN, ms), 0);
+		if (i % 1000 == 999)
+			assert_int_equal(sd_sla_flush(s), 0);
+	}
+	/* the first December window moves the counters to a new month */
+	assert_int_equal(feed_latency(s, "agv", NOV1 + 8640 * WIN, 4), 0);
+	assert_int_equal(sd_sla_flush(s), 0);
+	struct sd_sla_month m;
+	assert_int_equal(sd_sla_compliance(s, "agv", SD_SLA_LATENCY, "2026-11", &m), 0);
+	assert_int_equal(m.nodata, 288);
+	assert_int_equal(m.breached, 835);
+	assert_int_equal(m.met, 7517);
+	assert_true(fabs(m.compliance_pct - 90.002394636) < 1e-6);
+	assert_int_equal(sd_sla_compliance(s, "agv", SD_SLA_LATENCY, "2026-12", &m), 0);
+	assert_int_equal(m.met, 1);
+	assert_int_equal(sd_sla_compliance(s, "agv", SD_SLA_UL_RATE, "2026-11", &m), -1);
+	sd_sla_free(s);
+	sd_store_close(db);
+
+	/* after a restart the report reads the same month from the store */
+	db = sd_store_open(path, err, sizeof err);
+	s = sd_sla_new(NULL, NULL, db, err, sizeof err);
+	struct rep r = { 0 };
+	assert_int_equal(sd_sla_report(s, "2026-11", NULL, on_row, &r), 1);
+	assert_string_equal(r.rows[0].slice, "agv");
+	assert_int_equal(r.rows[0].kpi, SD_SLA_LATENCY);
+	assert_int_equal(r.rows[0].met, 7517);
+	assert_int_equal(r.rows[0].breached, 835);
+	assert_true(fabs(r.rows[0].compliance_pct - 90.002394636) < 1e-6);
+	r.n = 0;
+	assert_int_equal(sd_sla_report(s, "2026-11", "other", on_row, &r), 0);
+	/* a restart in the middle of a month continues its counters */
+	sd_sla_set_slice(s, "agv", "f1", &p);
+	assert_int_equal(feed_latency(s, "agv", NOV1 + 8641 * WIN, 25), 0);
+	assert_int_equal(sd_sla_compliance(s, "agv", SD_SLA_LATENCY, "2026-12", &m), 0);
+	assert_int_equal(m.met, 1);
+	assert_int_equal(m.breached, 1);
+	sd_sla_free(s);
+	sd_store_close(db);
+	char mo[8];
+	sd_sla_month_of(NOV1 - 1, mo, sizeof mo);
+	assert_string_equal(mo, "2026-10");
+}
+
+static void test_state_survives_restart(void **st)
+{
+	char err[256] = "";
+	struct sd_store *db = sd_store_open(path, err, sizeof err);
+	struct sd_sla *s = sd_sla_new(NULL, NULL, db, err, sizeof err);
+	struct events E = { 0 };
+	sd_sla_set_event_hook(s, on_event, &E);
+	struct sd_sla_profile p = { .latency_us = 20000, .latency_pct = 99 };
+	sd_sla_set_slice(s, "s1", "f1", &p);
+	feed_latency(s, "s1", NOV1, 50);
+	feed_latency(s, "s1", NOV1 + WIN, 50);
+	assert_int_equal(E.n, 1);
+	assert_int_equal(sd_sla_flush(s), 0);
+	sd_sla_free(s);
+	sd_store_close(db);
+
+	db = sd_store_open(path, err, sizeof err);
+	s = sd_sla_new(NULL, NULL, db, err, sizeof err);
+	E.n = 0;
+	sd_sla_set_event_hook(s, on_event, &E);
+	sd_sla_set_slice(s, "s1", "f1", &p);
+	assert_true(sd_sla_is_breached(s, "s1", SD_SLA_LATENCY));
+	feed_latency(s, "s1", NOV1 + 2 * WIN, 50);   /* no repeated breach */
+	assert_int_equal(E.n, 0);
+	feed_latency(s, "s1", NOV1 + 3 * WIN, 5);
+	feed_latency(s, "s1", NOV1 + 4 * WIN, 5);
+	assert_int_equal(E.n, 1);
+	assert_false(E.e[0].breach);
+	assert_int_equal(sd_sla_flush(s), 0);
+	struct sd_stmt *q = sd_store_prepare(db, "SELECT kind FROM sla_event ORDER BY "
+					     "window_start_ms");
+	assert_int_equal(sd_stmt_step(q), 1);
+	assert_string_equal(sd_stmt_text(q, 0), "breach");
+	assert_int_equal(sd_stmt_step(q), 1);
+	assert_string_equal(sd_stmt_text(q, 0), "recovery");
+	assert_int_equal(sd_stmt_step(q), 0);
+	sd_stmt_reset(q);
+	sd_sla_free(s);
+	sd_store_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_hysteresis),
+		cmocka_unit_test(test_from_kpi_store),
+		cmocka_unit_test_setup_teardown(test_compliance_month, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_survives_restart, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
