@@ -1,0 +1,312 @@
+/* tests/unit/test_alarm.c — monitor/alarm.c: de-duplication, severity
+ * changes, raise/clear correlation, ack rules per role, visibility,
+ * sinks and their destructors, the sources, limits, sanitising, and
+ * history/active alarms across a restart. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/store.h"
+#include "core/util.h"
+#include "monitor/alarm.h"
+
+static char dir[64], path[128];
+
+static int setup(void **st)
+{
+	strcpy(dir, "/tmp/sd-alarm-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/alarm.db", dir);
+	return 0;
+}
+
+static int teardown(void **st)
+{
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+struct rec {
+	int n;
+	enum sd_alarm_notif kind[64];
+	uint64_t id[64], notif[64];
+	enum sd_alarm_severity sev[64];
+	int *freed;
+};
+
+static void sink(void *arg, enum sd_alarm_notif kind, const struct sd_alarm *a)
+{
+	struct rec *r = arg;
+	if (r->n < 64) {
+		r->kind[r->n] = kind;
+		r->id[r->n] = a->id;
+		r->notif[r->n] = a->notification_id;
+		r->sev[r->n] = a->severity;
+	}
+	r->n++;
+}
+
+static void rec_free(void *arg)
+{
+	struct rec *r = arg;
+	(*r->freed)++;
+}
+
+static struct sd_alarm_spec spec(const char *obj, const char *fac,
+				 enum sd_alarm_severity sev, const char *text)
+{
+	struct sd_alarm_spec s = {
+		.object = obj, .factory = fac, .type = SD_ALARM_QOS,
+		.cause = SD_CAUSE_THRESHOLD_CROSSED, .severity = sev,
+		.problem = "sla-latency", .text = text,
+	};
+	return s;
+}
+
+static void test_dedup_and_correlation(void **st)
+{
+	int freed = 0;
+	struct rec r = { .freed = &freed };
+	struct sd_alarms *am = sd_alarms_new(NULL, NULL, NULL, 0);
+	assert_int_equal(sd_alarms_add_sink(am, "rec", sink, &r, rec_free), 0);
+	struct sd_alarm_spec s = spec("slice=s1", "f1", SD_SEV_MAJOR, "p99 30 ms");
+	int64_t id = sd_alarm_raise(am, &s, 1000);
+	assert_true(id > 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.kind[0], SD_ALARM_NEW);
+	/* the same again: one alarm, no notification */
+	assert_int_equal(sd_alarm_raise(am, &s, 2000), id);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(sd_alarms_active_count(am), 1);
+	/* severity change: same alarm, CHANGED, new notification id */
+	s.severity = SD_SEV_CRITICAL;
+	assert_int_equal(sd_alarm_raise(am, &s, 3000), id);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.kind[1], SD_ALARM_CHANGED);
+	assert_int_equal(r.sev[1], SD_SEV_CRITICAL);
+	assert_true(r.notif[1] > r.notif[0]);
+	const struct sd_alarm *a = sd_alarms_get(am, (uint64_t)id);
+	assert_int_equal(a->raised_ms, 1000);
+	assert_int_equal(a->changed_ms, 3000);
+	assert_string_equal(a->factory, "f1");
+	/* another specific problem on the same object is another alarm */
+	struct sd_alarm_spec s2 = s;
+	s2.problem = "sla-availability";
+	int64_t id2 = sd_alarm_raise(am, &s2, 3500);
+	assert_true(id2 > id);
+	assert_int_equal(sd_alarms_active_count(am), 2);
+	/* clear correlates with the raise */
+	assert_int_equal(sd_alarm_clear(am, "slice=s1", SD_CAUSE_THRESHOLD_CROSSED,
+					"sla-latency", "p99 8 ms", 4000), id);
+	assert_int_equal(r.kind[r.n - 1], SD_ALARM_CLEARED);
+	a = sd_alarms_get(am, (uint64_t)id);
+	assert_int_equal(a->severity, SD_SEV_CLEARED);
+	assert_int_equal(a->last_severity, SD_SEV_CRITICAL);
+	assert_int_equal(a->cleared_ms, 4000);
+	assert_string_equal(a->text, "p99 8 ms");
+	assert_int_equal(sd_alarms_active_count(am), 1);
+	/* clearing again, or something never raised: nothing to clear */
+	assert_int_equal(sd_alarm_clear(am, "slice=s1", SD_CAUSE_THRESHOLD_CROSSED,
+					"sla-latency", NULL, 5000), SD_ALARM_ENOENT);
+	assert_int_equal(sd_alarm_clear(am, "slice=zz", SD_CAUSE_CONGESTION, "",
+					NULL, 5000), SD_ALARM_ENOENT);
+	/* raised again later: a new alarm */
+	int64_t id3 = sd_alarm_raise(am, &s, 6000);
+	assert_true(id3 > id2);
+	/* invalid specs */
+	struct sd_alarm_spec bad = s;
+	bad.severity = SD_SEV_CLEARED;
+	assert_int_equal(sd_alarm_raise(am, &bad, 1), SD_ALARM_EINVAL);
+	bad = s;
+	bad.object = "";
+	assert_int_equal(sd_alarm_raise(am, &bad, 1), SD_ALARM_EINVAL);
+	/* list: active most severe first, then cleared */
+	const struct sd_alarm *out[8];
+	int n = sd_alarms_list(am, true, SD_ROLE_OPERATOR, NULL, out, 8);
+	assert_int_equal(n, 3);
+	assert_int_equal(out[0]->id, (uint64_t)id3);
+	assert_int_equal(out[1]->id, (uint64_t)id2);
+	assert_int_equal(out[2]->id, (uint64_t)id);
+	assert_int_equal(sd_alarms_list(am, false, SD_ROLE_OPERATOR, NULL, out, 8), 2);
+	/* sinks: duplicate names refused (and the state freed), removal frees */
+	int freed2 = 0;
+	struct rec r2 = { .freed = &freed2 };
+	assert_int_equal(sd_alarms_add_sink(am, "rec", sink, &r2, rec_free), -1);
+	assert_int_equal(freed2, 1);
+	assert_int_equal(sd_alarms_remove_sink(am, "rec"), 0);
+	assert_int_equal(freed, 1);
+	assert_int_equal(sd_alarms_remove_sink(am, "rec"), -1);
+	assert_int_equal(sd_alarms_add_sink(am, "rec2", sink, &r2, rec_free), 0);
+	sd_alarms_free(am);
+	assert_int_equal(freed2, 2);
+}
+
+static void test_ack_rules(void **st)
+{
+	struct sd_alarms *am = sd_alarms_new(NULL, NULL, NULL, 0);
+	struct sd_alarm_spec s = spec("slice=s1", "f1", SD_SEV_MINOR, "x");
+	uint64_t id = (uint64_t)sd_alarm_raise(am, &s, 1000);
+	uint64_t zone = (uint64_t)sd_alarm_nf(am, "5f1e2d3c-0000-4000-8000-000000000001",
+					      "AMF", "amf-1", false, 1000);
+	/* visibility */
+	const struct sd_alarm *a = sd_alarms_get(am, id), *z = sd_alarms_get(am, zone);
+	assert_true(sd_alarm_visible(a, SD_ROLE_VIEWER, NULL));
+	assert_true(sd_alarm_visible(a, SD_ROLE_FACTORY, "f1"));
+	assert_false(sd_alarm_visible(a, SD_ROLE_FACTORY, "f2"));
+	assert_false(sd_alarm_visible(z, SD_ROLE_FACTORY, "f1"));
+	assert_false(sd_alarm_visible(a, SD_ROLE_NONE, NULL));
+	const struct sd_alarm *out[4];
+	assert_int_equal(sd_alarms_list(am, true, SD_ROLE_FACTORY, "f1", out, 4), 1);
+	assert_int_equal(sd_alarms_list(am, true, SD_ROLE_FACTORY, "f2", out, 4), 0);
+	assert_int_equal(sd_alarms_list(am, true, SD_ROLE_VIEWER, NULL, out, 4), 2);
+	assert_int_equal(sd_alarms_list(am, true, SD_ROLE_NONE, NULL, out, 4), 0);
+	/* ack: viewers and factory users may not; another factory's alarm
+	 * does not exist for a factory user */
+	assert_int_equal(sd_alarm_ack(am, id, SD_ROLE_VIEWER, NULL, "vic", 2000), SD_ALARM_EPERM);
+	assert_int_equal(sd_alarm_ack(am, id, SD_ROLE_FACTORY, "f1", "fred", 2000), SD_ALARM_EPERM);
+	assert_int_equal(sd_alarm_ack(am, id, SD_ROLE_FACTORY, "f2", "gus", 2000), SD_ALARM_ENOENT);
+	assert_int_equal(sd_alarm_ack(am, 999, SD_ROLE_OPERATOR, NULL, "olga", 2000), SD_ALARM_ENOENT);
+	assert_int_equal(sd_alarms_get(am, id)->acked_ms, 0);
+	assert_int_equal(sd_alarm_ack(am, id, SD_ROLE_OPERATOR, NULL, "olga", 2000), SD_ALARM_OK);
+	assert_int_equal(sd_alarms_get(am, id)->acked_ms, 2000);
+	assert_string_equal(sd_alarms_get(am, id)->acked_by, "olga");
+	/* a second ack keeps the first */
+	assert_int_equal(sd_alarm_ack(am, id, SD_ROLE_OPERATOR, NULL, "otto", 2500), SD_ALARM_OK);
+	assert_string_equal(sd_alarms_get(am, id)->acked_by, "olga");
+	/* a severity decrease keeps the ack, an increase withdraws it */
+	s.severity = SD_SEV_WARNING;
+	sd_alarm_raise(am, &s, 3000);
+	assert_int_equal(sd_alarms_get(am, id)->acked_ms, 2000);
+	s.severity = SD_SEV_MAJOR;
+	sd_alarm_raise(am, &s, 3100);
+	assert_int_equal(sd_alarms_get(am, id)->acked_ms, 0);
+	assert_string_equal(sd_alarms_get(am, id)->acked_by, "");
+	/* cleared alarms may still be acked */
+	sd_alarm_nf(am, "5f1e2d3c-0000-4000-8000-000000000001", "AMF", "amf-1", true, 4000);
+	assert_int_equal(sd_alarm_ack(am, zone, SD_ROLE_OPERATOR, NULL, "olga", 4100), SD_ALARM_OK);
+	assert_int_equal(sd_alarms_get(am, zone)->severity, SD_SEV_CLEARED);
+	assert_int_equal(sd_alarms_get(am, zone)->acked_ms, 4100);
+	sd_alarms_free(am);
+}
+
+static void test_sources_and_limits(void **st)
+{
+	struct sd_alarm_conf c;
+	sd_alarm_conf_default(&c);
+	c.max_active = 3;
+	c.max_cleared = 2;
+	struct sd_alarms *am = sd_alarms_new(&c, NULL, NULL, 0);
+	int64_t a = sd_alarm_sla(am, "s1", "f1", "latency", true, 31.5, 20, "ms", 10);
+	const struct sd_alarm *x = sd_alarms_get(am, (uint64_t)a);
+	assert_string_equal(x->object, "slice=s1");
+	assert_string_equal(x->problem, "sla-latency");
+	assert_int_equal(x->severity, SD_SEV_MAJOR);
+	assert_int_equal(x->type, SD_ALARM_QOS);
+	assert_int_equal(x->cause, SD_CAUSE_THRESHOLD_CROSSED);
+	assert_non_null(strstr(x->text, "31.5 ms"));
+	int64_t b = sd_alarm_sla(am, "s1", "f1", "availability", true, 99, 99.9, "%", 10);
+	assert_int_equal(sd_alarms_get(am, (uint64_t)b)->severity, SD_SEV_CRITICAL);
+	int64_t cv = sd_alarm_coverage(am, "hall-a", "f1", 80, 95, 10);
+	x = sd_alarms_get(am, (uint64_t)cv);
+	assert_string_equal(x->object, "site=hall-a");
+	assert_int_equal(x->cause, SD_CAUSE_DEGRADED_SIGNAL);
+	assert_int_equal(x->severity, SD_SEV_MINOR);
+	/* the limit: a fourth is refused and counted */
+	assert_int_equal(sd_alarm_nf(am, "nf-x", "PCF", "pcf", false, 11), SD_ALARM_EFULL);
+	assert_int_equal(sd_alarms_refused(am), 1);
+	/* recoveries clear */
+	assert_int_equal(sd_alarm_sla(am, "s1", "f1", "latency", false, 8, 20, "ms", 20), a);
+	assert_int_equal(sd_alarm_coverage(am, "hall-a", "f1", 96, 95, 20), cv);
+	assert_int_equal(sd_alarm_coverage(am, "hall-a", "f1", 96, 95, 21), SD_ALARM_ENOENT);
+	int64_t nf = sd_alarm_nf(am, "nf-x", "PCF", "pcf", false, 22);
+	assert_true(nf > 0);
+	assert_int_equal(sd_alarms_get(am, (uint64_t)nf)->severity, SD_SEV_MAJOR);
+	assert_int_equal(sd_alarm_nf(am, "nf-x", "PCF", "pcf", true, 23), nf);
+	/* only the last two cleared are kept in memory */
+	assert_null(sd_alarms_get(am, (uint64_t)a));
+	assert_non_null(sd_alarms_get(am, (uint64_t)cv));
+	assert_non_null(sd_alarms_get(am, (uint64_t)nf));
+	/* peer text is sanitised */
+	int64_t e = sd_alarm_nf(am, "nf-\033[2J", "SMF", "evil\033]0;x\007", false, 30);
+	x = sd_alarms_get(am, (uint64_t)e);
+	assert_null(strchr(x->object, '\033'));
+	assert_null(strchr(x->text, '\033'));
+	assert_null(strchr(x->text, '\007'));
+	assert_int_equal(x->severity, SD_SEV_CRITICAL);
+	/* names */
+	assert_string_equal(sd_alarm_severity_name(SD_SEV_MAJOR), "major");
+	assert_int_equal(sd_alarm_severity_parse("warning"), SD_SEV_WARNING);
+	assert_string_equal(sd_alarm_type_name(SD_ALARM_QOS), "qualityOfServiceAlarm");
+	assert_string_equal(sd_alarm_cause_name(SD_CAUSE_COMMS_FAILURE),
+			    "communicationsSubsystemFailure");
+	assert_int_equal(sd_alarm_cause_parse("degradedSignal"), SD_CAUSE_DEGRADED_SIGNAL);
+	sd_alarms_free(am);
+}
+
+struct log { int n; char kinds[16][12]; };
+static void on_log(void *arg, uint64_t nid, uint64_t aid, enum sd_alarm_notif kind,
+		   enum sd_alarm_severity sev, int64_t t, const char *obj, const char *text)
+{
+	struct log *l = arg;
+	if (l->n < 16)
+		sd_strlcpy(l->kinds[l->n], sd_alarm_notif_name(kind), 12);
+	l->n++;
+}
+
+static void test_store_restart(void **st)
+{
+	char err[256] = "";
+	struct sd_store *db = sd_store_open(path, err, sizeof err);
+	struct sd_alarms *am = sd_alarms_new(NULL, db, err, sizeof err);
+	assert_non_null(am);
+	int64_t a = sd_alarm_sla(am, "s1", "f1", "latency", true, 30, 20, "ms", 1000);
+	int64_t b = sd_alarm_sla(am, "s2", "f2", "latency", true, 30, 20, "ms", 1100);
+	sd_alarm_ack(am, (uint64_t)a, SD_ROLE_OPERATOR, NULL, "olga", 1200);
+	sd_alarm_sla(am, "s2", "f2", "latency", false, 5, 20, "ms", 1300);
+	sd_alarms_free(am);
+	sd_store_close(db);
+
+	db = sd_store_open(path, err, sizeof err);
+	am = sd_alarms_new(NULL, db, err, sizeof err);
+	assert_non_null(am);
+	/* the active one is back, acked; the cleared one is history */
+	assert_int_equal(sd_alarms_active_count(am), 1);
+	const struct sd_alarm *x = sd_alarms_get(am, (uint64_t)a);
+	assert_non_null(x);
+	assert_string_equal(x->acked_by, "olga");
+	assert_string_equal(x->factory, "f1");
+	assert_int_equal(x->severity, SD_SEV_MAJOR);
+	assert_null(sd_alarms_get(am, (uint64_t)b));
+	/* it still correlates: the recovery clears it */
+	assert_int_equal(sd_alarm_sla(am, "s1", "f1", "latency", false, 5, 20, "ms", 2000), a);
+	/* ids continue */
+	int64_t c = sd_alarm_sla(am, "s3", "f1", "latency", true, 30, 20, "ms", 2100);
+	assert_true(c > b);
+	struct log l = { 0 };
+	assert_int_equal(sd_alarms_history(am, 0, 10000, on_log, &l), 6);
+	assert_string_equal(l.kinds[0], "new");
+	assert_string_equal(l.kinds[2], "acked");
+	assert_string_equal(l.kinds[3], "cleared");
+	assert_string_equal(l.kinds[5], "new");
+	sd_alarms_free(am);
+	sd_store_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dedup_and_correlation),
+		cmocka_unit_test(test_ack_rules),
+		cmocka_unit_test(test_sources_and_limits),
+		cmocka_unit_test_setup_teardown(test_store_restart, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
