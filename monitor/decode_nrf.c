@@ -246,8 +246,10 @@ static int nf_service(struct sd_dctx *c, const json_t *j, struct sd_nf_service *
 	return 1;
 }
 
-/* Append a decoded service unless its serviceInstanceId is already there
- * (a profile may carry both nfServiceList and nfServices). */
+/* Keep the service just decoded into *s unless its serviceInstanceId is
+ * already there (a profile may carry both nfServiceList and nfServices).
+ * s is p->services[p->nservices] while there is room, so keeping it is a
+ * count; past SD_NF_MAX_SERVICES it is the caller's scratch, dropped. */
 static void add_service(struct sd_dctx *c, struct sd_nf_profile *p,
 			const struct sd_nf_service *s, bool *noted)
 {
@@ -262,13 +264,7 @@ static void add_service(struct sd_dctx *c, struct sd_nf_profile *p,
 		*noted = true;
 		return;
 	}
-	/* grow by doubling: capacity is the next power of two of nservices,
-	 * so a body of many small profiles does not allocate 32 slots each */
-	if ((p->nservices & (p->nservices - 1)) == 0)
-		p->services = sd_reallocarray(p->services,
-					      p->nservices ? (size_t)p->nservices * 2 : 1,
-					      sizeof *p->services);
-	p->services[p->nservices++] = *s;
+	p->nservices++;
 	for (i = 0; i < p->nf.nservices; i++)
 		if (strcmp(p->nf.services[i], s->name) == 0)
 			return;
@@ -277,24 +273,51 @@ static void add_service(struct sd_dctx *c, struct sd_nf_profile *p,
 			   sizeof p->nf.services[0]);
 }
 
+/* Where the next service decodes to: its slot in p->services, or the
+ * scratch once the cap is reached (it is still validated). */
+static struct sd_nf_service *service_slot(struct sd_nf_profile *p,
+					  struct sd_nf_service **scratch)
+{
+	if (p->nservices < SD_NF_MAX_SERVICES)
+		return &p->services[p->nservices];
+	if (!*scratch)
+		*scratch = sd_malloc(sizeof **scratch);
+	return *scratch;
+}
+
+/* nfServiceList (a map) and nfServices (an array), decoded straight into
+ * one array sized once from both counts, capped at SD_NF_MAX_SERVICES. */
 static int services(struct sd_dctx *c, const json_t *j, struct sd_nf_profile *p)
 {
 	const json_t *map, *arr, *v;
-	struct sd_nf_service s;
+	struct sd_nf_service *s, *scratch = NULL;
 	const char *key;
 	bool noted = false;
-	size_t i, m;
+	size_t i, m, n = 0;
+	int r = 1;
 
 	if (sd_dc_get(c, j, "nfServiceList", SD_DC_OBJ, false, &map) < 0 ||
 	    sd_dc_get(c, j, "nfServices", SD_DC_ARR, false, &arr) < 0)
 		return -1;
+	if (map)
+		n += json_object_size(map);
+	if (arr)
+		n += json_array_size(arr);
+	if (n == 0)
+		return 1;
+	if (n > SD_NF_MAX_SERVICES)
+		n = SD_NF_MAX_SERVICES;
+	p->services = sd_malloc(n * sizeof *p->services);
 	if (map) {
 		m = sd_dc_push_key(c, "nfServiceList");
 		json_object_foreach((json_t *)map, key, v) {
 			size_t mk = sd_dc_push_key(c, key);
-			if (nf_service(c, v, &s) < 0)
-				return -1;
-			add_service(c, p, &s, &noted);
+			s = service_slot(p, &scratch);
+			if (nf_service(c, v, s) < 0) {
+				r = -1;
+				goto out;
+			}
+			add_service(c, p, s, &noted);
 			sd_dc_pop(c, mk);
 		}
 		sd_dc_pop(c, m);
@@ -303,14 +326,19 @@ static int services(struct sd_dctx *c, const json_t *j, struct sd_nf_profile *p)
 		m = sd_dc_push_key(c, "nfServices");
 		json_array_foreach(arr, i, v) {
 			size_t mi = sd_dc_push_idx(c, i);
-			if (nf_service(c, v, &s) < 0)
-				return -1;
-			add_service(c, p, &s, &noted);
+			s = service_slot(p, &scratch);
+			if (nf_service(c, v, s) < 0) {
+				r = -1;
+				goto out;
+			}
+			add_service(c, p, s, &noted);
 			sd_dc_pop(c, mi);
 		}
 		sd_dc_pop(c, m);
 	}
-	return 1;
+out:
+	sd_free(scratch);
+	return r;
 }
 
 /* An array of (Ext)Snssai at member k of o into the profile's set. */

@@ -56,12 +56,20 @@ size_t sd_dc_push_key(struct sd_dctx *c, const char *key)
 	return mark;
 }
 
+/* "[i]"; formatted by hand, as every array element a decoder maps
+ * pushes one (snprintf was a visible share of a decode). */
 size_t sd_dc_push_idx(struct sd_dctx *c, size_t i)
 {
 	char b[24];
-	size_t mark = c->plen;
-	int n = snprintf(b, sizeof b, "[%zu]", i);
-	path_add(c, b, (size_t)n);
+	size_t mark = c->plen, n = sizeof b;
+
+	b[--n] = ']';
+	do {
+		b[--n] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	b[--n] = '[';
+	path_add(c, b + n, sizeof b - n);
 	return mark;
 }
 
