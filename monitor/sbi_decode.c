@@ -8,6 +8,8 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +144,168 @@ void sd_dc_skip(struct sd_dctx *c)
 
 /* ---- parsing with limits --------------------------------------------- */
 
+/* ---- an allocator for the parse ---------------------------------------
+ *
+ * json_loadb() of a 2.7 KB NFProfile makes about 760 small allocations,
+ * and the json_decref() at the end of the decode frees them one by one:
+ * malloc and free were a third of a decode. The tree a decoder parses is
+ * private to it and freed whole at its end, so while json_loadb() runs in
+ * sd_dc_parse() jansson allocates from a bump arena instead; each arena
+ * counts its live blocks and goes back to the heap when the decoder's
+ * json_decref() has freed the last one. Decoders need not know.
+ *
+ * The hooks are jansson's process-wide json_set_alloc_funcs(); they are
+ * installed once, only when nobody else installed theirs. Outside a parse,
+ * or for a block not in a live arena, they are plain malloc() and free(),
+ * so every other user of jansson in the process is unaffected. Arenas are
+ * per thread. */
+
+struct dc_chunk {
+	struct dc_chunk *next;
+	char *base, *end, *top;
+};
+
+struct dc_arena {
+	struct dc_arena *next;         /* this thread's live arenas */
+	struct dc_chunk *chunks;       /* newest first */
+	size_t live;                   /* blocks handed out, not yet freed */
+	size_t next_size;              /* size of the next chunk */
+};
+
+static _Thread_local struct dc_arena *dc_cur;   /* allocating, in json_loadb */
+static _Thread_local struct dc_arena *dc_live;  /* holding blocks */
+static pthread_once_t dc_once = PTHREAD_ONCE_INIT;
+static bool dc_installed;
+
+#define DC_ALIGN 16
+#define DC_CHUNK_MIN (16u * 1024u)
+#define DC_CHUNK_MAX (8u * 1024u * 1024u)
+
+static struct dc_chunk *dc_chunk_new(size_t want)
+{
+	/* header rounded up so blocks stay aligned */
+	size_t hdr = (sizeof(struct dc_chunk) + DC_ALIGN - 1) & ~(size_t)(DC_ALIGN - 1);
+	struct dc_chunk *k;
+
+	if (want > SIZE_MAX - hdr)
+		return NULL;
+	k = malloc(hdr + want);
+	if (!k)
+		return NULL;
+	k->base = k->top = (char *)k + hdr;
+	k->end = k->base + want;
+	k->next = NULL;
+	return k;
+}
+
+static void dc_arena_free(struct dc_arena *a)
+{
+	struct dc_arena **pp;
+	struct dc_chunk *k, *n;
+
+	for (pp = &dc_live; *pp; pp = &(*pp)->next)
+		if (*pp == a) {
+			*pp = a->next;
+			break;
+		}
+	for (k = a->chunks; k; k = n) {
+		n = k->next;
+		free(k);
+	}
+	free(a);
+}
+
+static void *dc_malloc(size_t n)
+{
+	struct dc_arena *a = dc_cur;
+	struct dc_chunk *k;
+	size_t need;
+
+	if (!a)
+		return malloc(n);
+	need = (n + DC_ALIGN - 1) & ~(size_t)(DC_ALIGN - 1);
+	if (need < n)
+		return NULL;
+	k = a->chunks;
+	if (!k || (size_t)(k->end - k->top) < need) {
+		size_t sz = a->next_size;
+		if (sz < need)
+			sz = need;
+		k = dc_chunk_new(sz);
+		if (!k)
+			return NULL;
+		if (a->next_size < DC_CHUNK_MAX)
+			a->next_size *= 2;
+		k->next = a->chunks;
+		a->chunks = k;
+	}
+	k->top += need;
+	a->live++;
+	return k->top - need;
+}
+
+static void dc_free(void *p)
+{
+	struct dc_arena *a;
+	struct dc_chunk *k;
+
+	if (!p)
+		return;
+	for (a = dc_live; a; a = a->next)
+		for (k = a->chunks; k; k = k->next)
+			if ((char *)p >= k->base && (char *)p < k->top) {
+				if (--a->live == 0 && a != dc_cur)
+					dc_arena_free(a);
+				return;
+			}
+	free(p);
+}
+
+static void dc_install(void)
+{
+	json_malloc_t m;
+	json_free_t f;
+
+	json_get_alloc_funcs(&m, &f);
+	if (m != malloc || f != free)
+		return;
+	json_set_alloc_funcs(dc_malloc, dc_free);
+	dc_installed = true;
+}
+
+/* json_loadb() with the tree's blocks in an arena when the hooks are ours;
+ * a plain json_loadb() otherwise. */
+static json_t *dc_loadb(const char *body, size_t len, size_t flags,
+			json_error_t *err)
+{
+	json_malloc_t m;
+	json_free_t f;
+	struct dc_arena *a;
+	json_t *root;
+
+	pthread_once(&dc_once, dc_install);
+	if (dc_installed)
+		json_get_alloc_funcs(&m, &f);
+	if (!dc_installed || m != dc_malloc || f != dc_free || dc_cur)
+		return json_loadb(body, len, flags, err);
+	a = malloc(sizeof *a);
+	if (!a)
+		return json_loadb(body, len, flags, err);
+	a->chunks = NULL;
+	a->live = 0;
+	/* about 16 bytes of tree per byte of body */
+	a->next_size = len < DC_CHUNK_MIN / 16 ? DC_CHUNK_MIN
+		     : len > DC_CHUNK_MAX / 16 ? DC_CHUNK_MAX : len * 16;
+	a->next = dc_live;
+	dc_live = a;
+	dc_cur = a;
+	root = json_loadb(body, len, flags, err);
+	dc_cur = NULL;
+	if (a->live == 0)
+		dc_arena_free(a);
+	return root;
+}
+
 /* The limit checks, without a path: the walk every body takes, so it only
  * counts depth and sizes. Returns false at the first node over a limit, in
  * the same order as limits_error() visits them. Recursion is bounded by
@@ -257,7 +421,7 @@ json_t *sd_dc_parse(struct sd_dctx *c, struct sd_decode_diag *diag,
 	/* Jansson's own depth limit (2048) is far above ours; ours is
 	 * applied by walk_limits. EOF check stays on: trailing junk is an
 	 * error. NUL inside strings is refused by default. */
-	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = dc_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		sd_dc_fail(c, "invalid JSON at line %d column %d: %s",
 			   jerr.line, jerr.column, jerr.text);
