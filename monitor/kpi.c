@@ -87,6 +87,7 @@ void sd_kpi_conf_default(struct sd_kpi_conf *c)
 	c->retention_s[SD_KPI_1DAY] = 400 * 86400;
 	c->max_objects = 200000;
 	c->max_pending = 1000000;
+	c->flush_max_rows = 50000;
 }
 
 /* --- internals ----------------------------------------------------------- */
@@ -213,6 +214,8 @@ struct sd_kpi *sd_kpi_new(const struct sd_kpi_conf *c, struct sd_store *store,
 		k->conf.max_objects = 1;
 	if (k->conf.max_pending < 1024)
 		k->conf.max_pending = 1024;
+	if (k->conf.flush_max_rows < 1)
+		k->conf.flush_max_rows = 1;
 	k->store = store;
 	k->last_tick_min = INT64_MIN;
 	if (store) {
@@ -572,9 +575,10 @@ long sd_kpi_flush(struct sd_kpi *k)
 	bool do_prune = k->now_ms - k->last_prune_ms >= 3600000;
 	if (k->nrows == 0 && !do_prune)
 		return 0;
+	size_t todo = k->nrows < k->conf.flush_max_rows ? k->nrows : k->conf.flush_max_rows;
 	if (sd_store_begin(k->store) < 0)
 		goto fail;
-	for (size_t i = 0; i < k->nrows; i++) {
+	for (size_t i = 0; i < todo; i++) {
 		struct row *r = &k->rows[i];
 		struct object *o = &k->objs[r->obj];
 		if (!o->persisted && persist_object(k, o) < 0)
@@ -601,12 +605,12 @@ long sd_kpi_flush(struct sd_kpi *k)
 		goto fail;
 	if (do_prune)
 		k->last_prune_ms = k->now_ms;
-	long n = (long)k->nrows;
-	for (size_t i = 0; i < k->nrows; i++)
+	for (size_t i = 0; i < todo; i++)
 		sd_free(k->rows[i].blob);
-	k->nrows = 0;
-	k->st.rows_written += (uint64_t)n;
-	return n;
+	memmove(k->rows, k->rows + todo, (k->nrows - todo) * sizeof *k->rows);
+	k->nrows -= todo;
+	k->st.rows_written += todo;
+	return (long)todo;
 fail_txn:
 	sd_store_rollback(k->store);
 	/* objects persisted in the rolled-back transaction are not */
@@ -616,6 +620,17 @@ fail:
 	sd_warn("kpi: writing %zu roll-ups: %s (kept for the next flush)",
 		k->nrows, sd_store_errmsg(k->store));
 	return -1;
+}
+
+long sd_kpi_flush_all(struct sd_kpi *k)
+{
+	long total = 0, n;
+	do {
+		if ((n = sd_kpi_flush(k)) < 0)
+			return -1;
+		total += n;
+	} while (n > 0 && k->nrows > 0);
+	return total;
 }
 
 bool sd_kpi_latest(const struct sd_kpi *k, int obj, enum sd_kpi_metric m,

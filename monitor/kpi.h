@@ -95,6 +95,10 @@ struct sd_kpi_conf {
 	int64_t retention_s[SD_KPI_LEVELS]; /* default 2 d, 14 d, 90 d, 400 d */
 	int max_objects;                 /* default 200000 */
 	size_t max_pending;              /* queued rows, default 1000000 */
+	size_t flush_max_rows;           /* rows per flush, default 50000: a
+					  * minute boundary's burst is spread
+					  * over several flushes so the loop is
+					  * never blocked long */
 };
 void sd_kpi_conf_default(struct sd_kpi_conf *c);
 
@@ -155,10 +159,14 @@ int sd_kpi_add_id(struct sd_kpi *k, enum sd_kpi_kind kind, const char *id,
 /* Close every bucket whose period ended at or before now_ms (wall clock).
  * Cheap between minute boundaries. */
 void sd_kpi_tick(struct sd_kpi *k, int64_t now_ms);
-/* Write queued roll-ups in one transaction; prune past retention at most
- * hourly. Returns rows written, or -1 (rows kept for the next try unless
- * the queue is over max_pending). */
+/* Write up to flush_max_rows queued roll-ups (oldest first) in one
+ * transaction; prune past retention at most hourly. Returns rows written,
+ * or -1 (rows kept for the next try unless the queue is over
+ * max_pending). Call sd_kpi_flush_all before a shutdown. */
 long sd_kpi_flush(struct sd_kpi *k);
+
+/* Flush until the queue is empty (shutdown, tests). Rows written or -1. */
+long sd_kpi_flush_all(struct sd_kpi *k);
 
 void sd_kpi_set_close_hook(struct sd_kpi *k, sd_kpi_close_fn fn, void *arg);
 

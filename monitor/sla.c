@@ -284,6 +284,7 @@ struct sd_sla {
 	struct pend_event *events;
 	size_t nev, capev;
 	int64_t last_tick_win;
+	bool dirty;                 /* something for the next flush */
 };
 
 static const struct sd_store_migration sla_migrations[] = {
@@ -558,6 +559,7 @@ static void ensure_month(struct sd_sla *s, struct slice *sl, int64_t start)
 		}
 	}
 	memcpy(sl->month, month, sizeof month);
+	s->dirty = true;
 }
 
 static void queue_event(struct sd_sla *s, int idx, int k, bool breach, int64_t start,
@@ -596,6 +598,7 @@ static void evaluate(struct sd_sla *s, int idx, const struct sd_sla_inputs *in)
 	sd_sla_evaluate(&sl->p, in, s->conf.rate_tolerance_pct, res);
 	ensure_month(s, sl, in->start_ms);
 	sl->last_win = in->start_ms;
+	s->dirty = true;
 	unsigned n = (unsigned)s->conf.hysteresis;
 	for (int k = 0; k < SD_SLA_KPI_COUNT; k++) {
 		struct kstate *ks = &sl->k[k];
@@ -721,7 +724,7 @@ static int put_month(struct sd_sla *s, const char *slice, int k, const char *mon
 
 int sd_sla_flush(struct sd_sla *s)
 {
-	if (!s->store)
+	if (!s->store || !s->dirty)
 		return 0;
 	if (sd_store_begin(s->store) < 0)
 		goto fail;
@@ -767,6 +770,7 @@ int sd_sla_flush(struct sd_sla *s)
 		goto fail;
 	s->nold = 0;
 	s->nev = 0;
+	s->dirty = false;
 	for (int i = 0; i < s->nsl; i++)
 		for (int k = 0; k < SD_SLA_KPI_COUNT; k++)
 			s->sl[i].k[k].month_dirty = s->sl[i].k[k].state_dirty = false;

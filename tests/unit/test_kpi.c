@@ -303,6 +303,39 @@ static void test_retention(void **st)
 	sd_store_close(db);
 }
 
+/* A minute boundary's burst is written over several flushes. */
+static void test_flush_spread(void **st)
+{
+	char err[256] = "";
+	struct sd_store *db = sd_store_open(path, err, sizeof err);
+	struct sd_kpi_conf c;
+	sd_kpi_conf_default(&c);
+	c.flush_max_rows = 3;
+	struct sd_kpi *k = sd_kpi_new(&c, db, err, sizeof err);
+	char id[16];
+	for (int i = 0; i < 10; i++) {
+		snprintf(id, sizeof id, "c%d", i);
+		assert_int_equal(sd_kpi_add_id(k, SD_KPI_CELL, id, SD_KPI_PRB_USAGE, T0, i), 0);
+	}
+	sd_kpi_tick(k, T0 + 60000);
+	struct sd_kpi_stats s;
+	sd_kpi_get_stats(k, &s);
+	assert_int_equal(s.pending, 10);
+	assert_int_equal(sd_kpi_flush(k), 3);
+	sd_kpi_get_stats(k, &s);
+	assert_int_equal(s.pending, 7);
+	assert_int_equal(sd_kpi_flush_all(k), 7);
+	sd_kpi_get_stats(k, &s);
+	assert_int_equal(s.pending, 0);
+	assert_int_equal(s.rows_written, 10);
+	struct hist hs = { 0 };
+	assert_int_equal(sd_kpi_history(k, SD_KPI_CELL, "c9", SD_KPI_PRB_USAGE, SD_KPI_1MIN,
+					T0, T0 + 60000, on_hist, &hs), 1);
+	assert_true(hs.a[0].max == 9);
+	sd_kpi_free(k);
+	sd_store_close(db);
+}
+
 static void test_memory_bounded(void **st)
 {
 	struct sd_kpi *k = sd_kpi_new(NULL, NULL, NULL, 0);
@@ -339,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_refused_and_late),
 		cmocka_unit_test_setup_teardown(test_history_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_spread, setup, teardown),
 		cmocka_unit_test(test_memory_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
