@@ -2082,6 +2082,67 @@ static const struct key snmp_keys[] = {
 	{ 0 }
 };
 
+static const struct key kpi_keys[] = {
+	{ .name = "raw_samples", .type = K_INT, OF(struct sd_monitor_conf, kpi_raw_samples),
+	  .min = 1, .max = 3600, .def = "30",
+	  .help = "recent raw samples kept in memory per object and metric" },
+	{ .name = "retention_1min", .type = K_INT,
+	  OF(struct sd_monitor_conf, kpi_retention_1min_days), .min = 1, .max = 3650,
+	  .def = "2", .unit = "days", .help = "history of 1-minute roll-ups" },
+	{ .name = "retention_5min", .type = K_INT,
+	  OF(struct sd_monitor_conf, kpi_retention_5min_days), .min = 1, .max = 3650,
+	  .def = "14", .unit = "days", .help = "history of 5-minute roll-ups" },
+	{ .name = "retention_1h", .type = K_INT,
+	  OF(struct sd_monitor_conf, kpi_retention_1h_days), .min = 1, .max = 3650,
+	  .def = "90", .unit = "days", .help = "history of 1-hour roll-ups" },
+	{ .name = "retention_1day", .type = K_INT,
+	  OF(struct sd_monitor_conf, kpi_retention_1day_days), .min = 1, .max = 3650,
+	  .def = "400", .unit = "days", .help = "history of 1-day roll-ups" },
+	{ 0 }
+};
+
+static const struct key sla_eval_keys[] = {
+	{ .name = "window", .type = K_INT, OF(struct sd_monitor_conf, sla_window_min),
+	  .min = 1, .max = 60, .def = "5", .unit = "min",
+	  .help = "SLA evaluation window" },
+	{ .name = "hysteresis", .type = K_INT, OF(struct sd_monitor_conf, sla_hysteresis),
+	  .min = 1, .max = 100, .def = "2", .unit = "windows",
+	  .help = "windows in a row that breach (or meet) before a breach (or recovery)" },
+	{ .name = "rate_tolerance_pct", .type = K_FLOAT,
+	  OF(struct sd_monitor_conf, sla_rate_tolerance_pct), .fmin = 0, .fmax = 50,
+	  .def = "5", .unit = "%", .help = "shortfall of the guaranteed rate still met" },
+	{ 0 }
+};
+
+static const struct key coverage_keys[] = {
+	{ .name = "rsrp_min", .type = K_FLOAT, OF(struct sd_monitor_conf, cov_rsrp_min_dbm),
+	  .fmin = -156, .fmax = -31, .def = "-105", .unit = "dBm",
+	  .help = "a sample passes at or above this RSRP (and SINR)" },
+	{ .name = "sinr_min", .type = K_FLOAT, OF(struct sd_monitor_conf, cov_sinr_min_db),
+	  .fmin = -23, .fmax = 40, .def = "0", .unit = "dB",
+	  .help = "a sample passes at or above this SINR (and RSRP)" },
+	{ .name = "target_pct", .type = K_FLOAT, OF(struct sd_monitor_conf, cov_target_pct),
+	  .fmin = 0, .fmax = 100, .def = "95", .unit = "%",
+	  .help = "share of passing samples a site (or cell) needs" },
+	{ .name = "grid", .type = K_FLOAT, OF(struct sd_monitor_conf, cov_grid_m),
+	  .fmin = 1, .fmax = 1000, .def = "10", .unit = "m",
+	  .help = "side of the coverage grid's squares" },
+	{ .name = "min_hole_squares", .type = K_INT,
+	  OF(struct sd_monitor_conf, cov_min_hole_squares), .min = 1, .max = 1000000,
+	  .def = "2", .help = "failing squares a hole has at least" },
+	{ 0 }
+};
+
+static const struct key monitor_keys[] = {
+	{ .name = "kpi", .type = K_GROUP, .sub = kpi_keys, .enter = enter_self,
+	  .help = "KPI store" },
+	{ .name = "sla", .type = K_GROUP, .sub = sla_eval_keys, .enter = enter_self,
+	  .help = "SLA evaluation" },
+	{ .name = "coverage", .type = K_GROUP, .sub = coverage_keys, .enter = enter_self,
+	  .help = "coverage thresholds" },
+	{ 0 }
+};
+
 /* Top level, in the order the checks need: tariffs before factories (a
  * factory names its tariff), factories before access (a rule names its
  * factory). The file may order them as it likes. */
@@ -2100,6 +2161,8 @@ static const struct key root_keys[] = {
 	  .help = "access rules" },
 	{ .name = "snmp", .type = K_GROUP, .sub = snmp_keys, .enter = enter_self,
 	  .help = "SNMP notifications" },
+	{ .name = "monitor", .type = K_GROUP, .sub = monitor_keys,
+	  OF(struct sd_config, monitor), .help = "KPIs, SLA evaluation, coverage" },
 	{ 0 }
 };
 

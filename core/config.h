@@ -92,6 +92,24 @@ struct sd_tariff {
 	int64_t sla_credit_pct;    /* % of the monthly fee credited per missed SLA KPI */
 };
 
+/* KPI store, SLA evaluation and coverage (monitor/kpi.h, sla.h,
+ * coverage.h take these into their own conf structs). */
+struct sd_monitor_conf {
+	int kpi_raw_samples;          /* raw samples kept per series */
+	int kpi_retention_1min_days;  /* history of each roll-up level */
+	int kpi_retention_5min_days;
+	int kpi_retention_1h_days;
+	int kpi_retention_1day_days;
+	int sla_window_min;           /* evaluation window */
+	int sla_hysteresis;           /* windows in a row to breach / recover */
+	double sla_rate_tolerance_pct;
+	double cov_rsrp_min_dbm;      /* a sample passes at or above both */
+	double cov_sinr_min_db;
+	double cov_target_pct;        /* share of passing samples a site needs */
+	double cov_grid_m;            /* square size of the coverage grid */
+	int cov_min_hole_squares;
+};
+
 struct sd_config {
 	char path[4096];           /* the file it was loaded from */
 	/* engine */
@@ -107,6 +125,7 @@ struct sd_config {
 	struct sd_access_rule *rules; int nrules;
 	struct sd_snmp_target *snmp; int nsnmp;
 	struct sd_tariff *tariffs; int ntariffs;
+	struct sd_monitor_conf monitor;
 	bool has_secrets;          /* any secret present (file must be private) */
 };
 

@@ -21,6 +21,16 @@ void sd_cov_conf_default(struct sd_cov_conf *c)
 	c->min_hole_squares = 2;
 }
 
+void sd_cov_conf_from(struct sd_cov_conf *c, const struct sd_monitor_conf *m)
+{
+	sd_cov_conf_default(c);
+	c->rsrp_min_dbm = m->cov_rsrp_min_dbm;
+	c->sinr_min_db = m->cov_sinr_min_db;
+	c->target_pct = m->cov_target_pct;
+	c->grid_m = m->cov_grid_m;
+	c->min_hole_squares = m->cov_min_hole_squares;
+}
+
 void sd_cov_project(const struct sd_site *site, double lat, double lon,
 		    double *x_m, double *y_m)
 {

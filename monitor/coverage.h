@@ -47,6 +47,8 @@ struct sd_cov_conf {
 	int min_hole_squares;  /* 2 */
 };
 void sd_cov_conf_default(struct sd_cov_conf *c);
+/* Defaults, then the configuration's monitor.coverage keys. */
+void sd_cov_conf_from(struct sd_cov_conf *c, const struct sd_monitor_conf *m);
 
 #define SD_COV_RSRP_MIN (-156.0)
 #define SD_COV_RSRP_MAX (-31.0)

@@ -90,6 +90,16 @@ void sd_kpi_conf_default(struct sd_kpi_conf *c)
 	c->flush_max_rows = 50000;
 }
 
+void sd_kpi_conf_from(struct sd_kpi_conf *c, const struct sd_monitor_conf *m)
+{
+	sd_kpi_conf_default(c);
+	c->raw_len = m->kpi_raw_samples;
+	c->retention_s[SD_KPI_1MIN] = (int64_t)m->kpi_retention_1min_days * 86400;
+	c->retention_s[SD_KPI_5MIN] = (int64_t)m->kpi_retention_5min_days * 86400;
+	c->retention_s[SD_KPI_1H] = (int64_t)m->kpi_retention_1h_days * 86400;
+	c->retention_s[SD_KPI_1DAY] = (int64_t)m->kpi_retention_1day_days * 86400;
+}
+
 /* --- internals ----------------------------------------------------------- */
 
 struct bucket {

@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/config.h"
 #include "core/store.h"
 #include "monitor/sketch.h"
 
@@ -101,6 +102,8 @@ struct sd_kpi_conf {
 					  * never blocked long */
 };
 void sd_kpi_conf_default(struct sd_kpi_conf *c);
+/* Defaults, then the configuration's monitor.kpi keys. */
+void sd_kpi_conf_from(struct sd_kpi_conf *c, const struct sd_monitor_conf *m);
 
 /* A roll-up bucket as callers see it. */
 struct sd_kpi_agg {

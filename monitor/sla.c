@@ -59,6 +59,14 @@ void sd_sla_conf_default(struct sd_sla_conf *c)
 	c->rate_tolerance_pct = 5;
 }
 
+void sd_sla_conf_from(struct sd_sla_conf *c, const struct sd_monitor_conf *m)
+{
+	sd_sla_conf_default(c);
+	c->window_s = m->sla_window_min * 60;
+	c->hysteresis = m->sla_hysteresis;
+	c->rate_tolerance_pct = m->sla_rate_tolerance_pct;
+}
+
 void sd_sla_month_of(int64_t wall_ms, char *buf, size_t bufsz)
 {
 	time_t t = (time_t)(wall_ms / 1000);

@@ -40,6 +40,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/config.h"
 #include "core/model.h"
 #include "core/store.h"
 #include "monitor/kpi.h"
@@ -75,6 +76,8 @@ struct sd_sla_conf {
 	double rate_tolerance_pct; /* 0..50; default 5 */
 };
 void sd_sla_conf_default(struct sd_sla_conf *c);
+/* Defaults, then the configuration's monitor.sla keys. */
+void sd_sla_conf_from(struct sd_sla_conf *c, const struct sd_monitor_conf *m);
 
 /* One window's inputs: per KPI-store metric the count / sum / min / max of
  * the samples, and the latency sketch. */

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/store.h"
 #include "core/util.h"
+#include "monitor/coverage.h"
 #include "monitor/kpi.h"
 #include "monitor/sla.h"
 
@@ -415,6 +417,74 @@ static void test_state_survives_restart(void **st)
 	sd_store_close(db);
 }
 
+/* The monitor group of the configuration: defaults when absent, values
+ * carried into the modules' conf structs, range errors named by key. */
+static void test_config_keys(void **st)
+{
+	struct sd_errlist e;
+	sd_errlist_init(&e);
+	char cpath[160];
+	snprintf(cpath, sizeof cpath, "%s/m.conf", dir);
+	/* no monitor group at all: the modules' defaults */
+	FILE *f = fopen(cpath, "w");
+	fputs("zone = { name = \"z\"; plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n", f);
+	fclose(f);
+	struct sd_config *c = sd_config_load(cpath, &e);
+	if (!c)
+		fail_msg("%s", e.n ? e.msgs[0] : "?");
+	struct sd_kpi_conf kc, kd;
+	struct sd_sla_conf sc, sdf;
+	struct sd_cov_conf cc, cd;
+	sd_kpi_conf_from(&kc, &c->monitor);
+	sd_kpi_conf_default(&kd);
+	assert_int_equal(kc.raw_len, kd.raw_len);
+	for (int l = 0; l < SD_KPI_LEVELS; l++)
+		assert_int_equal(kc.retention_s[l], kd.retention_s[l]);
+	sd_sla_conf_from(&sc, &c->monitor);
+	sd_sla_conf_default(&sdf);
+	assert_int_equal(sc.window_s, sdf.window_s);
+	assert_int_equal(sc.hysteresis, sdf.hysteresis);
+	assert_true(sc.rate_tolerance_pct == sdf.rate_tolerance_pct);
+	sd_cov_conf_from(&cc, &c->monitor);
+	sd_cov_conf_default(&cd);
+	assert_true(cc.rsrp_min_dbm == cd.rsrp_min_dbm && cc.sinr_min_db == cd.sinr_min_db);
+	assert_true(cc.target_pct == cd.target_pct && cc.grid_m == cd.grid_m);
+	assert_int_equal(cc.min_hole_squares, cd.min_hole_squares);
+	sd_config_free(c);
+
+	f = fopen(cpath, "w");
+	fputs("zone = { name = \"z\"; plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n"
+	      "monitor = { kpi = { retention_1min = 7; };\n"
+	      "  sla = { window = 10; hysteresis = 3; };\n"
+	      "  coverage = { rsrp_min = -100; grid = 5.0; }; };\n", f);
+	fclose(f);
+	c = sd_config_load(cpath, &e);
+	if (!c)
+		fail_msg("%s", e.n ? e.msgs[0] : "?");
+	sd_kpi_conf_from(&kc, &c->monitor);
+	assert_int_equal(kc.retention_s[SD_KPI_1MIN], 7 * 86400);
+	assert_int_equal(kc.retention_s[SD_KPI_1H], 90 * 86400);
+	sd_sla_conf_from(&sc, &c->monitor);
+	assert_int_equal(sc.window_s, 600);
+	assert_int_equal(sc.hysteresis, 3);
+	sd_cov_conf_from(&cc, &c->monitor);
+	assert_true(cc.rsrp_min_dbm == -100 && cc.grid_m == 5 && cc.sinr_min_db == 0);
+	sd_config_free(c);
+
+	f = fopen(cpath, "w");
+	fputs("zone = { name = \"z\"; plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n"
+	      "monitor = { sla = { window = 0; }; coverage = { rsrp_min = -20; }; };\n", f);
+	fclose(f);
+	assert_null(sd_config_load(cpath, &e));
+	bool win = false, rsrp = false;
+	for (int i = 0; i < e.n; i++) {
+		win |= strstr(e.msgs[i], "monitor.sla.window") != NULL;
+		rsrp |= strstr(e.msgs[i], "monitor.coverage.rsrp_min") != NULL;
+	}
+	assert_true(win && rsrp);
+	sd_errlist_done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_from_kpi_store),
 		cmocka_unit_test_setup_teardown(test_compliance_month, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_survives_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
