@@ -215,15 +215,12 @@ static void dc_arena_free(struct dc_arena *a)
 	free(a);
 }
 
-static void *dc_malloc(size_t n)
+/* A block of n bytes from arena a. */
+static __attribute__((noinline)) void *dc_arena_alloc(struct dc_arena *a, size_t n)
 {
-	struct dc_arena *a = dc_cur;
 	struct dc_chunk *k;
-	size_t need;
+	size_t need = (n + DC_ALIGN - 1) & ~(size_t)(DC_ALIGN - 1);
 
-	if (!a)
-		return malloc(n);
-	need = (n + DC_ALIGN - 1) & ~(size_t)(DC_ALIGN - 1);
 	if (need < n)
 		return NULL;
 	k = a->chunks;
@@ -244,13 +241,12 @@ static void *dc_malloc(size_t n)
 	return k->top - need;
 }
 
-static void dc_free(void *p)
+/* Release p: one block less in its arena, or free() if in none. */
+static __attribute__((noinline)) void dc_arena_release(void *p)
 {
 	struct dc_arena *a;
 	struct dc_chunk *k;
 
-	if (!p)
-		return;
 	for (a = dc_live; a; a = a->next)
 		for (k = a->chunks; k; k = k->next)
 			if ((char *)p >= k->base && (char *)p < k->top) {
@@ -259,6 +255,24 @@ static void dc_free(void *p)
 				return;
 			}
 	free(p);
+}
+
+/* The hooks: kept small, as every jansson user in the process calls them;
+ * without a live arena on this thread they are malloc() and free(). */
+static void *dc_malloc(size_t n)
+{
+	struct dc_arena *a = dc_cur;
+	if (__builtin_expect(a == NULL, 1))
+		return malloc(n);
+	return dc_arena_alloc(a, n);
+}
+
+static void dc_free(void *p)
+{
+	if (__builtin_expect(dc_live == NULL, 1))
+		free(p);
+	else if (p)
+		dc_arena_release(p);
 }
 
 static void dc_install(void)
