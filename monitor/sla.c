@@ -75,6 +75,45 @@ void sd_sla_month_of(int64_t wall_ms, char *buf, size_t bufsz)
 	snprintf(buf, bufsz, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
 }
 
+static bool nf_serves(const struct sd_nf_instance *nf, const struct sd_snssai *sn)
+{
+	if (nf->nsnssais == 0)
+		return true;
+	for (int i = 0; i < nf->nsnssais; i++)
+		if (sd_snssai_equal(&nf->snssais[i], sn))
+			return true;
+	return false;
+}
+
+double sd_sla_usable_pct(const struct sd_model *m, const struct sd_slice *s)
+{
+	static const char *const types[] = { "AMF", "SMF", "UPF" };
+	bool known = false;
+	for (size_t t = 0; t < SD_ARRAY_LEN(types); t++) {
+		bool seen = false, usable = false;
+		for (int i = 0; i < m->nnfs; i++) {
+			const struct sd_nf_instance *nf = &m->nfs[i];
+			if (strcmp(nf->type, types[t]) != 0)
+				continue;
+			seen = true;
+			if (nf->status == SD_NF_REGISTERED && nf->reachable &&
+			    nf_serves(nf, &s->snssai))
+				usable = true;
+		}
+		if (seen) {
+			known = true;
+			if (!usable)
+				return 0;
+		}
+	}
+	if (s->live.tas_total > 0 && s->live.tas_available >= 0) {
+		int avail = s->live.tas_available > s->live.tas_total ? s->live.tas_total
+								      : s->live.tas_available;
+		return 100.0 * avail / s->live.tas_total;
+	}
+	return known ? 100.0 : -1;
+}
+
 /* --- inputs and the rule set ------------------------------------------- */
 
 void sd_sla_inputs_init(struct sd_sla_inputs *in, int64_t start_ms)

@@ -118,6 +118,16 @@ struct sd_sla_event {
 };
 typedef void (*sd_sla_event_fn)(void *arg, const struct sd_sla_event *ev);
 
+/* The availability sample of a slice from the model's live state, in %
+ * (feed it as SD_KPI_AVAILABILITY each time the state is refreshed):
+ * 0 when, for one of AMF, SMF and UPF, the model knows instances of that
+ * type but none serving the slice's S-NSSAI (an instance listing no
+ * S-NSSAI serves all) is registered and reachable; otherwise the share of
+ * the slice's tracking areas where the NSSF lists it (100 while that is
+ * not known yet). -1 when nothing is known at all (no NF instances, no
+ * TA information): feed nothing then. */
+double sd_sla_usable_pct(const struct sd_model *m, const struct sd_slice *s);
+
 /* A month's compliance for one slice and KPI. */
 struct sd_sla_month {
 	char slice[SD_ID_MAX];

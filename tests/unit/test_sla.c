@@ -417,6 +417,43 @@ static void test_state_survives_restart(void **st)
 	sd_store_close(db);
 }
 
+static void test_usable_pct(void **st)
+{
+	struct sd_nf_instance nfs[3];
+	memset(nfs, 0, sizeof nfs);
+	const char *types[3] = { "AMF", "SMF", "UPF" };
+	for (int i = 0; i < 3; i++) {
+		sd_strlcpy(nfs[i].type, types[i], sizeof nfs[i].type);
+		nfs[i].status = SD_NF_REGISTERED;
+		nfs[i].reachable = true;
+	}
+	struct sd_slice sl;
+	memset(&sl, 0, sizeof sl);
+	sl.snssai.sst = 1;
+	sl.snssai.has_sd = true;
+	sl.snssai.sd = 0x000101;
+	sl.live.tas_total = -1;
+	sl.live.tas_available = -1;
+	struct sd_model m = { .nfs = nfs, .nnfs = 0 };
+	assert_true(sd_sla_usable_pct(&m, &sl) == -1);      /* nothing known */
+	m.nnfs = 3;
+	assert_true(sd_sla_usable_pct(&m, &sl) == 100);
+	sl.live.tas_total = 4;
+	sl.live.tas_available = 3;
+	assert_true(sd_sla_usable_pct(&m, &sl) == 75);
+	/* the SMF serves another slice only */
+	nfs[1].nsnssais = 1;
+	nfs[1].snssais[0].sst = 1;
+	nfs[1].snssais[0].has_sd = true;
+	nfs[1].snssais[0].sd = 0x000202;
+	assert_true(sd_sla_usable_pct(&m, &sl) == 0);
+	nfs[1].snssais[0].sd = 0x000101;
+	assert_true(sd_sla_usable_pct(&m, &sl) == 75);
+	/* the UPF unreachable */
+	nfs[2].reachable = false;
+	assert_true(sd_sla_usable_pct(&m, &sl) == 0);
+}
+
 /* The monitor group of the configuration: defaults when absent, values
  * carried into the modules' conf structs, range errors named by key. */
 static void test_config_keys(void **st)
@@ -494,6 +531,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_compliance_month, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
+		cmocka_unit_test(test_usable_pct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
