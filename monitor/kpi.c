@@ -617,8 +617,10 @@ long sd_kpi_flush(struct sd_kpi *k)
 		k->last_prune_ms = k->now_ms;
 	for (size_t i = 0; i < todo; i++)
 		sd_free(k->rows[i].blob);
-	memmove(k->rows, k->rows + todo, (k->nrows - todo) * sizeof *k->rows);
-	k->nrows -= todo;
+	if (todo) {
+		memmove(k->rows, k->rows + todo, (k->nrows - todo) * sizeof *k->rows);
+		k->nrows -= todo;
+	}
 	k->st.rows_written += todo;
 	return (long)todo;
 fail_txn:
