@@ -18,6 +18,7 @@ struct sd_store {
 	sqlite3 *db;
 	struct sd_stmt *stmts;   /* owned, finalized at close */
 	bool in_txn;
+	struct sd_stmt *get_version, *set_version;   /* prepared once */
 	char err[256];
 };
 
@@ -125,8 +126,10 @@ const char *sd_store_errmsg(struct sd_store *s) { return s->err; }
 
 int sd_store_version(struct sd_store *s, const char *component)
 {
-	struct sd_stmt *st = sd_store_prepare(s,
-		"SELECT version FROM store_schema WHERE component = ?1");
+	if (!s->get_version)
+		s->get_version = sd_store_prepare(s,
+			"SELECT version FROM store_schema WHERE component = ?1");
+	struct sd_stmt *st = s->get_version;
 	if (!st)
 		return -1;
 	sd_stmt_bind_text(st, 1, component);
@@ -167,9 +170,11 @@ int sd_store_migrate(struct sd_store *s, const char *component,
 				 m[i].version, why);
 			return -1;
 		}
-		struct sd_stmt *st = sd_store_prepare(s,
-			"INSERT INTO store_schema(component, version) VALUES(?1, ?2)"
-			" ON CONFLICT(component) DO UPDATE SET version = excluded.version");
+		if (!s->set_version)
+			s->set_version = sd_store_prepare(s,
+				"INSERT INTO store_schema(component, version) VALUES(?1, ?2)"
+				" ON CONFLICT(component) DO UPDATE SET version = excluded.version");
+		struct sd_stmt *st = s->set_version;
 		if (!st) {
 			sd_store_rollback(s);
 			goto fail;
