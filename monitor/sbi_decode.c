@@ -174,12 +174,17 @@ struct dc_arena {
 
 static _Thread_local struct dc_arena *dc_cur;   /* allocating, in json_loadb */
 static _Thread_local struct dc_arena *dc_live;  /* holding blocks */
+/* One chunk kept from the last arena for the next: without it glibc gave
+ * the memory back to the system and faulted it in again every few decodes
+ * (brk() calls). At most DC_SPARE_MAX bytes per thread, held for good. */
+static _Thread_local struct dc_chunk *dc_spare;
 static pthread_once_t dc_once = PTHREAD_ONCE_INIT;
 static bool dc_installed;
 
 #define DC_ALIGN 16
 #define DC_CHUNK_MIN (16u * 1024u)
 #define DC_CHUNK_MAX (8u * 1024u * 1024u)
+#define DC_SPARE_MAX (256u * 1024u)
 
 static struct dc_chunk *dc_chunk_new(size_t want)
 {
@@ -210,7 +215,13 @@ static void dc_arena_free(struct dc_arena *a)
 		}
 	for (k = a->chunks; k; k = n) {
 		n = k->next;
-		free(k);
+		if ((size_t)(k->end - k->base) <= DC_SPARE_MAX &&
+		    (!dc_spare || dc_spare->end - dc_spare->base < k->end - k->base)) {
+			free(dc_spare);
+			dc_spare = k;
+		} else {
+			free(k);
+		}
 	}
 	free(a);
 }
@@ -228,9 +239,15 @@ static __attribute__((noinline)) void *dc_arena_alloc(struct dc_arena *a, size_t
 		size_t sz = a->next_size;
 		if (sz < need)
 			sz = need;
-		k = dc_chunk_new(sz);
-		if (!k)
-			return NULL;
+		if (dc_spare && (size_t)(dc_spare->end - dc_spare->base) >= need) {
+			k = dc_spare;
+			dc_spare = NULL;
+			k->top = k->base;
+		} else {
+			k = dc_chunk_new(sz);
+			if (!k)
+				return NULL;
+		}
 		if (a->next_size < DC_CHUNK_MAX)
 			a->next_size *= 2;
 		k->next = a->chunks;
