@@ -87,7 +87,7 @@ void sd_kpi_conf_default(struct sd_kpi_conf *c)
 	c->retention_s[SD_KPI_1DAY] = 400 * 86400;
 	c->max_objects = 200000;
 	c->max_pending = 1000000;
-	c->flush_max_rows = 50000;
+	c->flush_max_rows = 20000;
 }
 
 void sd_kpi_conf_from(struct sd_kpi_conf *c, const struct sd_monitor_conf *m)

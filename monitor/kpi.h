@@ -96,7 +96,7 @@ struct sd_kpi_conf {
 	int64_t retention_s[SD_KPI_LEVELS]; /* default 2 d, 14 d, 90 d, 400 d */
 	int max_objects;                 /* default 200000 */
 	size_t max_pending;              /* queued rows, default 1000000 */
-	size_t flush_max_rows;           /* rows per flush, default 50000: a
+	size_t flush_max_rows;           /* rows per flush, default 20000: a
 					  * minute boundary's burst is spread
 					  * over several flushes so the loop is
 					  * never blocked long */

@@ -284,6 +284,7 @@ struct kstate {
 
 struct slice {
 	char id[SD_ID_MAX];
+	bool dirty;                 /* a kstate has something to store */
 	char factory[SD_ID_MAX];
 	bool active;
 	struct sd_sla_profile p;
@@ -302,6 +303,14 @@ struct pend_event {
 	double observed, target;
 };
 
+/* Stored counters of one slice and KPI, for ensure_month. */
+struct mcache {
+	int slice;
+	uint8_t kpi;
+	uint32_t met, breached, nodata, obs_n;
+	double obs_sum;
+};
+
 /* A finished month's counters awaiting the next flush. */
 struct old_month {
 	char slice[SD_ID_MAX];
@@ -316,7 +325,7 @@ struct sd_sla {
 	int64_t win_ms;
 	struct sd_kpi *kpi;
 	struct sd_store *store;
-	struct sd_stmt *up_month, *sel_month, *up_state, *sel_state, *ins_event,
+	struct sd_stmt *up_month, *sel_month, *sel_month_all, *up_state, *sel_state, *ins_event,
 		       *report, *report_one;
 	struct slice *sl;
 	int nsl, capsl;
@@ -332,7 +341,19 @@ struct sd_sla {
 	size_t nev, capev;
 	int64_t last_tick_win;
 	bool dirty;                 /* something for the next flush */
+	int ndirty;                 /* slices with dirty set */
+	int cursor;                 /* where the next flush starts */
+	/* one month's stored counters, loaded in one query the first time a
+	 * slice needs them (startup, month change) */
+	char cache_month[8];
+	int cache_nsl;              /* slices known when it was loaded */
+	struct mcache *cache;
+	size_t ncache, capcache;
 };
+
+/* Slices written per flush: a window boundary's burst of counters is
+ * spread over several flushes so the loop is never blocked long. */
+#define FLUSH_SLICES 1000
 
 static const struct sd_store_migration sla_migrations[] = {
 	{ 1,
@@ -418,6 +439,9 @@ struct sd_sla *sd_sla_new(const struct sd_sla_conf *c, struct sd_kpi *kpi,
 		s->sel_month = sd_store_prepare(store,
 			"SELECT met, breached, nodata, obs_sum, obs_n FROM sla_month"
 			" WHERE slice = ?1 AND kpi = ?2 AND month = ?3");
+		s->sel_month_all = sd_store_prepare(store,
+			"SELECT slice, kpi, met, breached, nodata, obs_sum, obs_n"
+			" FROM sla_month WHERE month = ?1");
 		s->up_state = sd_store_prepare(store,
 			"INSERT INTO sla_state VALUES(?1,?2,?3,?4,?5)"
 			" ON CONFLICT(slice, kpi) DO UPDATE SET breached = excluded.breached,"
@@ -432,7 +456,7 @@ struct sd_sla *sd_sla_new(const struct sd_sla_conf *c, struct sd_kpi *kpi,
 		s->report_one = sd_store_prepare(store,
 			"SELECT slice, kpi, met, breached, nodata, obs_sum, obs_n"
 			" FROM sla_month WHERE month = ?1 AND slice = ?2 ORDER BY kpi");
-		if (!s->up_month || !s->sel_month || !s->up_state || !s->sel_state ||
+		if (!s->up_month || !s->sel_month || !s->sel_month_all || !s->up_state || !s->sel_state ||
 		    !s->ins_event || !s->report || !s->report_one) {
 			snprintf(err, errsz, "sla: %s", sd_store_errmsg(store));
 			goto fail;
@@ -459,6 +483,7 @@ void sd_sla_free(struct sd_sla *s)
 	sd_free(s->by_obj);
 	sd_free(s->old_months);
 	sd_free(s->events);
+	sd_free(s->cache);
 	sd_free(s);
 }
 
@@ -560,6 +585,80 @@ void sd_sla_set_model(struct sd_sla *s, const struct sd_model *m)
 	}
 }
 
+static int cmp_mcache(const void *a, const void *b)
+{
+	const struct mcache *x = a, *y = b;
+	if (x->slice != y->slice)
+		return x->slice < y->slice ? -1 : 1;
+	return (int)x->kpi - (int)y->kpi;
+}
+
+static void apply_counts(struct kstate *ks, uint32_t met, uint32_t br, uint32_t nd,
+			 double sum, uint32_t n)
+{
+	ks->met = met;
+	ks->breach = br;
+	ks->nodata = nd;
+	ks->obs_sum = sum;
+	ks->obs_n = n;
+}
+
+/* Stored counters of month for slice idx: from the month cache (one query
+ * for every slice, loaded on first use), or, for a slice added since, by
+ * its own query. */
+static void load_month(struct sd_sla *s, int idx, const char *month)
+{
+	struct slice *sl = &s->sl[idx];
+	if (strcmp(s->cache_month, month) != 0) {
+		s->ncache = 0;
+		sd_strlcpy(s->cache_month, month, sizeof s->cache_month);
+		s->cache_nsl = s->nsl;
+		struct sd_stmt *st = s->sel_month_all;
+		sd_stmt_bind_text(st, 1, month);
+		while (sd_stmt_step(st) == 1) {
+			int i = find(s, sd_stmt_text(st, 0));
+			int k = sd_sla_kpi_parse(sd_stmt_text(st, 1));
+			if (i < 0 || k < 0)
+				continue;
+			if (s->ncache == s->capcache) {
+				s->capcache = s->capcache ? s->capcache * 2 : 256;
+				s->cache = sd_reallocarray(s->cache, s->capcache, sizeof *s->cache);
+			}
+			s->cache[s->ncache++] = (struct mcache){
+				i, (uint8_t)k, (uint32_t)sd_stmt_int(st, 2),
+				(uint32_t)sd_stmt_int(st, 3), (uint32_t)sd_stmt_int(st, 4),
+				(uint32_t)sd_stmt_int(st, 6), sd_stmt_double(st, 5),
+			};
+		}
+		sd_stmt_reset(st);
+		if (s->ncache)
+			qsort(s->cache, s->ncache, sizeof *s->cache, cmp_mcache);
+	}
+	if (idx < s->cache_nsl) {
+		for (int k = 0; k < SD_SLA_KPI_COUNT; k++) {
+			struct mcache key = { .slice = idx, .kpi = (uint8_t)k };
+			const struct mcache *c = s->ncache ? bsearch(&key, s->cache, s->ncache,
+					sizeof *s->cache, cmp_mcache) : NULL;
+			if (c)
+				apply_counts(&sl->k[k], c->met, c->breached, c->nodata,
+					     c->obs_sum, c->obs_n);
+		}
+		return;
+	}
+	for (int k = 0; k < SD_SLA_KPI_COUNT; k++) {
+		sd_stmt_bind_text(s->sel_month, 1, sl->id);
+		sd_stmt_bind_text(s->sel_month, 2, kpi_info[k].name);
+		sd_stmt_bind_text(s->sel_month, 3, month);
+		if (sd_stmt_step(s->sel_month) == 1)
+			apply_counts(&sl->k[k], (uint32_t)sd_stmt_int(s->sel_month, 0),
+				     (uint32_t)sd_stmt_int(s->sel_month, 1),
+				     (uint32_t)sd_stmt_int(s->sel_month, 2),
+				     sd_stmt_double(s->sel_month, 3),
+				     (uint32_t)sd_stmt_int(s->sel_month, 4));
+		sd_stmt_reset(s->sel_month);
+	}
+}
+
 /* Month counters: switch to the window's month, keeping the finished
  * month for the next flush and loading stored counters of the new one
  * (a restart in the middle of a month continues it). */
@@ -591,21 +690,10 @@ static void ensure_month(struct sd_sla *s, struct slice *sl, int64_t start)
 		ks->met = ks->breach = ks->nodata = ks->obs_n = 0;
 		ks->obs_sum = 0;
 		ks->month_dirty = false;
-		if (s->store) {
-			sd_stmt_bind_text(s->sel_month, 1, sl->id);
-			sd_stmt_bind_text(s->sel_month, 2, kpi_info[k].name);
-			sd_stmt_bind_text(s->sel_month, 3, month);
-			if (sd_stmt_step(s->sel_month) == 1) {
-				ks->met = (uint32_t)sd_stmt_int(s->sel_month, 0);
-				ks->breach = (uint32_t)sd_stmt_int(s->sel_month, 1);
-				ks->nodata = (uint32_t)sd_stmt_int(s->sel_month, 2);
-				ks->obs_sum = sd_stmt_double(s->sel_month, 3);
-				ks->obs_n = (uint32_t)sd_stmt_int(s->sel_month, 4);
-			}
-			sd_stmt_reset(s->sel_month);
-		}
 	}
 	memcpy(sl->month, month, sizeof month);
+	if (s->store)
+		load_month(s, (int)(sl - s->sl), month);
 	s->dirty = true;
 }
 
@@ -637,6 +725,16 @@ static void queue_event(struct sd_sla *s, int idx, int k, bool breach, int64_t s
 	};
 }
 
+/* What of the hysteresis state a restart needs: the breached flag and the
+ * streak that can end it (capped at n, beyond which it changes nothing).
+ * The state is stored only when this changes, not every window. */
+static uint32_t state_key(const struct kstate *ks, unsigned n)
+{
+	if (ks->breached)
+		return 0x10000u | (ks->good < n ? ks->good : n);
+	return ks->bad < n ? ks->bad : n;
+}
+
 /* Evaluate one window of slice idx and run hysteresis and counters. */
 static void evaluate(struct sd_sla *s, int idx, const struct sd_sla_inputs *in)
 {
@@ -647,9 +745,14 @@ static void evaluate(struct sd_sla *s, int idx, const struct sd_sla_inputs *in)
 	sl->last_win = in->start_ms;
 	s->dirty = true;
 	unsigned n = (unsigned)s->conf.hysteresis;
+	if (!sl->dirty) {
+		sl->dirty = true;
+		s->ndirty++;
+	}
 	for (int k = 0; k < SD_SLA_KPI_COUNT; k++) {
 		struct kstate *ks = &sl->k[k];
 		const struct sd_sla_result *r = &res[k];
+		uint32_t key0 = state_key(ks, n);
 		ks->last = *r;
 		switch (r->verdict) {
 		case SD_SLA_NA:
@@ -682,7 +785,8 @@ static void evaluate(struct sd_sla *s, int idx, const struct sd_sla_inputs *in)
 		ks->obs_sum += r->observed;
 		ks->obs_n++;
 		ks->month_dirty = true;
-		ks->state_dirty = true;
+		if (state_key(ks, n) != key0)
+			ks->state_dirty = true;
 	}
 }
 
@@ -773,16 +877,23 @@ int sd_sla_flush(struct sd_sla *s)
 {
 	if (!s->store || !s->dirty)
 		return 0;
+	int written[FLUSH_SLICES];
+	int done = 0, i = s->cursor < s->nsl ? s->cursor : 0;
 	if (sd_store_begin(s->store) < 0)
 		goto fail;
-	for (size_t i = 0; i < s->nold; i++) {
-		struct old_month *o = &s->old_months[i];
+	for (size_t j = 0; j < s->nold; j++) {
+		struct old_month *o = &s->old_months[j];
 		if (put_month(s, o->slice, o->kpi, o->month, o->met, o->breached,
 			      o->nodata, o->obs_sum, o->obs_n) < 0)
 			goto fail_txn;
 	}
-	for (int i = 0; i < s->nsl; i++) {
+	/* up to FLUSH_SLICES dirty slices, round robin from the cursor */
+	for (int step = 0; step < s->nsl && done < FLUSH_SLICES && done < s->ndirty;
+	     step++, i = (i + 1) % s->nsl) {
 		struct slice *sl = &s->sl[i];
+		if (!sl->dirty)
+			continue;
+		written[done++] = i;
 		for (int k = 0; k < SD_SLA_KPI_COUNT; k++) {
 			struct kstate *ks = &sl->k[k];
 			if (ks->month_dirty &&
@@ -801,8 +912,8 @@ int sd_sla_flush(struct sd_sla *s)
 			}
 		}
 	}
-	for (size_t i = 0; i < s->nev; i++) {
-		struct pend_event *e = &s->events[i];
+	for (size_t j = 0; j < s->nev; j++) {
+		struct pend_event *e = &s->events[j];
 		struct sd_stmt *st = s->ins_event;
 		sd_stmt_bind_text(st, 1, s->sl[e->slice].id);
 		sd_stmt_bind_text(st, 2, kpi_info[e->kpi].name);
@@ -817,10 +928,15 @@ int sd_sla_flush(struct sd_sla *s)
 		goto fail;
 	s->nold = 0;
 	s->nev = 0;
-	s->dirty = false;
-	for (int i = 0; i < s->nsl; i++)
+	for (int w = 0; w < done; w++) {
+		struct slice *sl = &s->sl[written[w]];
+		sl->dirty = false;
+		s->ndirty--;
 		for (int k = 0; k < SD_SLA_KPI_COUNT; k++)
-			s->sl[i].k[k].month_dirty = s->sl[i].k[k].state_dirty = false;
+			sl->k[k].month_dirty = sl->k[k].state_dirty = false;
+	}
+	s->cursor = i;
+	s->dirty = s->ndirty > 0;
 	return 0;
 fail_txn:
 	sd_store_rollback(s->store);
@@ -828,6 +944,15 @@ fail:
 	sd_warn("sla: persisting compliance: %s (kept for the next flush)",
 		sd_store_errmsg(s->store));
 	return -1;
+}
+
+int sd_sla_flush_all(struct sd_sla *s)
+{
+	do {
+		if (sd_sla_flush(s) < 0)
+			return -1;
+	} while (s->dirty);
+	return 0;
 }
 
 int sd_sla_last(const struct sd_sla *s, const char *slice_id,
@@ -879,7 +1004,7 @@ int sd_sla_compliance(struct sd_sla *s, const char *slice_id, enum sd_sla_kpi k,
 	}
 	if (!s->store)
 		return -1;
-	sd_sla_flush(s);
+	sd_sla_flush_all(s);
 	int rc = -1;
 	sd_stmt_bind_text(s->sel_month, 1, slice_id);
 	sd_stmt_bind_text(s->sel_month, 2, kpi_info[k].name);
@@ -902,7 +1027,7 @@ long sd_sla_report(struct sd_sla *s, const char *month, const char *slice_id,
 {
 	if (!s->store || !month)
 		return -1;
-	if (sd_sla_flush(s) < 0)
+	if (sd_sla_flush_all(s) < 0)
 		return -1;
 	struct sd_stmt *st = slice_id ? s->report_one : s->report;
 	sd_stmt_bind_text(st, 1, month);

@@ -171,8 +171,13 @@ void sd_sla_tick(struct sd_sla *s, int64_t now_ms);
  * evaluated window. -1 when the slice is unknown or the window is stale. */
 int sd_sla_feed_window(struct sd_sla *s, const char *slice_id,
 		       const struct sd_sla_inputs *in);
-/* Persist month counters, state and events (one transaction). 0 / -1. */
+/* Persist finished months, events, and the counters and state of up to
+ * 1000 slices evaluated since (round robin), in one transaction: call it
+ * every second or so; a window boundary's writes are spread over a few
+ * calls. 0 / -1 (kept for the next call). */
 int sd_sla_flush(struct sd_sla *s);
+/* Flush until nothing is left (shutdown, reports). */
+int sd_sla_flush_all(struct sd_sla *s);
 
 /* The last window's verdicts of a slice, its window start in *start_ms
  * (may be NULL); -1 when unknown or never evaluated. */

@@ -417,6 +417,49 @@ static void test_state_survives_restart(void **st)
 	sd_store_close(db);
 }
 
+static long month_rows(struct sd_store *db)
+{
+	struct sd_stmt *q = sd_store_prepare(db, "SELECT COUNT(*) FROM sla_month");
+	assert_int_equal(sd_stmt_step(q), 1);
+	long n = (long)sd_stmt_int(q, 0);
+	sd_stmt_reset(q);
+	return n;
+}
+
+/* A window boundary's writes are spread over flushes of 1000 slices. */
+static void test_flush_spread(void **st)
+{
+	char err[256] = "";
+	struct sd_store *db = sd_store_open(path, err, sizeof err);
+	struct sd_sla *s = sd_sla_new(NULL, NULL, db, err, sizeof err);
+	struct sd_sla_profile p = { .latency_us = 20000, .latency_pct = 99 };
+	char id[16];
+	for (int i = 0; i < 2500; i++) {
+		snprintf(id, sizeof id, "s%d", i);
+		sd_sla_set_slice(s, id, "f1", &p);
+		assert_int_equal(feed_latency(s, id, NOV1, 5), 0);
+	}
+	assert_int_equal(sd_sla_flush(s), 0);
+	assert_int_equal(month_rows(db), 1000);
+	assert_int_equal(sd_sla_flush(s), 0);
+	assert_int_equal(month_rows(db), 2000);
+	assert_int_equal(sd_sla_flush_all(s), 0);
+	assert_int_equal(month_rows(db), 2500);
+	/* a met window in the ok state changes no stored state */
+	struct sd_stmt *q = sd_store_prepare(db, "SELECT COUNT(*) FROM sla_state");
+	assert_int_equal(sd_stmt_step(q), 1);
+	assert_int_equal(sd_stmt_int(q, 0), 0);
+	sd_stmt_reset(q);
+	/* a breached one does (the streak a restart needs) */
+	assert_int_equal(feed_latency(s, "s7", NOV1 + WIN, 50), 0);
+	assert_int_equal(sd_sla_flush_all(s), 0);
+	assert_int_equal(sd_stmt_step(q), 1);
+	assert_int_equal(sd_stmt_int(q, 0), 1);
+	sd_stmt_reset(q);
+	sd_sla_free(s);
+	sd_store_close(db);
+}
+
 static void test_usable_pct(void **st)
 {
 	struct sd_nf_instance nfs[3];
@@ -532,6 +575,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
 		cmocka_unit_test(test_usable_pct),
+		cmocka_unit_test_setup_teardown(test_flush_spread, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
