@@ -557,6 +557,7 @@ struct notif {
 	struct sd_sim *sim;
 	char *body;
 	char hdr[96];
+	char label[96];       /* client health label: one per callback host */
 	char sub_id[24];
 	enum sd_sim_sub_kind kind;
 };
@@ -603,7 +604,16 @@ void sd_sim_notify(struct sd_sim *sim, struct sd_sim_sub *s, const char *callbac
 	n->body = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	snprintf(n->hdr, sizeof n->hdr, "3gpp-Sbi-Callback: %s", callback);
-	o.nf = nf;
+	/* Health is tracked per label in the client: label by the consumer's
+	 * host:port, so one dead subscriber does not silence the others. */
+	{
+		const char *h = strstr(s->uri, "://");
+		size_t hl;
+		h = h ? h + 3 : s->uri;
+		hl = strcspn(h, "/?#");
+		snprintf(n->label, sizeof n->label, "%s notify %.*s", nf, (int)(hl > 64 ? 64 : hl), h);
+	}
+	o.nf = n->label;
 	o.method = "POST";
 	o.url = s->uri;
 	o.body = n->body;
