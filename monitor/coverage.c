@@ -494,6 +494,17 @@ int sd_cov_site_add(struct sd_cov_site *cs, const struct sd_cov_sample *s)
 	return 0;
 }
 
+int sd_cov_site_add_cell(struct sd_cov_site *cs, const struct sd_cell *c, int64_t t_ms,
+			 double rsrp_dbm, double sinr_db)
+{
+	struct sd_cov_sample s = {
+		.t_ms = t_ms, .x_m = c->x_m, .y_m = c->y_m,
+		.rsrp_dbm = rsrp_dbm, .sinr_db = sinr_db,
+	};
+	sd_strlcpy(s.cell, c->id, sizeof s.cell);
+	return sd_cov_site_add(cs, &s);
+}
+
 static bool square_fails(const struct square *q)
 {
 	return q->n && 2 * q->pass < q->n;

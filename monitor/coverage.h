@@ -92,6 +92,9 @@ void sd_cov_site_free(struct sd_cov_site *cs);
 void sd_cov_site_reset(struct sd_cov_site *cs);
 /* 0, or -1 when outside the plan or the values are out of range. */
 int sd_cov_site_add(struct sd_cov_site *cs, const struct sd_cov_sample *s);
+/* A cell's own RSRP/SINR report (NWDAF, sim), placed at the cell's x/y. */
+int sd_cov_site_add_cell(struct sd_cov_site *cs, const struct sd_cell *c, int64_t t_ms,
+			 double rsrp_dbm, double sinr_db);
 double sd_cov_site_grid_m(const struct sd_cov_site *cs);   /* after coarsening */
 
 struct sd_cov_report {

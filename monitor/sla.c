@@ -577,7 +577,7 @@ void sd_sla_set_model(struct sd_sla *s, const struct sd_model *m)
 		s->sl[i].active = false;
 	for (int i = 0; i < m->nslices; i++) {
 		const struct sd_slice *x = &m->slices[i];
-		if (x->state == SD_SLICE_DECOMMISSIONED || x->state == SD_SLICE_REJECTED)
+		if (x->state != SD_SLICE_ACTIVE)
 			continue;
 		const char *fac = x->factory >= 0 && x->factory < m->nfactories
 				  ? m->factories[x->factory].id : NULL;
@@ -852,7 +852,8 @@ int sd_sla_feed_window(struct sd_sla *s, const char *slice_id,
 		       const struct sd_sla_inputs *in)
 {
 	int i = find(s, slice_id);
-	if (i < 0 || in->start_ms % s->win_ms != 0 || in->start_ms <= s->sl[i].last_win)
+	if (i < 0 || !s->sl[i].active || in->start_ms % s->win_ms != 0 ||
+	    in->start_ms <= s->sl[i].last_win)
 		return -1;
 	evaluate(s, i, in);
 	return 0;

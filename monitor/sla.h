@@ -154,8 +154,9 @@ int sd_sla_set_slice(struct sd_sla *s, const char *slice_id, const char *factory
 		     const struct sd_sla_profile *p);
 /* Stop evaluating a slice (its history stays). */
 void sd_sla_remove_slice(struct sd_sla *s, const char *slice_id);
-/* set_slice for every slice of m (decommissioned and rejected ones are
- * removed); slices no longer in m are removed. */
+/* set_slice for every active slice of m; the others (requested, admitted,
+ * suspended, ...) and slices no longer in m are removed: a slice out of
+ * service has no windows, so no breaches and no compliance counts. */
 void sd_sla_set_model(struct sd_sla *s, const struct sd_model *m);
 
 /* The KPI store's close hook (installed by sd_sla_new; public so an engine
@@ -168,7 +169,8 @@ void sd_sla_on_kpi_close(void *arg, int obj, enum sd_kpi_metric m,
 void sd_sla_tick(struct sd_sla *s, int64_t now_ms);
 /* Evaluate one complete window for a slice directly (replays, tests).
  * in->start_ms must be window aligned and later than the slice's last
- * evaluated window. -1 when the slice is unknown or the window is stale. */
+ * evaluated window. -1 when the slice is unknown or inactive, or the window
+ * is misaligned or stale. */
 int sd_sla_feed_window(struct sd_sla *s, const char *slice_id,
 		       const struct sd_sla_inputs *in);
 /* Persist finished months, events, and the counters and state of up to

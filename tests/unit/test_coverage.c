@@ -187,7 +187,7 @@ static void test_site_report(void **st)
 	assert_true(h[1].x0_m == 10 && h[1].x1_m == 30 && h[1].y0_m == 10 && h[1].y1_m == 20);
 	assert_int_equal(sd_cov_site_holes(cs, h, 1), 1);
 
-	struct sd_cov_cell c[4];
+	struct sd_cov_cell c[4], cc[4];
 	assert_int_equal(sd_cov_site_weak_cells(cs, c, 4), 2);
 	assert_string_equal(c[0].id, "c2");      /* worst first: 46/60 */
 	assert_int_equal(c[0].samples, 60);
@@ -213,6 +213,15 @@ static void test_site_report(void **st)
 	sd_cov_site_add(c1, &s);
 	sd_cov_site_report(c1, &r);
 	assert_int_equal(r.passing, 0);
+	/* a cell's own report lands at its position */
+	struct sd_cell cell = { .id = "c7", .x_m = 55, .y_m = 35 };
+	sd_cov_site_reset(c1);
+	assert_int_equal(sd_cov_site_add_cell(c1, &cell, 0, -110, 3), 0);
+	assert_int_equal(sd_cov_site_add_cell(c1, &cell, 0, -111, 3), 0);
+	assert_int_equal(sd_cov_site_holes(c1, h, 4), 1);
+	assert_true(h[0].x0_m == 50 && h[0].y0_m == 30);
+	assert_int_equal(sd_cov_site_weak_cells(c1, cc, 4), 1);
+	assert_string_equal(cc[0].id, "c7");
 	/* outside the plan or out of range: refused */
 	s.x_m = 101;
 	assert_int_equal(sd_cov_site_add(c1, &s), -1);

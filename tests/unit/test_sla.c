@@ -460,6 +460,44 @@ static void test_flush_spread(void **st)
 	sd_store_close(db);
 }
 
+static void test_set_model(void **st)
+{
+	char err[256] = "";
+	struct sd_sla *s = sd_sla_new(NULL, NULL, NULL, err, sizeof err);
+	struct sd_factory fac[1];
+	memset(fac, 0, sizeof fac);
+	sd_strlcpy(fac[0].id, "f1", sizeof fac[0].id);
+	struct sd_slice sl[3];
+	memset(sl, 0, sizeof sl);
+	const char *ids[3] = { "on", "paused", "old" };
+	enum sd_slice_state states[3] = { SD_SLICE_ACTIVE, SD_SLICE_SUSPENDED,
+					  SD_SLICE_DECOMMISSIONED };
+	for (int i = 0; i < 3; i++) {
+		sd_strlcpy(sl[i].id, ids[i], sizeof sl[i].id);
+		sl[i].state = states[i];
+		sl[i].factory = 0;
+		sl[i].sla.latency_us = 20000;
+	}
+	struct sd_model m = { .factories = fac, .nfactories = 1, .slices = sl, .nslices = 3 };
+	struct events E = { 0 };
+	sd_sla_set_event_hook(s, on_event, &E);
+	sd_sla_set_model(s, &m);
+	assert_int_equal(feed_latency(s, "on", NOV1, 50), 0);
+	assert_int_equal(feed_latency(s, "paused", NOV1, 50), -1);
+	assert_int_equal(feed_latency(s, "old", NOV1, 50), -1);
+	assert_int_equal(feed_latency(s, "on", NOV1 + WIN, 50), 0);
+	assert_int_equal(E.n, 1);
+	assert_string_equal(E.e[0].factory, "f1");
+	/* a reload keeps the state of slices that stay; "on" suspended now */
+	sl[1].state = SD_SLICE_ACTIVE;
+	sl[0].state = SD_SLICE_SUSPENDED;
+	sd_sla_set_model(s, &m);
+	assert_true(sd_sla_is_breached(s, "on", SD_SLA_LATENCY));
+	assert_int_equal(feed_latency(s, "on", NOV1 + 2 * WIN, 50), -1);
+	assert_int_equal(feed_latency(s, "paused", NOV1 + 2 * WIN, 50), 0);
+	sd_sla_free(s);
+}
+
 static void test_usable_pct(void **st)
 {
 	struct sd_nf_instance nfs[3];
@@ -575,6 +613,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
 		cmocka_unit_test(test_usable_pct),
+		cmocka_unit_test(test_set_model),
 		cmocka_unit_test_setup_teardown(test_flush_spread, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
