@@ -47,6 +47,7 @@
 #define PROBLEM_MAX        (64 * 1024) /* problem+json bodies we decode */
 #define MAX_REJOINS        8
 #define ERRMSG_MAX         512
+#define EASY_POOL_MAX      32       /* idle easy handles kept for reuse */
 
 enum rstate { R_KICK, R_TOKEN, R_RUNNING, R_RETRY };
 
@@ -144,6 +145,10 @@ struct sd_sbi_client {
 	struct sd_sbi_client_stats st;
 	uint64_t rng;
 	bool closing;
+	/* idle easy handles, reset, for the next transfers: a new handle per
+	 * transfer cost an allocation of its structs and read buffer each */
+	CURL *pool[EASY_POOL_MAX];
+	int npool;
 };
 
 static int curl_users;   /* curl_global_init reference count */
@@ -445,11 +450,33 @@ bool sd_sbi_nf_reachable(const struct sd_sbi_client *c, const char *nf)
 
 /* ---- requests: creation, completion ------------------------------------- */
 
+/* An easy handle for a new transfer: an idle one from the pool, else new. */
+static CURL *easy_get(struct sd_sbi_client *c)
+{
+	if (c->npool > 0)
+		return c->pool[--c->npool];
+	return curl_easy_init();
+}
+
+/* Give back a handle removed from the multi. curl_easy_reset() puts every
+ * option back to its default at once, so an idle handle holds no pointer
+ * to a finished request (PRIVATE, the JOIN socket callbacks' data, the
+ * header list) and start_transfer() sets all it needs again. */
+static void easy_put(struct sd_sbi_client *c, CURL *e)
+{
+	if (c->closing || c->npool >= EASY_POOL_MAX) {
+		curl_easy_cleanup(e);
+		return;
+	}
+	curl_easy_reset(e);
+	c->pool[c->npool++] = e;
+}
+
 static void easy_done(struct sd_sbi_client *c, struct req *r)
 {
 	if (r->easy) {
 		curl_multi_remove_handle(c->multi, r->easy);
-		curl_easy_cleanup(r->easy);
+		easy_put(c, r->easy);
 		r->easy = NULL;
 	}
 	curl_slist_free_all(r->hdrs);
@@ -873,7 +900,7 @@ static void start_transfer(struct sd_sbi_client *c, struct req *r)
 	r->retry_after_s = -1;
 	r->too_big = false;
 	r->errbuf[0] = '\0';
-	e = r->easy = curl_easy_init();
+	e = r->easy = easy_get(c);
 	if (!e) {
 		finish_fail(c, r, SD_SBI_ECONNECT, "curl_easy_init failed");
 		return;
@@ -1529,6 +1556,8 @@ void sd_sbi_client_free(struct sd_sbi_client *c)
 		finish_fail(c, c->reqs, SD_SBI_ECANCELLED, "cancelled: client closed");
 	if (c->kick_timer)
 		sd_loop_timer_del(c->loop, c->kick_timer);
+	while (c->npool > 0)
+		curl_easy_cleanup(c->pool[--c->npool]);
 	/* closes cached connections: their close callbacks still see the host
 	 * records, so those go after */
 	curl_multi_cleanup(c->multi);
