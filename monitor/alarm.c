@@ -535,6 +535,37 @@ long sd_alarms_history(struct sd_alarms *am, int64_t from_ms, int64_t to_ms,
 	return rc < 0 ? -1 : n;
 }
 
+static json_t *time_or_null(int64_t ms)
+{
+	char buf[40];
+	if (!ms)
+		return json_null();
+	sd_fmt_time(ms, buf, sizeof buf);
+	return json_string(buf);
+}
+
+json_t *sd_alarm_to_json(const struct sd_alarm *a)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+	json_object_set_new(o, "notification_id", json_integer((json_int_t)a->notification_id));
+	json_object_set_new(o, "object", json_string(a->object));
+	json_object_set_new(o, "factory", a->factory[0] ? json_string(a->factory) : json_null());
+	json_object_set_new(o, "event_type", json_string(type_names[a->type]));
+	json_object_set_new(o, "probable_cause", json_string(cause_names[a->cause]));
+	json_object_set_new(o, "severity", json_string(sev_names[a->severity]));
+	json_object_set_new(o, "last_severity", json_string(sev_names[a->last_severity]));
+	json_object_set_new(o, "specific_problem", json_string(a->problem));
+	json_object_set_new(o, "text", json_string(a->text));
+	json_object_set_new(o, "raised", time_or_null(a->raised_ms));
+	json_object_set_new(o, "changed", time_or_null(a->changed_ms));
+	json_object_set_new(o, "cleared", time_or_null(a->cleared_ms));
+	json_object_set_new(o, "acked", time_or_null(a->acked_ms));
+	json_object_set_new(o, "acked_by", a->acked_ms ? json_string(a->acked_by) : json_null());
+	json_object_set_new(o, "active", json_boolean(a->severity != SD_SEV_CLEARED));
+	return o;
+}
+
 /* --- sources ------------------------------------------------------------ */
 
 int64_t sd_alarm_sla(struct sd_alarms *am, const char *slice, const char *factory,

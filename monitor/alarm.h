@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/config.h"
 #include "core/model.h"
 #include "core/store.h"
@@ -182,6 +184,12 @@ typedef void (*sd_alarm_log_fn)(void *arg, uint64_t notification_id, uint64_t al
 				int64_t time_ms, const char *object, const char *text);
 long sd_alarms_history(struct sd_alarms *am, int64_t from_ms, int64_t to_ms,
 		       sd_alarm_log_fn fn, void *arg);
+
+/* The alarm as a JSON object for IPC: id, notification_id, object,
+ * factory (null when zone-wide), event_type, probable_cause, severity,
+ * last_severity, specific_problem, text, raised / changed / cleared /
+ * acked (RFC 3339 or null), acked_by (null when not acked), active. */
+json_t *sd_alarm_to_json(const struct sd_alarm *a);
 
 /* --- sources ------------------------------------------------------------ */
 

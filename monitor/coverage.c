@@ -658,6 +658,76 @@ void sd_cov_site_report(const struct sd_cov_site *cs, struct sd_cov_report *r)
 	sd_free(h);
 }
 
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+json_t *sd_cov_site_to_json(const struct sd_cov_site *cs, int rows, int cols, int max_items)
+{
+	struct sd_cov_report r;
+	sd_cov_site_report(cs, &r);
+	json_t *o = json_object();
+	json_object_set_new(o, "site", json_string(cs->id));
+	json_object_set_new(o, "samples", json_integer(r.samples));
+	json_object_set_new(o, "passing", json_integer(r.passing));
+	json_object_set_new(o, "share_pct", num_or_null(r.share_pct));
+	json_object_set_new(o, "area_share_pct", num_or_null(r.area_share_pct));
+	json_object_set_new(o, "target_pct", json_real(cs->conf.target_pct));
+	json_object_set_new(o, "rsrp_min_dbm", json_real(cs->conf.rsrp_min_dbm));
+	json_object_set_new(o, "sinr_min_db", json_real(cs->conf.sinr_min_db));
+	json_object_set_new(o, "grid_m", json_real(cs->grid));
+	json_object_set_new(o, "below_target", json_boolean(r.below_target));
+	if (max_items < 0)
+		max_items = 0;
+	struct sd_cov_cell *cells = sd_calloc((size_t)max_items + 1, sizeof *cells);
+	int n = sd_cov_site_weak_cells(cs, cells, max_items);
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++) {
+		json_t *c = json_object();
+		json_object_set_new(c, "cell", json_string(cells[i].id));
+		json_object_set_new(c, "samples", json_integer(cells[i].samples));
+		json_object_set_new(c, "share_pct", json_real(cells[i].share_pct));
+		json_object_set_new(c, "rsrp_mean", json_real(cells[i].rsrp_mean));
+		json_object_set_new(c, "sinr_mean", json_real(cells[i].sinr_mean));
+		json_array_append_new(a, c);
+	}
+	json_object_set_new(o, "weak_cells", a);
+	sd_free(cells);
+	struct sd_cov_hole *holes = sd_calloc((size_t)max_items + 1, sizeof *holes);
+	n = sd_cov_site_holes(cs, holes, max_items);
+	a = json_array();
+	for (int i = 0; i < n; i++) {
+		json_t *h = json_object();
+		json_object_set_new(h, "squares", json_integer(holes[i].squares));
+		json_object_set_new(h, "samples", json_integer(holes[i].samples));
+		json_object_set_new(h, "x0_m", json_real(holes[i].x0_m));
+		json_object_set_new(h, "y0_m", json_real(holes[i].y0_m));
+		json_object_set_new(h, "x1_m", json_real(holes[i].x1_m));
+		json_object_set_new(h, "y1_m", json_real(holes[i].y1_m));
+		json_object_set_new(h, "rsrp_mean", num_or_null(holes[i].rsrp_mean));
+		json_array_append_new(a, h);
+	}
+	json_object_set_new(o, "holes", a);
+	sd_free(holes);
+	if (rows > 0 && cols > 0 && rows <= 1000 && cols <= 1000) {
+		uint8_t *lv = sd_malloc((size_t)rows * cols);
+		char *line = sd_malloc((size_t)cols + 1);
+		sd_cov_site_heatmap(cs, rows, cols, lv);
+		a = json_array();
+		for (int y = 0; y < rows; y++) {
+			for (int x = 0; x < cols; x++)
+				line[x] = (char)('0' + lv[y * cols + x]);
+			line[cols] = '\0';
+			json_array_append_new(a, json_string(line));
+		}
+		json_object_set_new(o, "heatmap", a);
+		sd_free(lv);
+		sd_free(line);
+	}
+	return o;
+}
+
 void sd_cov_site_heatmap(const struct sd_cov_site *cs, int rows, int cols, uint8_t *levels)
 {
 	if (rows <= 0 || cols <= 0)

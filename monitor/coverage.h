@@ -36,6 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/config.h"
 #include "core/model.h"
 
@@ -127,5 +129,15 @@ int sd_cov_site_holes(const struct sd_cov_site *cs, struct sd_cov_hole *out, int
 
 /* Heat map levels (0..4, see above), row 0 = north edge, col 0 = west. */
 void sd_cov_site_heatmap(const struct sd_cov_site *cs, int rows, int cols, uint8_t *levels);
+
+/* The site's coverage as JSON for IPC: {"site", "samples", "passing",
+ * "share_pct", "area_share_pct" (null without samples), "target_pct",
+ * "rsrp_min_dbm", "sinr_min_db", "grid_m", "below_target", "weak_cells":
+ * [{"cell", "samples", "share_pct", "rsrp_mean", "sinr_mean"}],
+ * "holes": [{"squares", "samples", "x0_m", "y0_m", "x1_m", "y1_m",
+ * "rsrp_mean"}], "heatmap": ["0123..", ...] (rows x cols digits, north
+ * first; omitted when rows or cols is 0)}. At most max_items weak cells
+ * and holes. */
+json_t *sd_cov_site_to_json(const struct sd_cov_site *cs, int rows, int cols, int max_items);
 
 #endif

@@ -1023,6 +1023,51 @@ int sd_sla_compliance(struct sd_sla *s, const char *slice_id, enum sd_sla_kpi k,
 	return rc;
 }
 
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+json_t *sd_sla_month_to_json(const struct sd_sla_month *m)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "slice", json_string(m->slice));
+	json_object_set_new(o, "kpi", json_string(sd_sla_kpi_name(m->kpi)));
+	json_object_set_new(o, "unit", json_string(sd_sla_kpi_unit(m->kpi)));
+	json_object_set_new(o, "month", json_string(m->month));
+	json_object_set_new(o, "met", json_integer(m->met));
+	json_object_set_new(o, "breached", json_integer(m->breached));
+	json_object_set_new(o, "no_data", json_integer(m->nodata));
+	json_object_set_new(o, "compliance_pct", num_or_null(m->compliance_pct));
+	json_object_set_new(o, "observed_avg", num_or_null(m->observed_avg));
+	return o;
+}
+
+json_t *sd_sla_last_to_json(const struct sd_sla *s, const char *slice_id)
+{
+	struct sd_sla_result r[SD_SLA_KPI_COUNT];
+	int64_t start;
+	if (sd_sla_last(s, slice_id, r, &start) < 0)
+		return json_null();
+	char buf[40];
+	sd_fmt_time(start, buf, sizeof buf);
+	json_t *o = json_object(), *k = json_object();
+	json_object_set_new(o, "window_start", json_string(buf));
+	for (int i = 0; i < SD_SLA_KPI_COUNT; i++) {
+		if (r[i].verdict == SD_SLA_NA)
+			continue;
+		json_t *v = json_object();
+		json_object_set_new(v, "verdict", json_string(sd_sla_verdict_name(r[i].verdict)));
+		json_object_set_new(v, "observed", num_or_null(r[i].observed));
+		json_object_set_new(v, "target", num_or_null(r[i].target));
+		json_object_set_new(v, "unit", json_string(sd_sla_kpi_unit(i)));
+		json_object_set_new(v, "breached", json_boolean(sd_sla_is_breached(s, slice_id, i)));
+		json_object_set_new(k, sd_sla_kpi_name(i), v);
+	}
+	json_object_set_new(o, "kpis", k);
+	return o;
+}
+
 long sd_sla_report(struct sd_sla *s, const char *month, const char *slice_id,
 		   sd_sla_month_fn fn, void *arg)
 {

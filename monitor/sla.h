@@ -40,6 +40,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/config.h"
 #include "core/model.h"
 #include "core/store.h"
@@ -196,6 +198,14 @@ int sd_sla_compliance(struct sd_sla *s, const char *slice_id, enum sd_sla_kpi k,
 typedef void (*sd_sla_month_fn)(void *arg, const struct sd_sla_month *row);
 long sd_sla_report(struct sd_sla *s, const char *month, const char *slice_id,
 		   sd_sla_month_fn fn, void *arg);
+/* JSON for IPC. A month row: {"slice", "kpi", "unit", "month", "met",
+ * "breached", "no_data", "compliance_pct" (null without data),
+ * "observed_avg" (null)}. A window's verdicts: {"window_start" (RFC 3339),
+ * "kpis": {"latency": {"verdict", "observed", "target", "unit",
+ * "breached"}, ...}} listing only KPIs the contract states (not n/a). */
+json_t *sd_sla_month_to_json(const struct sd_sla_month *m);
+json_t *sd_sla_last_to_json(const struct sd_sla *s, const char *slice_id);
+
 /* "2026-11" for a wall-clock time (buf >= 8). */
 void sd_sla_month_of(int64_t wall_ms, char *buf, size_t bufsz);
 

@@ -300,6 +300,46 @@ static void test_store_restart(void **st)
 	sd_store_close(db);
 }
 
+static void test_json(void **st)
+{
+	struct sd_alarms *am = sd_alarms_new(NULL, NULL, NULL, 0);
+	/* 2026-11-23T10:00:00Z */
+	int64_t t = 1795428000000LL;
+	int64_t id = sd_alarm_sla(am, "s1", "f1", "latency", true, 31.5, 20, "ms", t);
+	json_t *j = sd_alarm_to_json(sd_alarms_get(am, (uint64_t)id));
+	assert_int_equal(json_integer_value(json_object_get(j, "id")), id);
+	assert_string_equal(json_string_value(json_object_get(j, "object")), "slice=s1");
+	assert_string_equal(json_string_value(json_object_get(j, "factory")), "f1");
+	assert_string_equal(json_string_value(json_object_get(j, "event_type")),
+			    "qualityOfServiceAlarm");
+	assert_string_equal(json_string_value(json_object_get(j, "probable_cause")),
+			    "thresholdCrossed");
+	assert_string_equal(json_string_value(json_object_get(j, "severity")), "major");
+	assert_string_equal(json_string_value(json_object_get(j, "specific_problem")),
+			    "sla-latency");
+	assert_string_equal(json_string_value(json_object_get(j, "raised")),
+			    "2026-11-23T10:00:00.000Z");
+	assert_true(json_is_null(json_object_get(j, "cleared")));
+	assert_true(json_is_null(json_object_get(j, "acked_by")));
+	assert_true(json_is_true(json_object_get(j, "active")));
+	json_decref(j);
+	sd_alarm_ack(am, (uint64_t)id, SD_ROLE_OPERATOR, NULL, "olga", t + 1000);
+	sd_alarm_sla(am, "s1", "f1", "latency", false, 8, 20, "ms", t + 2000);
+	j = sd_alarm_to_json(sd_alarms_get(am, (uint64_t)id));
+	assert_string_equal(json_string_value(json_object_get(j, "acked_by")), "olga");
+	assert_string_equal(json_string_value(json_object_get(j, "cleared")),
+			    "2026-11-23T10:00:02.000Z");
+	assert_string_equal(json_string_value(json_object_get(j, "severity")), "cleared");
+	assert_string_equal(json_string_value(json_object_get(j, "last_severity")), "major");
+	assert_true(json_is_false(json_object_get(j, "active")));
+	json_decref(j);
+	int64_t nf = sd_alarm_nf(am, "nf-1", "AMF", "amf", false, t);
+	j = sd_alarm_to_json(sd_alarms_get(am, (uint64_t)nf));
+	assert_true(json_is_null(json_object_get(j, "factory")));
+	json_decref(j);
+	sd_alarms_free(am);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_ack_rules),
 		cmocka_unit_test(test_sources_and_limits),
 		cmocka_unit_test_setup_teardown(test_store_restart, setup, teardown),
+		cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

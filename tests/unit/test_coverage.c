@@ -259,6 +259,27 @@ static void test_heatmap(void **st)
 			if (lv[r * 10 + c] != want[r][c] - '0')
 				fail_msg("row %d col %d: level %d, want %c", r, c,
 					 lv[r * 10 + c], want[r][c]);
+	/* the same as JSON, with the report */
+	json_t *j = sd_cov_site_to_json(cs, 6, 10, 1);
+	assert_string_equal(json_string_value(json_object_get(j, "site")), "hall-a");
+	assert_int_equal(json_integer_value(json_object_get(j, "samples")), 120);
+	assert_true(json_real_value(json_object_get(j, "share_pct")) == 85);
+	assert_true(json_is_true(json_object_get(j, "below_target")));
+	assert_int_equal(json_array_size(json_object_get(j, "weak_cells")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+		json_array_get(json_object_get(j, "weak_cells"), 0), "cell")), "c2");
+	assert_int_equal(json_array_size(json_object_get(j, "holes")), 1);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(json_object_get(j, "holes"), 0), "squares")), 6);
+	json_t *hm = json_object_get(j, "heatmap");
+	assert_int_equal(json_array_size(hm), 6);
+	for (int r = 0; r < 6; r++)
+		assert_string_equal(json_string_value(json_array_get(hm, r)), want[r]);
+	json_decref(j);
+	j = sd_cov_site_to_json(cs, 0, 0, 10);
+	assert_null(json_object_get(j, "heatmap"));
+	assert_int_equal(json_array_size(json_object_get(j, "holes")), 2);
+	json_decref(j);
 	/* coarser: 3 x 5, each output cell covers 2 x 2 squares */
 	uint8_t small[3 * 5];
 	sd_cov_site_heatmap(cs, 3, 5, small);

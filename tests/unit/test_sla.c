@@ -417,6 +417,44 @@ static void test_state_survives_restart(void **st)
 	sd_store_close(db);
 }
 
+static void test_json(void **st)
+{
+	char err[256] = "";
+	struct sd_sla *s = sd_sla_new(NULL, NULL, NULL, err, sizeof err);
+	struct sd_sla_profile p = { .latency_us = 20000, .latency_pct = 99, .max_ues = 10 };
+	sd_sla_set_slice(s, "s1", "f1", &p);
+	assert_true(json_is_null(sd_sla_last_to_json(s, "s1")));
+	feed_latency(s, "s1", NOV1, 30);
+	json_t *j = sd_sla_last_to_json(s, "s1");
+	assert_string_equal(json_string_value(json_object_get(j, "window_start")),
+			    "2026-11-01T00:00:00.000Z");
+	json_t *k = json_object_get(j, "kpis");
+	assert_int_equal(json_object_size(k), 2);     /* latency, max_ues; not n/a ones */
+	json_t *l = json_object_get(k, "latency");
+	assert_string_equal(json_string_value(json_object_get(l, "verdict")), "breached");
+	assert_true(fabs(json_real_value(json_object_get(l, "observed")) - 30) < 0.3);
+	assert_true(json_real_value(json_object_get(l, "target")) == 20);
+	assert_string_equal(json_string_value(json_object_get(l, "unit")), "ms");
+	assert_true(json_is_false(json_object_get(l, "breached")));   /* 1 of 2 windows */
+	json_t *u = json_object_get(k, "max_ues");
+	assert_string_equal(json_string_value(json_object_get(u, "verdict")), "no-data");
+	assert_true(json_is_null(json_object_get(u, "observed")));
+	json_decref(j);
+	struct sd_sla_month m;
+	assert_int_equal(sd_sla_compliance(s, "s1", SD_SLA_MAX_UES, "2026-11", &m), 0);
+	j = sd_sla_month_to_json(&m);
+	assert_string_equal(json_string_value(json_object_get(j, "kpi")), "max_ues");
+	assert_int_equal(json_integer_value(json_object_get(j, "no_data")), 1);
+	assert_true(json_is_null(json_object_get(j, "compliance_pct")));
+	json_decref(j);
+	assert_int_equal(sd_sla_compliance(s, "s1", SD_SLA_LATENCY, "2026-11", &m), 0);
+	j = sd_sla_month_to_json(&m);
+	assert_true(json_real_value(json_object_get(j, "compliance_pct")) == 0);
+	assert_int_equal(json_integer_value(json_object_get(j, "breached")), 1);
+	json_decref(j);
+	sd_sla_free(s);
+}
+
 static long month_rows(struct sd_store *db)
 {
 	struct sd_stmt *q = sd_store_prepare(db, "SELECT COUNT(*) FROM sla_month");
@@ -614,6 +652,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
 		cmocka_unit_test(test_usable_pct),
 		cmocka_unit_test(test_set_model),
+		cmocka_unit_test(test_json),
 		cmocka_unit_test_setup_teardown(test_flush_spread, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
