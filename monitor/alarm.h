@@ -191,7 +191,11 @@ long sd_alarms_history(struct sd_alarms *am, int64_t from_ms, int64_t to_ms,
  * acked (RFC 3339 or null), acked_by (null when not acked), active. */
 json_t *sd_alarm_to_json(const struct sd_alarm *a);
 
-/* --- sources ------------------------------------------------------------ */
+/* --- sources ------------------------------------------------------------
+ * Each may be called with the current state on every refresh, not only on
+ * transitions: a raise of an active alarm with the same text notifies
+ * nobody, and a clear with nothing active returns SD_ALARM_ENOENT quietly.
+ */
 
 /* SLA breach (raise, major; critical for availability) or recovery (clear)
  * of slice's KPI (sd_sla_kpi_name). observed/target/unit go into the text. */
