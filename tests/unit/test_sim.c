@@ -1023,6 +1023,36 @@ static void test_nf_down_and_heartbeats(void **state)
 	f->sim->fixed_mono_ms = 0;
 }
 
+/* --churn: seeded, so two simulators with one seed fail the same NFs at
+ * the same times; the NRF never churns; some NF does within 200 windows. */
+static void test_churn(void **state)
+{
+	struct fx *f = *state;
+	struct sd_sim_opts o = { .seed = 9, .hb_timer_s = 10, .churn = true };
+	struct sd_sim *a = sd_sim_new(f->loop, f->m, &o), *b = sd_sim_new(f->loop, f->m, &o);
+	int w, i, downs = 0;
+	for (w = 0; w < 200; w++) {
+		a->fixed_mono_ms = a->mono_start + w * 120000LL + 60000;
+		b->fixed_mono_ms = b->mono_start + w * 120000LL + 60000;
+		sd_sim_tick(a);
+		sd_sim_tick(b);
+		for (i = 0; i < a->nnfs; i++) {
+			assert_int_equal(a->nfs[i].down, b->nfs[i].down);
+			if (strcmp(a->nfs[i].type, "NRF") == 0)
+				assert_false(a->nfs[i].down);
+			downs += a->nfs[i].down;
+		}
+		/* outside the middle minute of the window everyone is up */
+		a->fixed_mono_ms = a->mono_start + w * 120000LL + 10000;
+		sd_sim_tick(a);
+		for (i = 0; i < a->nnfs; i++)
+			assert_false(a->nfs[i].down);
+	}
+	assert_true(downs > 10 && downs < 400);   /* ~5 % of 10 NFs x 200 */
+	sd_sim_free(a);
+	sd_sim_free(b);
+}
+
 static void test_control_exec(void **state)
 {
 	struct fx *f = *state;
@@ -1169,6 +1199,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_amf_smf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults_on_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nf_down_and_heartbeats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_churn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_exec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notifications_end_to_end, setup, teardown),
 	};
