@@ -126,11 +126,34 @@ json_t *sd_sim_control_exec(struct sd_sim *sim, const char *line)
 	}
 	if (strcmp(cmd, "status") == 0)
 		return status_json(sim);
+	if (strcmp(cmd, "report") == 0) {
+		/* What the subscription's next periodic notification would carry,
+		 * without sending it (trainees, schema checks). */
+		int k;
+		for (k = SD_SUB_NRF; k <= SD_SUB_SMF; k++) {
+			struct sd_sim_sub *s = sd_sim_sub_find(sim, (enum sd_sim_sub_kind)k, arg);
+			json_t *body = NULL;
+			if (!s)
+				continue;
+			switch (s->kind) {
+			case SD_SUB_NSSF: body = sd_sim_nssf_report(sim, s); break;
+			case SD_SUB_NWDAF: body = sd_sim_nwdaf_report(sim, s); break;
+			case SD_SUB_AMF: body = sd_sim_amf_report(sim, s); break;
+			case SD_SUB_SMF: body = sd_sim_smf_report(sim, s); break;
+			default: break;
+			}
+			if (!body)
+				return err_json("that subscription has nothing to report now");
+			return json_pack("{s:b, s:o}", "ok", 1, "report", body);
+		}
+		return err_json("no such subscription");
+	}
 	if (strcmp(cmd, "cells") == 0)
 		return cells_json(sim);
 	if (strcmp(cmd, "help") == 0)
-		return json_pack("{s:b, s:[s,s,s,s,s,s]}", "ok", 1, "commands",
-				 "fault SPEC", "clear [ID]", "faults", "status", "cells", "help");
+		return json_pack("{s:b, s:[s,s,s,s,s,s,s]}", "ok", 1, "commands",
+				 "fault SPEC", "clear [ID]", "faults", "status", "cells",
+				 "report SUBSCRIPTION-ID", "help");
 	{
 		char shown[32], msg[96];
 		sd_sanitize(shown, sizeof shown, cmd, strlen(cmd));

@@ -9,6 +9,9 @@
  *   faults          list active faults                -> {"ok":true,"faults":[...]}
  *   status          NFs, slices' KPIs, subscriptions, counters
  *   cells           per-cell RSRP / SINR now
+ *   report SUBID    the body the subscription's next notification would
+ *                   carry (NSSF, NWDAF, AMF, SMF), without sending it
+ *                   (note: for SMF PDU_SES_* it advances the session count)
  *   help
  *
  * `slicedeck-sim --control PATH --send 'CMD'` is a client for scripts.

@@ -117,12 +117,11 @@ static json_t *nf_loads(struct sd_sim *sim, const struct filt *f)
 		h = sd_sim_hash_str(sim->o.seed, nf->name);
 		cpu = load * 8 / 10 + (int)(h % 10);
 		mem = 30 + load / 3 + (int)((h >> 8) % 10);
+		/* SamplingRatio is 1..100: name only the state it was in */
 		json_array_append_new(a, json_pack(
-			"{s:s, s:s, s:{s:i, s:i, s:i}, s:i, s:i, s:i, s:i, s:i, s:i}",
+			"{s:s, s:s, s:{s:i}, s:i, s:i, s:i, s:i, s:i, s:i}",
 			"nfType", nf->type, "nfInstanceId", nf->id, "nfStatus",
-			"statusRegistered", nf->status == SD_NF_REGISTERED ? 100 : 0,
-			"statusUnregistered", nf->status == SD_NF_REGISTERED ? 0 : 100,
-			"statusUndiscoverable", 0,
+			nf->status == SD_NF_REGISTERED ? "statusRegistered" : "statusUnregistered", 100,
 			"nfCpuUsage", cpu > 100 ? 100 : cpu, "nfMemoryUsage", mem > 100 ? 100 : mem,
 			"nfStorageUsage", 20 + (int)((h >> 16) % 30),
 			"nfLoadLevelAverage", load, "nfLoadLevelpeak", load + (100 - load) / 4,
