@@ -199,11 +199,6 @@ static bool has_crlf(const char *s)
 	return s && strpbrk(s, "\r\n") != NULL;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? sd_strdup(s) : NULL;
-}
-
 /* Split an absolute http(s) URL into "host:port" (default port filled in)
  * and a sanitised path without query, for messages. false when it is not
  * an http:// or https:// URL we can use. */
@@ -489,18 +484,9 @@ static void easy_done(struct sd_sbi_client *c, struct req *r)
 
 static void req_free(struct req *r)
 {
-	size_t i;
 	easy_done(r->c, r);
-	sd_free(r->nf);
-	sd_free(r->method);
-	sd_free(r->url);
-	sd_free(r->body);
-	sd_free(r->ctype);
-	sd_free(r->accept);
-	sd_free(r->scope);
-	sd_free(r->target);
-	for (i = 0; i < SD_ARRAY_LEN(r->xhdr); i++)
-		sd_free(r->xhdr[i]);
+	/* nf, method, url, body, ctype, accept, scope, target, xhdr[] live in
+	 * r's own block (req_new) */
 	sd_buf_done(&r->resp);
 	sd_free(r->resp_ctype);
 	sd_free(r->resp_location);
@@ -1417,23 +1403,51 @@ static struct req *req_new(struct sd_sbi_client *c, const struct sd_sbi_reqopts 
 		}
 		nx++;
 	}
-	r = sd_calloc(1, sizeof *r);
-	r->c = c;
-	r->nf = sd_strdup(o->nf && o->nf[0] ? o->nf : hostkey);
-	r->method = sd_strdup(method);
-	r->url = sd_strdup(o->url);
-	if (o->body) {
-		r->body_len = o->body_len ? o->body_len : strlen(o->body);
-		r->body = sd_malloc(r->body_len + 1);
-		memcpy(r->body, o->body, r->body_len);
-		r->body[r->body_len] = '\0';
+	/* the request and its copies of the caller's strings in one block */
+	{
+		const char *nf = o->nf && o->nf[0] ? o->nf : hostkey;
+		const char *ctype = o->content_type ? o->content_type : "application/json";
+		const char *accept = o->accept ? o->accept
+				   : "application/json, application/problem+json";
+		const char *scope = o->scope && o->scope[0] ? o->scope : NULL;
+		size_t blen = o->body ? (o->body_len ? o->body_len : strlen(o->body)) : 0;
+		size_t need = sizeof *r, off;
+		char *p;
+
+		need += strlen(nf) + 1 + strlen(method) + 1 + strlen(o->url) + 1 +
+			strlen(ctype) + 1 + strlen(accept) + 1;
+		if (o->body)
+			need += blen + 1;
+		if (scope)
+			need += strlen(scope) + 1;
+		if (o->target_nf_type)
+			need += strlen(o->target_nf_type) + 1;
+		for (i = 0; i < nx; i++)
+			need += strlen(o->extra_headers[i]) + 1;
+		r = sd_calloc(1, need);
+		p = (char *)(r + 1);
+		off = 0;
+#define REQ_STR(dst, src) do { size_t n_ = strlen(src) + 1; \
+		(dst) = memcpy(p + off, (src), n_); off += n_; } while (0)
+		REQ_STR(r->nf, nf);
+		REQ_STR(r->method, method);
+		REQ_STR(r->url, o->url);
+		REQ_STR(r->ctype, ctype);
+		REQ_STR(r->accept, accept);
+		if (scope)
+			REQ_STR(r->scope, scope);
+		if (o->target_nf_type)
+			REQ_STR(r->target, o->target_nf_type);
+		for (i = 0; i < nx; i++)
+			REQ_STR(r->xhdr[i], o->extra_headers[i]);
+#undef REQ_STR
+		if (o->body) {
+			r->body_len = blen;
+			r->body = memcpy(p + off, o->body, blen);
+			r->body[blen] = '\0';
+		}
 	}
-	r->ctype = sd_strdup(o->content_type ? o->content_type : "application/json");
-	r->accept = sd_strdup(o->accept ? o->accept : "application/json, application/problem+json");
-	r->scope = o->scope && o->scope[0] ? sd_strdup(o->scope) : NULL;
-	r->target = dup_or_null(o->target_nf_type);
-	for (i = 0; i < nx; i++)
-		r->xhdr[i] = sd_strdup(o->extra_headers[i]);
+	r->c = c;
 	r->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms
 			: c->conf.timeout_ms > 0 ? c->conf.timeout_ms : DEF_TIMEOUT_MS;
 	r->retryable = !o->no_retry && (o->idempotent || !strcmp(method, "GET") ||
