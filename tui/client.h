@@ -16,9 +16,16 @@
 
 #define SD_DEFAULT_SOCKET "/run/slicedeck/slicedeck.sock"
 
+/* Replies and pushes can be far larger than a request (the slice list of a
+ * 10,000-slice zone is megabytes on one line); the engine queues at most
+ * SD_IPC_MAX_OUTBUF for a client, so that is our cap too. */
+#define SD_CLIENT_MAX_LINE SD_IPC_MAX_OUTBUF
+
 struct sd_client {
 	int fd;
-	struct sd_ipc_reader in;
+	struct sd_buf in;    /* received, not yet split into lines */
+	size_t scanned;      /* bytes of in known to hold no LF */
+	bool discarding;     /* inside a line over SD_CLIENT_MAX_LINE */
 	long next_id;
 	json_t *hello;       /* the engine's hello result: role, factory, ... */
 	json_t *events;      /* queued pushes (array) */
