@@ -400,9 +400,8 @@ static void fill_line(int y, int cols, int attr)
 
 static void put(int y, int x, int maxx, const char *s)
 {
-	if (x >= maxx)
-		return;
-	mvaddnstr(y, x, s, (int)sd_utf8_clip(s, maxx - x));
+	if (x < maxx)
+		sd_table_put(y, x, s, maxx - x);
 }
 
 static void draw_title(struct sd_ui *u, int cols)
@@ -957,6 +956,7 @@ int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 		use_default_colors();
 	}
 	sd_glyphs_init(&u.g, false);
+	sd_table_ascii(!u.g.utf8);
 	apply_theme(&u, pick_theme(&u, o ? o->theme : NULL));
 	v = o && o->view ? sd_view_lookup(o->view) : SD_V_OVERVIEW;
 	sd_ui_push(&u, v >= 0 ? (enum sd_view_id)v : SD_V_OVERVIEW, NULL, NULL);

@@ -376,13 +376,47 @@ enum sd_trole sd_status_role(const char *v)
 	return SD_T_NORMAL;
 }
 
+static bool ascii_only;
+
+void sd_table_ascii(bool on) { ascii_only = on; }
+
+/* Without a UTF-8 locale each non-ASCII character becomes one '?' (the
+ * terminal would otherwise get bytes it shows as several cells). */
+static const char *fold(const char *s, char *buf, size_t n)
+{
+	size_t o = 0;
+	if (!ascii_only)
+		return s;
+	for (; *s && o + 1 < n; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch < 0x80)
+			buf[o++] = *s;
+		else if ((ch & 0xC0) != 0x80)
+			buf[o++] = '?';
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+void sd_table_put(int y, int x, const char *s, int cols)
+{
+	char buf[1024];
+	if (cols <= 0)
+		return;
+	s = fold(s, buf, sizeof buf);
+	mvaddnstr(y, x, s, (int)sd_utf8_clip(s, cols));
+}
+
 /* Write s clipped to cols columns at (y,x), padded with spaces to cols. */
 static void put_cell(int y, int x, const char *s, int cols, bool right)
 {
-	int w = sd_utf8_width(s);
+	char buf[1100];
+	int w;
 	size_t n;
 	if (cols <= 0)
 		return;
+	s = fold(s, buf, sizeof buf);
+	w = sd_utf8_width(s);
 	if (right && w < cols) {
 		mvhline(y, x, ' ', cols - w);
 		x += cols - w;

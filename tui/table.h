@@ -115,6 +115,10 @@ void sd_table_draw(struct sd_table *t, int y0, int x0, int h, int w,
  * characters) and its byte length clipped to n columns. */
 int    sd_utf8_width(const char *s);
 size_t sd_utf8_clip(const char *s, int cols);
+/* Fold non-ASCII text to '?' when drawing (no UTF-8 locale). */
+void   sd_table_ascii(bool on);
+/* Write s at (y,x), clipped to cols columns (folded like table cells). */
+void   sd_table_put(int y, int x, const char *s, int cols);
 /* Attribute role for a status-like cell text. */
 enum sd_trole sd_status_role(const char *text);
 

@@ -223,8 +223,8 @@ static void build_overview(struct sd_ui *u, struct sd_frame *f)
 		 "%d missed%s%d not measured", met, met + missed + unknown, sep, missed, sep, unknown);
 	sd_table_add(&f->table, row, SD_V_SLICES);
 	snprintf(a, sizeof a, "alarms");
-	snprintf(line, sizeof line, "critical 0%smajor 0%sminor 0 (no alarm source in this engine yet)",
-		 sep, sep);
+	snprintf(line, sizeof line, "not reported by this engine yet (the alarms view comes with "
+		 "the alarm manager)");
 	sd_table_add(&f->table, row, SD_V_NFS);
 	nz = sd_hist_zone(&u->d.hist, zone);
 	sd_sparkline(&u->g, zone, nz, 40, spark, sizeof spark);
@@ -315,7 +315,7 @@ static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, in
 	if (!s) {
 		attrset(u->theme.attr[SD_T_BAD]);
 		snprintf(line, sizeof line, " slice %s is not in your view any more", f->arg);
-		mvaddnstr(y, 0, line, w);
+		sd_table_put(y, 0, line, w);
 		attrset(A_NORMAL);
 		return 1;
 	}
@@ -323,7 +323,7 @@ static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, in
 	snprintf(line, sizeof line, " %s  \"%s\"  factory %s  S-NSSAI %s  state %s", str_at(s, "id"), a,
 		 str_at(s, "factory"), str_at(s, "snssai"), str_at(s, "state"));
 	attrset(A_BOLD);
-	mvaddnstr(y++, 0, line, (int)sd_utf8_clip(line, w));
+	sd_table_put(y++, 0, line, w);
 	attrset(A_NORMAL);
 	cell_text(s, "sites", b, sizeof b);
 	snprintf(line, sizeof line, " scenario %s  DNN %s  5QI %lld  SLA latency %.1f ms @%g%%  "
@@ -332,7 +332,7 @@ static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, in
 		 num_at(s, "sla", "latency_ms"), num_at(s, "sla", "latency_pct"),
 		 num_at(s, "sla", "availability_pct"), b);
 	if (y < y0 + h)
-		mvaddnstr(y++, 0, line, (int)sd_utf8_clip(line, w));
+		sd_table_put(y++, 0, line, w);
 	sw = w - 44;
 	if (sw > SD_HIST_N)
 		sw = SD_HIST_N;
@@ -354,7 +354,7 @@ static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, in
 			snprintf(line, sizeof line, "  now -");
 		else
 			snprintf(line, sizeof line, "  now %-7.6g min %-7.6g max %-7.6g", now, lo, hi);
-		mvaddnstr(y, 12 + (sw > 4 ? sw : 4), line, w - 12 - (sw > 4 ? sw : 4));
+		sd_table_put(y, 12 + (sw > 4 ? sw : 4), line, w - 12 - (sw > 4 ? sw : 4));
 	}
 	if (y < y0 + h) {
 		int x;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The console in a real terminal (tmux) against the engine and slicedeck-sim:
 # views by key and by ":" command (with Tab completion), the "/" filter
-# (substring, regex, inverse, a bad regex), sorting and reversing, drilling
+# (substring, regex, inverse, a bad regex), sorting and reversing, the mouse
+# (header click sorts, click-click drills down, tab click switches), drilling
 # down factory > slices > slice (KPI sparklines, serving NFs and cells) > NF
 # and back with Esc along the breadcrumb, the help screen, a 250x70 wall
 # screen and 80x24, the prod theme against NO_COLOR, the ASCII fallback.
@@ -82,6 +83,23 @@ first_row | grep -q ' active ' || { screen; t_fail ":sort state"; }
 key R
 wait_screen 'STATE▼' 5
 first_row | grep -q 'zhp-diag .*requested' || { screen; t_fail "R did not reverse"; }
+
+# --- mouse, as xterm reports it (SGR 1006: button;x;y, 1-based) --------------------
+mouse() {  # X Y: press and release button 1
+	key -l "$(printf '\033[<0;%s;%sM' "$1" "$2")"
+	key -l "$(printf '\033[<0;%s;%sm' "$1" "$2")"
+}
+mouse 3 4                      # the ID header
+wait_screen 'ID▲' 5
+first_row | grep -q 'bhm-crane-rc' || { screen; t_fail "header click did not sort by id"; }
+mouse 5 6                      # the second row: selects
+mouse 5 6                      # again: drills down
+wait_screen 'slices › slice:bhm-pdm' 5
+key Escape
+wait_screen '^ slices +\(15/15\)' 5
+key -l "$(printf '\033[<65;5;8M')"   # the wheel does not break anything
+mouse 15 2                     # the "factories" tab
+wait_screen '^ factories +\(6/6\)' 5
 
 # --- drill down and back ----------------------------------------------------------
 key f g
