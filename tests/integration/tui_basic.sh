@@ -1,7 +1,8 @@
 #!/bin/sh
 # The console in a real terminal (tmux) against a real engine (no 5G core):
-# the overview, the factories and slices views, movement keys, the engine
-# going away and coming back (banner, reconnect), a narrow terminal, q.
+# the overview, the factories and slices views, movement keys, a stalled
+# engine not freezing it, the engine going away and coming back (banner,
+# reconnect), a narrow terminal, q, and the terminal restored after SIGSEGV.
 BUILD=${1:-build}
 . tests/integration/lib.sh
 t_tmp
@@ -59,6 +60,14 @@ key j j k G
 sleep 0.3
 screen | grep -q 'zhp-patrol' || t_fail "End key lost the last slice"
 
+# a stalled engine (SIGSTOP) does not freeze the console: keys still work
+kill -STOP "$(t_pid engine)"
+key f
+wait_screen '^ factories +\(6/6\)' 5
+key s
+wait_screen '^ slices +\(15/15\)' 5
+kill -CONT "$(t_pid engine)"
+
 # the engine goes away: banner, no hang; it comes back: reconnect
 t_stop engine
 wait_screen 'lost the engine connection|engine unreachable' 10
@@ -74,4 +83,21 @@ wait_screen 'bhm-crane-rc' 5
 
 key q
 wait_screen 'CONSOLE-EXITED rc=0' 5
+
+# a crash (SIGSEGV) still restores the terminal: the alternate screen is
+# left and the tty is back in canonical mode with echo
+TM new-session -d -s crash -x 100 -y 30 \
+	"sh -c 'echo \$\$ >$T/console.pid; exec env TERM=xterm-256color $BUILD/slicedeck --socket $T/sd.sock'; echo CONSOLE-EXITED rc=\$?; stty -a | tr ' ;' '\n\n' | grep -Ex -- '-?(icanon|echo)' | tr '\n' ' '; echo; sleep 30"
+i=0
+until TM capture-pane -p -t crash | grep -q 'engine connected'; do
+	i=$((i + 1)); [ $i -gt 100 ] && t_fail "crash console did not start"; sleep 0.1
+done
+kill -SEGV "$(cat "$T/console.pid")"
+i=0
+until TM capture-pane -p -t crash | grep -q 'CONSOLE-EXITED rc=139'; do
+	i=$((i + 1)); [ $i -gt 100 ] && { TM capture-pane -p -t crash; t_fail "no exit after SIGSEGV"; }; sleep 0.1
+done
+TM capture-pane -p -t crash >"$T/crash.txt"
+grep -q 'engine connected' "$T/crash.txt" && { cat "$T/crash.txt"; t_fail "console screen left behind after a crash"; }
+t_expect_grep '^icanon echo *$' "$T/crash.txt"
 echo "tui_basic: ok"
