@@ -53,6 +53,13 @@ static void host_changed(void *arg, unsigned topics)
 	sd_engine_changed(arg, topics);
 }
 
+static void host_sample(void *arg, const char *slice_id, int metric, double value)
+{
+	struct sd_engine *e = arg;
+	if (e->pipeline)
+		sd_pipeline_sample(e->pipeline, slice_id, (enum sd_kpi_metric)metric, value);
+}
+
 /* mkdir -p for the state directory and the socket's directory. */
 static int make_dir(const char *path, mode_t mode)
 {
@@ -120,7 +127,13 @@ int sd_engine_start(struct sd_engine *e)
 	sd_model_reset_live(e->cfg->model);
 	{
 		struct sd_collect_host ch = { .model = host_model, .config = host_config,
-					      .changed = host_changed, .arg = e };
+					      .changed = host_changed, .sample = host_sample,
+					      .arg = e };
+		e->pipeline = sd_pipeline_new(e->loop, &ch, err, sizeof err);
+		if (!e->pipeline) {
+			sd_err("cannot start monitoring (state in %s): %s", e->cfg->state_dir, err);
+			return -1;
+		}
 		e->collect = sd_collect_new(e->loop, &ch, err, sizeof err);
 		if (!e->collect) {
 			sd_err("cannot start the collectors: %s", err);
@@ -160,6 +173,7 @@ void sd_engine_reload(struct sd_engine *e)
 	sd_log_set_level((enum sd_log_level)c->log_level);
 	sd_ipc_server_remap(e->ipc);
 	sd_collect_reload(e->collect);
+	sd_pipeline_reload(e->pipeline);
 	sd_engine_changed(e, SD_TOPIC_FACTORIES | SD_TOPIC_SLICES | SD_TOPIC_SITES | SD_TOPIC_NFS);
 	sd_config_summary(c, summary, sizeof summary);
 	sd_notice("reloaded: %s", summary);
@@ -175,6 +189,8 @@ void sd_engine_stop(struct sd_engine *e)
 {
 	sd_collect_free(e->collect);
 	e->collect = NULL;
+	sd_pipeline_free(e->pipeline);
+	e->pipeline = NULL;
 	sd_ipc_server_free(e->ipc);
 	e->ipc = NULL;
 	sd_config_free(e->cfg);

@@ -9,6 +9,7 @@
 #include "core/ipc.h"
 #include "core/loop.h"
 #include "monitor/collect.h"
+#include "monitor/pipeline.h"
 
 /* Command-line overrides that survive a reload. */
 struct sd_engine_opts {
@@ -26,6 +27,7 @@ struct sd_engine {
 	struct sd_config *cfg;
 	struct sd_ipc_server *ipc;
 	struct sd_collect *collect;
+	struct sd_pipeline *pipeline;
 	char socket_path[256];    /* what the IPC server is bound to */
 	int exit_code;
 };

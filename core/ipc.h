@@ -104,6 +104,7 @@ enum sd_ipc_topic {
 	SD_TOPIC_SLICES    = 1 << 1,
 	SD_TOPIC_NFS       = 1 << 2,
 	SD_TOPIC_SITES     = 1 << 3,
+	SD_TOPIC_ALARMS    = 1 << 4,  /* alarm list changed (monitor/pipeline.c) */
 };
 
 /* What the server needs from the engine. */

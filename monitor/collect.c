@@ -21,6 +21,7 @@
 #include "core/sbi_client.h"
 #include "core/sbi_server.h"
 #include "core/util.h"
+#include "monitor/kpi.h"
 #include "monitor/sbi_decode.h"
 
 #define NOTIFY_PREFIX "/slicedeck/v1/notify"
@@ -108,6 +109,12 @@ static bool ctx_live(const struct req_ctx *x)
 }
 
 static struct sd_model *model(struct sd_collect *c) { return c->host.model(c->host.arg); }
+
+static void sample(struct sd_collect *c, const char *slice_id, enum sd_kpi_metric m, double v)
+{
+	if (c->host.sample)
+		c->host.sample(c->host.arg, slice_id, (int)m, v);
+}
 static void changed(struct sd_collect *c, unsigned t) { c->host.changed(c->host.arg, t); }
 
 static int interval_ms(const struct sd_collect *c)
@@ -708,6 +715,7 @@ static void apply_amf(struct sd_collect *c, const struct sd_amf_notification *n)
 			continue;
 		for (j = 0; j < m->nslices; j++) {
 			if (sd_snssai_equal(&r->snssai, &m->slices[j].snssai)) {
+				sample(c, m->slices[j].id, SD_KPI_UES, (double)r->number_of_ues);
 				m->slices[j].live.ues = r->number_of_ues;
 				m->slices[j].live.updated_ms = sd_wall_ms();
 				hit++;
@@ -741,6 +749,16 @@ static void apply_smf(struct sd_collect *c, const struct sd_smf_notification *n)
 				continue;
 			if (e->event == SD_SMF_EV_QOS_MON) {
 				double ul = mean_delay(e->ul_delays, e->nul);
+				int k;
+				/* every one-way delay is a latency sample (the SLA is
+				 * judged at a percentile); round trips count half */
+				for (k = 0; k < e->nul; k++)
+					sample(c, m->slices[j].id, SD_KPI_LATENCY, e->ul_delays[k]);
+				for (k = 0; k < e->ndl; k++)
+					sample(c, m->slices[j].id, SD_KPI_LATENCY, e->dl_delays[k]);
+				if (!e->nul && !e->ndl)
+					for (k = 0; k < e->nrt; k++)
+						sample(c, m->slices[j].id, SD_KPI_LATENCY, e->rt_delays[k] / 2.0);
 				double dl = mean_delay(e->dl_delays, e->ndl);
 				double rt = mean_delay(e->rt_delays, e->nrt);
 				if (ul >= 0 || dl >= 0)
@@ -752,6 +770,8 @@ static void apply_smf(struct sd_collect *c, const struct sd_smf_notification *n)
 			} else if (e->event == SD_SMF_EV_PDU_SES_REL) {
 				l->pdu_sessions = l->pdu_sessions > 0 ? l->pdu_sessions - 1 : 0;
 			}
+			if (l->pdu_sessions >= 0)
+				sample(c, m->slices[j].id, SD_KPI_PDU_SESSIONS, (double)l->pdu_sessions);
 			l->updated_ms = sd_wall_ms();
 			hit++;
 		}

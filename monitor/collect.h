@@ -33,6 +33,9 @@ struct sd_collect_host {
 	const struct sd_config *(*config)(void *arg);
 	/* These SD_TOPIC_* topics changed. */
 	void (*changed)(void *arg, unsigned topics);
+	/* A measurement of a slice for the KPI store (enum sd_kpi_metric);
+	 * may be NULL. */
+	void (*sample)(void *arg, const char *slice_id, int metric, double value);
 	void *arg;
 };
 

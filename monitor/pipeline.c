@@ -1,0 +1,153 @@
+/* monitor/pipeline.c — see pipeline.h. */
+#include "monitor/pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ipc.h"
+#include "core/log.h"
+#include "core/store.h"
+#include "core/util.h"
+
+#define TICK_MS 1000
+
+struct sd_pipeline {
+	struct sd_loop *loop;
+	struct sd_collect_host host;
+	struct sd_store *store;
+	struct sd_kpi *kpi;
+	struct sd_sla *sla;
+	struct sd_alarms *alarms;
+	uint64_t timer;
+	bool alarms_changed;
+};
+
+static const struct sd_config *config(struct sd_pipeline *p) { return p->host.config(p->host.arg); }
+static struct sd_model *model(struct sd_pipeline *p) { return p->host.model(p->host.arg); }
+
+/* SLA breach and recovery become alarms (X.733 quality-of-service). */
+static void on_sla_event(void *arg, const struct sd_sla_event *ev)
+{
+	struct sd_pipeline *p = arg;
+	const char *name = sd_sla_kpi_name(ev->kpi);
+	sd_notice("SLA %s: slice %s (%s) %s: observed %.3g %s, target %.3g",
+		  ev->breach ? "breach" : "recovery", ev->slice, ev->factory ? ev->factory : "-",
+		  name, ev->observed, sd_sla_kpi_unit(ev->kpi), ev->target);
+	sd_alarm_sla(p->alarms, ev->slice, ev->factory, name, ev->breach, ev->observed,
+		     ev->target, sd_sla_kpi_unit(ev->kpi), sd_wall_ms());
+	p->alarms_changed = true;
+}
+
+static void on_alarm(void *arg, enum sd_alarm_notif kind, const struct sd_alarm *a)
+{
+	struct sd_pipeline *p = arg;
+	p->alarms_changed = true;
+}
+
+/* Once a second: the model's state as samples and alarms, then the KPI
+ * store's and the evaluator's clocks. */
+static void on_tick(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct sd_pipeline *p = arg;
+	struct sd_model *m = model(p);
+	int64_t now = sd_wall_ms();
+	int i;
+
+	p->timer = sd_loop_timer_add(loop, TICK_MS, on_tick, p);
+	for (i = 0; i < m->nslices; i++) {
+		const struct sd_slice *s = &m->slices[i];
+		double usable;
+		if (s->state != SD_SLICE_ACTIVE)
+			continue;
+		usable = sd_sla_usable_pct(m, s);
+		if (usable >= 0)
+			sd_kpi_add_id(p->kpi, SD_KPI_SLICE, s->id, SD_KPI_AVAILABILITY, now, usable);
+	}
+	/* an NF we only know from a stale inventory is not judged */
+	for (i = 0; i < m->nnfs; i++) {
+		const struct sd_nf_instance *nf = &m->nfs[i];
+		if (!nf->stale)
+			sd_alarm_nf(p->alarms, nf->id, nf->type, nf->name, nf->reachable, now);
+	}
+	sd_kpi_tick(p->kpi, now);
+	sd_kpi_flush(p->kpi);
+	sd_sla_tick(p->sla, now);
+	sd_sla_flush(p->sla);
+	if (p->alarms_changed) {
+		p->alarms_changed = false;
+		p->host.changed(p->host.arg, SD_TOPIC_ALARMS);
+	}
+}
+
+struct sd_pipeline *sd_pipeline_new(struct sd_loop *loop, const struct sd_collect_host *host,
+				    char *err, size_t errsz)
+{
+	struct sd_pipeline *p = sd_calloc(1, sizeof *p);
+	const struct sd_config *cfg;
+	struct sd_kpi_conf kc;
+	struct sd_sla_conf sc;
+	struct sd_alarm_conf ac;
+	char *path;
+
+	p->loop = loop;
+	p->host = *host;
+	cfg = config(p);
+	path = sd_printf("%s/slicedeck.db", cfg->state_dir);
+	p->store = sd_store_open(path, err, errsz);
+	free(path);
+	if (!p->store)
+		goto fail;
+	sd_kpi_conf_from(&kc, &cfg->monitor);
+	sd_sla_conf_from(&sc, &cfg->monitor);
+	sd_alarm_conf_default(&ac);
+	p->kpi = sd_kpi_new(&kc, p->store, err, errsz);
+	if (!p->kpi)
+		goto fail;
+	p->sla = sd_sla_new(&sc, p->kpi, p->store, err, errsz);
+	if (!p->sla)
+		goto fail;
+	p->alarms = sd_alarms_new(&ac, p->store, err, errsz);
+	if (!p->alarms)
+		goto fail;
+	sd_sla_set_event_hook(p->sla, on_sla_event, p);
+	sd_alarms_add_sink(p->alarms, "ipc", on_alarm, p, NULL);
+	sd_sla_set_model(p->sla, model(p));
+	p->timer = sd_loop_timer_add(loop, TICK_MS, on_tick, p);
+	sd_info("monitoring: SLA windows of %d s, hysteresis %d; %d active alarms from the store",
+		sc.window_s, sc.hysteresis, sd_alarms_active_count(p->alarms));
+	return p;
+fail:
+	sd_pipeline_free(p);
+	return NULL;
+}
+
+void sd_pipeline_reload(struct sd_pipeline *p)
+{
+	sd_sla_set_model(p->sla, model(p));
+}
+
+void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
+			enum sd_kpi_metric m, double value)
+{
+	sd_kpi_add_id(p->kpi, SD_KPI_SLICE, slice_id, m, sd_wall_ms(), value);
+}
+
+struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p) { return p->alarms; }
+struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p) { return p->sla; }
+
+void sd_pipeline_free(struct sd_pipeline *p)
+{
+	if (!p)
+		return;
+	sd_loop_timer_del(p->loop, p->timer);
+	if (p->kpi)
+		sd_kpi_flush_all(p->kpi);
+	if (p->sla)
+		sd_sla_flush_all(p->sla);
+	sd_alarms_free(p->alarms);
+	sd_sla_free(p->sla);
+	sd_kpi_free(p->kpi);
+	sd_store_close(p->store);
+	free(p);
+}

@@ -1,0 +1,39 @@
+/* monitor/pipeline.h — the engine's monitoring pipeline: the KPI store, the
+ * SLA evaluator and the alarm manager on one SQLite store in the state
+ * directory, driven once a second from the loop.
+ *
+ *   collectors --samples--> KPI store --windows--> SLA evaluator
+ *        |                                              |
+ *        +-- NF reachability --> alarm manager <--------+ breach / recovery
+ *
+ * Samples come from the collectors as they decode NF reports
+ * (sd_pipeline_sample); the slice's availability (its NFs up, the slice
+ * offered in its tracking areas) is sampled from the model every second.
+ */
+#ifndef SD_PIPELINE_H
+#define SD_PIPELINE_H
+
+#include "core/loop.h"
+#include "monitor/alarm.h"
+#include "monitor/collect.h"
+#include "monitor/kpi.h"
+#include "monitor/sla.h"
+
+struct sd_pipeline;
+
+/* The host is the same as the collectors' (model, config, changed). */
+struct sd_pipeline *sd_pipeline_new(struct sd_loop *loop, const struct sd_collect_host *host,
+				    char *err, size_t errsz);
+/* Flushes everything queued to the store, then frees. */
+void sd_pipeline_free(struct sd_pipeline *p);
+/* The model was replaced (configuration reload). */
+void sd_pipeline_reload(struct sd_pipeline *p);
+
+/* A measurement of a slice (by id) from the collectors. */
+void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
+			enum sd_kpi_metric m, double value);
+
+struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p);
+struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p);
+
+#endif
