@@ -87,17 +87,18 @@ wait_screen 'CONSOLE-EXITED rc=0' 5
 # a crash (SIGSEGV) still restores the terminal: the alternate screen is
 # left and the tty is back in canonical mode with echo
 TM new-session -d -s crash -x 100 -y 30 \
-	"sh -c 'echo \$\$ >$T/console.pid; exec env TERM=xterm-256color $BUILD/slicedeck --socket $T/sd.sock'; echo CONSOLE-EXITED rc=\$?; stty -a | tr ' ;' '\n\n' | grep -Ex -- '-?(icanon|echo)' | tr '\n' ' '; echo; sleep 30"
+	"sh -c 'echo \$\$ >$T/console.pid; exec env TERM=xterm-256color $BUILD/slicedeck --socket $T/sd.sock'; echo CONSOLE-EXITED rc=\$?; echo TTY \$(stty -a | tr ' ;' '\n\n' | grep -Ex -- '-?(icanon|echo)') END; sleep 30"
 i=0
 until TM capture-pane -p -t crash | grep -q 'engine connected'; do
 	i=$((i + 1)); [ $i -gt 100 ] && t_fail "crash console did not start"; sleep 0.1
 done
 kill -SEGV "$(cat "$T/console.pid")"
 i=0
-until TM capture-pane -p -t crash | grep -q 'CONSOLE-EXITED rc=139'; do
+until TM capture-pane -p -t crash | grep -q 'END$'; do
 	i=$((i + 1)); [ $i -gt 100 ] && { TM capture-pane -p -t crash; t_fail "no exit after SIGSEGV"; }; sleep 0.1
 done
 TM capture-pane -p -t crash >"$T/crash.txt"
 grep -q 'engine connected' "$T/crash.txt" && { cat "$T/crash.txt"; t_fail "console screen left behind after a crash"; }
-t_expect_grep '^icanon echo *$' "$T/crash.txt"
+t_expect_grep 'CONSOLE-EXITED rc=139' "$T/crash.txt"
+t_expect_grep '^TTY icanon echo END$' "$T/crash.txt"
 echo "tui_basic: ok"
