@@ -32,6 +32,8 @@ static void usage(FILE *f)
 "  -c, --config FILE      slicedeck configuration (zone, factories, cells, slices)\n"
 "  -s, --seed N           seed of every random choice (default 1)\n"
 "  -l, --listen ADDR:PORT SBI listen address (default 127.0.0.1:7777; port 0 = any)\n"
+"      --cert FILE        serve HTTP/2 over TLS (ALPN h2) with this PEM certificate\n"
+"      --key FILE         and this private key; the apiRoot is then https://\n"
 "  -f, --fault SPEC       inject a fault from the start (repeatable), e.g.\n"
 "                         nf-down:nf=smf-1  delay:nf=NWDAF,ms=1500  error:status=503,prob=0.3\n"
 "  -C, --control PATH     UNIX control socket (mode 0600) for run-time faults\n"
@@ -84,7 +86,7 @@ static bool parse_clock(const char *s, int utc_offset_min, int64_t *out)
 
 int main(int argc, char **argv)
 {
-	enum { O_SEND = 256, O_HB, O_SPEED, O_CLOCK, O_UTC, O_CHURN, O_LOG };
+	enum { O_SEND = 256, O_HB, O_SPEED, O_CLOCK, O_UTC, O_CHURN, O_LOG, O_CERT, O_KEY };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 's' },
@@ -98,6 +100,8 @@ int main(int argc, char **argv)
 		{ "utc-offset", required_argument, NULL, O_UTC },
 		{ "churn", no_argument, NULL, O_CHURN },
 		{ "log-level", required_argument, NULL, O_LOG },
+		{ "cert", required_argument, NULL, O_CERT },
+		{ "key", required_argument, NULL, O_KEY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -158,6 +162,8 @@ int main(int argc, char **argv)
 			o.utc_offset_min = (int)v;
 			break;
 		case O_CHURN: o.churn = true; break;
+		case O_CERT: o.cert_file = optarg; break;
+		case O_KEY: o.key_file = optarg; break;
 		case O_LOG:
 			level = sd_log_level_parse(optarg);
 			if (level < 0) {
@@ -169,6 +175,10 @@ int main(int argc, char **argv)
 		case 'V': printf("slicedeck-sim %s\n", SD_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (!o.cert_file != !o.key_file) {
+		fprintf(stderr, "slicedeck-sim: --cert and --key go together\n");
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "slicedeck-sim: unexpected argument %s\n", argv[optind]);

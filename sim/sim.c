@@ -424,7 +424,8 @@ json_t *sd_sim_nf_profile(const struct sd_sim *sim, const struct sd_sim_nf *nf,
 		sv = json_pack("{s:s, s:s, s:[{s:s, s:s}], s:s, s:s, s:[o]}",
 			       "serviceInstanceId", sid, "serviceName", services[k].name,
 			       "versions", "apiVersionInUri", services[k].ver,
-			       "apiFullVersion", services[k].full, "scheme", "http",
+			       "apiFullVersion", services[k].full,
+			       "scheme", sim->o.cert_file ? "https" : "http",
 			       "nfServiceStatus", status, "ipEndPoints", endpoint(sim));
 		if (services_map)
 			json_object_set_new(svcs, sid, sv);
@@ -1098,7 +1099,9 @@ static void set_addr(struct sd_sim *sim, const char *addr)
 
 int sd_sim_start(struct sd_sim *sim, char *err, size_t errsz)
 {
-	struct sd_sbi_server_conf sc = { .listen = sim->o.listen };
+	struct sd_sbi_server_conf sc = { .listen = sim->o.listen,
+					 .cert_file = sim->o.cert_file,
+					 .key_file = sim->o.key_file };
 	struct sd_sbi_client_opts co = { .user_agent = "NRF", .nf_type = "NRF" };
 	size_t i;
 

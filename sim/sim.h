@@ -45,6 +45,8 @@ struct sd_sim_opts {
 	int64_t clock_start_ms;    /* model wall clock at start; 0 = now */
 	int utc_offset_min;        /* zone's local time, default +480 (CST) */
 	bool churn;                /* NFs come and go at random (seeded) */
+	const char *cert_file;     /* TLS (ALPN h2) with this certificate and */
+	const char *key_file;      /* key; NULL = cleartext h2c */
 };
 
 struct sd_sim_nf {

@@ -1,0 +1,61 @@
+#!/bin/sh
+# SBI over TLS: the sim serves HTTP/2 over TLS (ALPN h2) with a certificate
+# from a test CA made here with openssl. An engine trusting that CA discovers
+# the NFs; an engine trusting another CA is refused and says why, and shows
+# nothing it could not verify.
+BUILD=${1:-build}
+. tests/integration/lib.sh
+t_tmp
+command -v openssl >/dev/null || t_fail "openssl is not installed (make check installs it)"
+
+mkca() {  # mkca NAME: a self-signed CA in $T/NAME.{key,pem}
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=slicedeck test $1" \
+		-keyout "$T/$1.key" -out "$T/$1.pem" >/dev/null 2>&1 || t_fail "openssl CA $1"
+}
+mkca ca
+mkca otherca
+openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+	-keyout "$T/sim.key" -out "$T/sim.csr" >/dev/null 2>&1 || t_fail "openssl csr"
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$T/ext.cnf"
+openssl x509 -req -in "$T/sim.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
+	-days 2 -extfile "$T/ext.cnf" -out "$T/sim.pem" >/dev/null 2>&1 || t_fail "openssl sign"
+
+conf() {  # conf FILE CA
+	sed -e 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 2;/' \
+	    -e "s|^\\([[:space:]]*ca[[:space:]]*=\\).*|\\1 \"$2\";|" etc/slicedeck.conf >"$1"
+	chmod 0600 "$1"
+	grep -q "\"$2\"" "$1" || t_fail "could not set sbi.tls.ca in $1"
+}
+conf "$T/good.conf" "$T/ca.pem"
+conf "$T/bad.conf" "$T/otherca.pem"
+
+t_start sim "$BUILD/slicedeck-sim" -c "$T/good.conf" --listen 127.0.0.1:0 \
+	--cert "$T/sim.pem" --key "$T/sim.key"
+t_wait_log sim '^NRF https://127\.0\.0\.1:' 10
+NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
+
+count_nfs() {
+	"$BUILD/slicedeck" --socket "$1" nfs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+
+# the right CA: NFs discovered over TLS
+t_start good "$BUILD/slicedeckd" -c "$T/good.conf" --socket "$T/good.sock" \
+	--state-dir "$T/good-state" --nrf "$NRF" --stderr
+t_wait_file "$T/good.sock" 10
+i=0
+while [ "$(count_nfs "$T/good.sock")" -lt 8 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(count_nfs "$T/good.sock")" -ge 8 ] || t_fail "no NFs discovered over TLS with the right CA"
+grep -q 'certificate\|TLS' "$T/good.log" && grep -Eq 'NRF .*(TLS|certificate)' "$T/good.log" &&
+	t_fail "TLS errors with the right CA"
+t_stop good || t_fail "engine (good CA) did not stop"
+
+# the wrong CA: refused, said clearly, nothing shown
+t_start bad "$BUILD/slicedeckd" -c "$T/bad.conf" --socket "$T/bad.sock" \
+	--state-dir "$T/bad-state" --nrf "$NRF" --stderr
+t_wait_file "$T/bad.sock" 10
+t_wait_log bad 'NRF .*(TLS|certificate|verif)' 15
+[ "$(count_nfs "$T/bad.sock")" -eq 0 ] || t_fail "NFs shown although the NRF's certificate was not trusted"
+[ -n "${SD_KEEP_LOG:-}" ] && cp "$T/bad.log" "$SD_KEEP_LOG"
+t_stop bad || t_fail "engine (wrong CA) did not stop"
+t_stop sim || t_fail "sim did not stop"
+echo "sbi_tls: ok"
