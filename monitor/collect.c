@@ -999,11 +999,11 @@ struct sd_collect *sd_collect_new(struct sd_loop *loop, const struct sd_collect_
 	c->subs[SUB_SMF].service = "nsmf-event-exposure";
 	take_conf(c);
 	if (c->conf.notify_listen[0]) {
-		struct sd_sbi_server_conf sc = {
-			.listen = c->conf.notify_listen,
-			.cert_file = c->conf.tls.cert_file,
-			.key_file = c->conf.tls.key_file,
-		};
+		/* h2c: sbi.tls.cert/key are our client identity (mTLS), not a
+		 * server certificate; a TLS callback listener needs keys of its
+		 * own (sbi.notify.cert/key), which the configuration does not
+		 * have yet */
+		struct sd_sbi_server_conf sc = { .listen = c->conf.notify_listen };
 		c->srv = sd_sbi_server_new(loop, &sc, err, errsz);
 		if (!c->srv) {
 			free(c);
