@@ -283,6 +283,29 @@ static void request_cells(struct sd_ui *u)
 	u->cells_at_ms = sd_now_ms();
 }
 
+/* After a reconnect the engine may map us to another role or factory (a
+ * reload changed the access rules): drop what the old scope showed rather
+ * than display it until the new pushes arrive. */
+static void forget_other_scope(struct sd_ui *u)
+{
+	char scope[192];
+	int s;
+	snprintf(scope, sizeof scope, "%s/%s", sd_ui_role(u),
+		 json_string_value(json_object_get(u->cl.hello, "factory")) ?
+		 json_string_value(json_object_get(u->cl.hello, "factory")) : "");
+	if (u->scope[0] && strcmp(scope, u->scope) != 0) {
+		for (s = 0; s < SD_SRC_COUNT; s++) {
+			json_decref(u->d.list[s]);
+			u->d.list[s] = json_array();
+			u->d.gen[s]++;
+		}
+		sd_hist_done(&u->d.hist);
+		sd_hist_init(&u->d.hist);
+	}
+	sd_strlcpy(u->scope, scope, sizeof u->scope);
+	u->readonly = u->readonly_opt || strcmp(sd_ui_role(u), "operator") != 0;
+}
+
 static void try_connect(struct sd_ui *u, int timeout_ms)
 {
 	json_t *params, *res;
@@ -307,6 +330,8 @@ static void try_connect(struct sd_ui *u, int timeout_ms)
 	u->connected = true;
 	u->backoff_ms = 1000;
 	u->banner[0] = '\0';
+	u->applied_ms = 0;   /* show the fresh state at once */
+	forget_other_scope(u);
 	request_cells(u);
 }
 
@@ -924,6 +949,7 @@ int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 	int s, v;
 
 	u.refresh_ms = (o && o->refresh_s > 0 ? o->refresh_s : 2) * 1000;
+	u.readonly_opt = o && o->readonly;
 	u.cl.fd = -1;
 	for (s = 0; s < SD_SRC_COUNT; s++)
 		u.d.list[s] = json_array();
@@ -935,7 +961,6 @@ int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 		ui_free(&u);
 		return 1;
 	}
-	u.readonly = (o && o->readonly) || strcmp(sd_ui_role(&u), "operator") != 0;
 	setlocale(LC_ALL, "");
 	install_signals();
 	atexit(restore_terminal);

@@ -76,7 +76,8 @@ struct sd_ui {
 	/* options */
 	const char *socket_path;
 	int refresh_ms;
-	bool readonly;
+	bool readonly;         /* --readonly, or a role other than operator */
+	bool readonly_opt;     /* --readonly */
 	/* engine */
 	struct sd_client cl;
 	bool connected;
@@ -85,6 +86,7 @@ struct sd_ui {
 	long cells_req;        /* id of the pending "cells" request, 0 none */
 	int64_t cells_at_ms;
 	char banner[256];
+	char scope[192];       /* "role/factory" of the data shown */
 	/* data */
 	struct sd_data d;
 	json_t *pending[SD_SRC_COUNT];   /* pushed, not yet applied (rate limit) */

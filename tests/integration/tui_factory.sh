@@ -4,7 +4,9 @@
 # engine + sim. Every view, the drill-down and the help screen are captured
 # on a 250x70 screen (every column visible) and none may show another
 # factory's id, its slices, sites, cells, UPFs or S-NSSAIs. The title says
-# whose view it is; the role is read-only. A viewer, for contrast, sees all.
+# whose view it is; the role is read-only. Moved to another factory by a
+# reload, the console follows into the new scope only. A viewer, for
+# contrast, sees all.
 BUILD=${1:-build}
 . tests/integration/lib.sh
 t_need_root
@@ -114,6 +116,21 @@ clean help
 key Escape Escape Escape Escape : s l ' ' x g s Enter
 wait_screen 'slices +\(0/3\) +filter /xgs/' 5
 clean filtered
+# the operator moves the user to another factory (SIGHUP): the engine drops
+# the connection, the console reconnects into the new scope and shows
+# nothing of the old one
+sed -i "s/user = \"$UA\"; *role = \"factory\"; factory = \"beilun-heavy\"/user = \"$UA\"; role = \"factory\"; factory = \"zhenhai-petro\"/" "$T/sd.conf"
+grep -q "factory = \"zhenhai-petro\"" "$T/sd.conf" || t_fail "could not rebind the user"
+kill -HUP "$(t_pid engine)"
+t_wait_log engine 'reloaded:' 10
+wait_screen 'factory view: Zhenhai Coastal Petrochemical \(zhenhai-petro\)' 15
+key s
+wait_screen 'zhp-gas' 10
+OTHERS='beilun|bhm-|xingang|daxie|chunxiao|xiapu|xgs-|dxs-|cxa-|xpt-|-0[abdef]0[0-9a-f]{3}'
+clean after-reload-slices
+key o
+wait_screen 'factories +1: ' 5
+clean after-reload-overview
 key : q Enter
 wait_screen 'CONSOLE-EXITED rc=0' 5
 
