@@ -128,6 +128,27 @@ int  sd_ipc_server_npeers(const struct sd_ipc_server *s);
 
 /* --- ops (core/ipc_ops.c) ---------------------------------------------- */
 
+/* Operations other modules add to the engine (monitor: sla, alarms, ...),
+ * scoped by the same rules: a handler gets the caller and must answer only
+ * with what that caller may see. It returns the result object, or NULL
+ * with *code (an SD_IPC_E_* string) and msg set. */
+struct sd_ipc_ext_op {
+	const char *name;
+	json_t *(*fn)(void *arg, const struct sd_config *cfg,
+		      const struct sd_ipc_caller *caller, json_t *params,
+		      const char **code, char *msg, size_t msgsz);
+	enum sd_role min_role;   /* SD_ROLE_FACTORY: any role; SD_ROLE_OPERATOR: operators */
+	const char *help;
+};
+/* Register a table (static storage) with its argument; the built-in ops
+ * win on a name clash. At most 8 tables. An optional topic provider
+ * answers sd_ipc_topic_data for one topic the built-ins do not know. */
+int  sd_ipc_ops_register(const struct sd_ipc_ext_op *ops, size_t n, void *arg,
+			 enum sd_ipc_topic topic,
+			 json_t *(*topic_fn)(void *arg, const struct sd_config *cfg,
+					     const struct sd_ipc_caller *caller));
+void sd_ipc_ops_unregister(const struct sd_ipc_ext_op *ops);
+
 /* Run one request for a caller against a configuration. Returns the reply
  * line (with LF). *subscribe receives topic bits a "subscribe" op added,
  * *unsubscribe those removed. Exposed for unit tests of role scoping. */

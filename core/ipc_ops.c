@@ -326,7 +326,55 @@ static const struct {
 	{ SD_TOPIC_SLICES, "slices" },
 	{ SD_TOPIC_NFS, "nfs" },
 	{ SD_TOPIC_SITES, "sites" },
+	{ SD_TOPIC_ALARMS, "alarms" },
 };
+
+/* Tables registered by other modules (sd_ipc_ops_register). */
+static struct ext_table {
+	const struct sd_ipc_ext_op *ops;
+	size_t n;
+	void *arg;
+	enum sd_ipc_topic topic;
+	json_t *(*topic_fn)(void *arg, const struct sd_config *cfg,
+			    const struct sd_ipc_caller *caller);
+} ext_tables[8];
+
+int sd_ipc_ops_register(const struct sd_ipc_ext_op *ops, size_t n, void *arg,
+			enum sd_ipc_topic topic,
+			json_t *(*topic_fn)(void *arg, const struct sd_config *cfg,
+					    const struct sd_ipc_caller *caller))
+{
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(ext_tables); i++) {
+		if (!ext_tables[i].ops) {
+			ext_tables[i] = (struct ext_table){ ops, n, arg, topic, topic_fn };
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void sd_ipc_ops_unregister(const struct sd_ipc_ext_op *ops)
+{
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(ext_tables); i++)
+		if (ext_tables[i].ops == ops)
+			memset(&ext_tables[i], 0, sizeof ext_tables[i]);
+}
+
+static const struct sd_ipc_ext_op *find_ext(const char *name, void **arg)
+{
+	size_t i, k;
+	for (i = 0; i < SD_ARRAY_LEN(ext_tables); i++) {
+		for (k = 0; ext_tables[i].ops && k < ext_tables[i].n; k++) {
+			if (strcmp(ext_tables[i].ops[k].name, name) == 0) {
+				*arg = ext_tables[i].arg;
+				return &ext_tables[i].ops[k];
+			}
+		}
+	}
+	return NULL;
+}
 
 const char *sd_ipc_topic_name(enum sd_ipc_topic t)
 {
@@ -347,7 +395,13 @@ json_t *sd_ipc_topic_data(const struct sd_config *cfg, const struct sd_ipc_calle
 	case SD_TOPIC_SLICES: list = list_slices(m, c, -1); break;
 	case SD_TOPIC_SITES: list = list_sites(m, c, -1); break;
 	case SD_TOPIC_NFS: list = list_nfs(m, c); break;
-	default: return json_object();
+	default: {
+		size_t i;
+		for (i = 0; i < SD_ARRAY_LEN(ext_tables); i++)
+			if (ext_tables[i].topic_fn && ext_tables[i].topic == topic)
+				return ext_tables[i].topic_fn(ext_tables[i].arg, cfg, c);
+		return json_object();
+	}
 	}
 	return json_pack("{s:o}", sd_ipc_topic_name(topic), list);
 }
@@ -548,6 +602,14 @@ static json_t *op_help(struct op_ctx *ctx)
 		if (role_allows(ctx->caller->role, ops[i].min_role))
 			json_array_append_new(a, json_pack("{s:s, s:s}", "op", ops[i].name,
 							   "help", ops[i].help));
+	for (i = 0; i < SD_ARRAY_LEN(ext_tables); i++) {
+		size_t k;
+		for (k = 0; ext_tables[i].ops && k < ext_tables[i].n; k++)
+			if (role_allows(ctx->caller->role, ext_tables[i].ops[k].min_role))
+				json_array_append_new(a, json_pack("{s:s, s:s}", "op",
+						      ext_tables[i].ops[k].name, "help",
+						      ext_tables[i].ops[k].help));
+	}
 	return json_pack("{s:o}", "ops", a);
 }
 
@@ -565,6 +627,26 @@ char *sd_ipc_dispatch(const struct sd_config *cfg, const struct sd_ipc_caller *c
 	for (i = 0; i < SD_ARRAY_LEN(ops); i++)
 		if (strcmp(ops[i].name, req->op) == 0)
 			def = &ops[i];
+	if (!def) {
+		void *arg = NULL;
+		const struct sd_ipc_ext_op *ext = find_ext(req->op, &arg);
+		if (ext) {
+			const char *code = NULL;
+			char msg[256] = "";
+			if (!hello_done)
+				return sd_ipc_reply_error(req->id, SD_IPC_E_HELLO,
+							  "the first request must be {\"op\":\"hello\",\"version\":1}");
+			if (!role_allows(caller->role, ext->min_role)) {
+				snprintf(msg, sizeof msg, "\"%s\" needs the operator role; you are %s",
+					 ext->name, sd_role_name(caller->role));
+				return sd_ipc_reply_error(req->id, SD_IPC_E_FORBIDDEN, msg);
+			}
+			result = ext->fn(arg, cfg, caller, req->params, &code, msg, sizeof msg);
+			if (!result)
+				return sd_ipc_reply_error(req->id, code ? code : SD_IPC_E_INTERNAL, msg);
+			return sd_ipc_reply_result(req->id, result);
+		}
+	}
 	if (!def) {
 		char msg[200], op[64];
 		sd_sanitize(op, sizeof op, req->op, strlen(req->op));
