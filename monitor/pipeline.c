@@ -113,6 +113,7 @@ struct sd_pipeline *sd_pipeline_new(struct sd_loop *loop, const struct sd_collec
 	sd_sla_set_event_hook(p->sla, on_sla_event, p);
 	sd_alarms_add_sink(p->alarms, "ipc", on_alarm, p, NULL);
 	sd_sla_set_model(p->sla, model(p));
+	sd_pipeline_register_ipc(p);
 	p->timer = sd_loop_timer_add(loop, TICK_MS, on_tick, p);
 	sd_info("monitoring: SLA windows of %d s, hysteresis %d; %d active alarms from the store",
 		sc.window_s, sc.hysteresis, sd_alarms_active_count(p->alarms));
@@ -141,6 +142,7 @@ void sd_pipeline_free(struct sd_pipeline *p)
 	if (!p)
 		return;
 	sd_loop_timer_del(p->loop, p->timer);
+	sd_pipeline_unregister_ipc();
 	if (p->kpi)
 		sd_kpi_flush_all(p->kpi);
 	if (p->sla)

@@ -33,6 +33,11 @@ void sd_pipeline_reload(struct sd_pipeline *p);
 void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
 			enum sd_kpi_metric m, double value);
 
+/* The IPC operations sla, alarms, alarm.ack and the alarms topic
+ * (monitor/ipc_monitor.c); done by sd_pipeline_new / sd_pipeline_free. */
+int  sd_pipeline_register_ipc(struct sd_pipeline *p);
+void sd_pipeline_unregister_ipc(void);
+
 struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p);
 struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p);
 
