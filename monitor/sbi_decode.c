@@ -19,6 +19,13 @@
 #include "core/util.h"
 #include "monitor/decode_common.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define SD_HAVE_VALGRIND_H 1
+#endif
+#endif
+
 /* ---- paths and errors ------------------------------------------------ */
 
 /* Append raw text to the path, keeping it terminated; a path that no
@@ -186,6 +193,20 @@ static bool dc_installed;
 #define DC_CHUNK_MAX (8u * 1024u * 1024u)
 #define DC_SPARE_MAX (256u * 1024u)
 
+/* Under valgrind or AddressSanitizer no chunk is kept: an arena's memory
+ * is then freed as soon as its tree is, so a decoder that reads the tree
+ * after its json_decref() is still caught. */
+static bool dc_checked(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return true;
+#elif defined(SD_HAVE_VALGRIND_H)
+	return RUNNING_ON_VALGRIND != 0;
+#else
+	return false;
+#endif
+}
+
 static struct dc_chunk *dc_chunk_new(size_t want)
 {
 	/* header rounded up so blocks stay aligned */
@@ -215,7 +236,7 @@ static void dc_arena_free(struct dc_arena *a)
 		}
 	for (k = a->chunks; k; k = n) {
 		n = k->next;
-		if ((size_t)(k->end - k->base) <= DC_SPARE_MAX &&
+		if (!dc_checked() && (size_t)(k->end - k->base) <= DC_SPARE_MAX &&
 		    (!dc_spare || dc_spare->end - dc_spare->base < k->end - k->base)) {
 			free(dc_spare);
 			dc_spare = k;
