@@ -41,28 +41,74 @@ static const struct sd_column nf_cols[] = {
 	{ "ADDR", "addr" },
 };
 
+static const struct sd_column sla_cols[] = {
+	{ "SLICE", "slice" }, { "FACTORY", "factory" }, { "KPI", "kpi" },
+	{ "COMPLIANCE%", "compliance_pct" }, { "MET", "met" }, { "BREACHED", "breached" },
+	{ "NO_DATA", "no_data" }, { "LAST", "last_verdict" }, { "OBSERVED", "last_observed" },
+	{ "TARGET", "last_target" }, { "UNIT", "unit" },
+};
+static const struct sd_column alarm_cols[] = {
+	{ "ID", "id" }, { "SEVERITY", "severity" }, { "OBJECT", "object" },
+	{ "PROBLEM", "specific_problem" }, { "RAISED", "raised" }, { "ACKED_BY", "acked_by" },
+	{ "ACTIVE", "active" }, { "TEXT", "text" },
+};
+
+/* Options a command takes besides --json/--csv. */
+#define OPT_FACTORY 1
+#define OPT_PERIOD  2   /* --period YYYY-MM, --slice ID */
+#define OPT_ALL     4   /* --all */
+
+/* The sla result as one row per slice and KPI: the month's counts with the
+ * last window's verdict beside them. */
+static json_t *flatten_sla(const json_t *res)
+{
+	json_t *rows = json_array();
+	const json_t *sl, *m;
+	size_t i, k;
+	json_array_foreach(json_object_get(res, "slices"), i, sl) {
+		const json_t *last = json_object_get(json_object_get(sl, "last"), "kpis");
+		json_array_foreach(json_object_get(sl, "month"), k, m) {
+			const char *kpi = json_string_value(json_object_get(m, "kpi"));
+			const json_t *lk = kpi ? json_object_get(last, kpi) : NULL;
+			json_t *row = json_deep_copy(m);
+			json_object_set(row, "factory", json_object_get(sl, "factory"));
+			json_object_set(row, "last_verdict", json_object_get(lk, "verdict"));
+			json_object_set(row, "last_observed", json_object_get(lk, "observed"));
+			json_object_set(row, "last_target", json_object_get(lk, "target"));
+			json_array_append_new(rows, row);
+		}
+	}
+	return rows;
+}
+
 struct command {
 	const char *name;
 	const char *op;
 	const char *member;
 	const struct sd_column *cols;
 	size_t ncols;
-	int takes_factory;
+	int takes_factory;         /* OPT_* bits */
 	const char *help;
+	json_t *(*flatten)(const json_t *result);  /* rows from the result, or NULL */
 };
 
 static const struct command commands[] = {
 	{ "factories", "factories", "factories", factory_cols, SD_ARRAY_LEN(factory_cols), 1,
-	  "factories in your scope" },
+	  "factories in your scope", NULL },
 	{ "slices", "slices", "slices", slice_cols, SD_ARRAY_LEN(slice_cols), 1,
-	  "network slices with S-NSSAI, scenario and SLA targets" },
+	  "network slices with S-NSSAI, scenario and SLA targets", NULL },
 	{ "sites", "sites", "sites", site_cols, SD_ARRAY_LEN(site_cols), 1,
-	  "factory sites" },
+	  "factory sites", NULL },
 	{ "cells", "cells", "cells", cell_cols, SD_ARRAY_LEN(cell_cols), 1,
-	  "NR cells (NCGI, TAC)" },
+	  "NR cells (NCGI, TAC)", NULL },
 	{ "nfs", "nfs", "nfs", nf_cols, SD_ARRAY_LEN(nf_cols), 0,
-	  "5GC NF instances from the NRF" },
-	{ "whoami", "whoami", NULL, NULL, 0, 0, "your user, role and factory" },
+	  "5GC NF instances from the NRF", NULL },
+	{ "whoami", "whoami", NULL, NULL, 0, 0, "your user, role and factory", NULL },
+	{ "sla", "sla", NULL, sla_cols, SD_ARRAY_LEN(sla_cols), OPT_FACTORY | OPT_PERIOD,
+	  "SLA report: monthly compliance per slice and KPI [--period YYYY-MM] [--slice ID]",
+	  flatten_sla },
+	{ "alarms", "alarms", "alarms", alarm_cols, SD_ARRAY_LEN(alarm_cols), OPT_ALL,
+	  "active alarms in your scope [--all: cleared ones too]", NULL },
 };
 
 static const struct command *find_command(const char *name)
@@ -74,7 +120,10 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-int sd_cli_is_command(const char *name) { return find_command(name) != NULL; }
+int sd_cli_is_command(const char *name)
+{
+	return find_command(name) != NULL || strcmp(name, "alarm") == 0;
+}
 
 void sd_cli_usage(FILE *f)
 {
@@ -82,6 +131,40 @@ void sd_cli_usage(FILE *f)
 	fprintf(f, "commands (each takes --json or --csv; listings take --factory ID):\n");
 	for (i = 0; i < SD_ARRAY_LEN(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "  %-10s %s\n", "alarm ack", "acknowledge alarm ID (operators)");
+}
+
+/* "slicedeck alarm ack ID": the one command that acts. */
+static int alarm_ack(const char *socket_path, int argc, char **argv)
+{
+	struct sd_client cl;
+	long long id;
+	json_t *params, *res;
+	int rc = 0;
+
+	if (argc != 3 || strcmp(argv[1], "ack") != 0 || !sd_parse_ll(argv[2], 1, INT64_MAX, &id)) {
+		fprintf(stderr, "usage: slicedeck alarm ack ID\n");
+		return 2;
+	}
+	if (sd_client_connect(&cl, socket_path, CALL_TIMEOUT_MS) < 0) {
+		fprintf(stderr, "slicedeck: %s\n", cl.err);
+		sd_client_close(&cl);
+		return 1;
+	}
+	params = json_pack("{s:I}", "alarm", (json_int_t)id);
+	res = sd_client_call(&cl, "alarm.ack", params, CALL_TIMEOUT_MS);
+	json_decref(params);
+	if (!res) {
+		fprintf(stderr, "slicedeck alarm ack: %s\n", cl.err);
+		rc = 1;
+	} else {
+		char who[128];
+		sd_cli_cell(json_object_get(res, "alarm"), "acked_by", who, sizeof who);
+		printf("alarm %lld acknowledged (by %s)\n", id, who);
+	}
+	json_decref(res);
+	sd_client_close(&cl);
+	return rc;
 }
 
 static const json_t *member_at(const json_t *row, const char *path)
@@ -222,16 +305,22 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "csv", no_argument, NULL, 'C' },
 		{ "factory", required_argument, NULL, 'f' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "slice", required_argument, NULL, 's' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *cmd = find_command(argv[0]);
 	enum sd_out_format fmt = SD_OUT_TABLE;
-	const char *factory = NULL;
+	const char *factory = NULL, *period = NULL, *slice = NULL;
+	bool all = false;
 	struct sd_client cl;
 	json_t *params, *res;
 	int ch, rc = 0;
 
+	if (!cmd && strcmp(argv[0], "alarm") == 0)
+		return alarm_ack(socket_path, argc, argv);
 	if (!cmd) {
 		fprintf(stderr, "slicedeck: unknown command \"%s\"\n", argv[0]);
 		sd_cli_usage(stderr);
@@ -249,6 +338,25 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 			}
 			factory = optarg;
 			break;
+		case 'p':
+		case 's':
+			if (!(cmd->takes_factory & OPT_PERIOD)) {
+				fprintf(stderr, "slicedeck %s: --%s does not apply\n", cmd->name,
+					ch == 'p' ? "period" : "slice");
+				return 2;
+			}
+			if (ch == 'p')
+				period = optarg;
+			else
+				slice = optarg;
+			break;
+		case 'a':
+			if (!(cmd->takes_factory & OPT_ALL)) {
+				fprintf(stderr, "slicedeck %s: --all does not apply\n", cmd->name);
+				return 2;
+			}
+			all = true;
+			break;
 		case 'h': sd_cli_usage(stdout); return 0;
 		default: sd_cli_usage(stderr); return 2;
 		}
@@ -265,11 +373,26 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 	params = json_object();
 	if (factory)
 		json_object_set_new(params, "factory", json_string(factory));
+	if (period)
+		json_object_set_new(params, "period", json_string(period));
+	if (slice)
+		json_object_set_new(params, "slice", json_string(slice));
+	if (all)
+		json_object_set_new(params, "all", json_true());
 	res = sd_client_call(&cl, cmd->op, params, CALL_TIMEOUT_MS);
 	json_decref(params);
 	if (!res) {
 		fprintf(stderr, "slicedeck %s: %s\n", cmd->name, cl.err);
 		rc = 1;
+	} else if (cmd->flatten) {
+		if (fmt == SD_OUT_JSON) {
+			json_dumpf(res, stdout, JSON_INDENT(2));
+			putchar('\n');
+		} else {
+			json_t *rows = cmd->flatten(res);
+			sd_cli_print(stdout, fmt, rows, cmd->cols, cmd->ncols);
+			json_decref(rows);
+		}
 	} else if (!cmd->member) {
 		if (fmt == SD_OUT_JSON) {
 			json_dumpf(res, stdout, JSON_INDENT(2));
