@@ -437,6 +437,9 @@ static void draw_title(struct sd_ui *u, int cols)
 
 	fill_line(0, cols, u->theme.attr[SD_T_TITLE]);
 	sd_cli_cell(h, "zone", zone, sizeof zone);
+	if (h && sd_utf8_width(zone) + 70 > cols - bw)
+		snprintf(zone, sizeof zone, "%s", json_string_value(json_object_get(h, "plmn")) ?
+			 json_string_value(json_object_get(h, "plmn")) : "-");   /* whose view matters more */
 	if (!h) {
 		snprintf(line, sizeof line, " slicedeck | not connected");
 	} else if (strcmp(sd_ui_role(u), "factory") == 0) {
