@@ -78,7 +78,30 @@ void sd_sim_nrf_get(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void
 		not_found(resp, req->nparams ? req->params[0] : "");
 		return;
 	}
-	sd_sim_resp_json(resp, 200, sd_sim_nf_profile(sim, nf, true));
+	if (nf->peer_profile) {
+		sd_sim_resp_json(resp, 200, sd_sim_nf_profile(sim, nf, true));
+		return;
+	}
+	{
+		int64_t sec = sd_wall_ms() / 1000;
+		int load = sd_sim_nf_load(sim, nf);
+		if (!nf->prof_text || nf->prof_sec != sec || nf->prof_load != load ||
+		    nf->prof_status != nf->status) {
+			json_t *j = sd_sim_nf_profile(sim, nf, true);
+			free(nf->prof_text);
+			nf->prof_text = json_dumps(j, JSON_COMPACT);
+			json_decref(j);
+			nf->prof_len = nf->prof_text ? strlen(nf->prof_text) : 0;
+			nf->prof_sec = sec;
+			nf->prof_load = load;
+			nf->prof_status = nf->status;
+		}
+		resp->status = 200;
+		sd_strlcpy(resp->content_type, "application/json", sizeof resp->content_type);
+		resp->body = sd_malloc(nf->prof_len + 1);
+		memcpy(resp->body, nf->prof_text ? nf->prof_text : "", nf->prof_len + 1);
+		resp->body_len = nf->prof_len;
+	}
 }
 
 static void bad_body(struct sd_sbi_resp *resp, const char *api, const char *what,

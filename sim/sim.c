@@ -1002,6 +1002,7 @@ void sd_sim_tick(struct sd_sim *sim)
 	for (i = 0; i < sim->nnfs;) {
 		if (!sim->nfs[i].emulated && !sim->nfs[i].registered) {
 			json_decref(sim->nfs[i].peer_profile);
+			free(sim->nfs[i].prof_text);
 			memmove(&sim->nfs[i], &sim->nfs[i + 1],
 				(size_t)(sim->nnfs - i - 1) * sizeof sim->nfs[0]);
 			sim->nnfs--;
@@ -1150,8 +1151,10 @@ void sd_sim_free(struct sd_sim *sim)
 		sd_sbi_server_free(sim->srv);
 	for (i = 0; i < SD_SIM_MAX_SUBS; i++)
 		sd_sim_sub_free(sim, &sim->subs[i]);
-	for (i = 0; i < sim->nnfs; i++)
+	for (i = 0; i < sim->nnfs; i++) {
 		json_decref(sim->nfs[i].peer_profile);
+		free(sim->nfs[i].prof_text);
+	}
 	free(sim->routes);
 	free(sim);
 }

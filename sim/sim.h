@@ -61,6 +61,14 @@ struct sd_sim_nf {
 	int hb_s;
 	int64_t last_hb_ms;        /* monotonic */
 	json_t *peer_profile;      /* profile a peer PUT (owned) */
+	/* The serialised profile last served by GET, reused while what it
+	 * shows is unchanged (same second, load and status): building and
+	 * dumping the JSON is nine tenths of a GET otherwise. */
+	char *prof_text;           /* owned; NULL = none */
+	size_t prof_len;
+	int64_t prof_sec;
+	int prof_load;
+	enum sd_nf_status prof_status;
 };
 
 enum sd_sim_sub_kind { SD_SUB_NRF, SD_SUB_NSSF, SD_SUB_NWDAF, SD_SUB_AMF, SD_SUB_SMF };
