@@ -317,7 +317,7 @@ static void try_connect(struct sd_ui *u, int timeout_ms)
 		u->backoff_ms = u->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : u->backoff_ms * 2;
 		return;
 	}
-	params = json_pack("{s:[s,s,s,s]}", "topics", "factories", "slices", "nfs", "sites");
+	params = json_pack("{s:[s,s,s,s,s]}", "topics", "factories", "slices", "nfs", "sites", "alarms");
 	res = sd_client_call(&u->cl, "subscribe", params, timeout_ms);
 	json_decref(params);
 	if (!res) {
@@ -349,7 +349,8 @@ static void lost_engine(struct sd_ui *u)
 
 static int src_by_name(const char *name)
 {
-	static const char *const names[SD_SRC_COUNT] = { "factories", "slices", "nfs", "sites", "cells" };
+	static const char *const names[SD_SRC_COUNT] = { "factories", "slices", "nfs", "sites", "cells",
+							 "alarms" };
 	int s;
 	for (s = 0; name && s < SD_SRC_COUNT; s++)
 		if (strcmp(names[s], name) == 0)

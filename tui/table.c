@@ -360,9 +360,9 @@ enum sd_trole sd_status_role(const char *v)
 {
 	static const char *const ok[] = { "active", "REGISTERED", "yes", "up", "ok", "met" };
 	static const char *const warn[] = { "requested", "admitted", "suspended", "stale",
-					    "UNDISCOVERABLE" };
+					    "UNDISCOVERABLE", "minor", "warning" };
 	static const char *const bad[] = { "rejected", "decommissioned", "SUSPENDED", "no",
-					   "down", "OTHER", "missed" };
+					   "down", "OTHER", "missed", "critical", "major" };
 	size_t i;
 	for (i = 0; i < SD_ARRAY_LEN(ok); i++)
 		if (strcmp(v, ok[i]) == 0)

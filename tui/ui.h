@@ -22,7 +22,7 @@
 
 /* The data the engine sent, one list per source. */
 enum sd_src { SD_SRC_FACTORIES, SD_SRC_SLICES, SD_SRC_NFS, SD_SRC_SITES, SD_SRC_CELLS,
-	      SD_SRC_COUNT };
+	      SD_SRC_ALARMS, SD_SRC_COUNT };
 
 struct sd_data {
 	json_t *list[SD_SRC_COUNT];     /* arrays, never NULL */

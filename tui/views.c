@@ -222,10 +222,22 @@ static void build_overview(struct sd_ui *u, struct sd_frame *f)
 	snprintf(line, sizeof line, "%d of %d active slices within their latency target%s"
 		 "%d missed%s%d not measured", met, met + missed + unknown, sep, missed, sep, unknown);
 	sd_table_add(&f->table, row, SD_V_SLICES);
-	snprintf(a, sizeof a, "alarms");
-	snprintf(line, sizeof line, "not reported by this engine yet (the alarms view comes with "
-		 "the alarm manager)");
-	sd_table_add(&f->table, row, SD_V_NFS);
+	{   /* active alarms by severity, as the engine pushes them (scoped) */
+		static const char *const sev[] = { "critical", "major", "minor", "warning" };
+		const json_t *al = u->d.list[SD_SRC_ALARMS];
+		int cnt[4] = { 0 }, k, unacked = 0;
+		json_array_foreach(al, i, o) {
+			if (json_is_false(json_object_get(o, "active")))
+				continue;
+			for (k = 0; k < 4; k++)
+				cnt[k] += sd_streq(str_at(o, "severity"), sev[k]);
+			unacked += !json_is_true(json_object_get(o, "acked"));
+		}
+		snprintf(a, sizeof a, "alarms");
+		snprintf(line, sizeof line, "critical %d%smajor %d%sminor %d%swarning %d (%d not acknowledged)",
+			 cnt[0], sep, cnt[1], sep, cnt[2], sep, cnt[3], unacked);
+		sd_table_add(&f->table, row, SD_V_NFS);
+	}
 	nz = sd_hist_zone(&u->d.hist, zone);
 	sd_sparkline(&u->g, zone, nz, 40, spark, sizeof spark);
 	snprintf(a, sizeof a, "traffic");
@@ -416,7 +428,7 @@ static void act_leaf(struct sd_ui *u, struct sd_frame *f, int row)
 const struct sd_view_def sd_views[SD_V_COUNT] = {
 	[SD_V_OVERVIEW] = { "overview", "ov,home,o", "the pilot zone at a glance", true,
 		DEP(SD_SRC_FACTORIES) | DEP(SD_SRC_SLICES) | DEP(SD_SRC_NFS) | DEP(SD_SRC_SITES) |
-		DEP(SD_SRC_CELLS), -1, NULL, COLS(overview_cols), -1, build_overview, act_overview, NULL },
+		DEP(SD_SRC_CELLS) | DEP(SD_SRC_ALARMS), -1, NULL, COLS(overview_cols), -1, build_overview, act_overview, NULL },
 	[SD_V_FACTORIES] = { "factories", "fac,factory,f", "factories: mode, 5G level, grade", true,
 		DEP(SD_SRC_FACTORIES), SD_SRC_FACTORIES, NULL, COLS(factory_cols), 0,
 		build_generic, act_factory, NULL },

@@ -5,7 +5,8 @@
 # (header click sorts, click-click drills down, tab click switches), drilling
 # down factory > slices > slice (KPI sparklines, serving NFs and cells) > NF
 # and back with Esc along the breadcrumb, the help screen, a 250x70 wall
-# screen and 80x24, the prod theme against NO_COLOR, the ASCII fallback.
+# screen and 80x24, the overview following an NF failure (NFs down, alarm by
+# severity), the prod theme against NO_COLOR, the ASCII fallback.
 BUILD=${1:-build}
 . tests/integration/lib.sh
 t_tmp
@@ -13,7 +14,8 @@ command -v tmux >/dev/null || t_fail "tmux is not installed (make check installs
 
 sed -e 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 1;/' etc/slicedeck.conf >"$T/sd.conf"
 chmod 0600 "$T/sd.conf"
-t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 --heartbeat 2 --seed 7
+t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 --heartbeat 2 --seed 7 \
+	--control "$T/sim.ctl"
 t_wait_log sim '^NRF http' 10
 NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
 t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
@@ -159,6 +161,14 @@ TM resize-window -t sd -x 80 -y 24 2>/dev/null || TM resize-pane -t sd -x 80 -y 
 wait_screen 'engine connected' 5
 wait_screen '^ nfs +\(14/14\)' 5
 [ "$(screen | wc -l)" -le 24 ] || t_fail "more than 24 lines after the resize"
+
+# --- the overview follows the zone: an NF goes down, an alarm is raised ----------------
+key o
+wait_screen 'alarms +critical 0 . major 0 . minor 0 . warning 0' 5
+"$BUILD/slicedeck-sim" --control "$T/sim.ctl" --send "fault nf-down:nf=AMF" >/dev/null || t_fail "fault injection"
+wait_screen 'NFs +13 up . 1 down' 30
+wait_screen 'alarms +critical 1 ' 30
+"$BUILD/slicedeck-sim" --control "$T/sim.ctl" --send "clear" >/dev/null
 
 # --- the production theme is coloured; NO_COLOR is not; ASCII without UTF-8 -------------
 TM capture-pane -e -p -t sd >"$T/prod.txt"
