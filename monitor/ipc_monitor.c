@@ -160,6 +160,133 @@ static json_t *op_alarm_ack(void *arg, const struct sd_config *cfg, const struct
 			 sd_alarm_to_json(sd_alarms_get(sd_pipeline_alarms(p), (uint64_t)id)));
 }
 
+/* The site named by "site" in params, checked against the caller's scope;
+ * NULL with the error set. */
+static const struct sd_site *scoped_site(const struct sd_config *cfg, const struct sd_ipc_caller *c,
+					 json_t *params, bool required, const char **code,
+					 char *msg, size_t msgsz, bool *absent)
+{
+	json_t *js = json_object_get(params, "site");
+	int i;
+	*absent = false;
+	if (!js || json_is_null(js)) {
+		if (required)
+			FAIL(SD_IPC_E_BADREQ, "\"site\" (a site id) is required");
+		*absent = true;
+		return NULL;
+	}
+	if (!json_is_string(js))
+		FAIL(SD_IPC_E_BADREQ, "\"site\" must be a string");
+	i = sd_model_site_index(cfg->model, json_string_value(js));
+	if (i < 0 || (c->role == SD_ROLE_FACTORY && cfg->model->sites[i].factory != c->factory)) {
+		if (c->role == SD_ROLE_FACTORY)
+			FAIL(SD_IPC_E_FORBIDDEN, "site %s is outside your scope", json_string_value(js));
+		FAIL(SD_IPC_E_NOTFOUND, "no site %s", json_string_value(js));
+	}
+	return &cfg->model->sites[i];
+}
+
+static json_t *site_coverage(struct sd_pipeline *p, const struct sd_config *cfg,
+			     const struct sd_site *site, int rows, int cols)
+{
+	struct sd_cov_site *cs = sd_pipeline_coverage(p, site);
+	json_t *o = cs ? sd_cov_site_to_json(cs, rows, cols, 10) : json_pack("{s:s}", "site", site->id);
+	json_object_set_new(o, "factory", json_string(cfg->model->factories[site->factory].id));
+	json_object_set_new(o, "name", json_string(site->name));
+	return o;
+}
+
+static int int_param(json_t *params, const char *name, int def, int lo, int hi)
+{
+	json_t *v = json_object_get(params, name);
+	if (!json_is_integer(v))
+		return def;
+	if (json_integer_value(v) < lo)
+		return lo;
+	return json_integer_value(v) > hi ? hi : (int)json_integer_value(v);
+}
+
+static json_t *op_coverage(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c,
+			   json_t *params, const char **code, char *msg, size_t msgsz)
+{
+	struct sd_pipeline *p = arg;
+	const struct sd_model *m = cfg->model;
+	int rows = int_param(params, "rows", 12, 0, 100), cols = int_param(params, "cols", 48, 0, 250);
+	bool absent;
+	const struct sd_site *one = scoped_site(cfg, c, params, false, code, msg, msgsz, &absent);
+	json_t *a;
+	int i;
+
+	if (!one && !absent)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < m->nsites; i++) {
+		const struct sd_site *s = &m->sites[i];
+		if (one && s != one)
+			continue;
+		if (c->role == SD_ROLE_FACTORY && s->factory != c->factory)
+			continue;
+		json_array_append_new(a, site_coverage(p, cfg, s, one ? rows : 0, one ? cols : 0));
+	}
+	return json_pack("{s:o}", "sites", a);
+}
+
+/* Walk-test samples for one site, parsed and checked by the client (which
+ * reports file:line errors); the engine checks them again, counts what it
+ * refuses, and raises or clears the site's coverage alarm. */
+static json_t *op_coverage_add(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c,
+			       json_t *params, const char **code, char *msg, size_t msgsz)
+{
+	struct sd_pipeline *p = arg;
+	json_t *samples = json_object_get(params, "samples"), *row;
+	const struct sd_site *site;
+	struct sd_cov_site *cs;
+	struct sd_cov_report rep;
+	struct sd_cov_conf cc;
+	bool absent;
+	size_t i;
+	unsigned accepted = 0, refused = 0;
+
+	if (c->role == SD_ROLE_VIEWER)
+		FAIL(SD_IPC_E_FORBIDDEN, "importing walk tests needs the operator or factory role; you are viewer");
+	site = scoped_site(cfg, c, params, true, code, msg, msgsz, &absent);
+	if (!site)
+		return NULL;
+	if (!json_is_array(samples) || json_array_size(samples) > 5000)
+		FAIL(SD_IPC_E_BADREQ, "\"samples\" must be an array of at most 5000 [t_ms, x_m, y_m, cell, rsrp_dbm, sinr_db]");
+	cs = sd_pipeline_coverage(p, site);
+	if (!cs)
+		FAIL(SD_IPC_E_INTERNAL, "site %s has no usable plan size", site->id);
+	json_array_foreach(samples, i, row) {
+		struct sd_cov_sample sm = { 0 };
+		if (!json_is_array(row) || json_array_size(row) != 6 ||
+		    !json_is_integer(json_array_get(row, 0)) || !json_is_number(json_array_get(row, 1)) ||
+		    !json_is_number(json_array_get(row, 2)) || !json_is_string(json_array_get(row, 3)) ||
+		    !json_is_number(json_array_get(row, 4)) || !json_is_number(json_array_get(row, 5))) {
+			refused++;
+			continue;
+		}
+		sm.t_ms = json_integer_value(json_array_get(row, 0));
+		sm.x_m = json_number_value(json_array_get(row, 1));
+		sm.y_m = json_number_value(json_array_get(row, 2));
+		sd_strlcpy(sm.cell, json_string_value(json_array_get(row, 3)), sizeof sm.cell);
+		sm.rsrp_dbm = json_number_value(json_array_get(row, 4));
+		sm.sinr_db = json_number_value(json_array_get(row, 5));
+		if (sd_cov_site_add(cs, &sm) == 0)
+			accepted++;
+		else
+			refused++;
+	}
+	sd_cov_site_report(cs, &rep);
+	sd_cov_conf_from(&cc, &cfg->monitor);
+	if (rep.samples)
+		sd_alarm_coverage(sd_pipeline_alarms(p), site->id,
+				  cfg->model->factories[site->factory].id, rep.share_pct,
+				  cc.target_pct, sd_wall_ms());
+	return json_pack("{s:s, s:i, s:i, s:o}", "site", site->id, "accepted", accepted,
+			 "refused", refused, "coverage", site_coverage(p, cfg, site, 0, 0));
+}
+
 static json_t *alarms_topic(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c)
 {
 	return json_pack("{s:o}", "alarms", alarm_list(arg, cfg, c, false));
@@ -169,6 +296,9 @@ static const struct sd_ipc_ext_op monitor_ops[] = {
 	{ "sla", op_sla, SD_ROLE_FACTORY, "SLA report [factory, slice, period YYYY-MM]" },
 	{ "alarms", op_alarms, SD_ROLE_FACTORY, "alarms in scope [all: include cleared]" },
 	{ "alarm.ack", op_alarm_ack, SD_ROLE_FACTORY, "acknowledge an alarm (operators): alarm" },
+	{ "coverage", op_coverage, SD_ROLE_FACTORY, "coverage per site [site, rows, cols]" },
+	{ "coverage.add", op_coverage_add, SD_ROLE_FACTORY,
+	  "add walk-test samples to a site (operators, own factory): site, samples" },
 };
 
 int sd_pipeline_register_ipc(struct sd_pipeline *p)

@@ -21,6 +21,12 @@ struct sd_pipeline {
 	struct sd_alarms *alarms;
 	uint64_t timer;
 	bool alarms_changed;
+	/* coverage per site, made on first use; kept across reloads by id */
+	struct cov_entry {
+		char site[SD_ID_MAX];
+		struct sd_cov_site *cs;
+	} *cov;
+	int ncov;
 };
 
 static const struct sd_config *config(struct sd_pipeline *p) { return p->host.config(p->host.arg); }
@@ -135,6 +141,23 @@ void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
 }
 
 struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p) { return p->alarms; }
+
+struct sd_cov_site *sd_pipeline_coverage(struct sd_pipeline *p, const struct sd_site *site)
+{
+	const struct sd_config *cfg = config(p);
+	struct sd_cov_conf cc;
+	int i;
+	for (i = 0; i < p->ncov; i++)
+		if (strcmp(p->cov[i].site, site->id) == 0)
+			return p->cov[i].cs;
+	sd_cov_conf_from(&cc, &cfg->monitor);
+	/* a site without a plan size gets 1 km x 1 km around its origin */
+	p->cov = sd_reallocarray(p->cov, (size_t)p->ncov + 1, sizeof *p->cov);
+	sd_strlcpy(p->cov[p->ncov].site, site->id, sizeof p->cov[0].site);
+	p->cov[p->ncov].cs = sd_cov_site_new(site->id, site->width_m > 0 ? site->width_m : 1000,
+					     site->height_m > 0 ? site->height_m : 1000, &cc);
+	return p->cov[p->ncov++].cs;
+}
 struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p) { return p->sla; }
 
 void sd_pipeline_free(struct sd_pipeline *p)
@@ -147,6 +170,9 @@ void sd_pipeline_free(struct sd_pipeline *p)
 		sd_kpi_flush_all(p->kpi);
 	if (p->sla)
 		sd_sla_flush_all(p->sla);
+	for (int i = 0; i < p->ncov; i++)
+		sd_cov_site_free(p->cov[i].cs);
+	free(p->cov);
 	sd_alarms_free(p->alarms);
 	sd_sla_free(p->sla);
 	sd_kpi_free(p->kpi);

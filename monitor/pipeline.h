@@ -16,6 +16,7 @@
 #include "core/loop.h"
 #include "monitor/alarm.h"
 #include "monitor/collect.h"
+#include "monitor/coverage.h"
 #include "monitor/kpi.h"
 #include "monitor/sla.h"
 
@@ -39,6 +40,9 @@ int  sd_pipeline_register_ipc(struct sd_pipeline *p);
 void sd_pipeline_unregister_ipc(void);
 
 struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p);
+/* The coverage accumulator of a site (walk-test imports), made on first
+ * use with the site's plan size and the configuration's thresholds. */
+struct sd_cov_site *sd_pipeline_coverage(struct sd_pipeline *p, const struct sd_site *site);
 struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "monitor/coverage.h"
 #include "tui/client.h"
 
 #define CALL_TIMEOUT_MS 5000
@@ -53,10 +54,17 @@ static const struct sd_column alarm_cols[] = {
 	{ "ACTIVE", "active" }, { "TEXT", "text" },
 };
 
+static const struct sd_column coverage_cols[] = {
+	{ "SITE", "site" }, { "FACTORY", "factory" }, { "SAMPLES", "samples" },
+	{ "SHARE%", "share_pct" }, { "AREA%", "area_share_pct" }, { "TARGET%", "target_pct" },
+	{ "BELOW", "below_target" }, { "WEAK_CELLS", "weak_count" }, { "HOLES", "hole_count" },
+};
+
 /* Options a command takes besides --json/--csv. */
 #define OPT_FACTORY 1
 #define OPT_PERIOD  2   /* --period YYYY-MM, --slice ID */
 #define OPT_ALL     4   /* --all */
+#define OPT_SITE    8   /* --site ID */
 
 /* The sla result as one row per slice and KPI: the month's counts with the
  * last window's verdict beside them. */
@@ -77,6 +85,23 @@ static json_t *flatten_sla(const json_t *res)
 			json_object_set(row, "last_target", json_object_get(lk, "target"));
 			json_array_append_new(rows, row);
 		}
+	}
+	return rows;
+}
+
+/* Coverage rows: the site's figures with counts of weak cells and holes. */
+static json_t *flatten_coverage(const json_t *res)
+{
+	json_t *rows = json_array();
+	const json_t *site;
+	size_t i;
+	json_array_foreach(json_object_get(res, "sites"), i, site) {
+		json_t *row = json_deep_copy(site);
+		json_object_set_new(row, "weak_count",
+				    json_integer((json_int_t)json_array_size(json_object_get(site, "weak_cells"))));
+		json_object_set_new(row, "hole_count",
+				    json_integer((json_int_t)json_array_size(json_object_get(site, "holes"))));
+		json_array_append_new(rows, row);
 	}
 	return rows;
 }
@@ -109,6 +134,8 @@ static const struct command commands[] = {
 	  flatten_sla },
 	{ "alarms", "alarms", "alarms", alarm_cols, SD_ARRAY_LEN(alarm_cols), OPT_ALL,
 	  "active alarms in your scope [--all: cleared ones too]", NULL },
+	{ "coverage", "coverage", NULL, coverage_cols, SD_ARRAY_LEN(coverage_cols), OPT_SITE,
+	  "coverage per site [--site ID: with heat map, weak cells, holes]", flatten_coverage },
 };
 
 static const struct command *find_command(const char *name)
@@ -132,6 +159,115 @@ void sd_cli_usage(FILE *f)
 	for (i = 0; i < SD_ARRAY_LEN(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "  %-10s %s\n", "alarm ack", "acknowledge alarm ID (operators)");
+	fprintf(f, "  %-10s %s\n", "coverage import", "FILE --site ID: a walk-test CSV (time, x/y or "
+		"lat/lon, cell, rsrp, sinr)");
+}
+
+#define IMPORT_BATCH 1000
+
+/* "slicedeck coverage import FILE --site ID": parsed here, so every bad
+ * line is reported as FILE:LINE before anything is sent; then sent in
+ * batches. Nothing is imported from a file with an error. */
+static int coverage_import(const char *socket_path, int argc, char **argv)
+{
+	const char *file = NULL, *site_id = NULL;
+	struct sd_client cl;
+	struct sd_site site = { 0 };
+	struct sd_errlist errs;
+	struct sd_cov_sample *sm = NULL;
+	size_t n = 0, off;
+	json_t *res, *params, *sites, *one;
+	int i, rc = 0;
+	unsigned accepted = 0, refused = 0;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--site") == 0 && i + 1 < argc)
+			site_id = argv[++i];
+		else if (!file && argv[i][0] != '-')
+			file = argv[i];
+		else
+			file = NULL, i = argc;
+	}
+	if (!file || !site_id) {
+		fprintf(stderr, "usage: slicedeck coverage import FILE --site ID\n");
+		return 2;
+	}
+	if (sd_client_connect(&cl, socket_path, CALL_TIMEOUT_MS) < 0) {
+		fprintf(stderr, "slicedeck: %s\n", cl.err);
+		sd_client_close(&cl);
+		return 1;
+	}
+	/* the site's origin, for rows given in lat/lon */
+	res = sd_client_call(&cl, "sites", NULL, CALL_TIMEOUT_MS);
+	sites = json_object_get(res, "sites");
+	json_array_foreach(sites, off, one)
+		if (sd_streq(json_string_value(json_object_get(one, "id")), site_id)) {
+			sd_strlcpy(site.id, site_id, sizeof site.id);
+			site.lat = json_number_value(json_object_get(one, "lat"));
+			site.lon = json_number_value(json_object_get(one, "lon"));
+		}
+	json_decref(res);
+	if (!site.id[0]) {
+		fprintf(stderr, "slicedeck coverage import: no site %s in your scope\n", site_id);
+		sd_client_close(&cl);
+		return 1;
+	}
+	sd_errlist_init(&errs);
+	if (sd_cov_csv_load(file, &site, &sm, &n, &errs) < 0) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msgs[i]);
+		fprintf(stderr, "slicedeck coverage import: nothing imported\n");
+		sd_errlist_done(&errs);
+		sd_client_close(&cl);
+		return 1;
+	}
+	sd_errlist_done(&errs);
+	for (off = 0; off < n && rc == 0; off += IMPORT_BATCH) {
+		json_t *rows = json_array();
+		size_t k;
+		for (k = off; k < n && k < off + IMPORT_BATCH; k++)
+			json_array_append_new(rows, json_pack("[I, f, f, s, f, f]", (json_int_t)sm[k].t_ms,
+							      sm[k].x_m, sm[k].y_m, sm[k].cell,
+							      sm[k].rsrp_dbm, sm[k].sinr_db));
+		params = json_pack("{s:s, s:o}", "site", site_id, "samples", rows);
+		res = sd_client_call(&cl, "coverage.add", params, CALL_TIMEOUT_MS);
+		json_decref(params);
+		if (!res) {
+			fprintf(stderr, "slicedeck coverage import: %s (%zu of %zu samples sent)\n",
+				cl.err, off, n);
+			rc = 1;
+			break;
+		}
+		accepted += (unsigned)json_integer_value(json_object_get(res, "accepted"));
+		refused += (unsigned)json_integer_value(json_object_get(res, "refused"));
+		json_decref(res);
+	}
+	if (rc == 0)
+		printf("%s: %u samples imported into site %s%s%u outside its plan or range\n", file,
+		       accepted, site_id, refused ? ", " : " (", refused);
+	free(sm);
+	sd_client_close(&cl);
+	return rc;
+}
+
+/* The heat map of one site, north up, with its legend. */
+static void print_heatmap(const json_t *site)
+{
+	static const char glyph[] = " x-+#";
+	const json_t *row;
+	size_t i, k;
+	const json_t *hm = json_object_get(site, "heatmap");
+	if (!json_is_array(hm) || json_array_size(hm) == 0)
+		return;
+	printf("\nheat map of %s (north up; ' ' no data, x failing, - fair, + good, # excellent):\n",
+	       json_string_value(json_object_get(site, "site")));
+	json_array_foreach(hm, i, row) {
+		const char *r = json_string_value(row);
+		putchar('|');
+		for (k = 0; r && r[k]; k++)
+			putchar(r[k] >= '0' && r[k] <= '4' ? glyph[r[k] - '0'] : '?');
+		puts("|");
+	}
 }
 
 /* "slicedeck alarm ack ID": the one command that acts. */
@@ -307,13 +443,14 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 		{ "factory", required_argument, NULL, 'f' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "slice", required_argument, NULL, 's' },
+		{ "site", required_argument, NULL, 'S' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *cmd = find_command(argv[0]);
 	enum sd_out_format fmt = SD_OUT_TABLE;
-	const char *factory = NULL, *period = NULL, *slice = NULL;
+	const char *factory = NULL, *period = NULL, *slice = NULL, *site = NULL;
 	bool all = false;
 	struct sd_client cl;
 	json_t *params, *res;
@@ -321,6 +458,8 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 
 	if (!cmd && strcmp(argv[0], "alarm") == 0)
 		return alarm_ack(socket_path, argc, argv);
+	if (strcmp(argv[0], "coverage") == 0 && argc > 1 && strcmp(argv[1], "import") == 0)
+		return coverage_import(socket_path, argc, argv);
 	if (!cmd) {
 		fprintf(stderr, "slicedeck: unknown command \"%s\"\n", argv[0]);
 		sd_cli_usage(stderr);
@@ -338,8 +477,15 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 			}
 			factory = optarg;
 			break;
-		case 'p':
+		case 'S':
+			if (!(cmd->takes_factory & OPT_SITE)) {
+				fprintf(stderr, "slicedeck %s: --site does not apply\n", cmd->name);
+				return 2;
+			}
+			site = optarg;
+			break;
 		case 's':
+		case 'p':
 			if (!(cmd->takes_factory & OPT_PERIOD)) {
 				fprintf(stderr, "slicedeck %s: --%s does not apply\n", cmd->name,
 					ch == 'p' ? "period" : "slice");
@@ -377,6 +523,8 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 		json_object_set_new(params, "period", json_string(period));
 	if (slice)
 		json_object_set_new(params, "slice", json_string(slice));
+	if (site)
+		json_object_set_new(params, "site", json_string(site));
 	if (all)
 		json_object_set_new(params, "all", json_true());
 	res = sd_client_call(&cl, cmd->op, params, CALL_TIMEOUT_MS);
@@ -392,6 +540,8 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 			json_t *rows = cmd->flatten(res);
 			sd_cli_print(stdout, fmt, rows, cmd->cols, cmd->ncols);
 			json_decref(rows);
+			if (site && fmt == SD_OUT_TABLE)
+				print_heatmap(json_array_get(json_object_get(res, "sites"), 0));
 		}
 	} else if (!cmd->member) {
 		if (fmt == SD_OUT_JSON) {
