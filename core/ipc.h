@@ -49,16 +49,22 @@
 /* --- codec ------------------------------------------------------------- */
 
 /* Framing over a byte buffer: extract the next complete line. Returns 1 with
- * *line (NUL-terminated, without LF, inside buf) and *len, 0 when no
- * complete line is buffered. A line longer than SD_IPC_MAX_LINE sets
- * *overflow and is dropped up to its LF (the caller answers too_large).
- * The caller must sd_ipc_line_done() after using the line. */
+ * *line (NUL-terminated, without LF, inside the reader) and *len, 0 when no
+ * complete line is buffered. A line longer than the reader's cap sets
+ * *overflow and is dropped up to its LF (the engine answers too_large).
+ * *line is valid until the next feed or next call. The engine reads
+ * requests with the protocol's SD_IPC_MAX_LINE; a client reads replies,
+ * which may be whole lists, with a larger cap. */
 struct sd_ipc_reader {
 	struct sd_buf buf;
 	size_t consumed;    /* bytes of buf already handed out */
+	size_t scanned;     /* bytes after consumed known to hold no LF */
+	size_t max_line;
 	bool discarding;    /* inside an oversized line */
+	bool overflowed;    /* an oversized line was dropped: report it once */
 };
-void sd_ipc_reader_init(struct sd_ipc_reader *r);
+void sd_ipc_reader_init(struct sd_ipc_reader *r);   /* cap SD_IPC_MAX_LINE */
+void sd_ipc_reader_init_max(struct sd_ipc_reader *r, size_t max_line);
 void sd_ipc_reader_done(struct sd_ipc_reader *r);
 /* Append received bytes. Never fails: oversized input is discarded. */
 void sd_ipc_reader_feed(struct sd_ipc_reader *r, const char *data, size_t n);

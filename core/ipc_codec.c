@@ -5,15 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The reader's buffer may hold a little more than one maximal line plus
- * whatever arrived with it; anything beyond is discarded as overflow. */
-#define READER_MAX (2 * SD_IPC_MAX_LINE + 65536)
+void sd_ipc_reader_init_max(struct sd_ipc_reader *r, size_t max_line)
+{
+	memset(r, 0, sizeof *r);
+	r->max_line = max_line;
+	/* room for one maximal line plus what arrived behind it */
+	sd_buf_init(&r->buf, max_line + 65536);
+}
 
 void sd_ipc_reader_init(struct sd_ipc_reader *r)
 {
-	sd_buf_init(&r->buf, READER_MAX);
-	r->consumed = 0;
-	r->discarding = false;
+	sd_ipc_reader_init_max(r, SD_IPC_MAX_LINE);
 }
 
 void sd_ipc_reader_done(struct sd_ipc_reader *r)
@@ -31,27 +33,39 @@ static void compact(struct sd_ipc_reader *r)
 	}
 }
 
+/* The partial line at the end is over the cap: drop it, and the rest of it
+ * as it arrives; complete lines before it are kept. */
+static void start_discarding(struct sd_ipc_reader *r)
+{
+	char *base = r->buf.data + r->consumed;
+	size_t avail = r->buf.len - r->consumed;
+	char *lf = avail ? memrchr(base, '\n', avail) : NULL;
+	r->buf.len = lf ? (size_t)(lf + 1 - r->buf.data) : r->consumed;
+	r->buf.data[r->buf.len] = '\0';
+	r->scanned = 0;
+	r->discarding = true;
+	r->overflowed = true;
+}
+
 void sd_ipc_reader_feed(struct sd_ipc_reader *r, const char *data, size_t n)
 {
 	compact(r);
 	while (n) {
-		size_t room = r->buf.max - r->buf.len, take = n < room ? n : room;
+		size_t room, take;
 		if (r->discarding) {
-			/* inside an oversized line: drop up to and including LF */
 			const char *lf = memchr(data, '\n', n);
 			if (!lf)
 				return;
 			n -= (size_t)(lf + 1 - data);
 			data = lf + 1;
 			r->discarding = false;
-			/* an empty marker line tells next() to report the overflow */
-			sd_buf_add(&r->buf, "\x01\n", 2);
 			continue;
 		}
+		room = r->buf.max - r->buf.len;
+		take = n < room ? n : room;
 		if (take == 0) {
-			/* buffer full without a complete line: start discarding */
-			sd_buf_reset(&r->buf);
-			r->discarding = true;
+			/* full without an LF in the partial line: it is too long */
+			start_discarding(r);
 			continue;
 		}
 		sd_buf_add(&r->buf, data, take);
@@ -62,45 +76,44 @@ void sd_ipc_reader_feed(struct sd_ipc_reader *r, const char *data, size_t n)
 
 int sd_ipc_reader_next(struct sd_ipc_reader *r, char **line, size_t *len, bool *overflow)
 {
-	char *start, *lf;
-	size_t avail;
-
 	*overflow = false;
 	for (;;) {
-		start = r->buf.data + r->consumed;
-		avail = r->buf.len - r->consumed;
-		if (!r->buf.data || avail == 0)
-			return 0;
-		lf = memchr(start, '\n', avail);
-		if (!lf) {
-			if (avail > SD_IPC_MAX_LINE) {
-				/* the current partial line is already too long */
-				r->consumed = r->buf.len;
-				r->discarding = true;
-				compact(r);
+		char *start = r->buf.data + r->consumed, *lf;
+		size_t avail = r->buf.len - r->consumed;
+
+		if (!r->buf.data || avail <= r->scanned) {
+			if (r->overflowed) {
+				r->overflowed = false;
+				*overflow = true;
+				*line = NULL;
+				*len = 0;
+				return 1;
 			}
 			return 0;
 		}
-		*lf = '\0';
+		lf = memchr(start + r->scanned, '\n', avail - r->scanned);
+		if (!lf) {
+			/* do not rescan a long partial line on every feed */
+			r->scanned = avail;
+			if (avail > r->max_line)
+				start_discarding(r);
+			continue;
+		}
+		r->scanned = 0;
 		r->consumed += (size_t)(lf - start) + 1;
-		if (start[0] == '\x01' && lf == start + 1) {
+		if ((size_t)(lf - start) > r->max_line) {
 			*overflow = true;
 			*line = NULL;
 			*len = 0;
 			return 1;
 		}
-		if ((size_t)(lf - start) > SD_IPC_MAX_LINE) {
-			*overflow = true;
-			*line = NULL;
-			*len = 0;
-			return 1;
-		}
+		*lf = '\0';
 		if (lf > start && lf[-1] == '\r')
-			lf[-1] = '\0';
-		if (start[0] == '\0')
+			*--lf = '\0';
+		if (lf == start)
 			continue;   /* blank lines are keep-alives */
 		*line = start;
-		*len = strlen(start);
+		*len = (size_t)(lf - start);
 		return 1;
 	}
 }

@@ -31,35 +31,6 @@ static void set_err(struct sd_client *c, const char *code, const char *fmt, ...)
 	sd_strlcpy(c->err_code, code, sizeof c->err_code);
 }
 
-/* Buffer received bytes. A line longer than SD_CLIENT_MAX_LINE is dropped
- * up to its LF (the engine never sends one; a peer that does cannot make
- * us grow without bound). */
-static void feed(struct sd_client *c, const char *data, size_t n)
-{
-	while (n) {
-		if (c->discarding) {
-			const char *lf = memchr(data, '\n', n);
-			if (!lf)
-				return;
-			n -= (size_t)(lf + 1 - data);
-			data = lf + 1;
-			c->discarding = false;
-			continue;
-		}
-		if (sd_buf_add(&c->in, data, n) == 0)
-			return;
-		/* over the cap: keep the complete lines, drop the long one */
-		{
-			const char *lf = c->in.len ? memrchr(c->in.data, '\n', c->in.len) : NULL;
-			size_t keep = lf ? (size_t)(lf + 1 - c->in.data) : 0;
-			c->in.len = keep;
-			if (c->scanned > keep)
-				c->scanned = keep;
-			c->discarding = true;
-		}
-	}
-}
-
 /* Read one chunk, waiting up to timeout_ms. 1 = got data, 0 = timeout,
  * -1 = closed/error. */
 static int read_some(struct sd_client *c, int timeout_ms)
@@ -77,33 +48,27 @@ static int read_some(struct sd_client *c, int timeout_ms)
 		return 0;
 	if (n <= 0)
 		return -1;
-	feed(c, buf, (size_t)n);
+	sd_ipc_reader_feed(&c->in, buf, (size_t)n);
 	return 1;
 }
 
 /* Take the next complete message off the buffer, or NULL. Lines that are
- * not JSON objects are skipped. */
+ * not JSON objects, and lines over the cap, are skipped. */
 static json_t *next_msg(struct sd_client *c)
 {
-	for (;;) {
-		char *lf;
-		size_t len;
+	char *line;
+	size_t len;
+	bool overflow;
+	while (sd_ipc_reader_next(&c->in, &line, &len, &overflow) == 1) {
 		json_t *j;
-		if (c->in.len <= c->scanned)
-			return NULL;
-		lf = memchr(c->in.data + c->scanned, '\n', c->in.len - c->scanned);
-		if (!lf) {
-			c->scanned = c->in.len;   /* do not rescan a long partial line */
-			return NULL;
-		}
-		len = (size_t)(lf - c->in.data);
-		j = json_loadb(c->in.data, len, 0, NULL);
-		sd_buf_consume(&c->in, len + 1);
-		c->scanned = 0;
+		if (overflow)
+			continue;
+		j = json_loadb(line, len, 0, NULL);
 		if (json_is_object(j))
 			return j;
 		json_decref(j);
 	}
+	return NULL;
 }
 
 /* An error object in msg: copy it to c->err. */
@@ -259,7 +224,7 @@ int sd_client_connect(struct sd_client *c, const char *path, int timeout_ms)
 
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
-	sd_buf_init(&c->in, SD_CLIENT_MAX_LINE);
+	sd_ipc_reader_init_max(&c->in, SD_CLIENT_MAX_LINE);
 	c->events = json_array();
 	if (strlen(path) >= sizeof sa.sun_path) {
 		set_err(c, "", "socket path too long: %s", path);
@@ -298,9 +263,7 @@ void sd_client_close(struct sd_client *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	sd_buf_done(&c->in);
-	c->scanned = 0;
-	c->discarding = false;
+	sd_ipc_reader_done(&c->in);
 	json_decref(c->hello);
 	json_decref(c->events);
 	c->hello = c->events = NULL;

@@ -23,9 +23,7 @@
 
 struct sd_client {
 	int fd;
-	struct sd_buf in;    /* received, not yet split into lines */
-	size_t scanned;      /* bytes of in known to hold no LF */
-	bool discarding;     /* inside a line over SD_CLIENT_MAX_LINE */
+	struct sd_ipc_reader in; /* replies and events, lines up to SD_CLIENT_MAX_LINE */
 	long next_id;
 	json_t *hello;       /* the engine's hello result: role, factory, ... */
 	json_t *events;      /* queued pushes (array) */
