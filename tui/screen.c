@@ -41,7 +41,7 @@ enum act {
 	A_NONE, A_UP, A_DOWN, A_PGUP, A_PGDN, A_HOME, A_END, A_ENTER, A_BACK,
 	A_FILTER, A_CMD, A_HELP, A_NEXTVIEW, A_PREVVIEW,
 	A_OV, A_FAC, A_SL, A_NF, A_CELL, A_SITE,
-	A_SORTCOL, A_SORTNEXT, A_SORTPREV, A_SORTREV, A_REDRAW, A_QUIT,
+	A_SORTCOL, A_SORTNEXT, A_SORTPREV, A_SORTREV, A_ACK, A_CLEARED, A_REDRAW, A_QUIT,
 };
 
 struct action_def {
@@ -54,10 +54,10 @@ static const struct action_def actions[] = {
 	{ A_UP, "move up" }, { A_DOWN, "move down" },
 	{ A_PGUP, "page up" }, { A_PGDN, "page down" },
 	{ A_HOME, "first row" }, { A_END, "last row" },
-	{ A_ENTER, "drill down: factory > slices > slice > NF/cell" },
+	{ A_ENTER, "drill down: factory > slices > slice > NF/cell; SLA row > slice; site > heat map" },
 	{ A_BACK, "clear the filter, else back along the breadcrumb" },
 	{ A_FILTER, "filter: text, regex (^$*+?()[]{}|\\), !inverse" },
-	{ A_CMD, "command: :sl :fac :nf :cell :site :ov :sort COL :theme T :q" },
+	{ A_CMD, "command: :sl :fac :nf :cell :site :al :sla :cov :ov :sort COL :theme T :q" },
 	{ A_HELP, "this help" },
 	{ A_NEXTVIEW, "next view" }, { A_PREVVIEW, "previous view" },
 	{ A_OV, "overview" }, { A_FAC, "factories" }, { A_SL, "slices" },
@@ -65,6 +65,8 @@ static const struct action_def actions[] = {
 	{ A_SORTCOL, "sort by column N (again: reverse)" },
 	{ A_SORTNEXT, "sort by the next column" }, { A_SORTPREV, "sort by the previous column" },
 	{ A_SORTREV, "reverse the sort order" },
+	{ A_ACK, "alarms view: acknowledge the selected alarm (operator role)" },
+	{ A_CLEARED, "alarms view: show / hide cleared alarms" },
 	{ A_REDRAW, "repaint the whole terminal" },
 	{ A_QUIT, "quit" },
 };
@@ -96,6 +98,7 @@ static const struct binding bindings[] = {
 	{ '>', ">", A_SORTNEXT }, { '.', NULL, A_SORTNEXT },
 	{ '<', "<", A_SORTPREV }, { ',', NULL, A_SORTPREV },
 	{ 'R', "R", A_SORTREV }, { 'r', "r", A_SORTREV },
+	{ 'a', "a", A_ACK }, { 'C', "C", A_CLEARED },
 	{ 12, "^L", A_REDRAW },
 	{ 'q', "q", A_QUIT }, { 'Q', NULL, A_QUIT },
 };
@@ -344,17 +347,67 @@ static void lost_engine(struct sd_ui *u)
 	sd_client_close(&u->cl);
 	u->connected = false;
 	u->cells_req = 0;
+	u->ack_req = 0;
+	memset(u->req, 0, sizeof u->req);
+	memset(u->req_at, 0, sizeof u->req_at);
 	u->next_try_ms = sd_now_ms() + u->backoff_ms;
 }
 
 static int src_by_name(const char *name)
 {
-	static const char *const names[SD_SRC_COUNT] = { "factories", "slices", "nfs", "sites", "cells",
-							 "alarms" };
+	static const char *const names[] = { "factories", "slices", "nfs", "sites", "cells",
+					     "alarms" };
 	int s;
-	for (s = 0; name && s < SD_SRC_COUNT; s++)
+	for (s = 0; name && s < (int)SD_ARRAY_LEN(names); s++)
 		if (strcmp(names[s], name) == 0)
 			return s;
+	return -1;
+}
+
+/* The engine's answer to "alarm.ack", on the status line: who acked, or
+ * why not (forbidden for viewers and factory users, gone, ...). */
+static void ack_answer(struct sd_ui *u, const json_t *ev)
+{
+	const json_t *e = json_object_get(ev, "error"), *al;
+	char clean[300], who[80];
+	const char *m;
+	if (e) {
+		m = json_string_value(json_object_get(e, "message"));
+		sd_sanitize(clean, sizeof clean, m ? m : "refused", m ? strlen(m) : 7);
+		sd_ui_message(u, "ack refused by the engine: %s", clean);
+		return;
+	}
+	al = json_object_get(json_object_get(ev, "result"), "alarm");
+	sd_cli_cell(al, "acked_by", who, sizeof who);
+	sd_ui_message(u, "alarm %lld acked by %s", (long long)json_integer_value(json_object_get(al, "id")),
+		      who);
+}
+
+/* A reply to one of the polled requests: its source and list (NULL on an
+ * error, which goes to the status line); -1 when id is none of them. */
+static int polled_reply(struct sd_ui *u, const json_t *ev, json_int_t id, json_t **list)
+{
+	static const char *const member[SD_SRC_COUNT] = {
+		[SD_SRC_ALARMS_ALL] = "alarms", [SD_SRC_SLA] = "slices",
+		[SD_SRC_COVERAGE] = "sites", [SD_SRC_HEAT] = "sites",
+	};
+	const json_t *e = json_object_get(ev, "error");
+	int s;
+	for (s = SD_SRC_ALARMS_ALL; s < SD_SRC_COUNT; s++) {
+		if (u->req[s] != id)
+			continue;
+		u->req[s] = 0;
+		if (e) {
+			const char *m = json_string_value(json_object_get(e, "message"));
+			char clean[300];
+			sd_sanitize(clean, sizeof clean, m ? m : "error", m ? strlen(m) : 5);
+			sd_ui_message(u, "%s: %s", member[s], clean);
+			*list = NULL;
+			return -1;
+		}
+		*list = json_object_get(json_object_get(ev, "result"), member[s]);
+		return s;
+	}
 	return -1;
 }
 
@@ -376,6 +429,11 @@ static void take_events(struct sd_ui *u)
 			u->cells_req = 0;
 			s = SD_SRC_CELLS;
 			list = json_object_get(json_object_get(ev, "result"), "cells");
+		} else if (json_is_integer(id) && json_integer_value(id) == u->ack_req) {
+			u->ack_req = 0;
+			ack_answer(u, ev);
+		} else if (json_is_integer(id)) {
+			s = polled_reply(u, ev, json_integer_value(id), &list);
 		}
 		if (s >= 0 && json_is_array(list)) {
 			json_decref(u->pending[s]);
@@ -393,8 +451,14 @@ static void apply_pending(struct sd_ui *u, bool force)
 	int s;
 	bool due = force || !u->applied_ms || now - u->applied_ms >= u->refresh_ms;
 	for (s = 0; s < SD_SRC_COUNT; s++) {
-		if (!u->pending[s] || (!due && u->d.gen[s]))
-			continue;   /* a list's first arrival is shown at once */
+		if (!u->pending[s] || (!due && u->d.gen[s] && s < SD_SRC_ALARMS_ALL))
+			continue;   /* a list's first arrival is shown at once; polled
+				       lists are already one per refresh period */
+		if (s >= SD_SRC_ALARMS_ALL && json_equal(u->pending[s], u->d.list[s])) {
+			json_decref(u->pending[s]);   /* unchanged: keep the selection still */
+			u->pending[s] = NULL;
+			continue;
+		}
 		json_decref(u->d.list[s]);
 		u->d.list[s] = u->pending[s];
 		u->pending[s] = NULL;
@@ -412,6 +476,116 @@ static bool have_pending(const struct sd_ui *u)
 		if (u->pending[s])
 			return true;
 	return false;
+}
+
+/* --- polled sources and the alarm ack --------------------------------------------------- */
+
+/* Which polled source the view v shows (-1: none). */
+static int polled_for(const struct sd_ui *u, enum sd_view_id v)
+{
+	switch (v) {
+	case SD_V_ALARMS: return u->show_cleared ? SD_SRC_ALARMS_ALL : -1;
+	case SD_V_SLA: case SD_V_SLICE: case SD_V_OVERVIEW: return SD_SRC_SLA;
+	case SD_V_COVERAGE: return SD_SRC_COVERAGE;
+	case SD_V_HEAT: return SD_SRC_HEAT;
+	default: return -1;
+	}
+}
+
+void sd_ui_poll(struct sd_ui *u, bool now)
+{
+	struct sd_frame *f = sd_ui_top(u);
+	int s = f ? polled_for(u, f->view) : -1;
+	int64_t t = sd_now_ms();
+	json_t *params = NULL;
+	bool changed = false;
+	long id;
+
+	if (s < 0 || !u->connected)
+		return;
+	if (s == SD_SRC_HEAT) {
+		changed = strcmp(u->heat_site, f->arg) != 0 || u->heat_want[0] != u->heat_asked[0] ||
+			  u->heat_want[1] != u->heat_asked[1];
+		if (strcmp(u->heat_site, f->arg) != 0) {   /* another site: drop the old map */
+			json_decref(u->d.list[s]);
+			u->d.list[s] = json_array();
+			u->d.gen[s]++;
+			json_decref(u->pending[s]);
+			u->pending[s] = NULL;
+		}
+	}
+	if (u->req[s] && !changed)
+		return;   /* one request at a time per source */
+	if (!now && !changed && u->req_at[s] && t - u->req_at[s] < u->refresh_ms)
+		return;
+	switch (s) {
+	case SD_SRC_ALARMS_ALL:
+		params = json_pack("{s:b}", "all", 1);
+		break;
+	case SD_SRC_HEAT:
+		sd_strlcpy(u->heat_site, f->arg, sizeof u->heat_site);
+		memcpy(u->heat_asked, u->heat_want, sizeof u->heat_asked);
+		params = json_pack("{s:s, s:i, s:i}", "site", f->arg, "rows", u->heat_want[0],
+				   "cols", u->heat_want[1]);
+		break;
+	default:
+		break;
+	}
+	id = sd_client_send(&u->cl, s == SD_SRC_ALARMS_ALL ? "alarms" : s == SD_SRC_SLA ? "sla" :
+			    "coverage", params);
+	json_decref(params);
+	u->req[s] = id > 0 ? id : 0;   /* a failed send shows as a lost engine */
+	u->req_at[s] = t;
+}
+
+void sd_ui_ack(struct sd_ui *u)
+{
+	struct sd_frame *f = sd_ui_top(u);
+	const char *id, *state;
+	json_t *params;
+	char *end;
+	long long n;
+	int row;
+
+	if (f->view != SD_V_ALARMS) {
+		sd_ui_message(u, "a acknowledges an alarm in the alarms view (:alarms)");
+		return;
+	}
+	row = sd_table_selected(&f->table);
+	if (row < 0) {
+		sd_ui_message(u, "no alarm selected");
+		return;
+	}
+	if (u->readonly) {
+		if (u->readonly_opt)
+			sd_ui_message(u, "read-only console (--readonly): no acknowledging");
+		else
+			sd_ui_message(u, "acknowledging alarms needs the operator role; you are %s",
+				      sd_ui_role(u));
+		return;
+	}
+	if (!u->connected) {
+		sd_ui_message(u, "the engine is not connected");
+		return;
+	}
+	id = sd_table_cell(&f->table, row, 0);
+	state = sd_table_cell(&f->table, row, 6);   /* STATE */
+	n = strtoll(id, &end, 10);
+	if (end == id || *end || n <= 0)
+		return;
+	if (strcmp(state, "cleared") == 0) {
+		sd_ui_message(u, "alarm %lld is cleared", n);
+		return;
+	}
+	params = json_pack("{s:I}", "alarm", (json_int_t)n);
+	u->ack_req = sd_client_send(&u->cl, "alarm.ack", params);
+	json_decref(params);
+	if (u->ack_req < 0) {
+		u->ack_req = 0;
+		sd_ui_message(u, "ack not sent: %s", u->cl.err);
+		return;
+	}
+	sd_ui_message(u, "acknowledging alarm %lld ...", n);
 }
 
 /* --- drawing ------------------------------------------------------------------------ */
@@ -591,6 +765,7 @@ static void switch_view(struct sd_ui *u, enum sd_view_id v, const char *filter)
 	reset_to(u, v, filter && *filter ? filter : NULL);
 	if (v == SD_V_CELLS && u->connected && !u->cells_req)
 		request_cells(u);
+	sd_ui_poll(u, true);
 }
 
 /* Words ":" completes: view names and aliases, then command names. */
@@ -903,6 +1078,17 @@ static bool handle_key(struct sd_ui *u, int ch)
 	case A_SORTREV:
 		sd_table_sort(t, t->sort_col < 0 ? 0 : t->sort_col, !t->sort_rev);
 		break;
+	case A_ACK: sd_ui_ack(u); break;
+	case A_CLEARED:
+		if (f->view != SD_V_ALARMS) {
+			sd_ui_message(u, "C shows cleared alarms in the alarms view (:alarms)");
+			break;
+		}
+		u->show_cleared = !u->show_cleared;
+		f->ever_built = false;   /* the other list: rebuild now */
+		sd_ui_message(u, u->show_cleared ? "showing cleared alarms too" : "active alarms only");
+		sd_ui_poll(u, true);
+		break;
 	case A_REDRAW: clearok(curscr, TRUE); break;
 	case A_QUIT: return false;
 	}
@@ -1003,6 +1189,7 @@ int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 			lost_engine(&u);
 		take_events(&u);
 		apply_pending(&u, false);
+		sd_ui_poll(&u, false);
 		draw(&u);
 		if (have_pending(&u)) {
 			int64_t w = u.applied_ms + u.refresh_ms - sd_now_ms();

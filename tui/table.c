@@ -95,7 +95,9 @@ void sd_table_add(struct sd_table *t, const char *const *cells, int src)
 		row->off[c] = (unsigned short)off;
 		off += len[c] + 1;
 		row->key[c] = -INFINITY;
-		if (t->cols[c].kind == SD_COL_NUM) {
+		if (t->cols[c].kind == SD_COL_SEVERITY) {
+			row->key[c] = sd_severity_rank(v);
+		} else if (t->cols[c].kind == SD_COL_NUM) {
 			double d = strtod(v, &end);
 			if (end != v && !isnan(d))
 				row->key[c] = d;
@@ -131,7 +133,8 @@ static int cmp_rows(const void *a, const void *b, void *arg)
 	const struct sd_table *t = arg;
 	int ia = *(const int *)a, ib = *(const int *)b, c = t->sort_col, r;
 	const struct sd_trow *ra = &t->rows[ia], *rb = &t->rows[ib];
-	if (t->cols[c].kind == SD_COL_NUM && ra->key[c] != rb->key[c])
+	if ((t->cols[c].kind == SD_COL_NUM || t->cols[c].kind == SD_COL_SEVERITY) &&
+	    ra->key[c] != rb->key[c])
 		r = ra->key[c] < rb->key[c] ? -1 : 1;
 	else
 		r = strcmp(ra->blob + ra->off[c], rb->blob + rb->off[c]);
@@ -360,10 +363,15 @@ enum sd_trole sd_status_role(const char *v)
 {
 	static const char *const ok[] = { "active", "REGISTERED", "yes", "up", "ok", "met" };
 	static const char *const warn[] = { "requested", "admitted", "suspended", "stale",
-					    "UNDISCOVERABLE", "minor", "warning" };
+					    "UNDISCOVERABLE", "minor", "warning", "raised" };
 	static const char *const bad[] = { "rejected", "decommissioned", "SUSPENDED", "no",
-					   "down", "OTHER", "missed", "critical", "major" };
+					   "down", "OTHER", "missed", "critical", "major",
+					   "breached", "BELOW" };
+	static const char *const dim[] = { "no-data", "no data", "n/a", "cleared", "not judged" };
 	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(dim); i++)
+		if (strcmp(v, dim[i]) == 0)
+			return SD_T_DIM;
 	for (i = 0; i < SD_ARRAY_LEN(ok); i++)
 		if (strcmp(v, ok[i]) == 0)
 			return SD_T_OK;
@@ -374,6 +382,23 @@ enum sd_trole sd_status_role(const char *v)
 		if (strcmp(v, bad[i]) == 0)
 			return SD_T_BAD;
 	return SD_T_NORMAL;
+}
+
+int sd_severity_rank(const char *sev)
+{
+	static const char *const order[] = { "critical", "major", "minor", "warning" };
+	int i;
+	for (i = 0; sev && i < (int)SD_ARRAY_LEN(order); i++)
+		if (strcasecmp(sev, order[i]) == 0)
+			return i;
+	return (int)SD_ARRAY_LEN(order);
+}
+
+enum sd_trole sd_severity_role(const char *sev)
+{
+	static const enum sd_trole role[] = { SD_T_CRIT, SD_T_MAJOR, SD_T_MINOR, SD_T_WARNING,
+					      SD_T_NORMAL };
+	return role[sd_severity_rank(sev)];
 }
 
 static bool ascii_only;
@@ -473,8 +498,10 @@ void sd_table_draw(struct sd_table *t, int y0, int x0, int h, int w,
 				cw = x0 + w - x;   /* the last column takes the rest */
 			if (!sel && t->cols[c].kind == SD_COL_STATUS)
 				attrset(th->attr[sd_status_role(v)]);
+			if (!sel && t->cols[c].kind == SD_COL_SEVERITY)
+				attrset(th->attr[sd_severity_role(v)]);
 			put_cell(y, x, v, cw, t->cols[c].kind == SD_COL_NUM);
-			if (!sel && t->cols[c].kind == SD_COL_STATUS)
+			if (!sel && (t->cols[c].kind == SD_COL_STATUS || t->cols[c].kind == SD_COL_SEVERITY))
 				attrset(th->attr[SD_T_NORMAL]);
 			x += t->width[c] + COL_GAP;
 		}

@@ -22,6 +22,7 @@ enum sd_col_kind {
 	SD_COL_TEXT,      /* sorted as text */
 	SD_COL_NUM,       /* sorted by value ("-" lowest) */
 	SD_COL_STATUS,    /* text, coloured by meaning (active, REGISTERED ...) */
+	SD_COL_SEVERITY,  /* alarm severity: coloured per severity, sorted worst first */
 };
 
 struct sd_tcol {
@@ -121,5 +122,10 @@ void   sd_table_ascii(bool on);
 void   sd_table_put(int y, int x, const char *s, int cols);
 /* Attribute role for a status-like cell text. */
 enum sd_trole sd_status_role(const char *text);
+/* X.733 perceived severity: its rank, worst first (critical 0, major 1,
+ * minor 2, warning 3, indeterminate/cleared/anything else 4), and the
+ * theme role that colours it. */
+int sd_severity_rank(const char *severity);
+enum sd_trole sd_severity_role(const char *severity);
 
 #endif

@@ -42,6 +42,12 @@ static void mono(struct sd_theme *th)
 	th->attr[SD_T_BANNER] = A_REVERSE | A_BOLD | A_BLINK;
 	th->attr[SD_T_PROMPT] = A_BOLD;
 	th->attr[SD_T_SPARK] = A_BOLD;
+	th->attr[SD_T_CRIT] = A_REVERSE | A_BOLD;
+	th->attr[SD_T_MAJOR] = A_BOLD;
+	th->attr[SD_T_MINOR] = A_UNDERLINE;
+	th->attr[SD_T_WARNING] = A_NORMAL;
+	th->attr[SD_T_HEAT1] = A_BOLD;
+	th->attr[SD_T_HEAT4] = A_BOLD;
 }
 
 void sd_theme_apply(struct sd_theme *th, const char *name, bool color)
@@ -62,6 +68,14 @@ void sd_theme_apply(struct sd_theme *th, const char *name, bool color)
 		{ SD_T_BANNER, COLOR_WHITE, COLOR_RED, A_BOLD },
 		{ SD_T_PROMPT, COLOR_YELLOW, -1, A_BOLD },
 		{ SD_T_SPARK, COLOR_YELLOW, -1, 0 },
+		{ SD_T_CRIT, COLOR_WHITE, COLOR_RED, A_BOLD },
+		{ SD_T_MAJOR, COLOR_RED, -1, A_BOLD },
+		{ SD_T_MINOR, COLOR_YELLOW, -1, A_BOLD },
+		{ SD_T_WARNING, COLOR_CYAN, -1, 0 },
+		{ SD_T_HEAT1, COLOR_RED, -1, A_BOLD },
+		{ SD_T_HEAT2, COLOR_YELLOW, -1, 0 },
+		{ SD_T_HEAT3, COLOR_GREEN, -1, 0 },
+		{ SD_T_HEAT4, COLOR_GREEN, -1, A_BOLD },
 	}, lab[] = {
 		{ SD_T_TITLE, COLOR_BLACK, COLOR_CYAN, A_BOLD },
 		{ SD_T_BADGE, COLOR_BLACK, COLOR_GREEN, A_BOLD },
@@ -78,6 +92,14 @@ void sd_theme_apply(struct sd_theme *th, const char *name, bool color)
 		{ SD_T_BANNER, COLOR_WHITE, COLOR_MAGENTA, A_BOLD },
 		{ SD_T_PROMPT, COLOR_GREEN, -1, A_BOLD },
 		{ SD_T_SPARK, COLOR_GREEN, -1, 0 },
+		{ SD_T_CRIT, COLOR_WHITE, COLOR_RED, A_BOLD },
+		{ SD_T_MAJOR, COLOR_RED, -1, A_BOLD },
+		{ SD_T_MINOR, COLOR_YELLOW, -1, 0 },
+		{ SD_T_WARNING, COLOR_CYAN, -1, 0 },
+		{ SD_T_HEAT1, COLOR_RED, -1, A_BOLD },
+		{ SD_T_HEAT2, COLOR_YELLOW, -1, 0 },
+		{ SD_T_HEAT3, COLOR_GREEN, -1, 0 },
+		{ SD_T_HEAT4, COLOR_GREEN, -1, A_BOLD },
 	};
 	size_t i, n = 0;
 	const struct pal_entry *pal;
@@ -117,6 +139,18 @@ void sd_glyphs_init(struct sd_glyphs *g, bool force_ascii)
 	g->sep = g->utf8 ? " › " : " > ";
 	g->dot = g->utf8 ? "●" : "*";
 	g->hline = g->utf8 ? "─" : "-";
+}
+
+const char *sd_heat_glyph(const struct sd_glyphs *g, char level, enum sd_trole *role)
+{
+	static const char *const ascii[5] = { " ", "x", "-", "+", "#" };
+	static const char *const utf8[5] = { "·", "░", "▒", "▓", "█" };
+	static const enum sd_trole roles[5] = { SD_T_DIM, SD_T_HEAT1, SD_T_HEAT2, SD_T_HEAT3,
+						SD_T_HEAT4 };
+	int lv = level >= '1' && level <= '4' ? level - '0' : 0;
+	if (role)
+		*role = roles[lv];
+	return g && g->utf8 ? utf8[lv] : ascii[lv];
 }
 
 void sd_sparkline(const struct sd_glyphs *g, const double *v, int n, int width,

@@ -15,7 +15,12 @@
 enum sd_trole {
 	SD_T_NORMAL, SD_T_TITLE, SD_T_BADGE, SD_T_TAB, SD_T_TAB_ON, SD_T_HEADER,
 	SD_T_SORTED, SD_T_SEL, SD_T_OK, SD_T_WARN, SD_T_BAD, SD_T_DIM, SD_T_STATUS,
-	SD_T_BANNER, SD_T_PROMPT, SD_T_SPARK, SD_T_COUNT
+	SD_T_BANNER, SD_T_PROMPT, SD_T_SPARK,
+	/* alarm severities (X.733) */
+	SD_T_CRIT, SD_T_MAJOR, SD_T_MINOR, SD_T_WARNING,
+	/* heat map levels: failing, fair, good, excellent */
+	SD_T_HEAT1, SD_T_HEAT2, SD_T_HEAT3, SD_T_HEAT4,
+	SD_T_COUNT
 };
 
 struct sd_theme {
@@ -44,6 +49,12 @@ void sd_theme_apply(struct sd_theme *th, const char *name, bool color);
 /* The glyph set for the current locale: UTF-8 when nl_langinfo(CODESET)
  * says so (call after setlocale), else plain ASCII. */
 void sd_glyphs_init(struct sd_glyphs *g, bool force_ascii);
+
+/* One heat map square: level is the engine's digit ('0' no data, '1'
+ * failing, '2' fair, '3' good, '4' excellent; anything else counts as no
+ * data). Returns the glyph (ASCII: ' ' 'x' '-' '+' '#'; UTF-8: shade
+ * blocks, denser = better) and sets *role to its theme role. */
+const char *sd_heat_glyph(const struct sd_glyphs *g, char level, enum sd_trole *role);
 
 /* Render values (oldest first) as a sparkline of at most width glyphs into
  * buf (the newest values win when there are more). NAN = gap. */

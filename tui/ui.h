@@ -22,7 +22,14 @@
 
 /* The data the engine sent, one list per source. */
 enum sd_src { SD_SRC_FACTORIES, SD_SRC_SLICES, SD_SRC_NFS, SD_SRC_SITES, SD_SRC_CELLS,
-	      SD_SRC_ALARMS, SD_SRC_COUNT };
+	      SD_SRC_ALARMS,
+	      /* asked for (sd_client_send) every refresh period while a view
+	       * that shows them is open, not pushed: */
+	      SD_SRC_ALARMS_ALL,   /* "alarms" {all:true}: cleared ones too */
+	      SD_SRC_SLA,          /* "sla": per slice, month + last window */
+	      SD_SRC_COVERAGE,     /* "coverage": per site */
+	      SD_SRC_HEAT,         /* "coverage" {site,rows,cols}: one site + heatmap */
+	      SD_SRC_COUNT };
 
 struct sd_data {
 	json_t *list[SD_SRC_COUNT];     /* arrays, never NULL */
@@ -32,7 +39,8 @@ struct sd_data {
 
 enum sd_view_id {
 	SD_V_OVERVIEW, SD_V_FACTORIES, SD_V_SLICES, SD_V_NFS, SD_V_CELLS, SD_V_SITES,
-	SD_V_SLICE, SD_V_HELP, SD_V_COUNT
+	SD_V_ALARMS, SD_V_SLA, SD_V_COVERAGE,
+	SD_V_SLICE, SD_V_HEAT, SD_V_HELP, SD_V_COUNT
 };
 
 struct sd_frame {
@@ -85,6 +93,14 @@ struct sd_ui {
 	int backoff_ms;
 	long cells_req;        /* id of the pending "cells" request, 0 none */
 	int64_t cells_at_ms;
+	/* polled sources (SD_SRC_ALARMS_ALL ...): pending request id, sent at */
+	long req[SD_SRC_COUNT];
+	int64_t req_at[SD_SRC_COUNT];
+	bool show_cleared;     /* the alarms view lists cleared alarms too */
+	char heat_site[64];    /* the site whose heat map is asked for */
+	int heat_want[2];      /* rows, cols that fit the terminal */
+	int heat_asked[2];     /* rows, cols of the last request */
+	long ack_req;          /* pending "alarm.ack", 0 none */
 	char banner[256];
 	char scope[192];       /* "role/factory" of the data shown */
 	/* data */
@@ -115,6 +131,13 @@ void sd_ui_message(struct sd_ui *u, const char *fmt, ...) __attribute__((format(
 void sd_ui_build(struct sd_ui *u, struct sd_frame *f);
 /* The role the engine gave us ("operator", "viewer", "factory"). */
 const char *sd_ui_role(const struct sd_ui *u);
+
+/* Send the requests the open views need (SLA, coverage, cleared alarms,
+ * a heat map) when a refresh period has passed since the last answer;
+ * never waits. */
+void sd_ui_poll(struct sd_ui *u, bool now);
+/* Acknowledge the alarm selected in the alarms view (operator only). */
+void sd_ui_ack(struct sd_ui *u);
 
 /* The help view's rows come from the screen's binding table. */
 void sd_ui_help_rows(struct sd_ui *u, struct sd_table *t);

@@ -63,6 +63,32 @@ static const struct sd_tcol serving_cols[] = {
 	{ "TYPE/SITE", "", SD_COL_TEXT, 18 }, { "STATUS", "", SD_COL_STATUS, 0 },
 	{ "DETAIL", "", SD_COL_TEXT, 0 },
 };
+static const struct sd_tcol alarm_cols[] = {
+	{ "ID", "id", SD_COL_NUM, 0 }, { "SEVERITY", "severity", SD_COL_SEVERITY, 0 },
+	{ "OBJECT", "object", SD_COL_TEXT, 28 }, { "PROBLEM", "specific_problem", SD_COL_TEXT, 26 },
+	{ "RAISED", "=raised", SD_COL_TEXT, 0 }, { "ACKED_BY", "=acked_by", SD_COL_TEXT, 16 },
+	{ "STATE", "=state", SD_COL_STATUS, 0 }, { "TEXT", "text", SD_COL_TEXT, 0 },
+};
+/* built by build_sla, not from paths */
+static const struct sd_tcol sla_cols[] = {
+	{ "SLICE", "", SD_COL_TEXT, 24 }, { "FACTORY", "", SD_COL_TEXT, 18 },
+	{ "KPI", "", SD_COL_TEXT, 0 }, { "LAST", "", SD_COL_STATUS, 0 },
+	{ "OBSERVED", "", SD_COL_NUM, 0 }, { "TARGET", "", SD_COL_NUM, 0 },
+	{ "UNIT", "", SD_COL_TEXT, 0 }, { "MONTH%", "", SD_COL_NUM, 0 },
+	{ "MET", "", SD_COL_NUM, 0 }, { "BREACHED", "", SD_COL_NUM, 0 },
+	{ "NO_DATA", "", SD_COL_NUM, 0 },
+};
+static const struct sd_tcol cov_cols[] = {
+	{ "SITE", "site", SD_COL_TEXT, 20 }, { "FACTORY", "factory", SD_COL_TEXT, 18 },
+	{ "SAMPLES", "samples", SD_COL_NUM, 0 }, { "SHARE%", "=share_pct", SD_COL_NUM, 0 },
+	{ "AREA%", "=area_share_pct", SD_COL_NUM, 0 }, { "TARGET%", "=target_pct", SD_COL_NUM, 0 },
+	{ "COVERAGE", "=below", SD_COL_STATUS, 0 }, { "WEAK_CELLS", "=weak", SD_COL_NUM, 0 },
+	{ "HOLES", "=holes", SD_COL_NUM, 0 }, { "NAME", "name", SD_COL_TEXT, 0 },
+};
+static const struct sd_tcol heat_cols[] = {
+	{ "WHAT", "", SD_COL_TEXT, 0 }, { "KIND", "", SD_COL_TEXT, 0 },
+	{ "SAMPLES", "", SD_COL_NUM, 0 }, { "DETAIL", "", SD_COL_TEXT, 0 },
+};
 static const struct sd_tcol help_cols[] = {
 	{ "KEYS", "", SD_COL_TEXT, 26 }, { "ACTION", "", SD_COL_TEXT, 0 },
 };
@@ -96,6 +122,32 @@ static void cell_text(const json_t *o, const char *path, char *buf, size_t n)
 			snprintf(buf, n, "-");
 		else
 			snprintf(buf, n, "%.0f/%.0f", a, isnan(b) ? 0 : b);
+	} else if (strcmp(path, "=raised") == 0) {
+		/* RFC 3339 "2026-11-23T20:40:00Z" -> "11-23 20:40:00" */
+		const char *r = json_string_value(json_object_get(o, "raised"));
+		if (r && strlen(r) >= 19)
+			snprintf(buf, n, "%.5s %.8s", r + 5, r + 11);
+		else
+			sd_cli_cell(o, "raised", buf, n);
+	} else if (strcmp(path, "=acked_by") == 0) {
+		if (json_is_string(json_object_get(o, "acked_by")) && !json_is_null(json_object_get(o, "acked")))
+			sd_cli_cell(o, "acked_by", buf, n);
+		else
+			snprintf(buf, n, "-");
+	} else if (strcmp(path, "=state") == 0) {
+		snprintf(buf, n, "%s", json_is_false(json_object_get(o, "active")) ? "cleared" :
+			 json_is_null(json_object_get(o, "acked")) || !json_object_get(o, "acked") ?
+			 "raised" : "acked");
+	} else if (strncmp(path, "=", 1) == 0 && strstr(path, "_pct")) {
+		a = num_at(o, NULL, path + 1);
+		snprintf(buf, n, isnan(a) ? "-" : "%.1f", a);
+	} else if (strcmp(path, "=below") == 0) {
+		const json_t *b2 = json_object_get(o, "below_target");
+		snprintf(buf, n, "%s", !json_integer_value(json_object_get(o, "samples")) ? "no data" :
+			 json_is_true(b2) ? "BELOW" : "ok");
+	} else if (strcmp(path, "=weak") == 0 || strcmp(path, "=holes") == 0) {
+		const json_t *arr = json_object_get(o, path[1] == 'w' ? "weak_cells" : "holes");
+		snprintf(buf, n, json_is_array(arr) ? "%zu" : "-", json_array_size(arr));
 	} else {
 		sd_cli_cell(o, path, buf, n);
 	}
@@ -107,8 +159,8 @@ static const char *str_at(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
-/* Rows of the view's list, restricted to the frame's scope. */
-static void build_generic(struct sd_ui *u, struct sd_frame *f)
+/* Rows of a list, restricted to the frame's scope. */
+static void build_rows(struct sd_frame *f, const json_t *list)
 {
 	const struct sd_view_def *v = &sd_views[f->view];
 	static char cells[SD_TABLE_MAXCOLS][CELL_MAX];
@@ -120,7 +172,7 @@ static void build_generic(struct sd_ui *u, struct sd_frame *f)
 	for (c = 0; c < v->ncols; c++)
 		ptr[c] = cells[c];
 	sd_table_begin(&f->table);
-	json_array_foreach(u->d.list[v->src], i, o) {
+	json_array_foreach(list, i, o) {
 		if (f->arg[0] && v->scope_path && strcmp(str_at(o, v->scope_path), f->arg) != 0)
 			continue;
 		for (c = 0; c < v->ncols; c++)
@@ -128,6 +180,271 @@ static void build_generic(struct sd_ui *u, struct sd_frame *f)
 		sd_table_add(&f->table, ptr, (int)i);
 	}
 	sd_table_end(&f->table);
+}
+
+static void build_generic(struct sd_ui *u, struct sd_frame *f)
+{
+	build_rows(f, u->d.list[sd_views[f->view].src]);
+}
+
+/* --- alarms ----------------------------------------------------------------------- */
+
+/* Active alarms come pushed (topic "alarms"); with cleared ones shown, the
+ * polled "alarms {all}" list once it has arrived. */
+static void build_alarms(struct sd_ui *u, struct sd_frame *f)
+{
+	bool all = u->show_cleared && u->d.gen[SD_SRC_ALARMS_ALL];
+	build_rows(f, u->d.list[all ? SD_SRC_ALARMS_ALL : SD_SRC_ALARMS]);
+}
+
+static int draw_alarms_head(struct sd_ui *u, struct sd_frame *f, int y, int h, int w)
+{
+	char line[256];
+	(void)f;
+	if (h < 1)
+		return 0;
+	snprintf(line, sizeof line, " %s alarms in your scope%s  |  a acknowledge  C %s cleared%s",
+		 u->show_cleared ? "all" : "active",
+		 u->show_cleared && !u->d.gen[SD_SRC_ALARMS_ALL] ? " (asking the engine...)" : "",
+		 u->show_cleared ? "hide" : "show",
+		 u->readonly ? "  (read-only: no ack)" : "");
+	attrset(u->theme.attr[SD_T_DIM]);
+	sd_table_put(y, 0, line, w);
+	attrset(A_NORMAL);
+	return 1;
+}
+
+/* --- SLA ---------------------------------------------------------------------------- */
+
+/* A number with that many decimals, "-" if absent. */
+static void fmt_num(const json_t *v, int decimals, char *buf, size_t n)
+{
+	if (json_is_number(v))
+		snprintf(buf, n, "%.*f", decimals, json_number_value(v));
+	else
+		snprintf(buf, n, "-");
+}
+
+/* One row per slice and KPI: the last window's verdict beside the month's
+ * counts. A KPI judged this month but not in the last window (or the
+ * reverse) still gets its row. */
+static void build_sla(struct sd_ui *u, struct sd_frame *f)
+{
+	char c[11][64];
+	const char *row[11];
+	const json_t *sl, *m, *lk;
+	const char *kpi;
+	size_t i, k;
+	int j;
+
+	for (j = 0; j < 11; j++)
+		row[j] = c[j];
+	sd_table_begin(&f->table);
+	json_array_foreach(u->d.list[SD_SRC_SLA], i, sl) {
+		const json_t *last = json_object_get(json_object_get(sl, "last"), "kpis");
+		const json_t *month = json_object_get(sl, "month");
+		json_t *seen = json_object();
+		for (int pass = 0; pass < 2; pass++) {
+			void *it = pass == 0 ? json_object_iter((json_t *)last) : NULL;
+			k = 0;
+			for (;;) {
+				if (pass == 0) {
+					if (!it)
+						break;
+					kpi = json_object_iter_key(it);
+					it = json_object_iter_next((json_t *)last, it);
+				} else {
+					if (k >= json_array_size(month))
+						break;
+					kpi = str_at(json_array_get(month, k++), "kpi");
+					if (!*kpi || json_object_get(seen, kpi))
+						continue;
+				}
+				json_object_set_new(seen, kpi, json_true());
+				lk = json_object_get(last, kpi);
+				m = NULL;
+				for (size_t q = 0; q < json_array_size(month); q++)
+					if (sd_streq(str_at(json_array_get(month, q), "kpi"), kpi))
+						m = json_array_get(month, q);
+				sd_cli_cell(sl, "slice", c[0], sizeof c[0]);
+				sd_cli_cell(sl, "factory", c[1], sizeof c[1]);
+				sd_sanitize(c[2], sizeof c[2], kpi, strlen(kpi));
+				snprintf(c[3], sizeof c[3], "%s", lk ? str_at(lk, "verdict") : "-");
+				if (!c[3][0])
+					snprintf(c[3], sizeof c[3], "-");
+				fmt_num(json_object_get(lk, "observed"), 3, c[4], sizeof c[4]);
+				fmt_num(json_object_get(lk, "target"), 3, c[5], sizeof c[5]);
+				snprintf(c[6], sizeof c[6], "%s", lk ? str_at(lk, "unit") : str_at(m, "unit"));
+				fmt_num(json_object_get(m, "compliance_pct"), 2, c[7], sizeof c[7]);
+				fmt_num(json_object_get(m, "met"), 0, c[8], sizeof c[8]);
+				fmt_num(json_object_get(m, "breached"), 0, c[9], sizeof c[9]);
+				fmt_num(json_object_get(m, "no_data"), 0, c[10], sizeof c[10]);
+				sd_table_add(&f->table, row, (int)i);
+			}
+		}
+		if (json_object_size(seen) == 0) {   /* no window closed yet */
+			sd_cli_cell(sl, "slice", c[0], sizeof c[0]);
+			sd_cli_cell(sl, "factory", c[1], sizeof c[1]);
+			snprintf(c[2], sizeof c[2], "-");
+			snprintf(c[3], sizeof c[3], "not judged");
+			for (j = 4; j < 11; j++)
+				snprintf(c[j], sizeof c[j], "-");
+			sd_table_add(&f->table, row, (int)i);
+		}
+		json_decref(seen);
+	}
+	sd_table_end(&f->table);
+}
+
+/* The month's figure over every slice and KPI in scope: windows met of
+ * those judged; and the last window's breaches. */
+static void sla_summary(const json_t *slices, char *out, size_t n, const char *sep)
+{
+	double met = 0, breached = 0;
+	int bad_kpis = 0, bad_slices = 0;
+	size_t i, k;
+	const json_t *sl, *m, *v;
+	const char *key;
+
+	json_array_foreach(slices, i, sl) {
+		int b = 0;
+		json_array_foreach(json_object_get(sl, "month"), k, m) {
+			met += num_at(m, NULL, "met") >= 0 ? num_at(m, NULL, "met") : 0;
+			breached += num_at(m, NULL, "breached") >= 0 ? num_at(m, NULL, "breached") : 0;
+		}
+		json_object_foreach(json_object_get(json_object_get(sl, "last"), "kpis"), key, v)
+			b += sd_streq(str_at(v, "verdict"), "breached");
+		bad_kpis += b;
+		bad_slices += b > 0;
+	}
+	if (met + breached > 0)
+		snprintf(out, n, "month: %.2f%% of judged windows met (%.0f met%s%.0f breached)%s"
+			 "last window: %d KPIs breached in %d slices", 100.0 * met / (met + breached),
+			 met, sep, breached, sep, bad_kpis, bad_slices);
+	else
+		snprintf(out, n, "month: no window judged yet%slast window: %d KPIs breached in %d slices",
+			 sep, bad_kpis, bad_slices);
+}
+
+/* --- coverage ------------------------------------------------------------------------- */
+
+/* Heat map rows and columns that fit the terminal beside the list of
+ * weak cells and holes (nitems of them) below it. */
+static void heat_fit(struct sd_ui *u, int head_rows, int cols, int nitems)
+{
+	int table = nitems + 1 < 3 ? 3 : nitems + 1 > 9 ? 9 : nitems + 1;
+	int r = head_rows - table, c = cols - 2;
+	u->heat_want[0] = r < 2 ? 2 : r > 100 ? 100 : r;
+	u->heat_want[1] = c < 4 ? 4 : c > 250 ? 250 : c;
+}
+
+static const json_t *heat_site(struct sd_ui *u, struct sd_frame *f)
+{
+	const json_t *s = json_array_get(u->d.list[SD_SRC_HEAT], 0);
+	return s && sd_streq(str_at(s, "site"), f->arg) ? s : NULL;
+}
+
+/* Below the map: the site's weak cells and holes. */
+static void build_heat(struct sd_ui *u, struct sd_frame *f)
+{
+	const json_t *s = heat_site(u, f), *o;
+	char c[4][CELL_MAX];
+	const char *row[4] = { c[0], c[1], c[2], c[3] };
+	size_t i;
+
+	sd_table_begin(&f->table);
+	json_array_foreach(json_object_get(s, "weak_cells"), i, o) {
+		sd_cli_cell(o, "cell", c[0], CELL_MAX);
+		snprintf(c[1], CELL_MAX, "weak cell");
+		sd_cli_cell(o, "samples", c[2], CELL_MAX);
+		snprintf(c[3], CELL_MAX, "%.1f%% passing, mean RSRP %.1f dBm, mean SINR %.1f dB",
+			 num_at(o, NULL, "share_pct"), num_at(o, NULL, "rsrp_mean"),
+			 num_at(o, NULL, "sinr_mean"));
+		sd_table_add(&f->table, row, (int)i);
+	}
+	json_array_foreach(json_object_get(s, "holes"), i, o) {
+		snprintf(c[0], CELL_MAX, "hole %zu", i + 1);
+		snprintf(c[1], CELL_MAX, "hole");
+		sd_cli_cell(o, "samples", c[2], CELL_MAX);
+		snprintf(c[3], CELL_MAX, "%.0f squares, x %.0f-%.0f m, y %.0f-%.0f m, mean RSRP %.1f dBm",
+			 num_at(o, NULL, "squares"), num_at(o, NULL, "x0_m"), num_at(o, NULL, "x1_m"),
+			 num_at(o, NULL, "y0_m"), num_at(o, NULL, "y1_m"), num_at(o, NULL, "rsrp_mean"));
+		sd_table_add(&f->table, row, 1000 + (int)i);
+	}
+	sd_table_end(&f->table);
+}
+
+static int draw_heat_head(struct sd_ui *u, struct sd_frame *f, int y, int h, int w)
+{
+	const json_t *s = heat_site(u, f), *map = json_object_get(s, "heatmap"), *r;
+	char line[512], name[96];
+	int y0 = y, x, lv;
+	size_t i;
+
+	heat_fit(u, h, w, (int)(json_array_size(json_object_get(s, "weak_cells")) +
+				    json_array_size(json_object_get(s, "holes"))));
+	if (h < 3)
+		return 0;
+	if (!s) {
+		attrset(u->theme.attr[SD_T_DIM]);
+		snprintf(line, sizeof line, " site %s: asking the engine for its heat map...", f->arg);
+		sd_table_put(y, 0, line, w);
+		attrset(A_NORMAL);
+		return 1;
+	}
+	sd_cli_cell(s, "name", name, sizeof name);
+	snprintf(line, sizeof line, " %s \"%s\"  factory %s  %lld samples  share %.1f%%  area %.1f%%  "
+		 "target %.0f%%  grid %.0f m", f->arg, name, str_at(s, "factory"),
+		 (long long)json_integer_value(json_object_get(s, "samples")),
+		 num_at(s, NULL, "share_pct"), num_at(s, NULL, "area_share_pct"),
+		 num_at(s, NULL, "target_pct"), num_at(s, NULL, "grid_m"));
+	attrset(A_BOLD);
+	sd_table_put(y++, 0, line, w);
+	attrset(A_NORMAL);
+	if (!json_integer_value(json_object_get(s, "samples"))) {
+		attrset(u->theme.attr[SD_T_DIM]);
+		snprintf(line, sizeof line, " no radio samples for this site yet "
+			 "(slicedeck coverage import FILE --site %s)", f->arg);
+		sd_table_put(y++, 0, line, w);
+		attrset(A_NORMAL);
+	}
+	json_array_foreach(map, i, r) {
+		const char *digits = json_string_value(r);
+		if (y >= y0 + h - 2 || !digits)
+			break;
+		move(y, 1);
+		for (x = 0; digits[x] && x < w - 2 && x < 250; x++) {
+			enum sd_trole role;
+			const char *gl = sd_heat_glyph(&u->g, digits[x], &role);
+			attrset(u->theme.attr[role]);
+			addstr(gl);
+		}
+		attrset(A_NORMAL);
+		y++;
+	}
+	move(y, 0);
+	addstr(" legend ");
+	for (lv = 0; lv <= 4; lv++) {
+		static const char *const what[] = { "no data", "failing", "fair", "good", "excellent" };
+		enum sd_trole role;
+		const char *gl = sd_heat_glyph(&u->g, (char)('0' + lv), &role);
+		attrset(u->theme.attr[role]);
+		addstr(u->g.utf8 || lv ? gl : "' '");
+		attrset(A_NORMAL);
+		snprintf(line, sizeof line, " %s  ", what[lv]);
+		addstr(line);
+	}
+	snprintf(line, sizeof line, "north up; passing: RSRP >= %.0f dBm and SINR >= %.0f dB",
+		 num_at(s, NULL, "rsrp_min_dbm"), num_at(s, NULL, "sinr_min_db"));
+	if (getcurx(stdscr) < w - 1)
+		sd_table_put(y, getcurx(stdscr), line, w - getcurx(stdscr));
+	y++;
+	attrset(u->theme.attr[SD_T_DIM]);
+	for (x = 0; x < w; x++)
+		mvaddstr(y, x, u->g.hline);
+	mvaddstr(y, 2, " weak cells and holes ");
+	attrset(A_NORMAL);
+	return y + 1 - y0;
 }
 
 /* --- overview ------------------------------------------------------------------ */
@@ -236,8 +553,14 @@ static void build_overview(struct sd_ui *u, struct sd_frame *f)
 		snprintf(a, sizeof a, "alarms");
 		snprintf(line, sizeof line, "critical %d%smajor %d%sminor %d%swarning %d (%d not acknowledged)",
 			 cnt[0], sep, cnt[1], sep, cnt[2], sep, cnt[3], unacked);
-		sd_table_add(&f->table, row, SD_V_NFS);
+		sd_table_add(&f->table, row, SD_V_ALARMS);
 	}
+	snprintf(a, sizeof a, "SLA month");
+	if (u->d.gen[SD_SRC_SLA])
+		sla_summary(u->d.list[SD_SRC_SLA], line, sizeof line, sep);
+	else
+		snprintf(line, sizeof line, "asking the engine...");
+	sd_table_add(&f->table, row, SD_V_SLA);
 	nz = sd_hist_zone(&u->d.hist, zone);
 	sd_sparkline(&u->g, zone, nz, 40, spark, sizeof spark);
 	snprintf(a, sizeof a, "traffic");
@@ -317,6 +640,50 @@ static void build_slice(struct sd_ui *u, struct sd_frame *f)
 	sd_table_end(&f->table);
 }
 
+/* The slice's last SLA window, one coloured verdict per KPI (from the
+ * polled "sla" list, which the slice view keeps asking for). */
+static int draw_slice_sla(struct sd_ui *u, const char *slice, int y, int w)
+{
+	const json_t *sl = NULL, *o, *v;
+	const char *kpi;
+	char part[128];
+	size_t i;
+	int x;
+
+	json_array_foreach(u->d.list[SD_SRC_SLA], i, o)
+		if (sd_streq(str_at(o, "slice"), slice))
+			sl = o;
+	move(y, 0);
+	addstr(" SLA last window:");
+	if (!sl) {
+		attrset(u->theme.attr[SD_T_DIM]);
+		addstr(u->d.gen[SD_SRC_SLA] ? " not judged yet" : " asking the engine...");
+		attrset(A_NORMAL);
+		return 1;
+	}
+	json_object_foreach(json_object_get(json_object_get(sl, "last"), "kpis"), kpi, v) {
+		char k[32];
+		x = getcurx(stdscr);
+		sd_sanitize(k, sizeof k, kpi, strlen(kpi));
+		snprintf(part, sizeof part, " %s ", k);
+		if (x + (int)strlen(part) + 12 >= w)
+			break;
+		addstr(part);
+		attrset(u->theme.attr[sd_status_role(str_at(v, "verdict"))]);
+		sd_cli_cell(v, "verdict", part, sizeof part);
+		addstr(part);
+		attrset(A_NORMAL);
+		if (json_is_number(json_object_get(v, "observed")))
+			snprintf(part, sizeof part, " (%.4g/%.4g %s)", num_at(v, NULL, "observed"),
+				 num_at(v, NULL, "target"), str_at(v, "unit"));
+		else
+			snprintf(part, sizeof part, " ");
+		if (getcurx(stdscr) + (int)strlen(part) < w)
+			addstr(part);
+	}
+	return 1;
+}
+
 static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, int w)
 {
 	const json_t *s = find_by_id(u->d.list[SD_SRC_SLICES], f->arg);
@@ -345,6 +712,8 @@ static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, in
 		 num_at(s, "sla", "availability_pct"), b);
 	if (y < y0 + h)
 		sd_table_put(y++, 0, line, w);
+	if (y < y0 + h)
+		y += draw_slice_sla(u, f->arg, y, w);
 	sw = w - 44;
 	if (sw > SD_HIST_N)
 		sw = SD_HIST_N;
@@ -417,6 +786,20 @@ static void act_serving(struct sd_ui *u, struct sd_frame *f, int row)
 	sd_ui_push(u, nf ? SD_V_NFS : SD_V_CELLS, NULL, sd_table_cell(&f->table, row, 0));
 }
 
+static void act_sla(struct sd_ui *u, struct sd_frame *f, int row)
+{
+	sd_ui_push(u, SD_V_SLICE, sd_table_cell(&f->table, row, 0), NULL);
+}
+
+/* A site's heat map, asked for at the size the terminal has room for. */
+static void act_cov(struct sd_ui *u, struct sd_frame *f, int row)
+{
+	const json_t *s = json_array_get(u->d.list[SD_SRC_COVERAGE], (size_t)f->table.rows[row].src);
+	heat_fit(u, LINES - 7, COLS, (int)(json_array_size(json_object_get(s, "weak_cells")) +
+					   json_array_size(json_object_get(s, "holes"))));
+	sd_ui_push(u, SD_V_HEAT, sd_table_cell(&f->table, row, 0), NULL);
+}
+
 static void act_leaf(struct sd_ui *u, struct sd_frame *f, int row)
 {
 	sd_ui_message(u, "%s is a leaf: Esc goes back", sd_table_cell(&f->table, row, 0));
@@ -428,7 +811,8 @@ static void act_leaf(struct sd_ui *u, struct sd_frame *f, int row)
 const struct sd_view_def sd_views[SD_V_COUNT] = {
 	[SD_V_OVERVIEW] = { "overview", "ov,home,o", "the pilot zone at a glance", true,
 		DEP(SD_SRC_FACTORIES) | DEP(SD_SRC_SLICES) | DEP(SD_SRC_NFS) | DEP(SD_SRC_SITES) |
-		DEP(SD_SRC_CELLS) | DEP(SD_SRC_ALARMS), -1, NULL, COLS(overview_cols), -1, build_overview, act_overview, NULL },
+		DEP(SD_SRC_CELLS) | DEP(SD_SRC_ALARMS) | DEP(SD_SRC_SLA), -1, NULL, COLS(overview_cols), -1,
+		build_overview, act_overview, NULL },
 	[SD_V_FACTORIES] = { "factories", "fac,factory,f", "factories: mode, 5G level, grade", true,
 		DEP(SD_SRC_FACTORIES), SD_SRC_FACTORIES, NULL, COLS(factory_cols), 0,
 		build_generic, act_factory, NULL },
@@ -441,6 +825,16 @@ const struct sd_view_def sd_views[SD_V_COUNT] = {
 		DEP(SD_SRC_CELLS), SD_SRC_CELLS, "site", COLS(cell_cols), 0, build_generic, act_leaf, NULL },
 	[SD_V_SITES] = { "sites", "site,st", "factory sites; Enter lists their cells", true,
 		DEP(SD_SRC_SITES), SD_SRC_SITES, NULL, COLS(site_cols), 0, build_generic, act_site, NULL },
+	[SD_V_ALARMS] = { "alarms", "al,alarm,alm", "X.733 alarms in scope; a acks, C shows cleared", true,
+		DEP(SD_SRC_ALARMS) | DEP(SD_SRC_ALARMS_ALL), -1, NULL, COLS(alarm_cols), 1,
+		build_alarms, act_leaf, draw_alarms_head },
+	[SD_V_SLA] = { "sla", "slas,compliance", "SLA verdicts and month compliance per slice and KPI",
+		true, DEP(SD_SRC_SLA), -1, NULL, COLS(sla_cols), 0, build_sla, act_sla, NULL },
+	[SD_V_COVERAGE] = { "coverage", "cov,radio", "radio coverage per site; Enter shows its heat map",
+		true, DEP(SD_SRC_COVERAGE), SD_SRC_COVERAGE, NULL, COLS(cov_cols), 0, build_generic,
+		act_cov, NULL },
+	[SD_V_HEAT] = { "heatmap", "", "a site's coverage heat map, weak cells and holes", false,
+		DEP(SD_SRC_HEAT), -1, NULL, COLS(heat_cols), -1, build_heat, act_leaf, draw_heat_head },
 	[SD_V_SLICE] = { "slice", "", "one slice: KPIs since the console started, serving NFs and cells",
 		false, DEP(SD_SRC_SLICES) | DEP(SD_SRC_NFS) | DEP(SD_SRC_CELLS), -1, NULL,
 		COLS(serving_cols), 1, build_slice, act_serving, draw_slice_head },
