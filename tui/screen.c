@@ -516,7 +516,10 @@ void sd_ui_poll(struct sd_ui *u, bool now)
 	}
 	if (u->req[s] && !changed)
 		return;   /* one request at a time per source */
-	if (!now && !changed && u->req_at[s] && t - u->req_at[s] < u->refresh_ms)
+	/* the SLA figure beside another view (overview, slice detail) is a
+	 * monthly one: asking five times less often is plenty */
+	if (!now && !changed && u->req_at[s] &&
+	    t - u->req_at[s] < (s == SD_SRC_SLA && f->view != SD_V_SLA ? 5 : 1) * u->refresh_ms)
 		return;
 	switch (s) {
 	case SD_SRC_ALARMS_ALL:

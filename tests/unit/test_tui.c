@@ -209,6 +209,85 @@ static void test_view_names(void **state)
 	assert_int_equal(sd_view_lookup("s"), SD_V_SLICES);
 	assert_int_equal(sd_view_lookup("sli"), -1);   /* aliases are whole words */
 	assert_int_equal(sd_view_lookup("bogus"), -1);
+	/* the monitoring views: "sla" is not the slices' "sl" */
+	assert_int_equal(sd_view_lookup("sla"), SD_V_SLA);
+	assert_int_equal(sd_view_lookup("al"), SD_V_ALARMS);
+	assert_int_equal(sd_view_lookup("alarms"), SD_V_ALARMS);
+	assert_int_equal(sd_view_lookup("cov"), SD_V_COVERAGE);
+	assert_true(sd_views[SD_V_ALARMS].tab && sd_views[SD_V_SLA].tab && sd_views[SD_V_COVERAGE].tab);
+	assert_false(sd_views[SD_V_HEAT].tab);   /* reached from a site only */
+}
+
+/* X.733 severities: worst first, unknown last, each its own role; a
+ * severity column sorts by rank, not alphabetically. */
+static void test_severity(void **state)
+{
+	static const struct sd_tcol acols[] = {
+		{ "ID", "", SD_COL_NUM, 0 }, { "SEVERITY", "", SD_COL_SEVERITY, 0 },
+	};
+	static const char *const rows[][2] = {
+		{ "1", "minor" }, { "2", "critical" }, { "3", "warning" }, { "4", "cleared" },
+		{ "5", "major" }, { "6", "critical" },
+	};
+	struct sd_table t;
+	size_t i;
+	(void)state;
+	assert_int_equal(sd_severity_rank("critical"), 0);
+	assert_int_equal(sd_severity_rank("major"), 1);
+	assert_int_equal(sd_severity_rank("minor"), 2);
+	assert_int_equal(sd_severity_rank("warning"), 3);
+	assert_int_equal(sd_severity_rank("indeterminate"), 4);
+	assert_int_equal(sd_severity_rank(NULL), 4);
+	assert_int_equal(sd_severity_rank("CRITICAL"), 0);
+	assert_int_equal(sd_severity_role("critical"), SD_T_CRIT);
+	assert_int_equal(sd_severity_role("major"), SD_T_MAJOR);
+	assert_int_equal(sd_severity_role("minor"), SD_T_MINOR);
+	assert_int_equal(sd_severity_role("warning"), SD_T_WARNING);
+	assert_int_equal(sd_severity_role("cleared"), SD_T_NORMAL);
+	sd_table_init(&t, acols, 2);
+	sd_table_begin(&t);
+	for (i = 0; i < SD_ARRAY_LEN(rows); i++)
+		sd_table_add(&t, rows[i], (int)i);
+	sd_table_end(&t);
+	sd_table_sort(&t, 1, false);
+	assert_string_equal(shown(&t), "2,6,5,1,3,4");
+	sd_table_sort(&t, 1, true);
+	assert_string_equal(shown(&t), "4,3,1,5,6,2");
+	sd_table_done(&t);
+	/* SLA verdicts and coverage flags are coloured by meaning */
+	assert_int_equal(sd_status_role("breached"), SD_T_BAD);
+	assert_int_equal(sd_status_role("BELOW"), SD_T_BAD);
+	assert_int_equal(sd_status_role("met"), SD_T_OK);
+	assert_int_equal(sd_status_role("no-data"), SD_T_DIM);
+	assert_int_equal(sd_status_role("not judged"), SD_T_DIM);
+}
+
+/* The engine's heat map digits to glyphs and colours: ASCII ' ' x - + #,
+ * UTF-8 shade blocks; anything else is "no data". */
+static void test_heat_glyph(void **state)
+{
+	struct sd_glyphs a = { .utf8 = false }, u = { .utf8 = true };
+	static const enum sd_trole roles[] = { SD_T_DIM, SD_T_HEAT1, SD_T_HEAT2, SD_T_HEAT3, SD_T_HEAT4 };
+	enum sd_trole r;
+	int lv;
+	(void)state;
+	assert_string_equal(sd_heat_glyph(&a, '0', NULL), " ");
+	assert_string_equal(sd_heat_glyph(&a, '1', NULL), "x");
+	assert_string_equal(sd_heat_glyph(&a, '2', NULL), "-");
+	assert_string_equal(sd_heat_glyph(&a, '3', NULL), "+");
+	assert_string_equal(sd_heat_glyph(&a, '4', NULL), "#");
+	assert_string_equal(sd_heat_glyph(&u, '1', NULL), "░");
+	assert_string_equal(sd_heat_glyph(&u, '4', NULL), "█");
+	for (lv = 0; lv <= 4; lv++) {
+		sd_heat_glyph(&u, (char)('0' + lv), &r);
+		assert_int_equal(r, roles[lv]);
+	}
+	/* peer data out of range: no data, never out of the tables */
+	assert_string_equal(sd_heat_glyph(&a, '9', &r), " ");
+	assert_int_equal(r, SD_T_DIM);
+	assert_string_equal(sd_heat_glyph(&a, '\0', &r), " ");
+	assert_string_equal(sd_heat_glyph(&u, '5', &r), "·");
+	assert_string_equal(sd_heat_glyph(NULL, '3', &r), "+");
 }
 
 /* Row y of the virtual screen, trailing blanks dropped. */
@@ -274,6 +353,8 @@ int main(void)
 		cmocka_unit_test(test_sparkline),
 		cmocka_unit_test(test_hist),
 		cmocka_unit_test(test_view_names),
+		cmocka_unit_test(test_severity),
+		cmocka_unit_test(test_heat_glyph),
 		cmocka_unit_test(test_render_pty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
