@@ -7,9 +7,8 @@ BUILD=${1:-build}
 . tests/integration/lib.sh
 t_tmp
 
-sed -e 's|^\([[:space:]]*nrf[[:space:]]*=\).*|\1 "http://127.0.0.1:9";|' \
-    -e 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 60;/' etc/slicedeck.conf >"$T/sd.conf"
-chmod 0600 "$T/sd.conf"
+# no 5G core: a closed loopback port
+t_sample_conf "$T/sd.conf" 'nrf="http://127.0.0.1:9"' poll_interval=60
 t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
 	--state-dir "$T/state" --stderr
 t_wait_file "$T/sd.sock" 10

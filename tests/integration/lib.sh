@@ -10,6 +10,10 @@
 #   t_fail MSG                          print and exit 1
 #   t_expect_grep REGEX FILE            fail unless FILE matches
 #   t_need_root                         exit 0 with "SKIP: ..." unless root
+#   t_until SECONDS CMD...              poll CMD every 0.1 s until it succeeds;
+#                                       1 when it never did
+#   t_sample_conf OUT KEY=VALUE...      etc/slicedeck.conf copied to OUT (0600),
+#                                       each KEY's line set to VALUE
 #   define t_on_exit() in the test for its own teardown (users, netns)
 #
 # Everything is bounded: no loop runs longer than its timeout.
@@ -88,4 +92,26 @@ t_need_root() {
 		echo "SKIP: $(basename "$0") needs root (it creates throwaway users)"
 		exit 0
 	fi
+}
+
+t_until() {
+	lim=$(( $1 * 10 )); shift; i=0
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -ge $lim ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# The sample zone with some settings changed, e.g. poll_interval=2
+# 'nrf="http://127.0.0.1:9"'. Fails the test if a key is not found.
+t_sample_conf() {
+	out=$1; shift
+	cp etc/slicedeck.conf "$out"
+	chmod 0600 "$out"
+	for kv in "$@"; do
+		k=${kv%%=*}; v=${kv#*=}
+		sed -i "s|^\([[:space:]]*$k[[:space:]]*=\).*|\1 $v;|" "$out"
+		grep -Eq "^[[:space:]]*$k[[:space:]]*= $v;" "$out" || t_fail "t_sample_conf: no $k in the sample"
+	done
 }

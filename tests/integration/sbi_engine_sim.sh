@@ -11,11 +11,7 @@ t_tmp
 
 # the sample zone, polled every 2 s so the test runs in seconds, with OAuth2
 # access tokens from the NRF for every request (Nnrf_AccessToken)
-sed -e 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 2;/' \
-    -e 's/^\([[:space:]]*oauth2[[:space:]]*=\).*/\1 true;/' etc/slicedeck.conf >"$T/sd.conf"
-chmod 0600 "$T/sd.conf"
-grep -Eq 'poll_interval[[:space:]]*= 2;' "$T/sd.conf" || t_fail "could not set poll_interval in the test config"
-grep -Eq 'oauth2[[:space:]]*= true;' "$T/sd.conf" || t_fail "could not enable oauth2 in the test config"
+t_sample_conf "$T/sd.conf" poll_interval=2 oauth2=true
 HB=2
 
 t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 \
@@ -40,18 +36,9 @@ for nf in json.load(sys.stdin):
 ' "$1" "$2"
 }
 
-# wait_for SECONDS CMD...: poll (bounded) until CMD succeeds
-wait_for() {
-	lim=$(( $1 * 10 )); shift; i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1)); [ $i -ge $lim ] && return 1
-		sleep 0.1
-	done
-}
-
 # --- discovery ----------------------------------------------------------------
 have_nfs() { [ "$(sd nfs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" -ge 8 ]; }
-wait_for 15 have_nfs || { sd nfs; t_fail "the engine did not discover the sim's NFs"; }
+t_until 15 have_nfs || { sd nfs; t_fail "the engine did not discover the sim's NFs"; }
 sd nfs >"$T/nfs.txt"
 for t in NRF AMF SMF NSSF NWDAF; do
 	grep -q " $t " "$T/nfs.txt" || { cat "$T/nfs.txt"; t_fail "no $t in the inventory"; }
@@ -68,25 +55,25 @@ ok = all(x["live"]["load_level"] is not None and x["live"]["ues"] is not None
          and x["live"]["tas_available"] is not None for x in s)
 sys.exit(0 if ok and s else 1)'
 }
-wait_for 20 live_ok || { sd slices --json | head -60; t_fail "no live slice data (load, UEs, availability)"; }
+t_until 20 live_ok || { sd slices --json | head -60; t_fail "no live slice data (load, UEs, availability)"; }
 
 # --- an NF goes down and comes back ----------------------------------------------
 simctl "fault nf-down:nf=AMF" >"$T/f1.txt" || t_fail "could not inject nf-down"
 amf_down() { [ "$(nfs_field AMF status)" != REGISTERED ] && [ "$(nfs_field AMF reachable)" = False ]; }
 # heartbeat window: the NRF suspends it after HB + 1 s margin; allow for
 # the notification and one poll interval on top
-wait_for $((HB * 3 + 12)) amf_down || { sd nfs; t_fail "AMF not shown down within its heartbeat window"; }
+t_until $((HB * 3 + 12)) amf_down || { sd nfs; t_fail "AMF not shown down within its heartbeat window"; }
 t_expect_grep 'NRF: NF AMF .* is SUSPENDED' "$T/engine.log"
 simctl "clear" >/dev/null || t_fail "clear"
 amf_up() { [ "$(nfs_field AMF status)" = REGISTERED ] && [ "$(nfs_field AMF reachable)" = True ]; }
-wait_for $((HB * 3 + 12)) amf_up || { sd nfs; t_fail "AMF did not come back"; }
+t_until $((HB * 3 + 12)) amf_up || { sd nfs; t_fail "AMF did not come back"; }
 
 # --- garbage and problem+json from the NRF ---------------------------------------
 simctl "fault malformed:path=/nnrf-nfm/v1/nf-instances" >/dev/null || t_fail "malformed fault"
 t_wait_log engine 'bad UriList|bad NFProfile' 40
 sd factories >/dev/null || t_fail "engine stopped serving clients after malformed JSON"
 stale() { sd nfs --json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d and all(n["stale"] for n in d) else 1)'; }
-wait_for 5 stale || { sd nfs --json | head -30; t_fail "last good inventory not kept and marked stale"; }
+t_until 5 stale || { sd nfs --json | head -30; t_fail "last good inventory not kept and marked stale"; }
 simctl "clear" >/dev/null
 simctl "fault error:status=500,path=/nnrf-nfm/v1/nf-instances" >/dev/null || t_fail "error fault"
 t_wait_log engine 'NRF GET /nnrf-nfm/v1/nf-instances: 500' 60
@@ -94,7 +81,7 @@ sd nfs >/dev/null || t_fail "engine stopped serving clients after problem+json"
 [ "$(sd nfs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" -ge 8 ] || t_fail "inventory wiped by a 500"
 simctl "clear" >/dev/null
 notstale() { sd nfs --json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d and not any(n["stale"] for n in d) else 1)'; }
-wait_for 60 notstale || t_fail "inventory did not recover after the faults cleared"
+t_until 60 notstale || t_fail "inventory did not recover after the faults cleared"
 
 t_stop engine || t_fail "engine did not stop"
 t_stop sim || t_fail "sim did not stop"

@@ -20,14 +20,8 @@ printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n
 openssl x509 -req -in "$T/sim.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
 	-days 2 -extfile "$T/ext.cnf" -out "$T/sim.pem" >/dev/null 2>&1 || t_fail "openssl sign"
 
-conf() {  # conf FILE CA
-	sed -e 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 2;/' \
-	    -e "s|^\\([[:space:]]*ca[[:space:]]*=\\).*|\\1 \"$2\";|" etc/slicedeck.conf >"$1"
-	chmod 0600 "$1"
-	grep -q "\"$2\"" "$1" || t_fail "could not set sbi.tls.ca in $1"
-}
-conf "$T/good.conf" "$T/ca.pem"
-conf "$T/bad.conf" "$T/otherca.pem"
+t_sample_conf "$T/good.conf" poll_interval=2 "ca=\"$T/ca.pem\""
+t_sample_conf "$T/bad.conf" poll_interval=2 "ca=\"$T/otherca.pem\""
 
 t_start sim "$BUILD/slicedeck-sim" -c "$T/good.conf" --listen 127.0.0.1:0 \
 	--cert "$T/sim.pem" --key "$T/sim.key"

@@ -10,11 +10,8 @@ BUILD=${1:-build}
 t_tmp
 
 SLICE=bhm-crane-rc     # remote control, 15 ms at p99.99 in the sample zone
-{
-	sed -e 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 2;/' etc/slicedeck.conf
-	printf '%s\n' 'monitor = { sla = { window = 1; hysteresis = 1; }; };'
-} >"$T/sd.conf"
-chmod 0600 "$T/sd.conf"
+t_sample_conf "$T/sd.conf" poll_interval=2
+printf '%s\n' 'monitor = { sla = { window = 1; hysteresis = 1; }; };' >>"$T/sd.conf"
 
 t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 \
 	--control "$T/sim.ctl" --fault "slice-latency:slice=$SLICE,factor=40"
@@ -33,18 +30,11 @@ for a in json.load(sys.stdin):
         print(a["id"], a["severity"], a["active"]); break
 ' "$1"
 }
-wait_for() {
-	lim=$(( $1 * 10 )); shift; i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1)); [ $i -ge $lim ] && return 1
-		sleep 0.1
-	done
-}
 raised() { alarm_for $SLICE | grep -q ' True$'; }
 cleared() { alarm_for $SLICE | grep -q ' False$'; }
 
 # the first one-minute window that closes after the start breaches
-wait_for 150 raised || { sd alarms --all; sd sla --json | head -80; t_fail "no SLA breach alarm for $SLICE"; }
+t_until 150 raised || { sd alarms --all; sd sla --json | head -80; t_fail "no SLA breach alarm for $SLICE"; }
 t_expect_grep "SLA breach: slice $SLICE" "$T/engine.log"
 sd sla --factory beilun-heavy --json >"$T/sla.json" || t_fail "sla report"
 python3 - "$T/sla.json" "$SLICE" <<'PY' || t_fail "SLA report does not show the breached latency"
@@ -65,7 +55,7 @@ assert a["acked"] and a["acked_by"], a' "$ID" || t_fail "ack not recorded"
 
 # recovery: the fault goes, the next full window meets the target
 "$BUILD/slicedeck-sim" --control "$T/sim.ctl" --send clear >/dev/null || t_fail "clear"
-wait_for 150 cleared || { sd alarms --all; t_fail "the breach alarm did not clear after recovery"; }
+t_until 150 cleared || { sd alarms --all; t_fail "the breach alarm did not clear after recovery"; }
 t_expect_grep "SLA recovery: slice $SLICE" "$T/engine.log"
 
 t_stop engine || t_fail "engine did not stop"
