@@ -3,7 +3,8 @@
 # factory beilun-heavy runs the console (setpriv drops to it) against the
 # engine + sim. Every view, the drill-down and the help screen are captured
 # on a 250x70 screen (every column visible) and none may show another
-# factory's id, its slices, sites, cells, UPFs or S-NSSAIs. The title says
+# factory's id, its slices, sites, cells, UPFs or S-NSSAIs — the alarms,
+# SLA, coverage and heat map views included. The title says
 # whose view it is; the role is read-only. Moved to another factory by a
 # reload, the console follows into the new scope only. A viewer, for
 # contrast, sees all.
@@ -44,6 +45,15 @@ NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
 t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
 	--state-dir "$T/state" --nrf "$NRF" --stderr
 t_wait_file "$T/sd.sock" 10
+# poor walk tests of one site of ours and one of xingang-steel: each raises
+# a coverage alarm; the factory user must see its own and not the other
+for w in bhm-works:bhm-w1 xgs-mill:xgs-m1; do
+	{ echo "time,x,y,cell,rsrp,sinr"
+	  i=0; while [ $i -lt 40 ]; do echo "$((1795428000 + i)),$((5 + i * 10)),50,${w#*:},-120,-5"; i=$((i + 1)); done
+	} >"$T/walk-${w%%:*}.csv"
+	"$BUILD/slicedeck" --socket "$T/sd.sock" coverage import "$T/walk-${w%%:*}.csv" --site "${w%%:*}" \
+		>"$T/import.txt" 2>&1 || { cat "$T/import.txt"; t_fail "walk-test import into ${w%%:*}"; }
+done
 
 S=fac
 screen() { TM capture-pane -p -t "$S"; }
@@ -112,6 +122,37 @@ clean nf-drill
 key '?'
 wait_screen 'drill down' 5
 clean help
+# the monitoring views: alarms (active and cleared), SLA, coverage and a
+# site's heat map; ack is refused before asking (a factory user is read-only)
+key Escape Escape Escape Escape : a l Enter
+wait_screen '^ alarms +\(1/1\)' 10
+wait_screen 'minor +site=bhm-works' 5
+clean alarms
+key C
+wait_screen 'all alarms in your scope' 5
+clean alarms-all
+key a
+wait_screen 'acknowledging alarms needs the operator role; you are factory' 5
+key : s l a Enter
+wait_screen '^ sla +\(3/|^ sla +\([4-9]/' 10
+wait_screen 'bhm-crane-rc +beilun-heavy' 5
+clean sla
+key Enter
+wait_screen 'sla › slice:bhm-' 5
+wait_screen 'SLA last window:' 5
+clean sla-slice
+key : c o v Enter
+wait_screen '^ coverage +\(2/2\)' 10
+wait_screen 'bhm-works +beilun-heavy' 5
+clean coverage
+key / '^bhm-works' Enter
+wait_screen '^ coverage +\(1/2\)' 5
+key Enter
+wait_screen 'heatmap:bhm-works' 5
+wait_screen 'bhm-works "' 10
+wait_screen 'legend' 5
+wait_screen '^ [░▒▓█·]{40,}' 5
+clean heatmap
 # asking for another factory's objects by name shows nothing of them
 key Escape Escape Escape Escape : s l ' ' x g s Enter
 wait_screen 'slices +\(0/3\) +filter /xgs/' 5
@@ -142,6 +183,9 @@ wait_screen 'read-only' 5
 key s
 wait_screen 'xgs-ohc-rc' 5
 wait_screen 'zhp-gas' 5
+key : c o v Enter
+wait_screen '^ coverage +\(8/8\)' 10
+wait_screen 'xgs-' 5
 key q
 wait_screen 'CONSOLE-EXITED rc=0' 5
 echo "tui_factory: ok"
