@@ -138,7 +138,9 @@ static int cmp_rows(const void *a, const void *b, void *arg)
 		r = ra->key[c] < rb->key[c] ? -1 : 1;
 	else
 		r = strcmp(ra->blob + ra->off[c], rb->blob + rb->off[c]);
-	if (r == 0 && c != 0)   /* ties: by the id column, then stable */
+	if (r == 0 && c != 0 && t->cols[0].kind == SD_COL_NUM && ra->key[0] != rb->key[0])
+		r = ra->key[0] < rb->key[0] ? -1 : 1;   /* ties: by the id column (numeric ids as numbers) */
+	if (r == 0 && c != 0)   /* then as text, then stable */
 		r = strcmp(ra->blob, rb->blob);
 	if (r == 0)
 		r = ia < ib ? -1 : ia > ib;

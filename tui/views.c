@@ -318,11 +318,11 @@ static void sla_summary(const json_t *slices, char *out, size_t n, const char *s
 		bad_slices += b > 0;
 	}
 	if (met + breached > 0)
-		snprintf(out, n, "month: %.2f%% of judged windows met (%.0f met%s%.0f breached)%s"
+		snprintf(out, n, "%.2f%% of judged windows met (%.0f met%s%.0f breached)%s"
 			 "last window: %d KPIs breached in %d slices", 100.0 * met / (met + breached),
 			 met, sep, breached, sep, bad_kpis, bad_slices);
 	else
-		snprintf(out, n, "month: no window judged yet%slast window: %d KPIs breached in %d slices",
+		snprintf(out, n, "no window judged yet this month%slast window: %d KPIs breached in %d slices",
 			 sep, bad_kpis, bad_slices);
 }
 

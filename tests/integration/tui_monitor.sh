@@ -48,7 +48,7 @@ key() { TM send-keys -t "$S" "$@"; }
 
 console sd LANG=C.UTF-8 "$BUILD/slicedeck" --socket "$T/sd.sock" -r 1 --view overview
 wait_screen 'engine connected' 10
-wait_screen 'SLA month +month: ' 10
+wait_screen 'SLA month +(no window judged yet this month|[0-9.]+% of judged windows met)' 10
 
 # --- alarms: raised live, acked with a, cleared shown with C ------------------------
 key : a l Enter

@@ -227,7 +227,7 @@ static void test_severity(void **state)
 	};
 	static const char *const rows[][2] = {
 		{ "1", "minor" }, { "2", "critical" }, { "3", "warning" }, { "4", "cleared" },
-		{ "5", "major" }, { "6", "critical" },
+		{ "5", "major" }, { "6", "critical" }, { "10", "critical" },
 	};
 	struct sd_table t;
 	size_t i;
@@ -250,9 +250,9 @@ static void test_severity(void **state)
 		sd_table_add(&t, rows[i], (int)i);
 	sd_table_end(&t);
 	sd_table_sort(&t, 1, false);
-	assert_string_equal(shown(&t), "2,6,5,1,3,4");
+	assert_string_equal(shown(&t), "2,6,10,5,1,3,4");   /* ties by id, numerically */
 	sd_table_sort(&t, 1, true);
-	assert_string_equal(shown(&t), "4,3,1,5,6,2");
+	assert_string_equal(shown(&t), "4,3,1,5,10,6,2");
 	sd_table_done(&t);
 	/* SLA verdicts and coverage flags are coloured by meaning */
 	assert_int_equal(sd_status_role("breached"), SD_T_BAD);
