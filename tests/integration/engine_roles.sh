@@ -62,10 +62,11 @@ EOF
 	chmod 0640 "$T/sd.conf"
 }
 write_conf alpha
+CLI=$(t_user_bin slicedeck)
 
 as() {  # as USER slicedeck-args...
 	u=$1; shift
-	setpriv --reuid "$u" --regid "$G" --init-groups "$BUILD/slicedeck" --socket "$T/sd.sock" "$@"
+	setpriv --reuid "$u" --regid "$G" --init-groups "$CLI" --socket "$T/sd.sock" "$@"
 }
 
 "$BUILD/slicedeckd" -t "$T/sd.conf" >"$T/check.out" 2>&1 || { cat "$T/check.out"; t_fail "sample role config rejected"; }

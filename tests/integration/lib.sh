@@ -12,6 +12,9 @@
 #   t_need_root                         exit 0 with "SKIP: ..." unless root
 #   t_until SECONDS CMD...              poll CMD every 0.1 s until it succeeds;
 #                                       1 when it never did
+#   t_user_bin NAME                     a copy of $BUILD/NAME in $T/bin that
+#                                       other users can run (the checkout
+#                                       may sit under a private directory)
 #   t_sample_conf OUT KEY=VALUE...      etc/slicedeck.conf copied to OUT (0600),
 #                                       each KEY's line set to VALUE
 #   define t_on_exit() in the test for its own teardown (users, netns)
@@ -114,4 +117,12 @@ t_sample_conf() {
 		sed -i "s|^\([[:space:]]*$k[[:space:]]*=\).*|\1 $v;|" "$out"
 		grep -Eq "^[[:space:]]*$k[[:space:]]*= $v;" "$out" || t_fail "t_sample_conf: no $k in the sample"
 	done
+}
+
+t_user_bin() {
+	mkdir -p "$T/bin"
+	chmod 0755 "$T/bin"
+	cp "$BUILD/$1" "$T/bin/$1"
+	chmod 0755 "$T/bin/$1"
+	echo "$T/bin/$1"
 }

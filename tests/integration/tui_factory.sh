@@ -78,7 +78,8 @@ clean() {  # NAME: capture the screen, fail on any other factory
 	fi
 }
 
-as() { echo "setpriv --reuid $1 --regid $G --init-groups env TERM=xterm-256color LANG=C.UTF-8 $BUILD/slicedeck --socket $T/sd.sock -r 1"; }
+CLI=$(t_user_bin slicedeck)
+as() { echo "setpriv --reuid $1 --regid $G --init-groups env TERM=xterm-256color LANG=C.UTF-8 $CLI --socket $T/sd.sock -r 1"; }
 TM new-session -d -s fac -x 250 -y 70 "$(as "$UA"); echo CONSOLE-EXITED rc=\$?; sleep 30"
 
 wait_screen 'factory view: Beilun Heavy Machinery Co. \(beilun-heavy\)' 10
