@@ -585,10 +585,10 @@ long sd_kpi_flush(struct sd_kpi *k)
 	bool do_prune = k->now_ms - k->last_prune_ms >= 3600000;
 	if (k->nrows == 0 && !do_prune)
 		return 0;
-	size_t todo = k->nrows < k->conf.flush_max_rows ? k->nrows : k->conf.flush_max_rows;
+	size_t batch = k->nrows < k->conf.flush_max_rows ? k->nrows : k->conf.flush_max_rows;
 	if (sd_store_begin(k->store) < 0)
 		goto fail;
-	for (size_t i = 0; i < todo; i++) {
+	for (size_t i = 0; i < batch; i++) {
 		struct row *r = &k->rows[i];
 		struct object *o = &k->objs[r->obj];
 		if (!o->persisted && persist_object(k, o) < 0)
@@ -615,14 +615,14 @@ long sd_kpi_flush(struct sd_kpi *k)
 		goto fail;
 	if (do_prune)
 		k->last_prune_ms = k->now_ms;
-	for (size_t i = 0; i < todo; i++)
+	for (size_t i = 0; i < batch; i++)
 		sd_free(k->rows[i].blob);
-	if (todo) {
-		memmove(k->rows, k->rows + todo, (k->nrows - todo) * sizeof *k->rows);
-		k->nrows -= todo;
+	if (batch) {
+		memmove(k->rows, k->rows + batch, (k->nrows - batch) * sizeof *k->rows);
+		k->nrows -= batch;
 	}
-	k->st.rows_written += todo;
-	return (long)todo;
+	k->st.rows_written += batch;
+	return (long)batch;
 fail_txn:
 	sd_store_rollback(k->store);
 	/* objects persisted in the rolled-back transaction are not */
