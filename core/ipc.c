@@ -139,6 +139,7 @@ static void handle_line(struct sd_ipc_peer *p, const char *line, size_t len)
 static void on_peer(struct sd_loop *loop, int fd, int events, void *arg)
 {
 	struct sd_ipc_peer *p = arg;
+	struct sd_ipc_server *srv = p->srv;   /* p may be freed while answering */
 	char buf[16384];
 	ssize_t n;
 	int rounds;
@@ -176,7 +177,7 @@ static void on_peer(struct sd_loop *loop, int fd, int events, void *arg)
 			}
 			handle_line(p, line, len);
 			/* the peer may have been dropped while answering */
-			for (q = p->srv->peers; q && q != p; q = q->next)
+			for (q = srv->peers; q && q != p; q = q->next)
 				;
 			if (!q)
 				return;
