@@ -68,6 +68,36 @@ static int slice_load(struct sd_dctx *c, const json_t *j, struct sd_nwdaf_analyt
 	return 1;
 }
 
+/* The vendor RSRP_MEAN / SINR_MEAN types (sbi_decode.h): one cell, a
+ * TS 38.133 report index in absoluteNum. Anything else about them skips
+ * the item, so a malformed one never reaches coverage as a bogus value. */
+static int nw_perf_radio(struct sd_dctx *c, struct sd_nwdaf_nw_perf *p)
+{
+	bool rsrp = strcmp(p->type, "RSRP_MEAN") == 0;
+	int max = rsrp ? SD_NWDAF_RSRP_INDEX_MAX : SD_NWDAF_SINR_INDEX_MAX;
+	double n;
+
+	if (!rsrp && strcmp(p->type, "SINR_MEAN") != 0)
+		return 1;
+	if (p->is_ratio)
+		return sd_dc_fail(c, "%s carries absoluteNum, not relativeRatio", p->type);
+	if (p->area.nncis < 1)
+		return sd_dc_fail(c, "%s needs its cell in networkArea.ncgis", p->type);
+	if (p->value > (uint64_t)max)
+		return sd_dc_fail(c, "%s absoluteNum must be a report index 0-%d", p->type, max);
+	n = (double)p->value;
+	if (rsrp) {
+		p->radio = SD_NWDAF_RADIO_RSRP;
+		p->radio_value = p->value == 0 ? -156.0 :
+				 p->value == (uint64_t)max ? -31.0 : n - 156.5;
+	} else {
+		p->radio = SD_NWDAF_RADIO_SINR;
+		p->radio_value = p->value == 0 ? -23.0 :
+				 p->value == (uint64_t)max ? 40.0 : n / 2.0 - 23.25;
+	}
+	return 1;
+}
+
 static int nw_perf(struct sd_dctx *c, const json_t *j, struct sd_nwdaf_nw_perf *p)
 {
 	const json_t *area;
@@ -104,7 +134,9 @@ static int nw_perf(struct sd_dctx *c, const json_t *j, struct sd_nwdaf_nw_perf *
 		return sd_dc_fail(c, "one of relativeRatio, absoluteNum is mandatory");
 	if (ra == 1)
 		p->value = (uint64_t)v;
-	return opt_long(c, j, "confidence", 0, LONG_MAX, &p->confidence) < 0 ? -1 : 1;
+	if (opt_long(c, j, "confidence", 0, LONG_MAX, &p->confidence) < 0)
+		return -1;
+	return nw_perf_radio(c, p);
 }
 
 static int qos_sustain(struct sd_dctx *c, const json_t *j, struct sd_nwdaf_qos_sustain *q)

@@ -226,12 +226,32 @@ struct sd_nwdaf_slice_load {
 	int load_level;                /* loadLevelInformation (>= 0) */
 };
 
+/* Vendor extension of NetworkPerfType (docs/wire-compat.md, "Cell radio
+ * from the NWDAF"): RSRP_MEAN / SINR_MEAN, the mean radio of the cell
+ * networkArea.ncgis[0] as its UEs measure it (MDT), absoluteNum being the
+ * TS 38.133 report mapping index: SS-RSRP_n (0..126) covers
+ * [n - 157, n - 156) dBm, SS-SINR_n (0..127) covers [n/2 - 23.5, n/2 - 23)
+ * dB; the ends are open (RSRP_0 < -156, RSRP_126 >= -31, SINR_0 < -23,
+ * SINR_127 >= 40). */
+enum sd_nwdaf_radio {
+	SD_NWDAF_RADIO_NONE,           /* any other nwPerfType */
+	SD_NWDAF_RADIO_RSRP,           /* RSRP_MEAN */
+	SD_NWDAF_RADIO_SINR,           /* SINR_MEAN */
+};
+#define SD_NWDAF_RSRP_INDEX_MAX 126
+#define SD_NWDAF_SINR_INDEX_MAX 127
+
 struct sd_nwdaf_nw_perf {
 	struct sd_nwdaf_area area;     /* networkArea */
 	char type[48];                 /* nwPerfType as sent, e.g. NUM_OF_UE */
 	bool is_ratio;                 /* relativeRatio (1..100 %) else absoluteNum */
 	uint64_t value;
 	long confidence;               /* -1 when absent */
+	/* RSRP_MEAN / SINR_MEAN only (else SD_NWDAF_RADIO_NONE): the cell is
+	 * area.ncis[0]; radio_value is the middle of the index's range, dBm
+	 * or dB (the open ends 0 and 127 read as their closed edge). */
+	enum sd_nwdaf_radio radio;
+	double radio_value;
 };
 
 struct sd_nwdaf_qos_sustain {

@@ -694,6 +694,45 @@ static void test_nwdaf_analytics(void **state)
 	sd_free(body);
 }
 
+/* The vendor RSRP_MEAN / SINR_MEAN nwPerfTypes (docs/wire-compat.md):
+ * the TS 38.133 index in absoluteNum becomes dBm / dB for the cell in
+ * ncgis[0]; a bad one is skipped with a note, other types are untouched. */
+static void test_nwdaf_cell_radio(void **state)
+{
+	struct sd_nwdaf_analytics a;
+	struct sd_decode_diag d;
+	size_t len;
+	char *body = slurp(DATA "nwdaf-cell-radio.json", &len);
+	(void)state;
+
+	assert_int_equal(sd_decode_nwdaf_analytics(body, len, &a, &d), 0);
+	assert_int_equal(a.nnw_perfs, 5);
+	assert_int_equal(a.nw_perfs[0].radio, SD_NWDAF_RADIO_RSRP);
+	assert_true(a.nw_perfs[0].area.ncis[0] == 0x101);
+	assert_true(a.nw_perfs[0].radio_value == -89.5);   /* [-90, -89) dBm */
+	assert_int_equal(a.nw_perfs[1].radio, SD_NWDAF_RADIO_SINR);
+	assert_true(a.nw_perfs[1].radio_value == 16.75);   /* [16.5, 17) dB */
+	/* the open ends read as their edge */
+	assert_int_equal(a.nw_perfs[2].radio, SD_NWDAF_RADIO_RSRP);
+	assert_true(a.nw_perfs[2].area.ncis[0] == 0x102);
+	assert_true(a.nw_perfs[2].radio_value == -156.0);
+	assert_int_equal(a.nw_perfs[3].radio, SD_NWDAF_RADIO_SINR);
+	assert_true(a.nw_perfs[3].radio_value == 40.0);
+	/* a standard type is not radio */
+	assert_string_equal(a.nw_perfs[4].type, "NUM_OF_UE");
+	assert_int_equal(a.nw_perfs[4].radio, SD_NWDAF_RADIO_NONE);
+	assert_int_equal(a.nw_perfs[4].value, 12);
+	assert_int_equal(d.skipped, 3);
+	assert_string_equal(d.notes[0], "nwPerfs[5]: RSRP_MEAN absoluteNum must be a report "
+			    "index 0-126");
+	assert_string_equal(d.notes[1], "nwPerfs[6]: SINR_MEAN needs its cell in "
+			    "networkArea.ncgis");
+	assert_string_equal(d.notes[2], "nwPerfs[7]: SINR_MEAN carries absoluteNum, not "
+			    "relativeRatio");
+	sd_nwdaf_analytics_done(&a);
+	sd_free(body);
+}
+
 static void test_nwdaf_notification(void **state)
 {
 	struct sd_nwdaf_notification n;
@@ -1179,6 +1218,7 @@ int main(void)
 		cmocka_unit_test(test_nrf_notifications),
 		cmocka_unit_test(test_nssf),
 		cmocka_unit_test(test_nwdaf_analytics),
+		cmocka_unit_test(test_nwdaf_cell_radio),
 		cmocka_unit_test(test_nwdaf_notification),
 		cmocka_unit_test(test_amf_smf),
 		cmocka_unit_test(test_bad_documents),
