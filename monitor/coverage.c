@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/log.h"
+#include "core/store.h"
 #include "core/util.h"
 
 void sd_cov_conf_default(struct sd_cov_conf *c)
@@ -449,11 +451,16 @@ static bool passes(const struct sd_cov_site *cs, double rsrp, double sinr)
 	return rsrp >= cs->conf.rsrp_min_dbm && sinr >= cs->conf.sinr_min_db;
 }
 
+bool sd_cov_site_accepts(const struct sd_cov_site *cs, const struct sd_cov_sample *s)
+{
+	return s->x_m >= 0 && s->y_m >= 0 && s->x_m <= cs->width && s->y_m <= cs->height &&
+	       s->rsrp_dbm >= SD_COV_RSRP_MIN && s->rsrp_dbm <= SD_COV_RSRP_MAX &&
+	       s->sinr_db >= SD_COV_SINR_MIN && s->sinr_db <= SD_COV_SINR_MAX;
+}
+
 int sd_cov_site_add(struct sd_cov_site *cs, const struct sd_cov_sample *s)
 {
-	if (!(s->x_m >= 0) || !(s->y_m >= 0) || s->x_m > cs->width || s->y_m > cs->height ||
-	    !(s->rsrp_dbm >= SD_COV_RSRP_MIN) || !(s->rsrp_dbm <= SD_COV_RSRP_MAX) ||
-	    !(s->sinr_db >= SD_COV_SINR_MIN) || !(s->sinr_db <= SD_COV_SINR_MAX)) {
+	if (!sd_cov_site_accepts(cs, s)) {
 		cs->refused++;
 		return -1;
 	}
@@ -767,4 +774,136 @@ void sd_cov_site_heatmap(const struct sd_cov_site *cs, int rows, int cols, uint8
 			levels[orow * cols + ocol] = lv;
 		}
 	}
+}
+
+/* ---- persistence (see coverage.h) ---- */
+
+static const struct sd_store_migration cov_migrations[] = {
+	{ 1,
+	  "CREATE TABLE coverage_sample ("
+	  " id INTEGER PRIMARY KEY,"
+	  " site TEXT NOT NULL, t_ms INTEGER NOT NULL,"
+	  " x_m REAL NOT NULL, y_m REAL NOT NULL, cell TEXT NOT NULL,"
+	  " rsrp_dbm REAL NOT NULL, sinr_db REAL NOT NULL,"
+	  " UNIQUE(site, t_ms, x_m, y_m, cell));"
+	  "CREATE INDEX coverage_sample_site ON coverage_sample(site, id);" },
+};
+
+struct sd_cov_store {
+	struct sd_store *store;
+	long cap;
+	struct sd_stmt *ins, *sel, *count, *trim;
+};
+
+struct sd_cov_store *sd_cov_store_new(struct sd_store *s, long cap, char *err, size_t errsz)
+{
+	if (sd_store_migrate(s, "coverage", cov_migrations,
+			     (int)SD_ARRAY_LEN(cov_migrations), err, errsz) < 0)
+		return NULL;
+	struct sd_cov_store *cst = sd_calloc(1, sizeof *cst);
+	cst->store = s;
+	cst->cap = cap > 0 ? cap : SD_COV_STORE_MAX;
+	cst->ins = sd_store_prepare(s,
+		"INSERT INTO coverage_sample(site, t_ms, x_m, y_m, cell, rsrp_dbm, sinr_db)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
+	cst->sel = sd_store_prepare(s,
+		"SELECT t_ms, x_m, y_m, cell, rsrp_dbm, sinr_db FROM coverage_sample"
+		" WHERE site = ?1 ORDER BY id");
+	cst->count = sd_store_prepare(s,
+		"SELECT count(*) FROM coverage_sample WHERE site = ?1");
+	/* everything of the site at or below the id of the (cap+1)-th newest */
+	cst->trim = sd_store_prepare(s,
+		"DELETE FROM coverage_sample WHERE site = ?1 AND id <="
+		" (SELECT id FROM coverage_sample WHERE site = ?1"
+		"  ORDER BY id DESC LIMIT 1 OFFSET ?2)");
+	if (!cst->ins || !cst->sel || !cst->count || !cst->trim) {
+		snprintf(err, errsz, "coverage: %s", sd_store_errmsg(s));
+		free(cst);
+		return NULL;
+	}
+	return cst;
+}
+
+/* The statements belong to the store, which finalizes them. */
+void sd_cov_store_free(struct sd_cov_store *cst)
+{
+	free(cst);
+}
+
+int sd_cov_store_add(struct sd_cov_store *cst, const char *site,
+		     const struct sd_cov_sample *v, size_t n, bool *fresh)
+{
+	bool own = !sd_store_in_txn(cst->store);
+	int added = 0;
+	if (own && sd_store_begin(cst->store) < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		struct sd_stmt *st = cst->ins;
+		sd_stmt_bind_text(st, 1, site);
+		sd_stmt_bind_int(st, 2, v[i].t_ms);
+		sd_stmt_bind_double(st, 3, v[i].x_m);
+		sd_stmt_bind_double(st, 4, v[i].y_m);
+		sd_stmt_bind_text(st, 5, v[i].cell);
+		sd_stmt_bind_double(st, 6, v[i].rsrp_dbm);
+		sd_stmt_bind_double(st, 7, v[i].sinr_db);
+		if (sd_stmt_run(st) < 0)
+			goto undo;
+		bool isnew = sd_store_changes(cst->store) > 0;
+		added += isnew;
+		if (fresh)
+			fresh[i] = isnew;
+	}
+	if (added > 0) {
+		sd_stmt_bind_text(cst->trim, 1, site);
+		sd_stmt_bind_int(cst->trim, 2, cst->cap);
+		if (sd_stmt_run(cst->trim) < 0)
+			goto undo;
+	}
+	if (own && sd_store_commit(cst->store) < 0)
+		goto undo;
+	return added;
+undo:
+	if (own)
+		sd_store_rollback(cst->store);
+fail:
+	sd_err("coverage: storing %zu samples of site %s: %s", n, site,
+		 sd_store_errmsg(cst->store));
+	return -1;
+}
+
+long sd_cov_store_load(struct sd_cov_store *cst, const char *site,
+		       void (*fn)(void *arg, const struct sd_cov_sample *s), void *arg)
+{
+	struct sd_stmt *st = cst->sel;
+	long n = 0;
+	int rc;
+	sd_stmt_bind_text(st, 1, site);
+	while ((rc = sd_stmt_step(st)) == 1) {
+		struct sd_cov_sample s = { 0 };
+		s.t_ms = sd_stmt_int(st, 0);
+		s.x_m = sd_stmt_double(st, 1);
+		s.y_m = sd_stmt_double(st, 2);
+		sd_strlcpy(s.cell, sd_stmt_text(st, 3), sizeof s.cell);
+		s.rsrp_dbm = sd_stmt_double(st, 4);
+		s.sinr_db = sd_stmt_double(st, 5);
+		fn(arg, &s);
+		n++;
+	}
+	sd_stmt_reset(st);
+	if (rc < 0) {
+		sd_err("coverage: loading site %s: %s", site, sd_store_errmsg(cst->store));
+		return -1;
+	}
+	return n;
+}
+
+long sd_cov_store_count(struct sd_cov_store *cst, const char *site)
+{
+	struct sd_stmt *st = cst->count;
+	long n = -1;
+	sd_stmt_bind_text(st, 1, site);
+	if (sd_stmt_step(st) == 1)
+		n = (long)sd_stmt_int(st, 0);
+	sd_stmt_reset(st);
+	return n;
 }

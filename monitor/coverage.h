@@ -140,4 +140,47 @@ void sd_cov_site_heatmap(const struct sd_cov_site *cs, int rows, int cols, uint8
  * and holes. */
 json_t *sd_cov_site_to_json(const struct sd_cov_site *cs, int rows, int cols, int max_items);
 
+/* Persistence of imported samples in the engine's store (core/store.h),
+ * so a restart rebuilds each site's accumulator.
+ *
+ *   table       coverage_sample(site, t_ms, x_m, y_m, cell, rsrp_dbm,
+ *               sinr_db), migration component "coverage".
+ *   unique key  (site, t_ms, x_m, y_m, cell): the same measurement (same
+ *               time, same place, same cell) is one sample, whatever its
+ *               values; re-importing a file adds nothing. Positions are
+ *               compared exactly, as parsed (the same file parses to the
+ *               same doubles).
+ *   cap         at most cap samples per site are kept (SD_COV_STORE_MAX
+ *               by default); beyond it the earliest stored are dropped.
+ *               A running engine's accumulator keeps counting them until
+ *               the next restart; a dropped sample imported again counts
+ *               as new.
+ *
+ * The handle holds prepared statements on s; free it before closing s. */
+#define SD_COV_STORE_MAX 200000L
+
+struct sd_store;
+struct sd_cov_store;
+
+/* Runs the "coverage" migration and prepares statements. cap <= 0 means
+ * SD_COV_STORE_MAX. NULL with a message in err on failure. */
+struct sd_cov_store *sd_cov_store_new(struct sd_store *s, long cap, char *err, size_t errsz);
+void sd_cov_store_free(struct sd_cov_store *cst);
+/* Stores v[0..n) for site in one transaction (or inside the caller's),
+ * then applies the cap. Returns how many were new (not already stored),
+ * or -1 on a store error (nothing stored). fresh, when not NULL, gets one
+ * flag per sample: true when that sample was new. */
+int sd_cov_store_add(struct sd_cov_store *cst, const char *site,
+		     const struct sd_cov_sample *v, size_t n, bool *fresh);
+/* Calls fn for each stored sample of site, oldest stored first. Returns
+ * how many, or -1 on a store error. */
+long sd_cov_store_load(struct sd_cov_store *cst, const char *site,
+		       void (*fn)(void *arg, const struct sd_cov_sample *s), void *arg);
+/* Samples stored for site, -1 on error. */
+long sd_cov_store_count(struct sd_cov_store *cst, const char *site);
+
+/* Whether sd_cov_site_add would take s (inside the plan, values in
+ * range), without adding it. */
+bool sd_cov_site_accepts(const struct sd_cov_site *cs, const struct sd_cov_sample *s);
+
 #endif

@@ -1,7 +1,8 @@
 /* tests/unit/test_coverage.c — monitor/coverage.c: walk-test CSV import
  * (x/y, lat/lon, RFC 3339 and Unix times, quoting) and its line-numbered
  * errors; per-site share, area share, weak cells, holes (connected
- * failing squares), the heat map's orientation and levels. */
+ * failing squares), the heat map's orientation and levels; the samples'
+ * store: round trip, idempotent re-adds, the per-site cap. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/store.h"
 #include "core/util.h"
 #include "monitor/coverage.h"
 
@@ -308,6 +310,129 @@ static void test_heatmap(void **st)
 	sd_cov_site_free(cs);
 }
 
+static struct sd_cov_sample mk(int64_t t, double x, double y, const char *cell,
+			       double rsrp, double sinr)
+{
+	struct sd_cov_sample s = { .t_ms = t, .x_m = x, .y_m = y,
+				   .rsrp_dbm = rsrp, .sinr_db = sinr };
+	sd_strlcpy(s.cell, cell, sizeof s.cell);
+	return s;
+}
+
+struct collected {
+	struct sd_cov_sample v[16];
+	int n;
+};
+
+static void collect(void *arg, const struct sd_cov_sample *s)
+{
+	struct collected *c = arg;
+	if (c->n < (int)SD_ARRAY_LEN(c->v))
+		c->v[c->n] = *s;
+	c->n++;
+}
+
+static void test_store(void **st)
+{
+	(void)st;
+	char err[256] = "";
+	struct sd_store *db = sd_store_open(":memory:", err, sizeof err);
+	assert_non_null(db);
+	struct sd_cov_store *cst = sd_cov_store_new(db, 0, err, sizeof err);
+	assert_non_null(cst);
+	assert_int_equal(sd_store_version(db, "coverage"), 1);
+	struct sd_cov_sample v[4] = {
+		mk(1000, 10.5, 20.25, "c1", -90.5, 7.25),
+		mk(1000, 10.5, 20.25, "c2", -100, 1),   /* other cell: distinct */
+		mk(2000, 10.5, 20.25, "c1", -110, -3),  /* other time: distinct */
+		mk(1000, 10.5, 20.25, "c1", -60, 30),   /* same key as v[0] */
+	};
+	bool fresh[4];
+	assert_int_equal(sd_cov_store_add(cst, "hall-a", v, 4, fresh), 3);
+	assert_true(fresh[0] && fresh[1] && fresh[2]);
+	assert_false(fresh[3]);
+	assert_false(sd_store_in_txn(db));
+	/* the same batch again: nothing new */
+	assert_int_equal(sd_cov_store_add(cst, "hall-a", v, 4, fresh), 0);
+	for (int i = 0; i < 4; i++)
+		assert_false(fresh[i]);
+	/* the same samples for another site are that site's */
+	assert_int_equal(sd_cov_store_add(cst, "hall-b", v, 1, NULL), 1);
+	assert_int_equal(sd_cov_store_count(cst, "hall-a"), 3);
+	assert_int_equal(sd_cov_store_count(cst, "hall-b"), 1);
+	assert_int_equal(sd_cov_store_count(cst, "none"), 0);
+
+	/* round trip: every field, in stored order; the first value of a key wins */
+	struct collected c = { .n = 0 };
+	assert_int_equal(sd_cov_store_load(cst, "hall-a", collect, &c), 3);
+	assert_int_equal(c.n, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(c.v[i].t_ms, v[i].t_ms);
+		assert_true(c.v[i].x_m == v[i].x_m && c.v[i].y_m == v[i].y_m);
+		assert_string_equal(c.v[i].cell, v[i].cell);
+		assert_true(c.v[i].rsrp_dbm == v[i].rsrp_dbm);
+		assert_true(c.v[i].sinr_db == v[i].sinr_db);
+	}
+	/* the loaded samples rebuild an accumulator as the originals did */
+	struct sd_cov_site *a = sd_cov_site_new("hall-a", 100, 60, NULL);
+	struct sd_cov_site *b = sd_cov_site_new("hall-a", 100, 60, NULL);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sd_cov_site_add(a, &v[i]), 0);
+		assert_int_equal(sd_cov_site_add(b, &c.v[i]), 0);
+	}
+	struct sd_cov_report ra, rb;
+	sd_cov_site_report(a, &ra);
+	sd_cov_site_report(b, &rb);
+	assert_int_equal(rb.samples, 3);
+	assert_int_equal(rb.passing, ra.passing);
+	assert_int_equal(rb.passing, 2);
+	sd_cov_site_free(a);
+	sd_cov_site_free(b);
+
+	/* a migration run again (engine restart) keeps the data */
+	sd_cov_store_free(cst);
+	cst = sd_cov_store_new(db, 0, err, sizeof err);
+	assert_non_null(cst);
+	assert_int_equal(sd_cov_store_count(cst, "hall-a"), 3);
+	assert_int_equal(sd_cov_store_add(cst, "hall-a", v, 3, NULL), 0);
+	sd_cov_store_free(cst);
+	sd_store_close(db);
+}
+
+static void test_store_cap(void **st)
+{
+	(void)st;
+	char err[256] = "";
+	struct sd_store *db = sd_store_open(":memory:", err, sizeof err);
+	assert_non_null(db);
+	struct sd_cov_store *cst = sd_cov_store_new(db, 5, err, sizeof err);
+	assert_non_null(cst);
+	struct sd_cov_sample v[8];
+	for (int i = 0; i < 8; i++)
+		v[i] = mk(1000 * i, i, 1, "c1", -90, 5);
+	assert_int_equal(sd_cov_store_add(cst, "s", v, 4, NULL), 4);
+	assert_int_equal(sd_cov_store_add(cst, "other", v, 2, NULL), 2);
+	assert_int_equal(sd_cov_store_count(cst, "s"), 4);
+	/* 4 more: 8 > 5, the 3 stored first go */
+	assert_int_equal(sd_cov_store_add(cst, "s", v + 4, 4, NULL), 4);
+	assert_int_equal(sd_cov_store_count(cst, "s"), 5);
+	struct collected c = { .n = 0 };
+	assert_int_equal(sd_cov_store_load(cst, "s", collect, &c), 5);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(c.v[i].t_ms, v[i + 3].t_ms);
+	/* the cap is per site */
+	assert_int_equal(sd_cov_store_count(cst, "other"), 2);
+	/* a batch larger than the cap keeps its last cap samples */
+	assert_int_equal(sd_cov_store_add(cst, "big", v, 8, NULL), 8);
+	assert_int_equal(sd_cov_store_count(cst, "big"), 5);
+	/* still kept samples are duplicates; a dropped one counts as new */
+	assert_int_equal(sd_cov_store_add(cst, "s", v + 7, 1, NULL), 0);
+	assert_int_equal(sd_cov_store_add(cst, "s", v, 1, NULL), 1);
+	assert_int_equal(sd_cov_store_count(cst, "s"), 5);
+	sd_cov_store_free(cst);
+	sd_store_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +440,8 @@ int main(void)
 		cmocka_unit_test(test_csv_latlon),
 		cmocka_unit_test(test_site_report),
 		cmocka_unit_test(test_heatmap),
+		cmocka_unit_test(test_store),
+		cmocka_unit_test(test_store_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
