@@ -4,6 +4,9 @@
  *                the last window's verdicts [factory, slice, period]
  *   alarms       alarms the caller may see [all: include cleared]
  *   alarm.ack    acknowledge one alarm (operators) {id}
+ *   kpi          one slice's KPI history: the last roll-up buckets of a
+ *                metric at a level, and the open bucket {slice, metric,
+ *                level, points}
  *
  * and the "alarms" topic (active alarms in scope). Scoping follows
  * docs/ipc.md: a factory caller sees its own factory's slices and alarms
@@ -287,6 +290,103 @@ static json_t *op_coverage_add(void *arg, const struct sd_config *cfg, const str
 			 "refused", refused, "coverage", site_coverage(p, cfg, site, 0, 0));
 }
 
+/* A roll-up bucket as the kpi op returns it; p50/p99 only when the metric
+ * keeps a sketch and the bucket has samples. */
+static json_t *kpi_bucket_json(const struct sd_kpi_agg *agg, const struct sd_sketch *sk)
+{
+	json_t *o = json_pack("{s:I, s:I, s:f, s:f, s:f}", "start", (json_int_t)agg->start_ms,
+			      "count", (json_int_t)agg->count, "min", agg->min, "max", agg->max,
+			      "mean", agg->count ? agg->sum / agg->count : 0.0);
+	if (sk && agg->count) {
+		json_object_set_new(o, "p50", json_real(sd_sketch_quantile(sk, 0.50)));
+		json_object_set_new(o, "p99", json_real(sd_sketch_quantile(sk, 0.99)));
+	}
+	return o;
+}
+
+struct kpi_acc {
+	json_t *rows;
+	bool sketched;
+};
+
+static void on_kpi_row(void *arg, const struct sd_kpi_agg *agg, const struct sd_sketch *sk)
+{
+	struct kpi_acc *acc = arg;
+	json_array_append_new(acc->rows, kpi_bucket_json(agg, acc->sketched ? sk : NULL));
+}
+
+/* One slice's KPI history: the closed buckets of the last `points` periods
+ * of a level from the store, oldest first, and the open bucket ("current",
+ * null when it has no samples yet). Scoped like sla: a factory caller sees
+ * its own slices only and "forbidden" for any other id, existing or not. */
+static json_t *op_kpi(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c,
+		      json_t *params, const char **code, char *msg, size_t msgsz)
+{
+	struct sd_pipeline *p = arg;
+	const struct sd_model *m = cfg->model;
+	struct sd_kpi *k = sd_pipeline_kpi(p);
+	json_t *js = json_object_get(params, "slice"), *jm = json_object_get(params, "metric");
+	json_t *jl = json_object_get(params, "level"), *jn = json_object_get(params, "points");
+	json_t *cur = json_null();
+	enum sd_kpi_level lv = SD_KPI_1MIN;
+	struct sd_kpi_agg agg;
+	struct kpi_acc acc;
+	int metric = SD_KPI_LATENCY, si, obj, l;
+	int64_t now = sd_wall_ms(), step, open_start;
+	json_int_t points = 60;
+
+	if (!json_is_string(js))
+		FAIL(SD_IPC_E_BADREQ, "\"slice\" (a slice id) is required");
+	si = sd_model_slice_index(m, json_string_value(js));
+	if (si < 0 || (c->role == SD_ROLE_FACTORY && m->slices[si].factory != c->factory)) {
+		if (c->role == SD_ROLE_FACTORY)
+			FAIL(SD_IPC_E_FORBIDDEN, "slice %s is outside your scope", json_string_value(js));
+		FAIL(SD_IPC_E_NOTFOUND, "no slice %s", json_string_value(js));
+	}
+	if (jm && !json_is_null(jm)) {
+		metric = json_is_string(jm) ? sd_kpi_metric_parse(json_string_value(jm)) : -1;
+		if (metric < 0)
+			FAIL(SD_IPC_E_BADREQ, "\"metric\" must be a KPI name such as latency, ues, pdu_sessions, availability");
+	}
+	if (jl && !json_is_null(jl)) {
+		for (l = 0; l < SD_KPI_LEVELS; l++)
+			if (json_is_string(jl) && strcmp(json_string_value(jl), sd_kpi_level_name(l)) == 0)
+				break;
+		if (l == SD_KPI_LEVELS)
+			FAIL(SD_IPC_E_BADREQ, "\"level\" must be 1min, 5min, 1h or 1day");
+		lv = (enum sd_kpi_level)l;
+	}
+	if (jn && !json_is_null(jn)) {
+		if (!json_is_integer(jn) || json_integer_value(jn) < 1 || json_integer_value(jn) > 500)
+			FAIL(SD_IPC_E_BADREQ, "\"points\" must be an integer from 1 to 500");
+		points = json_integer_value(jn);
+	}
+	if (!k)
+		FAIL(SD_IPC_E_INTERNAL, "the KPI store is not running");
+
+	step = sd_kpi_level_ms(lv);
+	open_start = now - now % step;
+	acc.rows = json_array();
+	acc.sketched = sd_kpi_metrics[metric].sketch;
+	if (sd_kpi_history(k, SD_KPI_SLICE, m->slices[si].id, (enum sd_kpi_metric)metric, lv,
+			   open_start - points * step, open_start, on_kpi_row, &acc) < 0) {
+		json_decref(acc.rows);
+		FAIL(SD_IPC_E_INTERNAL, "the KPI history of slice %s could not be read", m->slices[si].id);
+	}
+	obj = sd_kpi_find(k, SD_KPI_SLICE, m->slices[si].id);
+	if (obj >= 0) {
+		struct sd_sketch sk;
+		sd_sketch_init(&sk);
+		if (sd_kpi_current(k, obj, (enum sd_kpi_metric)metric, lv, &agg, &sk))
+			cur = kpi_bucket_json(&agg, acc.sketched ? &sk : NULL);
+		sd_sketch_done(&sk);
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o}", "slice", m->slices[si].id,
+			 "metric", sd_kpi_metrics[metric].name, "unit", sd_kpi_metrics[metric].unit,
+			 "level", sd_kpi_level_name(lv), "step_ms", (json_int_t)step,
+			 "buckets", acc.rows, "current", cur);
+}
+
 static json_t *alarms_topic(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c)
 {
 	return json_pack("{s:o}", "alarms", alarm_list(arg, cfg, c, false));
@@ -299,6 +399,8 @@ static const struct sd_ipc_ext_op monitor_ops[] = {
 	{ "coverage", op_coverage, SD_ROLE_FACTORY, "coverage per site [site, rows, cols]" },
 	{ "coverage.add", op_coverage_add, SD_ROLE_FACTORY,
 	  "add walk-test samples to a site (operators, own factory): site, samples" },
+	{ "kpi", op_kpi, SD_ROLE_FACTORY,
+	  "a slice's KPI history: slice [metric, level 1min|5min|1h|1day, points <= 500]" },
 };
 
 int sd_pipeline_register_ipc(struct sd_pipeline *p)

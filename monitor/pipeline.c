@@ -19,6 +19,7 @@ struct sd_pipeline {
 	struct sd_kpi *kpi;
 	struct sd_sla *sla;
 	struct sd_alarms *alarms;
+	struct sd_cov_store *covdb;   /* imported coverage samples */
 	uint64_t timer;
 	bool alarms_changed;
 	/* coverage per site, made on first use; kept across reloads by id */
@@ -116,6 +117,9 @@ struct sd_pipeline *sd_pipeline_new(struct sd_loop *loop, const struct sd_collec
 	p->alarms = sd_alarms_new(&ac, p->store, err, errsz);
 	if (!p->alarms)
 		goto fail;
+	p->covdb = sd_cov_store_new(p->store, 0, err, errsz);
+	if (!p->covdb)
+		goto fail;
 	sd_sla_set_event_hook(p->sla, on_sla_event, p);
 	sd_alarms_add_sink(p->alarms, "ipc", on_alarm, p, NULL);
 	sd_sla_set_model(p->sla, model(p));
@@ -142,6 +146,11 @@ void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
 
 struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p) { return p->alarms; }
 
+static void cov_load_one(void *arg, const struct sd_cov_sample *s)
+{
+	sd_cov_site_add(arg, s);
+}
+
 struct sd_cov_site *sd_pipeline_coverage(struct sd_pipeline *p, const struct sd_site *site)
 {
 	const struct sd_config *cfg = config(p);
@@ -156,9 +165,48 @@ struct sd_cov_site *sd_pipeline_coverage(struct sd_pipeline *p, const struct sd_
 	sd_strlcpy(p->cov[p->ncov].site, site->id, sizeof p->cov[0].site);
 	p->cov[p->ncov].cs = sd_cov_site_new(site->id, site->width_m > 0 ? site->width_m : 1000,
 					     site->height_m > 0 ? site->height_m : 1000, &cc);
+	/* the samples imported before a restart */
+	if (p->cov[p->ncov].cs && p->covdb) {
+		long n = sd_cov_store_load(p->covdb, site->id, cov_load_one, p->cov[p->ncov].cs);
+		if (n > 0)
+			sd_info("coverage: %ld stored samples of site %s loaded", n, site->id);
+	}
 	return p->cov[p->ncov++].cs;
 }
+
+int sd_pipeline_coverage_add(struct sd_pipeline *p, const struct sd_site *site,
+			     const struct sd_cov_sample *v, size_t n, unsigned *added)
+{
+	struct sd_cov_site *cs = sd_pipeline_coverage(p, site);
+	struct sd_cov_sample *ok;
+	bool *fresh;
+	size_t i, nok = 0;
+	int refused = 0, rc;
+
+	*added = 0;
+	if (!cs || !p->covdb)
+		return -1;
+	ok = sd_calloc(n ? n : 1, sizeof *ok);
+	fresh = sd_calloc(n ? n : 1, sizeof *fresh);
+	for (i = 0; i < n; i++) {
+		if (sd_cov_site_accepts(cs, &v[i]))
+			ok[nok++] = v[i];
+		else
+			refused++;
+	}
+	rc = sd_cov_store_add(p->covdb, site->id, ok, nok, fresh);
+	if (rc >= 0) {
+		for (i = 0; i < nok; i++)
+			if (fresh[i] && sd_cov_site_add(cs, &ok[i]) == 0)
+				(*added)++;
+		rc = refused;
+	}
+	free(fresh);
+	free(ok);
+	return rc;
+}
 struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p) { return p->sla; }
+struct sd_kpi *sd_pipeline_kpi(struct sd_pipeline *p) { return p->kpi; }
 
 void sd_pipeline_free(struct sd_pipeline *p)
 {
@@ -173,6 +221,7 @@ void sd_pipeline_free(struct sd_pipeline *p)
 	for (int i = 0; i < p->ncov; i++)
 		sd_cov_site_free(p->cov[i].cs);
 	free(p->cov);
+	sd_cov_store_free(p->covdb);
 	sd_alarms_free(p->alarms);
 	sd_sla_free(p->sla);
 	sd_kpi_free(p->kpi);

@@ -41,8 +41,19 @@ void sd_pipeline_unregister_ipc(void);
 
 struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p);
 /* The coverage accumulator of a site (walk-test imports), made on first
- * use with the site's plan size and the configuration's thresholds. */
+ * use with the site's plan size and the configuration's thresholds, and
+ * filled with the site's stored samples (sd_pipeline_coverage_add). */
 struct sd_cov_site *sd_pipeline_coverage(struct sd_pipeline *p, const struct sd_site *site);
+/* Walk-test samples for a site: each one the site's plan accepts is stored
+ * (monitor/coverage.h: unique key, cap) and, when it was not stored
+ * before, added to the accumulator. Returns how many the plan refused
+ * (out of the plan or range; not stored), or -1 on a store error (nothing
+ * added). *added = the new ones; n - refused - *added were duplicates.
+ * The accumulator, made on first use, starts from the stored samples. */
+int sd_pipeline_coverage_add(struct sd_pipeline *p, const struct sd_site *site,
+			     const struct sd_cov_sample *v, size_t n, unsigned *added);
 struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p);
+/* The KPI store (history and open buckets for the kpi IPC operation). */
+struct sd_kpi *sd_pipeline_kpi(struct sd_pipeline *p);
 
 #endif
