@@ -4,7 +4,10 @@
  *
  * Supported analytics: slice load (event-id LOAD_LEVEL_INFORMATION, event
  * SLICE_LOAD_LEVEL), NF_LOAD, NETWORK_PERFORMANCE, QOS_SUSTAINABILITY and
- * DN_PERFORMANCE (per-slice traffic rate, packet delay and loss). */
+ * DN_PERFORMANCE (per-slice traffic rate, packet delay and loss).
+ * NETWORK_PERFORMANCE also answers the vendor nwPerfTypes RSRP_MEAN and
+ * SINR_MEAN per cell when the filter's nwPerfTypes asks for them
+ * (docs/simulator.md). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,7 @@ struct filt {
 	int nsn;
 	json_t *nftypes;      /* borrowed */
 	json_t *nfids;        /* borrowed */
+	json_t *nwtypes;      /* nwPerfTypes, borrowed */
 	uint32_t tacs[MAX_FILTER_TACS];
 	int ntacs;
 };
@@ -42,6 +46,8 @@ static void filt_parse(const struct sd_sim *sim, const json_t *f, const char *sn
 		       json_object_get(f, "nfTypes") : NULL;
 	out->nfids = json_is_array(json_object_get(f, "nfInstanceIds")) ?
 		     json_object_get(f, "nfInstanceIds") : NULL;
+	out->nwtypes = json_is_array(json_object_get(f, "nwPerfTypes")) ?
+		       json_object_get(f, "nwPerfTypes") : NULL;
 	a = json_object_get(json_object_get(f, "networkArea"), "tais");
 	json_array_foreach(a, i, v) {
 		const char *t = json_string_value(json_object_get(v, "tac"));
@@ -130,11 +136,71 @@ static json_t *nf_loads(struct sd_sim *sim, const struct filt *f)
 	return a;
 }
 
+/* A standard nwPerfType is reported unless nwPerfTypes leaves it out; the
+ * vendor ones (RSRP_MEAN, SINR_MEAN) only when nwPerfTypes names them, so
+ * a consumer that does not know them never sees them. */
+static bool want_type(const struct filt *f, const char *type, bool vendor)
+{
+	if (!f->nwtypes)
+		return !vendor;
+	return in_str_array(f->nwtypes, type, false);
+}
+
+static bool cell_in_filter(const struct sd_sim *sim, const struct filt *f, int c)
+{
+	int k;
+	if (!f->ntacs)
+		return true;
+	for (k = 0; k < f->ntacs; k++)
+		if (sim->m->cells[c].tac == f->tacs[k])
+			return true;
+	return false;
+}
+
+/* The vendor extension (docs/simulator.md): per cell, the mean RSRP and
+ * SINR its UEs see now (sd_sim_cell_radio), as TS 38.133 report indexes
+ * in absoluteNum with the cell as networkArea.ncgis[0]. */
+static void cell_radio(struct sd_sim *sim, const struct filt *f, json_t *a)
+{
+	bool rsrp = want_type(f, "RSRP_MEAN", true), sinr = want_type(f, "SINR_MEAN", true);
+	int c;
+	if (!rsrp && !sinr)
+		return;
+	for (c = 0; c < sim->m->ncells; c++) {
+		double r, q, ir, iq;
+		char nci[16];
+		json_t *area;
+		if (!cell_in_filter(sim, f, c))
+			continue;
+		sd_sim_cell_radio(sim->m, sim->o.seed, c, sd_sim_time(sim), sim->o.utc_offset_min,
+				  &r, &q);
+		ir = floor(r + 157.0);
+		iq = floor(2.0 * q + 47.0);
+		ir = ir < 0 ? 0 : ir > 126 ? 126 : ir;
+		iq = iq < 0 ? 0 : iq > 127 ? 127 : iq;
+		snprintf(nci, sizeof nci, "%09llx",
+			 (unsigned long long)(sim->m->cells[c].nci & 0xfffffffffULL));
+		area = json_pack("{s:[{s:o, s:s}]}", "ncgis", "plmnId", sd_sim_plmn_json(sim),
+				 "nrCellId", nci);
+		if (rsrp)
+			json_array_append_new(a, json_pack("{s:O, s:s, s:i, s:i}", "networkArea", area,
+				"nwPerfType", "RSRP_MEAN", "absoluteNum", (int)ir, "confidence", 90));
+		if (sinr)
+			json_array_append_new(a, json_pack("{s:O, s:s, s:i, s:i}", "networkArea", area,
+				"nwPerfType", "SINR_MEAN", "absoluteNum", (int)iq, "confidence", 90));
+		json_decref(area);
+	}
+}
+
 static json_t *nw_perfs(struct sd_sim *sim, const struct filt *f)
 {
 	json_t *a = json_array();
 	uint32_t tacs[256];
 	int n = zone_tacs(sim, f, tacs, 256), i, s;
+	cell_radio(sim, f, a);
+	if (!want_type(f, "NUM_OF_UE", false) && !want_type(f, "GNB_ACTIVE_RATIO", false) &&
+	    !want_type(f, "SESS_SUCC_RATIO", false))
+		n = 0;
 	for (i = 0; i < n; i++) {
 		int ues = 0;
 		double load = 0;
@@ -151,14 +217,17 @@ static json_t *nw_perfs(struct sd_sim *sim, const struct filt *f)
 		}
 		if (nsl)
 			load /= nsl;
-		json_array_append_new(a, json_pack("{s:O, s:s, s:i, s:i}", "networkArea", area,
-			"nwPerfType", "NUM_OF_UE", "absoluteNum", ues, "confidence", 95));
-		json_array_append_new(a, json_pack("{s:O, s:s, s:i, s:i}", "networkArea", area,
-			"nwPerfType", "GNB_ACTIVE_RATIO", "relativeRatio", 100, "confidence", 95));
-		json_array_append_new(a, json_pack("{s:O, s:s, s:i, s:i}", "networkArea", area,
-			"nwPerfType", "SESS_SUCC_RATIO", "relativeRatio",
-			(int)lround(100.0 - 8.0 * pow(load, 3.0)) < 1 ? 1 :
-			(int)lround(100.0 - 8.0 * pow(load, 3.0)), "confidence", 90));
+		if (want_type(f, "NUM_OF_UE", false))
+			json_array_append_new(a, json_pack("{s:O, s:s, s:i, s:i}", "networkArea", area,
+				"nwPerfType", "NUM_OF_UE", "absoluteNum", ues, "confidence", 95));
+		if (want_type(f, "GNB_ACTIVE_RATIO", false))
+			json_array_append_new(a, json_pack("{s:O, s:s, s:i, s:i}", "networkArea", area,
+				"nwPerfType", "GNB_ACTIVE_RATIO", "relativeRatio", 100, "confidence", 95));
+		if (want_type(f, "SESS_SUCC_RATIO", false))
+			json_array_append_new(a, json_pack("{s:O, s:s, s:i, s:i}", "networkArea", area,
+				"nwPerfType", "SESS_SUCC_RATIO", "relativeRatio",
+				(int)lround(100.0 - 8.0 * pow(load, 3.0)) < 1 ? 1 :
+				(int)lround(100.0 - 8.0 * pow(load, 3.0)), "confidence", 90));
 		json_decref(area);
 	}
 	return a;

@@ -779,6 +779,69 @@ static void test_nwdaf(void **state)
 	json_decref(rep);
 }
 
+/* NETWORK_PERFORMANCE's vendor nwPerfTypes: only when asked for, one
+ * RSRP_MEAN and one SINR_MEAN per cell, each the TS 38.133 index of the
+ * cell's model radio. */
+static void test_nwdaf_cell_radio(void **state)
+{
+	struct fx *f = *state;
+	struct call c;
+	const char *tmpl = "/nnwdaf-analyticsinfo/v1/analytics";
+	json_t *a, *it;
+	size_t i;
+	int nrsrp = 0, nsinr = 0;
+
+	call(f, &c, "GET", tmpl, tmpl, "event-id=NETWORK_PERFORMANCE", NULL, NULL);
+	assert_int_equal(c.resp.status, 200);
+	json_array_foreach(json_object_get(c.json, "nwPerfs"), i, it)
+		assert_null(strstr(jstr(it, "nwPerfType"), "_MEAN"));
+	call_done(&c);
+
+	/* {"nwPerfTypes":["RSRP_MEAN","SINR_MEAN"]} */
+	call(f, &c, "GET", tmpl, tmpl, "event-id=NETWORK_PERFORMANCE&event-filter="
+	     "%7B%22nwPerfTypes%22%3A%5B%22RSRP_MEAN%22%2C%22SINR_MEAN%22%5D%7D", NULL, NULL);
+	assert_int_equal(c.resp.status, 200);
+	a = json_object_get(c.json, "nwPerfs");
+	assert_true(f->m->ncells > 0);
+	assert_int_equal(json_array_size(a), 2 * (size_t)f->m->ncells);
+	json_array_foreach(a, i, it) {
+		const char *type = jstr(it, "nwPerfType");
+		json_t *ncgi = json_array_get(json_object_get(json_object_get(it, "networkArea"),
+							      "ncgis"), 0);
+		unsigned long long nci = strtoull(jstr(ncgi, "nrCellId"), NULL, 16);
+		long idx = (long)json_integer_value(json_object_get(it, "absoluteNum"));
+		double r, q, want;
+		int cell;
+		for (cell = 0; cell < f->m->ncells && f->m->cells[cell].nci != nci; cell++)
+			;
+		assert_true(cell < f->m->ncells);
+		assert_int_equal(strlen(jstr(ncgi, "nrCellId")), 9);
+		sd_sim_cell_radio(f->m, 42, cell, f->sim->fixed_time_ms, 480, &r, &q);
+		if (strcmp(type, "RSRP_MEAN") == 0) {
+			want = floor(r + 157.0);
+			nrsrp++;
+		} else {
+			assert_string_equal(type, "SINR_MEAN");
+			want = floor(2.0 * q + 47.0);
+			nsinr++;
+		}
+		assert_int_equal(idx, (long)want);
+		assert_null(json_object_get(it, "relativeRatio"));
+	}
+	assert_int_equal(nrsrp, f->m->ncells);
+	assert_int_equal(nsinr, f->m->ncells);
+	call_done(&c);
+
+	/* only what nwPerfTypes names: no standard types then */
+	call(f, &c, "GET", tmpl, tmpl, "event-id=NETWORK_PERFORMANCE&event-filter="
+	     "%7B%22nwPerfTypes%22%3A%5B%22SINR_MEAN%22%5D%7D", NULL, NULL);
+	a = json_object_get(c.json, "nwPerfs");
+	assert_int_equal(json_array_size(a), (size_t)f->m->ncells);
+	json_array_foreach(a, i, it)
+		assert_string_equal(jstr(it, "nwPerfType"), "SINR_MEAN");
+	call_done(&c);
+}
+
 /* --- AMF / SMF ------------------------------------------------------------- */
 
 static void test_amf_smf(void **state)
@@ -1196,6 +1259,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nrf_subscriptions_and_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nssf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nwdaf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nwdaf_cell_radio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_amf_smf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults_on_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nf_down_and_heartbeats, setup, teardown),
