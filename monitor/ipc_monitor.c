@@ -15,6 +15,7 @@
 #include "monitor/pipeline.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/ipc.h"
@@ -247,8 +248,10 @@ static json_t *op_coverage_add(void *arg, const struct sd_config *cfg, const str
 	struct sd_cov_report rep;
 	struct sd_cov_conf cc;
 	bool absent;
-	size_t i;
-	unsigned accepted = 0, refused = 0;
+	struct sd_cov_sample *v;
+	size_t i, nv = 0;
+	unsigned accepted = 0, refused = 0, duplicates;
+	int rc;
 
 	if (c->role == SD_ROLE_VIEWER)
 		FAIL(SD_IPC_E_FORBIDDEN, "importing walk tests needs the operator or factory role; you are viewer");
@@ -260,8 +263,9 @@ static json_t *op_coverage_add(void *arg, const struct sd_config *cfg, const str
 	cs = sd_pipeline_coverage(p, site);
 	if (!cs)
 		FAIL(SD_IPC_E_INTERNAL, "site %s has no usable plan size", site->id);
+	v = sd_calloc(json_array_size(samples) + 1, sizeof *v);
 	json_array_foreach(samples, i, row) {
-		struct sd_cov_sample sm = { 0 };
+		struct sd_cov_sample *sm = &v[nv];
 		if (!json_is_array(row) || json_array_size(row) != 6 ||
 		    !json_is_integer(json_array_get(row, 0)) || !json_is_number(json_array_get(row, 1)) ||
 		    !json_is_number(json_array_get(row, 2)) || !json_is_string(json_array_get(row, 3)) ||
@@ -269,25 +273,30 @@ static json_t *op_coverage_add(void *arg, const struct sd_config *cfg, const str
 			refused++;
 			continue;
 		}
-		sm.t_ms = json_integer_value(json_array_get(row, 0));
-		sm.x_m = json_number_value(json_array_get(row, 1));
-		sm.y_m = json_number_value(json_array_get(row, 2));
-		sd_strlcpy(sm.cell, json_string_value(json_array_get(row, 3)), sizeof sm.cell);
-		sm.rsrp_dbm = json_number_value(json_array_get(row, 4));
-		sm.sinr_db = json_number_value(json_array_get(row, 5));
-		if (sd_cov_site_add(cs, &sm) == 0)
-			accepted++;
-		else
-			refused++;
+		sm->t_ms = json_integer_value(json_array_get(row, 0));
+		sm->x_m = json_number_value(json_array_get(row, 1));
+		sm->y_m = json_number_value(json_array_get(row, 2));
+		sd_strlcpy(sm->cell, json_string_value(json_array_get(row, 3)), sizeof sm->cell);
+		sm->rsrp_dbm = json_number_value(json_array_get(row, 4));
+		sm->sinr_db = json_number_value(json_array_get(row, 5));
+		nv++;
 	}
+	/* stored once (restart-proof), counted once: a re-import adds nothing */
+	rc = sd_pipeline_coverage_add(p, site, v, nv, &accepted);
+	free(v);
+	if (rc < 0)
+		FAIL(SD_IPC_E_INTERNAL, "site %s: storing the samples failed (see the engine log)", site->id);
+	refused += (unsigned)rc;
+	duplicates = (unsigned)nv - (unsigned)rc - accepted;
 	sd_cov_site_report(cs, &rep);
 	sd_cov_conf_from(&cc, &cfg->monitor);
 	if (rep.samples)
 		sd_alarm_coverage(sd_pipeline_alarms(p), site->id,
 				  cfg->model->factories[site->factory].id, rep.share_pct,
 				  cc.target_pct, sd_wall_ms());
-	return json_pack("{s:s, s:i, s:i, s:o}", "site", site->id, "accepted", accepted,
-			 "refused", refused, "coverage", site_coverage(p, cfg, site, 0, 0));
+	return json_pack("{s:s, s:i, s:i, s:i, s:o}", "site", site->id, "accepted", accepted,
+			 "duplicates", duplicates, "refused", refused,
+			 "coverage", site_coverage(p, cfg, site, 0, 0));
 }
 
 /* A roll-up bucket as the kpi op returns it; p50/p99 only when the metric

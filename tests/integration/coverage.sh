@@ -2,7 +2,9 @@
 # Coverage through the real engine and CLI: a walk test of a site with a
 # patch of poor signal is imported; the engine reports the site's share,
 # the hole and a heat map, and raises a coverage alarm; a CSV with bad lines
-# is refused with FILE:LINE errors and imports nothing.
+# is refused with FILE:LINE errors and imports nothing. The samples are kept
+# in the engine's store: a restarted engine reports the same count, and a
+# re-import of the same walk adds nothing (before or after the restart).
 BUILD=${1:-build}
 . tests/integration/lib.sh
 t_tmp
@@ -68,7 +70,36 @@ sd coverage --site bhm-works --json | python3 -c '
 import json, sys; s = json.load(sys.stdin)["sites"][0]; assert s["samples"] == 2600, s["samples"]' ||
 	t_fail "a refused file changed the site's samples"
 
+# a re-import of the same walk is counted once
+sd coverage import "$T/walk.csv" --site bhm-works >"$T/again.txt" 2>&1 || { cat "$T/again.txt"; t_fail "re-import failed"; }
+t_expect_grep ' 0 samples imported into site bhm-works' "$T/again.txt"
+samples() {
+	sd coverage --site bhm-works --json | python3 -c '
+import json, sys; print(json.load(sys.stdin)["sites"][0]["samples"])'
+}
+[ "$(samples)" = 2600 ] || t_fail "a re-import changed the samples: $(samples)"
+
 # scope: another factory's site cannot be imported into or read by name
 if sd coverage --site nosuch >/dev/null 2>&1; then t_fail "unknown site accepted"; fi
 t_stop engine || t_fail "engine did not stop"
+
+# a restart on the same state directory keeps every site's samples
+rm -f "$T/sd.sock"
+t_start engine2 "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
+	--state-dir "$T/state" --stderr
+t_wait_file "$T/sd.sock" 10
+sd coverage --site bhm-works --json >"$T/cov2.json" || t_fail "coverage after restart"
+python3 - "$T/cov2.json" <<'PY' || t_fail "coverage lost or changed by the restart"
+import json, sys
+s = json.load(open(sys.argv[1]))["sites"][0]
+assert s["samples"] == 2600, s["samples"]
+assert abs(s["share_pct"] - 100.0 * (2400 - 36) / 2600) < 0.01, s["share_pct"]
+assert len(s["holes"]) == 1, s["holes"]
+PY
+# and still counts each sample once: both walks again add nothing
+sd coverage import "$T/walk.csv" --site bhm-works >"$T/again2.txt" 2>&1 || { cat "$T/again2.txt"; t_fail "re-import after restart failed"; }
+t_expect_grep ' 0 samples imported into site bhm-works' "$T/again2.txt"
+sd coverage import "$T/walk2.csv" --site bhm-works >/dev/null || t_fail "second walk again"
+[ "$(samples)" = 2600 ] || t_fail "a re-import after the restart changed the samples: $(samples)"
+t_stop engine2 || t_fail "engine did not stop"
 echo "coverage: ok"
