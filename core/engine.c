@@ -60,6 +60,14 @@ static void host_sample(void *arg, const char *slice_id, int metric, double valu
 		sd_pipeline_sample(e->pipeline, slice_id, (enum sd_kpi_metric)metric, value);
 }
 
+static void host_cell_sample(void *arg, int cell_index, double rsrp, double sinr)
+{
+	struct sd_engine *e = arg;
+	const struct sd_model *m = e->cfg->model;
+	if (e->pipeline && cell_index >= 0 && cell_index < m->ncells)
+		sd_pipeline_cell_sample(e->pipeline, &m->cells[cell_index], rsrp, sinr);
+}
+
 /* mkdir -p for the state directory and the socket's directory. */
 static int make_dir(const char *path, mode_t mode)
 {
@@ -128,6 +136,7 @@ int sd_engine_start(struct sd_engine *e)
 	{
 		struct sd_collect_host ch = { .model = host_model, .config = host_config,
 					      .changed = host_changed, .sample = host_sample,
+					      .cell_sample = host_cell_sample,
 					      .arg = e };
 		e->pipeline = sd_pipeline_new(e->loop, &ch, err, sizeof err);
 		if (!e->pipeline) {

@@ -9,6 +9,7 @@
 #include "monitor/collect.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,7 @@ struct sd_collect {
 	/* NWDAF */
 	uint64_t nwdaf_timer;
 	bool nwdaf_busy;
-	struct sd_complaint c_nwdaf;
+	struct sd_complaint c_nwdaf, c_nwdaf_radio;
 
 	struct nf_sub subs[SUB_COUNT];
 	uint64_t subs_timer;
@@ -552,7 +553,7 @@ static void h_nrf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp,
 
 /* --- NWDAF analytics ----------------------------------------------------------- */
 
-enum { NWDAF_SLICE_LOAD, NWDAF_NF_LOAD };
+enum { NWDAF_SLICE_LOAD, NWDAF_NF_LOAD, NWDAF_CELL_RADIO };
 
 static void apply_slice_loads(struct sd_collect *c, const struct sd_nwdaf_slice_load *l, int n)
 {
@@ -586,6 +587,38 @@ static void apply_nf_loads(struct sd_collect *c, const struct sd_nwdaf_nf_load *
 		changed(c, SD_TOPIC_NFS);
 }
 
+/* RSRP_MEAN / SINR_MEAN per NCI become one sample per model cell that has
+ * both in this answer; a cell the model does not know is ignored. */
+static void apply_cell_radio(struct sd_collect *c, const struct sd_nwdaf_nw_perf *l, int n)
+{
+	struct sd_model *m = model(c);
+	double *rsrp, *sinr;
+	int i, k;
+
+	if (!c->host.cell_sample || m->ncells <= 0)
+		return;
+	rsrp = sd_calloc((size_t)m->ncells * 2, sizeof *rsrp);
+	sinr = rsrp + m->ncells;
+	for (k = 0; k < 2 * m->ncells; k++)
+		rsrp[k] = NAN;
+	for (i = 0; i < n; i++) {
+		if (l[i].radio == SD_NWDAF_RADIO_NONE || l[i].area.nncis < 1)
+			continue;
+		for (k = 0; k < m->ncells; k++) {
+			if (m->cells[k].nci != l[i].area.ncis[0])
+				continue;
+			if (l[i].radio == SD_NWDAF_RADIO_RSRP)
+				rsrp[k] = l[i].radio_value;
+			else
+				sinr[k] = l[i].radio_value;
+		}
+	}
+	for (k = 0; k < m->ncells; k++)
+		if (!isnan(rsrp[k]) && !isnan(sinr[k]))
+			c->host.cell_sample(c->host.arg, k, rsrp[k], sinr[k]);
+	free(rsrp);
+}
+
 static void on_analytics(const struct sd_sbi_result *res, void *arg)
 {
 	struct req_ctx *x = arg;
@@ -595,8 +628,15 @@ static void on_analytics(const struct sd_sbi_result *res, void *arg)
 
 	if (!ctx_live(x))
 		goto out;
-	if (x->kind == NWDAF_NF_LOAD)
+	if (x->kind == NWDAF_CELL_RADIO)
 		c->nwdaf_busy = false;
+	if (x->kind == NWDAF_CELL_RADIO && res->err == SD_SBI_OK && res->status != 200 &&
+	    res->status != 204) {
+		/* an NWDAF without the vendor extension: say so once, not as an outage */
+		sd_complain(&c->c_nwdaf_radio, SD_LOG_INFO, "%s; no cell RSRP/SINR from the NWDAF "
+			    "(vendor nwPerfTypes RSRP_MEAN/SINR_MEAN)", res->errmsg);
+		goto out;
+	}
 	if (res->err != SD_SBI_OK || (res->status != 200 && res->status != 204)) {
 		sd_complain(&c->c_nwdaf, SD_LOG_WARN, "%s; slice load values are kept as they were",
 			    res->errmsg);
@@ -612,6 +652,9 @@ static void on_analytics(const struct sd_sbi_result *res, void *arg)
 	sd_complain_clear(&c->c_nwdaf, "NWDAF: analytics flowing again");
 	apply_slice_loads(c, a.slice_loads, a.nslice_loads);
 	apply_nf_loads(c, a.nf_loads, a.nnf_loads);
+	apply_cell_radio(c, a.nw_perfs, a.nnw_perfs);
+	if (x->kind == NWDAF_CELL_RADIO)
+		sd_complain_clear(&c->c_nwdaf_radio, "NWDAF: cell RSRP/SINR flowing again");
 	sd_nwdaf_analytics_done(&a);
 out:
 	free(x);
@@ -625,6 +668,9 @@ static void nwdaf_poll(struct sd_collect *c)
 	} q[] = {
 		{ NWDAF_SLICE_LOAD, "event-id=LOAD_LEVEL_INFORMATION&event-filter=%7B%22anySlice%22%3Atrue%7D" },
 		{ NWDAF_NF_LOAD, "event-id=NF_LOAD&event-filter=%7B%22anySlice%22%3Atrue%7D" },
+		/* {"nwPerfTypes":["RSRP_MEAN","SINR_MEAN"]}: the vendor extension */
+		{ NWDAF_CELL_RADIO, "event-id=NETWORK_PERFORMANCE&event-filter="
+				    "%7B%22nwPerfTypes%22%3A%5B%22RSRP_MEAN%22%2C%22SINR_MEAN%22%5D%7D" },
 	};
 	const struct svc_root *r = find_root(c, "nnwdaf-analyticsinfo");
 	size_t i;
@@ -636,7 +682,7 @@ static void nwdaf_poll(struct sd_collect *c)
 		struct sd_sbi_reqopts o = { .nf = "NWDAF", .method = "GET", .url = url,
 					    .scope = "nnwdaf-analyticsinfo", .target_nf_type = "NWDAF" };
 		if (sd_sbi_request(c->cli, &o, on_analytics, ctx_new(c, q[i].kind, r->nf_id)) < 0 &&
-		    q[i].kind == NWDAF_NF_LOAD)
+		    q[i].kind == NWDAF_CELL_RADIO)
 			c->nwdaf_busy = false;
 		free(url);
 	}

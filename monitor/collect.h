@@ -6,7 +6,9 @@
  *          keeps "last confirmed REGISTERED" fresh when it works).
  *   NSSF   slice availability per tracking area (NSSAIAvailability
  *          subscription; its 201 body carries the current state).
- *   NWDAF  slice load levels and NF load (Nnwdaf_AnalyticsInfo, polled).
+ *   NWDAF  slice load levels, NF load and per-cell RSRP/SINR
+ *          (Nnwdaf_AnalyticsInfo, polled; the cell radio is a vendor
+ *          extension of NETWORK_PERFORMANCE, docs/wire-compat.md).
  *   AMF    UEs per slice (Namf_EventExposure UES_IN_AREA_REPORT).
  *   SMF    PDU sessions and QoS-monitoring packet delays per slice
  *          (Nsmf_EventExposure).
@@ -36,6 +38,10 @@ struct sd_collect_host {
 	/* A measurement of a slice for the KPI store (enum sd_kpi_metric);
 	 * may be NULL. */
 	void (*sample)(void *arg, const char *slice_id, int metric, double value);
+	/* A cell's mean radio as its UEs measure it (NWDAF NETWORK_PERFORMANCE
+	 * with the vendor nwPerfTypes RSRP_MEAN / SINR_MEAN, docs/wire-compat.md):
+	 * cell_index into model->cells, RSRP dBm, SINR dB; may be NULL. */
+	void (*cell_sample)(void *arg, int cell_index, double rsrp, double sinr);
 	void *arg;
 };
 

@@ -144,6 +144,32 @@ void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
 	sd_kpi_add_id(p->kpi, SD_KPI_SLICE, slice_id, m, sd_wall_ms(), value);
 }
 
+void sd_pipeline_cell_sample(struct sd_pipeline *p, const struct sd_cell *cell,
+			     double rsrp, double sinr)
+{
+	const struct sd_config *cfg = config(p);
+	const struct sd_model *m = model(p);
+	const struct sd_site *site;
+	struct sd_cov_site *cs;
+	struct sd_cov_report rep;
+	struct sd_cov_conf cc;
+	int64_t now = sd_wall_ms();
+
+	if (cell->site < 0 || cell->site >= m->nsites)
+		return;
+	site = &m->sites[cell->site];
+	sd_kpi_add_id(p->kpi, SD_KPI_CELL, cell->id, SD_KPI_RSRP, now, rsrp);
+	sd_kpi_add_id(p->kpi, SD_KPI_CELL, cell->id, SD_KPI_SINR, now, sinr);
+	cs = sd_pipeline_coverage(p, site);
+	if (!cs || sd_cov_site_add_cell(cs, cell, now, rsrp, sinr) < 0)
+		return;
+	sd_cov_site_report(cs, &rep);
+	sd_cov_conf_from(&cc, &cfg->monitor);
+	if (rep.samples && site->factory >= 0 && site->factory < m->nfactories)
+		sd_alarm_coverage(p->alarms, site->id, m->factories[site->factory].id,
+				  rep.share_pct, cc.target_pct, now);
+}
+
 struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p) { return p->alarms; }
 
 static void cov_load_one(void *arg, const struct sd_cov_sample *s)

@@ -34,6 +34,12 @@ void sd_pipeline_reload(struct sd_pipeline *p);
 void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
 			enum sd_kpi_metric m, double value);
 
+/* A cell's mean RSRP (dBm) and SINR (dB) from the collectors (NWDAF):
+ * one sample for its site's coverage, placed at the cell, and the cell's
+ * RSRP/SINR KPIs; the site's coverage alarm follows the new share. */
+void sd_pipeline_cell_sample(struct sd_pipeline *p, const struct sd_cell *cell,
+			     double rsrp, double sinr);
+
 /* The IPC operations sla, alarms, alarm.ack and the alarms topic
  * (monitor/ipc_monitor.c); done by sd_pipeline_new / sd_pipeline_free. */
 int  sd_pipeline_register_ipc(struct sd_pipeline *p);
