@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/util.h"
 #include "monitor/coverage.h"
@@ -60,11 +61,17 @@ static const struct sd_column coverage_cols[] = {
 	{ "BELOW", "below_target" }, { "WEAK_CELLS", "weak_count" }, { "HOLES", "hole_count" },
 };
 
+static const struct sd_column kpi_cols[] = {
+	{ "START_UTC", "time" }, { "COUNT", "count" }, { "MIN", "min" }, { "MAX", "max" },
+	{ "MEAN", "mean" }, { "P50", "p50" }, { "P99", "p99" }, { "OPEN", "open" },
+};
+
 /* Options a command takes besides --json/--csv. */
 #define OPT_FACTORY 1
 #define OPT_PERIOD  2   /* --period YYYY-MM, --slice ID */
 #define OPT_ALL     4   /* --all */
 #define OPT_SITE    8   /* --site ID */
+#define OPT_KPI     16  /* --slice ID (required), --metric, --level, --points */
 
 /* The sla result as one row per slice and KPI: the month's counts with the
  * last window's verdict beside them. */
@@ -106,6 +113,70 @@ static json_t *flatten_coverage(const json_t *res)
 	return rows;
 }
 
+/* KPI buckets, oldest first, the open one last (open: yes), each with its
+ * start as UTC text. */
+static json_t *flatten_kpi(const json_t *res)
+{
+	json_t *rows = json_array();
+	const json_t *b, *cur = json_object_get(res, "current");
+	size_t i, n = json_array_size(json_object_get(res, "buckets"));
+
+	for (i = 0; i <= n; i++) {
+		json_t *row;
+		char t[32];
+		time_t secs;
+		struct tm tm;
+		b = i < n ? json_array_get(json_object_get(res, "buckets"), i) : cur;
+		if (!json_is_object(b))
+			continue;
+		row = json_deep_copy(b);
+		secs = (time_t)(json_integer_value(json_object_get(b, "start")) / 1000);
+		if (gmtime_r(&secs, &tm) && strftime(t, sizeof t, "%Y-%m-%d %H:%M", &tm) > 0)
+			json_object_set_new(row, "time", json_string(t));
+		json_object_set_new(row, "open", json_boolean(i == n));
+		json_array_append_new(rows, row);
+	}
+	return rows;
+}
+
+/* One ASCII line of the buckets' means, low to high " .:-=+*#%@" scaled
+ * between the smallest and largest mean, with the range and unit. */
+static void print_kpi_chart(const json_t *res, const json_t *rows)
+{
+	static const char ramp[] = " .:-=+*#%@";
+	const json_t *row;
+	double lo = 0, hi = 0;
+	size_t i, n = 0;
+	char unit[32];
+
+	json_array_foreach(rows, i, row) {
+		double v = json_number_value(json_object_get(row, "mean"));
+		if (!json_is_number(json_object_get(row, "mean")))
+			continue;
+		if (n == 0 || v < lo)
+			lo = v;
+		if (n == 0 || v > hi)
+			hi = v;
+		n++;
+	}
+	if (n == 0)
+		return;
+	sd_cli_cell(res, "unit", unit, sizeof unit);
+	printf("\nmean %s [%.6g .. %.6g]: |", unit, lo, hi);
+	json_array_foreach(rows, i, row) {
+		const json_t *m = json_object_get(row, "mean");
+		int k = 0;
+		if (!json_is_number(m))
+			continue;
+		if (hi > lo)
+			k = 1 + (int)((json_number_value(m) - lo) / (hi - lo) * (sizeof ramp - 3) + 0.5);
+		else
+			k = (int)(sizeof ramp - 2) / 2;
+		putchar(ramp[k]);
+	}
+	puts("|");
+}
+
 struct command {
 	const char *name;
 	const char *op;
@@ -136,6 +207,9 @@ static const struct command commands[] = {
 	  "active alarms in your scope [--all: cleared ones too]", NULL },
 	{ "coverage", "coverage", NULL, coverage_cols, SD_ARRAY_LEN(coverage_cols), OPT_SITE,
 	  "coverage per site [--site ID: with heat map, weak cells, holes]", flatten_coverage },
+	{ "kpi", "kpi", NULL, kpi_cols, SD_ARRAY_LEN(kpi_cols), OPT_KPI,
+	  "a slice's KPI history --slice ID [--metric latency] [--level 1min|5min|1h|1day] [--points N]",
+	  flatten_kpi },
 };
 
 static const struct command *find_command(const char *name)
@@ -445,12 +519,17 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 		{ "slice", required_argument, NULL, 's' },
 		{ "site", required_argument, NULL, 'S' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "points", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *cmd = find_command(argv[0]);
 	enum sd_out_format fmt = SD_OUT_TABLE;
 	const char *factory = NULL, *period = NULL, *slice = NULL, *site = NULL;
+	const char *metric = NULL, *level = NULL;
+	long long points = 0;
 	bool all = false;
 	struct sd_client cl;
 	json_t *params, *res;
@@ -484,17 +563,37 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 			}
 			site = optarg;
 			break;
+		case 'm':
+		case 'l':
+		case 'n':
+			if (!(cmd->takes_factory & OPT_KPI)) {
+				fprintf(stderr, "slicedeck %s: --%s does not apply\n", cmd->name,
+					ch == 'm' ? "metric" : ch == 'l' ? "level" : "points");
+				return 2;
+			}
+			if (ch == 'm')
+				metric = optarg;
+			else if (ch == 'l')
+				level = optarg;
+			else if (!sd_parse_ll(optarg, 1, 500, &points)) {
+				fprintf(stderr, "slicedeck %s: --points must be 1 to 500\n", cmd->name);
+				return 2;
+			}
+			break;
 		case 's':
+			if (!(cmd->takes_factory & (OPT_PERIOD | OPT_KPI))) {
+				fprintf(stderr, "slicedeck %s: --slice does not apply\n", cmd->name);
+				return 2;
+			}
+			slice = optarg;
+			break;
 		case 'p':
 			if (!(cmd->takes_factory & OPT_PERIOD)) {
 				fprintf(stderr, "slicedeck %s: --%s does not apply\n", cmd->name,
 					ch == 'p' ? "period" : "slice");
 				return 2;
 			}
-			if (ch == 'p')
-				period = optarg;
-			else
-				slice = optarg;
+			period = optarg;
 			break;
 		case 'a':
 			if (!(cmd->takes_factory & OPT_ALL)) {
@@ -509,6 +608,10 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "slicedeck %s: unexpected argument: %s\n", cmd->name, argv[optind]);
+		return 2;
+	}
+	if ((cmd->takes_factory & OPT_KPI) && !slice) {
+		fprintf(stderr, "slicedeck %s: --slice ID is required\n", cmd->name);
 		return 2;
 	}
 	if (sd_client_connect(&cl, socket_path, CALL_TIMEOUT_MS) < 0) {
@@ -527,6 +630,12 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 		json_object_set_new(params, "site", json_string(site));
 	if (all)
 		json_object_set_new(params, "all", json_true());
+	if (metric)
+		json_object_set_new(params, "metric", json_string(metric));
+	if (level)
+		json_object_set_new(params, "level", json_string(level));
+	if (points)
+		json_object_set_new(params, "points", json_integer(points));
 	res = sd_client_call(&cl, cmd->op, params, CALL_TIMEOUT_MS);
 	json_decref(params);
 	if (!res) {
@@ -539,9 +648,11 @@ int sd_cli_run(const char *socket_path, int argc, char **argv)
 		} else {
 			json_t *rows = cmd->flatten(res);
 			sd_cli_print(stdout, fmt, rows, cmd->cols, cmd->ncols);
-			json_decref(rows);
 			if (site && fmt == SD_OUT_TABLE)
 				print_heatmap(json_array_get(json_object_get(res, "sites"), 0));
+			if ((cmd->takes_factory & OPT_KPI) && fmt == SD_OUT_TABLE)
+				print_kpi_chart(res, rows);
+			json_decref(rows);
 		}
 	} else if (!cmd->member) {
 		if (fmt == SD_OUT_JSON) {
