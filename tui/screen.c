@@ -432,6 +432,8 @@ static void take_events(struct sd_ui *u)
 		} else if (json_is_integer(id) && json_integer_value(id) == u->ack_req) {
 			u->ack_req = 0;
 			ack_answer(u, ev);
+		} else if (json_is_integer(id) && sd_ui_charts_reply(u, ev, json_integer_value(id))) {
+			;   /* the slice detail's KPI charts */
 		} else if (json_is_integer(id)) {
 			s = polled_reply(u, ev, json_integer_value(id), &list);
 		}
@@ -501,6 +503,7 @@ void sd_ui_poll(struct sd_ui *u, bool now)
 	bool changed = false;
 	long id;
 
+	sd_ui_charts_poll(u);
 	if (s < 0 || !u->connected)
 		return;
 	if (s == SD_SRC_HEAT) {

@@ -80,6 +80,20 @@ int sd_view_lookup(const char *name);
 
 #define SD_MAX_DEPTH 8
 
+/* The slice detail's charts from the engine's KPI history (the "kpi"
+ * operation, 1-minute buckets): one value per minute, oldest first, the
+ * open minute last; NAN where the minute had no samples. */
+enum { SD_CHART_LAT, SD_CHART_LAT_P99, SD_CHART_UES, SD_CHART_COUNT };
+#define SD_CHART_N 60
+struct sd_kpi_charts {
+	char slice[128];          /* whose charts these are, "" none */
+	long req[2];              /* pending "kpi" latency / ues, 0 none */
+	int64_t req_at[2];
+	int64_t asked_ms;         /* when the last round was sent */
+	bool have[SD_CHART_COUNT];
+	double v[SD_CHART_COUNT][SD_CHART_N];
+};
+
 struct sd_ui {
 	/* options */
 	const char *socket_path;
@@ -121,6 +135,7 @@ struct sd_ui {
 	char msg[256];
 	int64_t msg_until_ms;
 	int body_rows;         /* rows of the current table body (paging) */
+	struct sd_kpi_charts charts;
 };
 
 struct sd_frame *sd_ui_top(struct sd_ui *u);
@@ -136,6 +151,12 @@ const char *sd_ui_role(const struct sd_ui *u);
  * a heat map) when a refresh period has passed since the last answer;
  * never waits. */
 void sd_ui_poll(struct sd_ui *u, bool now);
+/* The slice detail's KPI history: asks the engine ("kpi", latency and
+ * UEs) when the detail opens and every refresh period, never waiting;
+ * called from sd_ui_poll, also while disconnected (drops what is pending). */
+void sd_ui_charts_poll(struct sd_ui *u);
+/* A reply with this id to a chart request: taken (true) or not ours. */
+bool sd_ui_charts_reply(struct sd_ui *u, const json_t *ev, json_int_t id);
 /* Acknowledge the alarm selected in the alarms view (operator only). */
 void sd_ui_ack(struct sd_ui *u);
 

@@ -684,6 +684,143 @@ static int draw_slice_sla(struct sd_ui *u, const char *slice, int y, int w)
 	return 1;
 }
 
+
+/* --- the slice detail's KPI history charts ------------------------------------------------ */
+
+static const char *const chart_metric[2] = { "latency", "ues" };
+
+void sd_ui_charts_poll(struct sd_ui *u)
+{
+	struct sd_kpi_charts *c = &u->charts;
+	struct sd_frame *f = sd_ui_top(u);
+	int64_t t = sd_now_ms();
+	bool other = f && f->view == SD_V_SLICE && strcmp(c->slice, f->arg) != 0;
+	int i;
+
+	if (!u->connected) {   /* ids die with the connection */
+		memset(c->req, 0, sizeof c->req);
+		c->asked_ms = 0;
+		return;
+	}
+	if (!f || f->view != SD_V_SLICE)
+		return;
+	if (other) {   /* another slice: drop the old charts and answers */
+		memset(c, 0, sizeof *c);
+		sd_strlcpy(c->slice, f->arg, sizeof c->slice);
+	}
+	/* an answer that never came (engine busy) is given up after a while */
+	for (i = 0; i < 2; i++)
+		if (c->req[i] && t - c->req_at[i] > 10 * (int64_t)u->refresh_ms)
+			c->req[i] = 0;
+	if (c->req[0] || c->req[1])
+		return;
+	if (c->asked_ms && t - c->asked_ms < u->refresh_ms)
+		return;
+	for (i = 0; i < 2; i++) {
+		json_t *params = json_pack("{s:s, s:s, s:s, s:i}", "slice", c->slice, "metric",
+					   chart_metric[i], "level", "1min", "points", SD_CHART_N - 1);
+		long id = sd_client_send(&u->cl, "kpi", params);
+		json_decref(params);
+		c->req[i] = id > 0 ? id : 0;
+		c->req_at[i] = t;
+	}
+	c->asked_ms = t;
+}
+
+/* One bucket's member into its minute's place: the open bucket is the last
+ * place, the one before it a minute earlier, and so on. */
+static void chart_put(struct sd_kpi_charts *c, int k, const json_t *b, int64_t last_start,
+		      int64_t step, const char *member)
+{
+	const json_t *v = json_object_get(b, member);
+	int64_t back;
+	if (!json_is_number(v) || step <= 0)
+		return;
+	back = (last_start - json_integer_value(json_object_get(b, "start"))) / step;
+	if (back < 0 || back >= SD_CHART_N)
+		return;
+	c->v[k][SD_CHART_N - 1 - back] = json_number_value(v);
+	c->have[k] = true;
+}
+
+bool sd_ui_charts_reply(struct sd_ui *u, const json_t *ev, json_int_t id)
+{
+	struct sd_kpi_charts *c = &u->charts;
+	const json_t *res = json_object_get(ev, "result"), *b, *cur;
+	int64_t step, last;
+	size_t n;
+	int i, k, j;
+
+	for (i = 0; i < 2; i++)
+		if (c->req[i] && c->req[i] == id)
+			break;
+	if (i == 2)
+		return false;
+	c->req[i] = 0;
+	if (!res || strcmp(str_at(res, "slice"), c->slice) != 0)
+		return true;   /* refused (an older engine, scope): no chart */
+	step = json_integer_value(json_object_get(res, "step_ms"));
+	if (step <= 0)
+		return true;
+	last = sd_wall_ms() - sd_wall_ms() % step;
+	cur = json_object_get(res, "current");
+	if (json_is_object(cur))
+		last = json_integer_value(json_object_get(cur, "start"));
+	for (k = i == 0 ? SD_CHART_LAT : SD_CHART_UES; k <= (i == 0 ? SD_CHART_LAT_P99 : SD_CHART_UES); k++) {
+		c->have[k] = false;
+		for (j = 0; j < SD_CHART_N; j++)
+			c->v[k][j] = NAN;
+	}
+	n = json_array_size(json_object_get(res, "buckets"));
+	for (j = 0; j <= (int)n; j++) {
+		b = (size_t)j < n ? json_array_get(json_object_get(res, "buckets"), (size_t)j) : cur;
+		if (!json_is_object(b))
+			continue;
+		if (i == 0) {
+			chart_put(c, SD_CHART_LAT, b, last, step, "mean");
+			chart_put(c, SD_CHART_LAT_P99, b, last, step, "p99");
+		} else {
+			chart_put(c, SD_CHART_UES, b, last, step, "mean");
+		}
+	}
+	return true;
+}
+
+/* The history charts under the live sparklines: the last hour from the
+ * engine, one glyph per minute (its mean; for P99_MS its 99th percentile),
+ * one row per series the engine has values for; returns the rows used. */
+static int draw_slice_charts(struct sd_ui *u, const char *slice, int y, int h, int w, int sw)
+{
+	static const char *const label[SD_CHART_COUNT] = { "LAT_MS 1h", "P99_MS 1h", "UES 1h" };
+	const struct sd_kpi_charts *c = &u->charts;
+	char spark[SD_CHART_N * 4 + 1], line[256];
+	int k, i, rows = 0;
+
+	if (strcmp(c->slice, slice) != 0)
+		return 0;
+	for (k = 0; k < SD_CHART_COUNT && rows < h; k++) {
+		double lo = INFINITY, hi = -INFINITY, now = NAN;
+		if (!c->have[k])
+			continue;
+		for (i = 0; i < SD_CHART_N; i++) {
+			if (isnan(c->v[k][i]))
+				continue;
+			lo = c->v[k][i] < lo ? c->v[k][i] : lo;
+			hi = c->v[k][i] > hi ? c->v[k][i] : hi;
+			now = c->v[k][i];
+		}
+		mvprintw(y + rows, 0, " %-10s", label[k]);
+		sd_sparkline(&u->g, c->v[k], SD_CHART_N, sw, spark, sizeof spark);
+		attrset(u->theme.attr[SD_T_SPARK]);
+		addstr(spark);
+		attrset(A_NORMAL);
+		snprintf(line, sizeof line, "  last %-7.4g min %-7.4g max %-7.4g", now, lo, hi);
+		sd_table_put(y + rows, 12 + sw, line, w - 12 - sw);
+		rows++;
+	}
+	return rows;
+}
+
 static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, int w)
 {
 	const json_t *s = find_by_id(u->d.list[SD_SRC_SLICES], f->arg);
@@ -737,6 +874,8 @@ static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, in
 			snprintf(line, sizeof line, "  now %-7.6g min %-7.6g max %-7.6g", now, lo, hi);
 		sd_table_put(y, 12 + (sw > 4 ? sw : 4), line, w - 12 - (sw > 4 ? sw : 4));
 	}
+	if (y < y0 + h)
+		y += draw_slice_charts(u, f->arg, y, y0 + h - y, w, sw > 4 ? sw : 4);
 	if (y < y0 + h) {
 		int x;
 		attrset(u->theme.attr[SD_T_DIM]);
@@ -835,7 +974,8 @@ const struct sd_view_def sd_views[SD_V_COUNT] = {
 		act_cov, NULL },
 	[SD_V_HEAT] = { "heatmap", "", "a site's coverage heat map, weak cells and holes", false,
 		DEP(SD_SRC_HEAT), -1, NULL, COLS(heat_cols), -1, build_heat, act_leaf, draw_heat_head },
-	[SD_V_SLICE] = { "slice", "", "one slice: KPIs since the console started, serving NFs and cells",
+	[SD_V_SLICE] = { "slice", "", "one slice: KPIs since the console started, the last hour per minute, "
+		"serving NFs and cells",
 		false, DEP(SD_SRC_SLICES) | DEP(SD_SRC_NFS) | DEP(SD_SRC_CELLS), -1, NULL,
 		COLS(serving_cols), 1, build_slice, act_serving, draw_slice_head },
 	[SD_V_HELP] = { "help", "h,?", "keys and commands", false, 0, -1, NULL, COLS(help_cols), -1,

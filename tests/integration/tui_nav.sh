@@ -115,6 +115,10 @@ wait_screen 'serving NFs and cells' 5
 wait_screen 'upf-beilun-heavy +NF +UPF' 5
 wait_screen 'bhm-y1 +cell +bhm-yard' 5
 wait_screen 'DELAY_MS +[▁▂▃▄▅▆▇█]+ +now [0-9]' 10
+# the engine's 1-minute KPI history ("kpi" operation) as charts below
+wait_screen 'LAT_MS 1h +[▁▂▃▄▅▆▇█ ]*[▁▂▃▄▅▆▇█] +last [0-9.]+ +min [0-9.]+ +max [0-9]' 15
+wait_screen 'P99_MS 1h +[▁▂▃▄▅▆▇█ ]*[▁▂▃▄▅▆▇█] +last [0-9]' 5
+wait_screen 'UES 1h +[▁▂▃▄▅▆▇█ ]*[▁▂▃▄▅▆▇█] +last [0-9]' 5
 screen | grep -q 'upf-xingang-steel' && t_fail "another factory's UPF serves this slice?"
 key g Enter
 wait_screen 'slice:bhm-crane-rc › nfs +\(1/14\) +filter /amf/' 5
