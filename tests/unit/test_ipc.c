@@ -10,6 +10,9 @@
 #include <cmocka.h>
 
 #include "core/ipc.h"
+#include "core/loop.h"
+#include "core/util.h"
+#include "monitor/pipeline.h"
 
 /* --- a two-factory model built by hand ------------------------------------ */
 
@@ -363,6 +366,115 @@ static void test_subscribe_and_push_scope(void **state)
 	free_config(cfg);
 }
 
+/* --- the kpi operation (monitor pipeline) ------------------------------------ */
+
+static struct sd_config *kpi_cfg;
+static struct sd_model *host_model(void *arg) { (void)arg; return kpi_cfg->model; }
+static const struct sd_config *host_config(void *arg) { (void)arg; return kpi_cfg; }
+static void host_changed(void *arg, unsigned topics) { (void)arg; (void)topics; }
+
+static void test_kpi_op(void **state)
+{
+	struct sd_collect_host host = { .model = host_model, .config = host_config,
+					.changed = host_changed };
+	char dir[] = "/tmp/sdkpiopXXXXXX", err[256], *cmd;
+	struct sd_loop *loop = sd_loop_new();
+	struct sd_pipeline *p;
+	struct sd_kpi *k;
+	int64_t now = sd_wall_ms(), min0 = now - now % 60000;
+	json_t *r, *res, *b;
+	int i;
+	(void)state;
+
+	kpi_cfg = make_config();
+	assert_non_null(mkdtemp(dir));
+	sd_strlcpy(kpi_cfg->state_dir, dir, sizeof kpi_cfg->state_dir);
+	kpi_cfg->monitor = (struct sd_monitor_conf){
+		.kpi_raw_samples = 30, .kpi_retention_1min_days = 2, .kpi_retention_5min_days = 14,
+		.kpi_retention_1h_days = 90, .kpi_retention_1day_days = 400, .sla_window_min = 5,
+		.sla_hysteresis = 2, .sla_rate_tolerance_pct = 10, .cov_rsrp_min_dbm = -105,
+		.cov_sinr_min_db = 0, .cov_target_pct = 95, .cov_grid_m = 10, .cov_min_hole_squares = 4,
+	};
+	p = sd_pipeline_new(loop, &host, err, sizeof err);
+	assert_non_null(p);
+	k = sd_pipeline_kpi(p);
+	assert_non_null(k);
+	/* three minutes ago: 2 and 4 ms; now: 10 ms; UEs only now */
+	assert_int_equal(sd_kpi_add_id(k, SD_KPI_SLICE, "sl1", SD_KPI_LATENCY, min0 - 180000 + 1000, 2), 0);
+	assert_int_equal(sd_kpi_add_id(k, SD_KPI_SLICE, "sl1", SD_KPI_LATENCY, min0 - 180000 + 2000, 4), 0);
+	assert_int_equal(sd_kpi_add_id(k, SD_KPI_SLICE, "sl1", SD_KPI_LATENCY, now, 10), 0);
+	assert_int_equal(sd_kpi_add_id(k, SD_KPI_SLICE, "sl1", SD_KPI_UES, now, 7), 0);
+	sd_kpi_tick(k, now);
+	assert_true(sd_kpi_flush_all(k) >= 1);
+
+	r = call(kpi_cfg, &f1_caller, true, "{\"id\":1,\"op\":\"kpi\",\"slice\":\"sl1\"}", NULL);
+	assert_null(json_object_get(r, "error"));
+	res = json_object_get(r, "result");
+	assert_string_equal(json_string_value(json_object_get(res, "metric")), "latency");
+	assert_string_equal(json_string_value(json_object_get(res, "level")), "1min");
+	assert_int_equal(json_array_size(json_object_get(res, "buckets")), 1);
+	b = json_array_get(json_object_get(res, "buckets"), 0);
+	assert_int_equal(json_integer_value(json_object_get(b, "start")), min0 - 180000);
+	assert_int_equal(json_integer_value(json_object_get(b, "count")), 2);
+	assert_true(json_real_value(json_object_get(b, "min")) == 2.0);
+	assert_true(json_real_value(json_object_get(b, "max")) == 4.0);
+	assert_true(json_real_value(json_object_get(b, "mean")) == 3.0);
+	assert_true(json_is_number(json_object_get(b, "p99")));
+	b = json_object_get(res, "current");
+	assert_int_equal(json_integer_value(json_object_get(b, "start")), min0);
+	assert_int_equal(json_integer_value(json_object_get(b, "count")), 1);
+	assert_true(json_real_value(json_object_get(b, "mean")) == 10.0);
+	json_decref(r);
+
+	/* two points end before three minutes ago; UEs carry no quantiles */
+	r = call(kpi_cfg, &operator_caller, true,
+		 "{\"id\":1,\"op\":\"kpi\",\"slice\":\"sl1\",\"points\":2}", NULL);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(r, "result"), "buckets")), 0);
+	json_decref(r);
+	r = call(kpi_cfg, &viewer_caller, true,
+		 "{\"id\":1,\"op\":\"kpi\",\"slice\":\"sl1\",\"metric\":\"ues\",\"level\":\"5min\"}", NULL);
+	b = json_object_get(json_object_get(r, "result"), "current");
+	assert_true(json_real_value(json_object_get(b, "mean")) == 7.0);
+	assert_null(json_object_get(b, "p99"));
+	json_decref(r);
+	/* a slice without samples: no buckets, no current */
+	r = call(kpi_cfg, &operator_caller, true, "{\"id\":1,\"op\":\"kpi\",\"slice\":\"sl2\"}", NULL);
+	assert_true(json_is_null(json_object_get(json_object_get(r, "result"), "current")));
+	json_decref(r);
+
+	/* scope: f2's slice and an unknown one are both forbidden to f1 */
+	r = call(kpi_cfg, &f1_caller, true, "{\"id\":1,\"op\":\"kpi\",\"slice\":\"sl3\"}", NULL);
+	assert_string_equal(err_code(r), SD_IPC_E_FORBIDDEN);
+	json_decref(r);
+	r = call(kpi_cfg, &f1_caller, true, "{\"id\":1,\"op\":\"kpi\",\"slice\":\"nope\"}", NULL);
+	assert_string_equal(err_code(r), SD_IPC_E_FORBIDDEN);
+	json_decref(r);
+	r = call(kpi_cfg, &operator_caller, true, "{\"id\":1,\"op\":\"kpi\",\"slice\":\"nope\"}", NULL);
+	assert_string_equal(err_code(r), SD_IPC_E_NOTFOUND);
+	json_decref(r);
+	/* bad parameters */
+	{
+		static const char *const bad[] = {
+			"{\"id\":1,\"op\":\"kpi\"}",
+			"{\"id\":1,\"op\":\"kpi\",\"slice\":\"sl1\",\"metric\":\"speed\"}",
+			"{\"id\":1,\"op\":\"kpi\",\"slice\":\"sl1\",\"level\":\"2min\"}",
+			"{\"id\":1,\"op\":\"kpi\",\"slice\":\"sl1\",\"points\":501}",
+			"{\"id\":1,\"op\":\"kpi\",\"slice\":\"sl1\",\"points\":0}",
+		};
+		for (i = 0; i < (int)SD_ARRAY_LEN(bad); i++) {
+			r = call(kpi_cfg, &operator_caller, true, bad[i], NULL);
+			assert_string_equal(err_code(r), SD_IPC_E_BADREQ);
+			json_decref(r);
+		}
+	}
+	sd_pipeline_free(p);
+	sd_loop_free(loop);
+	free_config(kpi_cfg);
+	cmd = sd_printf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_shared_nf_snssais),
 		cmocka_unit_test(test_operator_and_viewer_scope),
 		cmocka_unit_test(test_subscribe_and_push_scope),
+		cmocka_unit_test(test_kpi_op),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
