@@ -40,7 +40,7 @@ void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
 void sd_pipeline_cell_sample(struct sd_pipeline *p, const struct sd_cell *cell,
 			     double rsrp, double sinr);
 
-/* The IPC operations sla, alarms, alarm.ack and the alarms topic
+/* The IPC operations sla, alarms, alarm.ack, coverage, kpi and the alarms topic
  * (monitor/ipc_monitor.c); done by sd_pipeline_new / sd_pipeline_free. */
 int  sd_pipeline_register_ipc(struct sd_pipeline *p);
 void sd_pipeline_unregister_ipc(void);
