@@ -252,7 +252,7 @@ static int coverage_import(const char *socket_path, int argc, char **argv)
 	size_t n = 0, off;
 	json_t *res, *params, *sites, *one;
 	int i, rc = 0;
-	unsigned accepted = 0, refused = 0;
+	unsigned accepted = 0, refused = 0, dups = 0;
 
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--site") == 0 && i + 1 < argc)
@@ -314,11 +314,12 @@ static int coverage_import(const char *socket_path, int argc, char **argv)
 		}
 		accepted += (unsigned)json_integer_value(json_object_get(res, "accepted"));
 		refused += (unsigned)json_integer_value(json_object_get(res, "refused"));
+		dups += (unsigned)json_integer_value(json_object_get(res, "duplicates"));
 		json_decref(res);
 	}
 	if (rc == 0)
-		printf("%s: %u samples imported into site %s%s%u outside its plan or range\n", file,
-		       accepted, site_id, refused ? ", " : " (", refused);
+		printf("%s: %u samples imported into site %s (%u already there, %u outside its "
+		       "plan or range)\n", file, accepted, site_id, dups, refused);
 	free(sm);
 	sd_client_close(&cl);
 	return rc;
