@@ -27,28 +27,8 @@ t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
 t_wait_file "$T/sd.sock" 10
 simctl() { "$BUILD/slicedeck-sim" --control "$T/sim.ctl" --send "$*" >/dev/null || t_fail "sim control: $*"; }
 
-SOCK="$T/tmux.sock"
-TM() { tmux -S "$SOCK" "$@"; }
-t_on_exit() { TM kill-server 2>/dev/null; return 0; }
-console() {  # SESSION ENV... -- ARGS...
-	s=$1; shift
-	TM new-session -d -s "$s" -x 130 -y 36 \
-		"env TERM=xterm-256color $* ; echo CONSOLE-EXITED rc=\$?; sleep 30"
-}
-S=sd
-screen() { TM capture-pane -p -t "$S"; }
-wait_screen() {  # REGEX SECONDS
-	i=0; lim=$(( $2 * 10 ))
-	until screen | grep -Eq -- "$1"; do
-		i=$((i + 1))
-		if [ $i -ge $lim ]; then screen; t_fail "screen never showed /$1/"; fi
-		sleep 0.1
-	done
-}
-no_screen() {  # REGEX: not on the screen now
-	if screen | grep -Eq -- "$1"; then screen; t_fail "screen shows /$1/"; fi
-}
-key() { TM send-keys -t "$S" "$@"; }
+TUI_COLS=130 TUI_ROWS=36
+. tests/integration/lib_tmux.sh
 
 console sd LANG=C.UTF-8 "$BUILD/slicedeck" --socket "$T/sd.sock" -r 1 --view overview
 wait_screen 'engine connected' 10
