@@ -162,6 +162,15 @@ char *sd_ipc_dispatch(const struct sd_config *cfg, const struct sd_ipc_caller *c
 		      bool hello_done, const struct sd_ipc_request *req,
 		      bool *hello_ok, unsigned *subscribe, unsigned *unsubscribe);
 
+/* Scope rules for ops in any module. Whether the caller may see objects of
+ * factory index f. And the answer when a caller names an object (what:
+ * "slice", "site", ...) that is absent or outside its scope: "forbidden"
+ * for a factory caller either way, so ids cannot be probed, "not_found"
+ * for operators and viewers. Returns the code and fills msg. */
+bool sd_ipc_sees_factory(const struct sd_ipc_caller *c, int f);
+const char *sd_ipc_scope_error(const struct sd_ipc_caller *c, const char *what,
+			       const char *id, char *msg, size_t msgsz);
+
 /* The scoped body of a topic push ({"factories":[...]} etc.). */
 json_t *sd_ipc_topic_data(const struct sd_config *cfg, const struct sd_ipc_caller *caller,
 			  enum sd_ipc_topic topic);

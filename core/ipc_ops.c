@@ -51,10 +51,31 @@ static json_t *fail(struct op_ctx *ctx, const char *code, const char *fmt, ...)
 
 /* --- scope -------------------------------------------------------------- */
 
-static bool sees_factory(const struct sd_ipc_caller *c, int factory)
+bool sd_ipc_sees_factory(const struct sd_ipc_caller *c, int factory)
 {
 	return c->role == SD_ROLE_OPERATOR || c->role == SD_ROLE_VIEWER ||
 	       (c->role == SD_ROLE_FACTORY && c->factory == factory);
+}
+
+const char *sd_ipc_scope_error(const struct sd_ipc_caller *c, const char *what,
+			       const char *id, char *msg, size_t msgsz)
+{
+	char clean[SD_ID_MAX * 2];
+	sd_sanitize(clean, sizeof clean, id, strlen(id));
+	if (c->role == SD_ROLE_FACTORY) {
+		snprintf(msg, msgsz, "%s %s is outside your scope", what, clean);
+		return SD_IPC_E_FORBIDDEN;
+	}
+	snprintf(msg, msgsz, "no %s %s", what, clean);
+	return SD_IPC_E_NOTFOUND;
+}
+
+/* Answer a named object that is absent or out of scope. */
+static json_t *fail_scope(struct op_ctx *ctx, const char *what, const char *id)
+{
+	ctx->err_code = sd_ipc_scope_error(ctx->caller, what, id, ctx->err_msg,
+					   sizeof ctx->err_msg);
+	return NULL;
 }
 
 static bool sees_nf(const struct sd_model *m, const struct sd_ipc_caller *c,
@@ -90,12 +111,8 @@ static bool factory_filter(struct op_ctx *ctx, int *out)
 		return false;
 	}
 	idx = sd_model_factory_index(ctx->m, json_string_value(f));
-	if (ctx->caller->role == SD_ROLE_FACTORY && idx != ctx->caller->factory) {
-		fail(ctx, SD_IPC_E_FORBIDDEN, "factory %s is outside your scope", json_string_value(f));
-		return false;
-	}
-	if (idx < 0) {
-		fail(ctx, SD_IPC_E_NOTFOUND, "no factory %s", json_string_value(f));
+	if (idx < 0 || !sd_ipc_sees_factory(ctx->caller, idx)) {
+		fail_scope(ctx, "factory", json_string_value(f));
 		return false;
 	}
 	*out = idx;
@@ -269,7 +286,7 @@ static json_t *list_factories(const struct sd_model *m, const struct sd_ipc_call
 	json_t *a = json_array();
 	int i;
 	for (i = 0; i < m->nfactories; i++)
-		if (sees_factory(c, i) && (only < 0 || only == i))
+		if (sd_ipc_sees_factory(c, i) && (only < 0 || only == i))
 			json_array_append_new(a, factory_json(m, i));
 	return a;
 }
@@ -280,7 +297,7 @@ static json_t *list_slices(const struct sd_model *m, const struct sd_ipc_caller 
 	int i;
 	for (i = 0; i < m->nslices; i++) {
 		const struct sd_slice *s = &m->slices[i];
-		if (sees_factory(c, s->factory) && (only < 0 || only == s->factory))
+		if (sd_ipc_sees_factory(c, s->factory) && (only < 0 || only == s->factory))
 			json_array_append_new(a, slice_json(m, s));
 	}
 	return a;
@@ -291,7 +308,7 @@ static json_t *list_sites(const struct sd_model *m, const struct sd_ipc_caller *
 	json_t *a = json_array();
 	int i;
 	for (i = 0; i < m->nsites; i++)
-		if (sees_factory(c, m->sites[i].factory) && (only < 0 || only == m->sites[i].factory))
+		if (sd_ipc_sees_factory(c, m->sites[i].factory) && (only < 0 || only == m->sites[i].factory))
 			json_array_append_new(a, site_json(m, i));
 	return a;
 }
@@ -302,7 +319,7 @@ static json_t *list_cells(const struct sd_model *m, const struct sd_ipc_caller *
 	int i;
 	for (i = 0; i < m->ncells; i++) {
 		int f = m->sites[m->cells[i].site].factory;
-		if (sees_factory(c, f) && (only < 0 || only == f))
+		if (sd_ipc_sees_factory(c, f) && (only < 0 || only == f))
 			json_array_append_new(a, cell_json(m, &m->cells[i]));
 	}
 	return a;
@@ -502,13 +519,8 @@ static json_t *op_slice(struct op_ctx *ctx)
 	if (!json_is_string(id))
 		return fail(ctx, SD_IPC_E_BADREQ, "\"slice\" (a slice id) is required");
 	i = sd_model_slice_index(ctx->m, json_string_value(id));
-	if (i < 0 || !sees_factory(ctx->caller, ctx->m->slices[i].factory)) {
-		/* the same answer for "absent" and "not yours": no probing */
-		if (ctx->caller->role == SD_ROLE_FACTORY)
-			return fail(ctx, SD_IPC_E_FORBIDDEN, "slice %s is outside your scope",
-				    json_string_value(id));
-		return fail(ctx, SD_IPC_E_NOTFOUND, "no slice %s", json_string_value(id));
-	}
+	if (i < 0 || !sd_ipc_sees_factory(ctx->caller, ctx->m->slices[i].factory))
+		return fail_scope(ctx, "slice", json_string_value(id));
 	return json_pack("{s:o}", "slice", slice_json(ctx->m, &ctx->m->slices[i]));
 }
 

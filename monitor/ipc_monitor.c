@@ -31,6 +31,9 @@ static const char *caller_factory(const struct sd_config *cfg, const struct sd_i
 }
 
 #define FAIL(c, ...) do { *code = (c); snprintf(msg, msgsz, __VA_ARGS__); return NULL; } while (0)
+/* a named object absent or outside the caller's scope (sd_ipc_scope_error) */
+#define SCOPE_FAIL(what, id) \
+	do { *code = sd_ipc_scope_error(c, (what), (id), msg, msgsz); return NULL; } while (0)
 
 struct report_acc {
 	json_t *bySlice;   /* slice id -> array of month rows */
@@ -66,10 +69,8 @@ static json_t *op_sla(void *arg, const struct sd_config *cfg, const struct sd_ip
 		if (!json_is_string(jf))
 			FAIL(SD_IPC_E_BADREQ, "\"factory\" must be a string");
 		only_factory = sd_model_factory_index(m, json_string_value(jf));
-		if (c->role == SD_ROLE_FACTORY && only_factory != c->factory)
-			FAIL(SD_IPC_E_FORBIDDEN, "factory %s is outside your scope", json_string_value(jf));
-		if (only_factory < 0)
-			FAIL(SD_IPC_E_NOTFOUND, "no factory %s", json_string_value(jf));
+		if (only_factory < 0 || !sd_ipc_sees_factory(c, only_factory))
+			SCOPE_FAIL("factory", json_string_value(jf));
 	}
 	if (js && !json_is_null(js) && !json_is_string(js))
 		FAIL(SD_IPC_E_BADREQ, "\"slice\" must be a string");
@@ -82,11 +83,8 @@ static json_t *op_sla(void *arg, const struct sd_config *cfg, const struct sd_ip
 	}
 	if (js && json_is_string(js)) {
 		int k = sd_model_slice_index(m, json_string_value(js));
-		if (k < 0 || (c->role == SD_ROLE_FACTORY && m->slices[k].factory != c->factory)) {
-			if (c->role == SD_ROLE_FACTORY)
-				FAIL(SD_IPC_E_FORBIDDEN, "slice %s is outside your scope", json_string_value(js));
-			FAIL(SD_IPC_E_NOTFOUND, "no slice %s", json_string_value(js));
-		}
+		if (k < 0 || !sd_ipc_sees_factory(c, m->slices[k].factory))
+			SCOPE_FAIL("slice", json_string_value(js));
 	}
 
 	acc.bySlice = json_object();
@@ -94,7 +92,7 @@ static json_t *op_sla(void *arg, const struct sd_config *cfg, const struct sd_ip
 	for (i = 0; i < m->nslices; i++) {
 		const struct sd_slice *s = &m->slices[i];
 		json_t *row;
-		if (c->role == SD_ROLE_FACTORY && s->factory != c->factory)
+		if (!sd_ipc_sees_factory(c, s->factory))
 			continue;
 		if (only_factory >= 0 && s->factory != only_factory)
 			continue;
@@ -154,9 +152,9 @@ static json_t *op_alarm_ack(void *arg, const struct sd_config *cfg, const struct
 		FAIL(SD_IPC_E_FORBIDDEN, "acknowledging alarms needs the operator role; you are %s",
 		     sd_role_name(c->role));
 	if (rc == SD_ALARM_ENOENT) {
-		if (c->role == SD_ROLE_FACTORY)
-			FAIL(SD_IPC_E_FORBIDDEN, "alarm %lld is outside your scope", (long long)id);
-		FAIL(SD_IPC_E_NOTFOUND, "no alarm %lld", (long long)id);
+		char num[24];
+		snprintf(num, sizeof num, "%lld", (long long)id);
+		SCOPE_FAIL("alarm", num);
 	}
 	if (rc != SD_ALARM_OK)
 		FAIL(SD_IPC_E_INTERNAL, "alarm %lld could not be acknowledged", (long long)id);
@@ -182,11 +180,8 @@ static const struct sd_site *scoped_site(const struct sd_config *cfg, const stru
 	if (!json_is_string(js))
 		FAIL(SD_IPC_E_BADREQ, "\"site\" must be a string");
 	i = sd_model_site_index(cfg->model, json_string_value(js));
-	if (i < 0 || (c->role == SD_ROLE_FACTORY && cfg->model->sites[i].factory != c->factory)) {
-		if (c->role == SD_ROLE_FACTORY)
-			FAIL(SD_IPC_E_FORBIDDEN, "site %s is outside your scope", json_string_value(js));
-		FAIL(SD_IPC_E_NOTFOUND, "no site %s", json_string_value(js));
-	}
+	if (i < 0 || !sd_ipc_sees_factory(c, cfg->model->sites[i].factory))
+		SCOPE_FAIL("site", json_string_value(js));
 	return &cfg->model->sites[i];
 }
 
@@ -228,7 +223,7 @@ static json_t *op_coverage(void *arg, const struct sd_config *cfg, const struct 
 		const struct sd_site *s = &m->sites[i];
 		if (one && s != one)
 			continue;
-		if (c->role == SD_ROLE_FACTORY && s->factory != c->factory)
+		if (!sd_ipc_sees_factory(c, s->factory))
 			continue;
 		json_array_append_new(a, site_coverage(p, cfg, s, one ? rows : 0, one ? cols : 0));
 	}
@@ -347,11 +342,8 @@ static json_t *op_kpi(void *arg, const struct sd_config *cfg, const struct sd_ip
 	if (!json_is_string(js))
 		FAIL(SD_IPC_E_BADREQ, "\"slice\" (a slice id) is required");
 	si = sd_model_slice_index(m, json_string_value(js));
-	if (si < 0 || (c->role == SD_ROLE_FACTORY && m->slices[si].factory != c->factory)) {
-		if (c->role == SD_ROLE_FACTORY)
-			FAIL(SD_IPC_E_FORBIDDEN, "slice %s is outside your scope", json_string_value(js));
-		FAIL(SD_IPC_E_NOTFOUND, "no slice %s", json_string_value(js));
-	}
+	if (si < 0 || !sd_ipc_sees_factory(c, m->slices[si].factory))
+		SCOPE_FAIL("slice", json_string_value(js));
 	if (jm && !json_is_null(jm)) {
 		metric = json_is_string(jm) ? sd_kpi_metric_parse(json_string_value(jm)) : -1;
 		if (metric < 0)
