@@ -2,12 +2,15 @@
 # Install the Debian 12 packages slicedeck needs to build, test and demo.
 # As root: apt-get installs what is missing. Otherwise: print the exact
 # apt-get line and stop (exit 1). Nothing is installed that is present.
+# Tests only: python3-yaml and python3-jsonschema for the OpenAPI schema
+# check (tests/tools/oas_check.py), clang for the libFuzzer runs
+# (tests/fuzz/fuzz.mk).
 set -eu
 
 PKGS="build-essential pkg-config libconfig-dev libjansson-dev libcurl4-openssl-dev
 libnghttp2-dev libssl-dev libsqlite3-dev libncurses-dev libcmocka-dev
 nghttp2-client nghttp2-server openssl tmux util-linux procps iproute2 sqlite3 curl
-python3 passwd"
+python3 python3-yaml python3-jsonschema clang passwd"
 
 missing=""
 for p in $PKGS; do
