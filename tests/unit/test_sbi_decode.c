@@ -1,5 +1,5 @@
 /* tests/unit/test_sbi_decode.c — the SBI JSON decoders against every
- * real Open5GS capture in ../shared/fixtures/open5gs/ (read at run time,
+ * real Open5GS capture in tests/data/open5gs/ (read at run time,
  * cwd = repo root), against spec-shaped synthetic documents and against
  * hand-made bad ones in tests/data/sbi_decode/ (each with its exact error).
  */
@@ -22,7 +22,7 @@
 #include "monitor/sbi_decode.h"
 #include "sim/sim.h"
 
-#define FIX "../shared/fixtures/open5gs/"
+#define FIX "tests/data/open5gs/"
 #define DATA "tests/data/sbi_decode/"
 
 static char *slurp(const char *path, size_t *len)
