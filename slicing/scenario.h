@@ -1,10 +1,11 @@
 /* slicing/scenario.h — the catalog of the pilot-zone guide's 20 typical
  * "5G + Industrial Internet" scenarios, each a slice template.
  *
- * The numbers come from /work/shared/reference/scenarios.md (source keys in
- * each entry's .sources: Q = TS 23.501 5QI table, 104-* = TS 22.104 use
- * cases, 261-* = TS 22.261, 847-* = TR 22.847, SST = TS 23.501 §5.15.2.2,
- * EST = our estimate). Rates are kbit/s per UE, latency is microseconds.
+ * The scenarios are MIIT's 20 typical "5G + Industrial Internet" ones;
+ * each number's source is named by a key in the entry's .sources: Q = TS
+ * 23.501 Table 5.7.4-1 (standardised 5QIs), 104-* = TS 22.104 use cases,
+ * 261-* = TS 22.261, 847-* = TR 22.847, GST = GSMA NG.116, SST = TS 23.501
+ * §5.15.2.2, EST = our estimate (no source found). Rates are kbit/s per UE, latency is microseconds.
  * The catalog is a const table; entries never move, so callers may keep
  * the pointers for the life of the process.
  */
