@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "slicing/snssai.h"
+#include "core/snssai.h"
 
 #define SD_ID_MAX    32
 #define SD_NAME_MAX  96

@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #include "core/model.h"
-#include "slicing/snssai.h"
+#include "core/snssai.h"
 
 /* Limits applied to every body before any mapping. */
 #define SD_DECODE_MAX_BODY   (4u * 1024u * 1024u) /* bytes */

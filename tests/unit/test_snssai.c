@@ -1,4 +1,4 @@
-/* tests/unit/test_snssai.c — slicing/snssai.c: every textual form, the
+/* tests/unit/test_snssai.c — core/snssai.c: every textual form, the
  * JSON form, bad input, FFFFFF normalisation and round trips. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "slicing/snssai.h"
+#include "core/snssai.h"
 
 static struct sd_snssai parse_ok(const char *s)
 {

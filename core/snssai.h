@@ -1,4 +1,4 @@
-/* slicing/snssai.h — S-NSSAI (TS 23.003 §28.4.2, TS 29.571 Snssai).
+/* core/snssai.h — S-NSSAI (TS 23.003 §28.4.2, TS 29.571 Snssai).
  *
  * An S-NSSAI is an SST (0..255; 1 eMBB, 2 URLLC, 3 MIoT, 4 V2X, 5 HMTC,
  * 128..255 operator-specific) and an optional 24-bit SD. The SD value

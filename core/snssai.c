@@ -1,5 +1,5 @@
-/* slicing/snssai.c — see snssai.h. */
-#include "slicing/snssai.h"
+/* core/snssai.c — see snssai.h. */
+#include "core/snssai.h"
 
 #include <ctype.h>
 #include <stdio.h>
