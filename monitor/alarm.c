@@ -9,60 +9,6 @@
 #include "core/log.h"
 #include "core/util.h"
 
-static const char *const sev_names[SD_SEV_COUNT] = {
-	"cleared", "indeterminate", "warning", "minor", "major", "critical",
-};
-static const char *const type_names[SD_ALARM_TYPE_COUNT] = {
-	"communicationsAlarm", "qualityOfServiceAlarm", "processingErrorAlarm",
-	"equipmentAlarm", "environmentalAlarm",
-};
-static const char *const cause_names[SD_CAUSE_COUNT] = {
-	"thresholdCrossed", "performanceDegraded", "communicationsSubsystemFailure",
-	"degradedSignal", "congestion", "softwareError", "other",
-};
-
-const char *sd_alarm_severity_name(enum sd_alarm_severity s)
-{
-	return (unsigned)s < SD_SEV_COUNT ? sev_names[s] : "?";
-}
-
-int sd_alarm_severity_parse(const char *s)
-{
-	for (int i = 0; i < SD_SEV_COUNT; i++)
-		if (sd_streq(s, sev_names[i]))
-			return i;
-	return -1;
-}
-
-const char *sd_alarm_type_name(enum sd_alarm_type t)
-{
-	return (unsigned)t < SD_ALARM_TYPE_COUNT ? type_names[t] : "?";
-}
-
-const char *sd_alarm_cause_name(enum sd_alarm_cause c)
-{
-	return (unsigned)c < SD_CAUSE_COUNT ? cause_names[c] : "?";
-}
-
-int sd_alarm_cause_parse(const char *s)
-{
-	for (int i = 0; i < SD_CAUSE_COUNT; i++)
-		if (sd_streq(s, cause_names[i]))
-			return i;
-	return -1;
-}
-
-const char *sd_alarm_notif_name(enum sd_alarm_notif n)
-{
-	switch (n) {
-	case SD_ALARM_NEW: return "new";
-	case SD_ALARM_CHANGED: return "changed";
-	case SD_ALARM_CLEARED: return "cleared";
-	case SD_ALARM_ACKED: return "acked";
-	}
-	return "?";
-}
-
 void sd_alarm_conf_default(struct sd_alarm_conf *c)
 {
 	c->max_active = 10000;
@@ -122,12 +68,12 @@ static void row_to_alarm(struct sd_stmt *st, struct sd_alarm *a)
 	a->id = (uint64_t)sd_stmt_int(st, 0);
 	sd_strlcpy(a->object, sd_stmt_text(st, 1), sizeof a->object);
 	sd_strlcpy(a->factory, sd_stmt_text(st, 2), sizeof a->factory);
-	a->type = parse_or(type_names, SD_ALARM_TYPE_COUNT, sd_stmt_text(st, 3),
+	a->type = parse_or(sd_alarm_type_names, SD_ALARM_TYPE_COUNT, sd_stmt_text(st, 3),
 			   SD_ALARM_PROCESSING);
-	a->cause = parse_or(cause_names, SD_CAUSE_COUNT, sd_stmt_text(st, 4), SD_CAUSE_OTHER);
-	a->severity = parse_or(sev_names, SD_SEV_COUNT, sd_stmt_text(st, 5),
+	a->cause = parse_or(sd_alarm_cause_names, SD_CAUSE_COUNT, sd_stmt_text(st, 4), SD_CAUSE_OTHER);
+	a->severity = parse_or(sd_alarm_sev_names, SD_SEV_COUNT, sd_stmt_text(st, 5),
 			       SD_SEV_INDETERMINATE);
-	a->last_severity = parse_or(sev_names, SD_SEV_COUNT, sd_stmt_text(st, 6),
+	a->last_severity = parse_or(sd_alarm_sev_names, SD_SEV_COUNT, sd_stmt_text(st, 6),
 				    SD_SEV_INDETERMINATE);
 	sd_strlcpy(a->problem, sd_stmt_text(st, 7), sizeof a->problem);
 	sd_strlcpy(a->text, sd_stmt_text(st, 8), sizeof a->text);
@@ -274,10 +220,10 @@ static void persist(struct sd_alarms *am, enum sd_alarm_notif kind,
 	sd_stmt_bind_int(st, 1, (int64_t)a->id);
 	sd_stmt_bind_text(st, 2, a->object);
 	sd_stmt_bind_text(st, 3, a->factory);
-	sd_stmt_bind_text(st, 4, type_names[a->type]);
-	sd_stmt_bind_text(st, 5, cause_names[a->cause]);
-	sd_stmt_bind_text(st, 6, sev_names[a->severity]);
-	sd_stmt_bind_text(st, 7, sev_names[a->last_severity]);
+	sd_stmt_bind_text(st, 4, sd_alarm_type_names[a->type]);
+	sd_stmt_bind_text(st, 5, sd_alarm_cause_names[a->cause]);
+	sd_stmt_bind_text(st, 6, sd_alarm_sev_names[a->severity]);
+	sd_stmt_bind_text(st, 7, sd_alarm_sev_names[a->last_severity]);
 	sd_stmt_bind_text(st, 8, a->problem);
 	sd_stmt_bind_text(st, 9, a->text);
 	sd_stmt_bind_int(st, 10, a->raised_ms);
@@ -292,7 +238,7 @@ static void persist(struct sd_alarms *am, enum sd_alarm_notif kind,
 	sd_stmt_bind_int(st, 1, (int64_t)a->notification_id);
 	sd_stmt_bind_int(st, 2, (int64_t)a->id);
 	sd_stmt_bind_text(st, 3, sd_alarm_notif_name(kind));
-	sd_stmt_bind_text(st, 4, sev_names[a->severity]);
+	sd_stmt_bind_text(st, 4, sd_alarm_sev_names[a->severity]);
 	sd_stmt_bind_int(st, 5, now_ms);
 	sd_stmt_bind_text(st, 6, a->object);
 	sd_stmt_bind_text(st, 7, a->text);
@@ -317,8 +263,8 @@ static void notify(struct sd_alarms *am, enum sd_alarm_notif kind, struct sd_ala
 	persist(am, kind, a, now_ms);
 	sd_log(kind == SD_ALARM_NEW ? SD_LOG_WARN : SD_LOG_NOTICE,
 	       "alarm %llu %s: %s %s %s/%s: %s", (unsigned long long)a->id,
-	       sd_alarm_notif_name(kind), sev_names[a->severity], a->object,
-	       cause_names[a->cause], a->problem, a->text);
+	       sd_alarm_notif_name(kind), sd_alarm_sev_names[a->severity], a->object,
+	       sd_alarm_cause_names[a->cause], a->problem, a->text);
 	for (int i = 0; i < am->nsinks; i++)
 		am->sinks[i].fn(am->sinks[i].arg, kind, a);
 }
@@ -377,7 +323,7 @@ int64_t sd_alarm_raise(struct sd_alarms *am, const struct sd_alarm_spec *spec,
 		am->refused++;
 		sd_complain(&am->full_complaint, SD_LOG_ERR,
 			    "alarm: %d alarms active, the limit: refusing %s %s",
-			    am->nactive, object, cause_names[spec->cause]);
+			    am->nactive, object, sd_alarm_cause_names[spec->cause]);
 		return SD_ALARM_EFULL;
 	}
 	struct sd_alarm *a = add_active(am);
@@ -526,7 +472,7 @@ long sd_alarms_history(struct sd_alarms *am, int64_t from_ms, int64_t to_ms,
 			if (strcmp(kind, sd_alarm_notif_name(i)) == 0)
 				k = i;
 		fn(arg, (uint64_t)sd_stmt_int(st, 0), (uint64_t)sd_stmt_int(st, 1), k,
-		   parse_or(sev_names, SD_SEV_COUNT, sd_stmt_text(st, 3),
+		   parse_or(sd_alarm_sev_names, SD_SEV_COUNT, sd_stmt_text(st, 3),
 			    SD_SEV_INDETERMINATE),
 		   sd_stmt_int(st, 4), sd_stmt_text(st, 5), sd_stmt_text(st, 6));
 		n++;
@@ -551,10 +497,10 @@ json_t *sd_alarm_to_json(const struct sd_alarm *a)
 	json_object_set_new(o, "notification_id", json_integer((json_int_t)a->notification_id));
 	json_object_set_new(o, "object", json_string(a->object));
 	json_object_set_new(o, "factory", a->factory[0] ? json_string(a->factory) : json_null());
-	json_object_set_new(o, "event_type", json_string(type_names[a->type]));
-	json_object_set_new(o, "probable_cause", json_string(cause_names[a->cause]));
-	json_object_set_new(o, "severity", json_string(sev_names[a->severity]));
-	json_object_set_new(o, "last_severity", json_string(sev_names[a->last_severity]));
+	json_object_set_new(o, "event_type", json_string(sd_alarm_type_names[a->type]));
+	json_object_set_new(o, "probable_cause", json_string(sd_alarm_cause_names[a->cause]));
+	json_object_set_new(o, "severity", json_string(sd_alarm_sev_names[a->severity]));
+	json_object_set_new(o, "last_severity", json_string(sd_alarm_sev_names[a->last_severity]));
 	json_object_set_new(o, "specific_problem", json_string(a->problem));
 	json_object_set_new(o, "text", json_string(a->text));
 	json_object_set_new(o, "raised", time_or_null(a->raised_ms));
