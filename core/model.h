@@ -53,6 +53,17 @@ enum sd_slice_state {
 	SD_SLICE_STATE_COUNT
 };
 
+/* Where an object comes from, so a reload knows what it may replace:
+ * the configuration's declared inventory, an operator's run-time action
+ * (the lifecycle issue; persisted in the engine's store), or a plugin. */
+enum sd_origin {
+	SD_ORIGIN_CONFIG,          /* zero: what a config load produces */
+	SD_ORIGIN_RUNTIME,
+	SD_ORIGIN_PLUGIN,
+	SD_ORIGIN_COUNT
+};
+
+const char *sd_origin_name(enum sd_origin o);
 const char *sd_pn_mode_name(enum sd_pn_mode m);
 const char *sd_level_name(enum sd_factory_level l);
 const char *sd_slice_state_name(enum sd_slice_state s);
@@ -146,6 +157,7 @@ struct sd_slice {
 	int *sites;                /* indexes of the sites it serves */
 	int nsites;
 	struct sd_slice_live live; /* observed, not configured */
+	enum sd_origin origin;     /* who declared it; factories, sites, cells are config-only */
 };
 
 enum sd_nf_status {
@@ -175,6 +187,8 @@ struct sd_nf_instance {
 	bool stale;                /* last update failed; this is the previous view */
 };
 
+struct sd_model_ix;
+
 struct sd_model {
 	struct sd_plmn plmn;
 	char zone_name[SD_NAME_MAX];
@@ -183,12 +197,51 @@ struct sd_model {
 	struct sd_cell *cells;        int ncells;
 	struct sd_slice *slices;      int nslices;
 	struct sd_nf_instance *nfs;   int nnfs;
+	/* Lookup tables over the arrays above (model.c), rebuilt by
+	 * sd_model_reindex; NULL until the first one. */
+	struct sd_model_ix *ix;
 };
+
+/* Indexes. Lookups by id, NCI and S-NSSAI and the per-owner lists below
+ * are O(1) through tables that sd_model_reindex builds (linear in the
+ * model's size). Call it after every structural change — an object added
+ * or removed, an array reallocated, an id, NCI, S-NSSAI or owner index
+ * changed; sd_model_merge_declared, sd_model_add_slice,
+ * sd_model_remove_slice and sd_model_store_load do it themselves. Changes
+ * to other fields (live state, a slice's state, names) need none.
+ *
+ * Before the first reindex, or when the arrays visibly moved since (other
+ * pointer or count), every lookup falls back to a linear scan, so a model
+ * under construction (the config loader) still answers correctly.
+ *
+ * Returns how many duplicate keys it met (ids within one kind, NCIs); the
+ * first object with a key wins its lookups. 0 for a valid model. */
+int sd_model_reindex(struct sd_model *m);
 
 /* Lookups by id; -1 when absent. */
 int sd_model_factory_index(const struct sd_model *m, const char *id);
 int sd_model_site_index(const struct sd_model *m, const char *id);
+int sd_model_cell_index(const struct sd_model *m, const char *id);
 int sd_model_slice_index(const struct sd_model *m, const char *id);
+/* The cell with this 36-bit NR cell identity, or -1. */
+int sd_model_cell_by_nci(const struct sd_model *m, uint64_t nci);
+/* How many slices carry exactly this S-NSSAI (SST and SD; "no SD" is its
+ * own value); *idx points at their indexes, ascending. The array belongs
+ * to the model: valid until the next reindex or model change (and, on the
+ * unindexed fallback, until the next call). *idx is NULL when 0. */
+int sd_model_slices_by_snssai(const struct sd_model *m, const struct sd_snssai *sn,
+			      const int **idx);
+/* Per-owner lists, ascending indexes, same lifetime as above: the slices
+ * and the sites of factory f, the cells of site s. -1 for an index out of
+ * range. */
+int sd_model_factory_slices(const struct sd_model *m, int f, const int **idx);
+int sd_model_factory_sites(const struct sd_model *m, int f, const int **idx);
+int sd_model_site_cells(const struct sd_model *m, int s, const int **idx);
+/* What a factory's IPC view counts: its sites, the cells of those sites,
+ * its slices. 0, or -1 for f out of range (counts untouched). NULL
+ * pointers are skipped. */
+int sd_model_factory_counts(const struct sd_model *m, int f, int *nsites, int *ncells,
+			    int *nslices);
 /* Mark every slice's live state unknown (after a load). */
 void sd_model_reset_live(struct sd_model *m);
 /* Carry observed state (NF instances, slices' live state by slice id) from
