@@ -168,4 +168,5 @@ install: all
 clean:
 	rm -rf build build-asan build-*
 
+include tests/fuzz/fuzz.mk
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
