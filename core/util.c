@@ -8,23 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-static long alloc_budget = -1;   /* -1: unlimited */
-
 static void oom(size_t n)
 {
 	fprintf(stderr, "slicedeck: out of memory (%zu bytes)\n", n);
 	abort();
-}
-
-void sd_alloc_fail_after(long n) { alloc_budget = n; }
-
-void *sd_try_malloc(size_t n)
-{
-	if (alloc_budget == 0)
-		return NULL;
-	if (alloc_budget > 0)
-		alloc_budget--;
-	return malloc(n ? n : 1);
 }
 
 void *sd_malloc(size_t n)

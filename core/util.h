@@ -1,8 +1,19 @@
 /* core/util.h — allocation, strings, time, bounded buffers.
  *
- * One allocation wrapper for the whole program so that tests can make the
- * Nth allocation fail (sd_alloc_fail_after). Out-of-memory on the wrappers
- * is fatal (logged, abort) except where a caller uses the _try variants.
+ * One allocation wrapper for the whole program. Out of memory is fatal by
+ * design: every sd_* allocator prints "slicedeck: out of memory (N bytes)"
+ * and aborts, and callers never check for NULL. What the engine holds is
+ * bounded by caps on every peer-supplied size and count (lines, bodies,
+ * rows, NF lists), so an allocation that fails means the machine is out of
+ * memory, where unwinding half-built state is more dangerous than a restart
+ * by the service manager. (An earlier "fail the Nth _try allocation" hook
+ * had no caller and is gone.)
+ *
+ * Peer input is parsed by jansson, whose allocations may fail and are
+ * reported as errors: tests/unit/test_allocfail.c fails jansson's Nth
+ * allocation on the IPC request and SBI decode paths and checks that each
+ * returns an error and leaks nothing. libconfig (the configuration) uses
+ * plain malloc and cannot be hooked; the loader's own allocations abort.
  */
 #ifndef SD_UTIL_H
 #define SD_UTIL_H
@@ -22,11 +33,6 @@ char *sd_strdup(const char *s);
 char *sd_strndup(const char *s, size_t n);
 char *sd_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void  sd_free(void *p);
-
-/* Tests: after n more successful allocations every _try allocation fails
- * (returns NULL). -1 disables. */
-void  sd_alloc_fail_after(long n);
-void *sd_try_malloc(size_t n);
 
 /* Copy at most dstsz-1 bytes and always terminate. Returns strlen(src) so
  * truncation is detectable (>= dstsz). */
