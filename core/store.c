@@ -4,8 +4,11 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/host.h"     /* enum sd_durability */
 #include "core/log.h"
+#include "core/loop.h"
 #include "core/util.h"
 
 struct sd_stmt {
@@ -17,9 +20,31 @@ struct sd_stmt {
 struct sd_store {
 	sqlite3 *db;
 	struct sd_stmt *stmts;   /* owned, finalized at close */
-	bool in_txn;
+	bool in_txn;             /* explicit sd_store_begin transaction */
 	struct sd_stmt *get_version, *set_version;   /* prepared once */
+	struct sd_store_batch *batch;   /* owned; NULL: writes unbatched */
+	int wdepth;              /* open sd_store_write_begin levels */
+	bool wown;               /* the outer write began its own transaction */
+	uint64_t lost;           /* see sd_store_lost */
 	char err[256];
+};
+
+struct waiter {
+	sd_store_commit_fn fn;
+	void *arg;
+};
+
+struct sd_store_batch {
+	struct sd_store *s;
+	struct sd_loop *loop;
+	struct sd_store_batch_conf conf;
+	bool open;               /* BEGIN done, COMMIT not yet */
+	int writes;              /* writes in the open transaction */
+	uint64_t timer;          /* the interval's commit, 0 = none */
+	struct waiter *w;        /* sd_store_batch_on_commit, in order */
+	size_t nw, capw;
+	struct sd_store_batch_stats st;
+	struct sd_complaint lost_complaint;
 };
 
 static void set_err(struct sd_store *s, const char *what)
@@ -29,6 +54,20 @@ static void set_err(struct sd_store *s, const char *what)
 
 struct sd_store *sd_store_open(const char *path, char *err, size_t errsz)
 {
+	return sd_store_open_ex(path, SD_DURABLE_NORMAL, err, errsz);
+}
+
+struct sd_store *sd_store_open_ex(const char *path, int durability,
+				  char *err, size_t errsz)
+{
+	const char *sync;
+	switch (durability) {
+	case SD_DURABLE_NORMAL: sync = "PRAGMA synchronous=NORMAL;"; break;
+	case SD_DURABLE_FULL:   sync = "PRAGMA synchronous=FULL;"; break;
+	default:
+		snprintf(err, errsz, "%s: unknown durability %d", path, durability);
+		return NULL;
+	}
 	struct sd_store *s = sd_calloc(1, sizeof *s);
 	int rc = sqlite3_open_v2(path, &s->db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -41,11 +80,13 @@ struct sd_store *sd_store_open(const char *path, char *err, size_t errsz)
 		return NULL;
 	}
 	sqlite3_busy_timeout(s->db, 2000);
-	/* WAL: readers (a report) do not block the writer; NORMAL sync is
-	 * durable across a process crash, which is what history needs. */
-	if (sd_store_exec(s, "PRAGMA journal_mode=WAL;"
-			     "PRAGMA synchronous=NORMAL;"
-			     "PRAGMA foreign_keys=ON;"
+	/* WAL: readers (a report) do not block the writer. NORMAL sync is
+	 * durable across a process crash, which is what history needs; FULL
+	 * also across a power cut (the WAL is synced at every commit), which
+	 * is what a ledger or an audit log needs. */
+	if (sd_store_exec(s, "PRAGMA journal_mode=WAL;") < 0 ||
+	    sd_store_exec(s, sync) < 0 ||
+	    sd_store_exec(s, "PRAGMA foreign_keys=ON;"
 			     "CREATE TABLE IF NOT EXISTS store_schema("
 			     " component TEXT PRIMARY KEY,"
 			     " version INTEGER NOT NULL);") < 0) {
@@ -60,6 +101,7 @@ void sd_store_close(struct sd_store *s)
 {
 	if (!s)
 		return;
+	sd_store_batch_free(s->batch);
 	if (s->in_txn)
 		sd_store_rollback(s);
 	while (s->stmts) {
@@ -85,10 +127,13 @@ int sd_store_exec(struct sd_store *s, const char *sql)
 
 int sd_store_begin(struct sd_store *s)
 {
-	if (s->in_txn) {
-		snprintf(s->err, sizeof s->err, "transaction already open");
+	if (s->in_txn || s->wdepth > 0) {
+		snprintf(s->err, sizeof s->err, s->in_txn ? "transaction already open"
+			 : "transaction inside a write");
 		return -1;
 	}
+	if (s->batch && s->batch->open && sd_store_batch_flush(s->batch, NULL, NULL) < 0)
+		return -1;
 	if (sd_store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	s->in_txn = true;
@@ -120,9 +165,278 @@ int sd_store_rollback(struct sd_store *s)
 	return sd_store_exec(s, "ROLLBACK");
 }
 
-bool sd_store_in_txn(const struct sd_store *s) { return s->in_txn; }
+bool sd_store_in_txn(const struct sd_store *s)
+{
+	return s->in_txn || s->wdepth > 0 || (s->batch && s->batch->open);
+}
+
+uint64_t sd_store_lost(const struct sd_store *s) { return s->lost; }
 int sd_store_changes(struct sd_store *s) { return sqlite3_changes(s->db); }
 const char *sd_store_errmsg(struct sd_store *s) { return s->err; }
+
+/* --- writes and the batch ------------------------------------------------
+ *
+ * A write is a SAVEPOINT named sd_write (nested writes reuse the name:
+ * ROLLBACK TO / RELEASE address the innermost). Outside a batch and an
+ * explicit transaction the outermost write begins and commits its own
+ * transaction. With a batch the outermost write opens the batch's
+ * transaction if none is open and, when it ends, counts towards the
+ * batch's size and arms the interval timer. Writes never span loop turns,
+ * so the timer never fires inside one.
+ */
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Runs without touching s->err (a failing write's message must survive
+ * its clean-up). */
+static void exec_quiet(struct sd_store *s, const char *sql)
+{
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
+static void run_waiters(struct sd_store_batch *b, int rc)
+{
+	/* a waiter may register the next one: detach the list first */
+	struct waiter *w = b->w;
+	size_t n = b->nw;
+	b->w = NULL;
+	b->nw = b->capw = 0;
+	for (size_t i = 0; i < n; i++)
+		w[i].fn(w[i].arg, rc);
+	sd_free(w);
+}
+
+static void cancel_timer(struct sd_store_batch *b)
+{
+	if (b->timer)
+		sd_loop_timer_del(b->loop, b->timer);
+	b->timer = 0;
+}
+
+/* The open batch's transaction is gone (already rolled back). */
+static void batch_lost(struct sd_store_batch *b, int writes, const char *why)
+{
+	cancel_timer(b);
+	b->open = false;
+	b->writes = 0;
+	if (writes > 0) {
+		b->s->lost++;
+		b->st.lost_batches++;
+		sd_complain(&b->lost_complaint, SD_LOG_ERR,
+			    "store: a batch of %d writes was lost: %s", writes, why);
+	}
+	run_waiters(b, -1);
+}
+
+static int batch_commit(struct sd_store_batch *b)
+{
+	struct sd_store *s = b->s;
+	cancel_timer(b);
+	if (!b->open) {
+		run_waiters(b, 0);
+		return 0;
+	}
+	int64_t t0 = mono_us();
+	if (sd_store_exec(s, "COMMIT") < 0) {
+		int writes = b->writes;
+		if (!sqlite3_get_autocommit(s->db))
+			exec_quiet(s, "ROLLBACK");
+		batch_lost(b, writes, s->err);
+		return -1;
+	}
+	int64_t dt = mono_us() - t0;
+	b->st.last_commit_us = dt;
+	if (dt > b->st.max_commit_us)
+		b->st.max_commit_us = dt;
+	b->st.commits++;
+	b->open = false;
+	b->writes = 0;
+	if (b->lost_complaint.interval_ms)
+		sd_complain_clear(&b->lost_complaint, "store: batches commit again");
+	run_waiters(b, 0);
+	return 0;
+}
+
+static void on_batch_timer(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct sd_store_batch *b = arg;
+	b->timer = 0;
+	batch_commit(b);
+}
+
+int sd_store_write_begin(struct sd_store *s)
+{
+	struct sd_store_batch *b = s->batch;
+	bool began = false;
+	if (s->wdepth == 0 && !s->in_txn && !(b && b->open)) {
+		if (sd_store_exec(s, "BEGIN IMMEDIATE") < 0)
+			return -1;
+		began = true;
+		if (b) {
+			b->open = true;
+			b->writes = 0;
+		} else {
+			s->wown = true;
+		}
+	}
+	if (sd_store_exec(s, "SAVEPOINT sd_write") < 0) {
+		if (began) {
+			exec_quiet(s, "ROLLBACK");
+			s->wown = false;
+			if (b)
+				b->open = false;
+		}
+		return -1;
+	}
+	s->wdepth++;
+	return 0;
+}
+
+int sd_store_write_end(struct sd_store *s, bool ok)
+{
+	struct sd_store_batch *b = s->batch;
+	if (s->wdepth <= 0) {
+		snprintf(s->err, sizeof s->err, "no write open");
+		return -1;
+	}
+	s->wdepth--;
+	if (ok && sd_store_exec(s, "RELEASE sd_write") < 0)
+		ok = false;
+	if (!ok) {
+		if (sqlite3_get_autocommit(s->db)) {
+			/* SQLite rolled the whole transaction back by itself
+			 * (I/O error, disk full): the outer writes and the batch
+			 * went with it */
+			s->wdepth = 0;
+			s->wown = false;
+			s->in_txn = false;
+			if (b && b->open)
+				batch_lost(b, b->writes, s->err);
+			return -1;
+		}
+		exec_quiet(s, "ROLLBACK TO sd_write");
+		exec_quiet(s, "RELEASE sd_write");
+	}
+	if (s->wdepth > 0)
+		return ok ? 0 : -1;
+	if (s->wown) {
+		s->wown = false;
+		if (!ok) {
+			exec_quiet(s, "ROLLBACK");
+			return -1;
+		}
+		if (sd_store_exec(s, "COMMIT") < 0) {
+			if (!sqlite3_get_autocommit(s->db))
+				exec_quiet(s, "ROLLBACK");
+			s->lost++;
+			return -1;
+		}
+		return 0;
+	}
+	if (b && b->open) {
+		if (ok) {
+			b->writes++;
+			b->st.writes++;
+		} else {
+			b->st.failed_writes++;
+		}
+		if (b->writes >= b->conf.max_writes) {
+			if (batch_commit(b) < 0)
+				return -1;
+		} else if (!b->timer) {
+			b->timer = sd_loop_timer_add(b->loop, b->conf.interval_ms,
+						     on_batch_timer, b);
+		}
+	}
+	return ok ? 0 : -1;
+}
+
+void sd_store_batch_conf_default(struct sd_store_batch_conf *c)
+{
+	c->interval_ms = 200;
+	c->max_writes = 1000;
+}
+
+struct sd_store_batch *sd_store_batch_new(struct sd_store *s, struct sd_loop *loop,
+					  const struct sd_store_batch_conf *conf,
+					  char *err, size_t errsz)
+{
+	if (!loop || s->batch || s->in_txn || s->wdepth > 0) {
+		snprintf(err, errsz, "store: %s", !loop ? "a batch needs a loop" :
+			 s->batch ? "the store has a batch already" : "a transaction is open");
+		return NULL;
+	}
+	struct sd_store_batch *b = sd_calloc(1, sizeof *b);
+	b->s = s;
+	b->loop = loop;
+	if (conf)
+		b->conf = *conf;
+	else
+		sd_store_batch_conf_default(&b->conf);
+	if (b->conf.interval_ms < 0)
+		b->conf.interval_ms = 0;
+	if (b->conf.max_writes < 1)
+		b->conf.max_writes = 1;
+	s->batch = b;
+	return b;
+}
+
+void sd_store_batch_free(struct sd_store_batch *b)
+{
+	if (!b)
+		return;
+	batch_commit(b);
+	b->s->batch = NULL;
+	sd_free(b->w);
+	sd_free(b);
+}
+
+struct sd_store_batch *sd_store_get_batch(struct sd_store *s) { return s->batch; }
+
+int sd_store_batch_flush(struct sd_store_batch *b, sd_store_commit_fn fn, void *arg)
+{
+	if (b->s->wdepth > 0) {
+		snprintf(b->s->err, sizeof b->s->err, "flush inside a write");
+		return -1;
+	}
+	if (fn)
+		sd_store_batch_on_commit(b, fn, arg);
+	return batch_commit(b);
+}
+
+void sd_store_batch_on_commit(struct sd_store_batch *b, sd_store_commit_fn fn, void *arg)
+{
+	if (!b->open) {
+		fn(arg, 0);
+		return;
+	}
+	if (b->nw == b->capw) {
+		b->capw = b->capw ? b->capw * 2 : 8;
+		b->w = sd_reallocarray(b->w, b->capw, sizeof *b->w);
+	}
+	b->w[b->nw].fn = fn;
+	b->w[b->nw].arg = arg;
+	b->nw++;
+}
+
+void sd_store_batch_get_stats(const struct sd_store_batch *b, struct sd_store_batch_stats *st)
+{
+	*st = b->st;
+}
+
+int sd_store_flush(struct sd_store *s, sd_store_commit_fn fn, void *arg)
+{
+	if (s->batch)
+		return sd_store_batch_flush(s->batch, fn, arg);
+	if (fn)
+		fn(arg, 0);
+	return 0;
+}
 
 int sd_store_version(struct sd_store *s, const char *component)
 {
