@@ -6,15 +6,15 @@
  */
 #include "tui/cli.h"
 
-#include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/util.h"
-#include "monitor/coverage.h"
 #include "tui/client.h"
+#include "tui/walk.h"
 
 #define CALL_TIMEOUT_MS 5000
 
@@ -65,13 +65,6 @@ static const struct sd_column kpi_cols[] = {
 	{ "START_UTC", "time" }, { "COUNT", "count" }, { "MIN", "min" }, { "MAX", "max" },
 	{ "MEAN", "mean" }, { "P50", "p50" }, { "P99", "p99" }, { "OPEN", "open" },
 };
-
-/* Options a command takes besides --json/--csv. */
-#define OPT_FACTORY 1
-#define OPT_PERIOD  2   /* --period YYYY-MM, --slice ID */
-#define OPT_ALL     4   /* --all */
-#define OPT_SITE    8   /* --site ID */
-#define OPT_KPI     16  /* --slice ID (required), --metric, --level, --points */
 
 /* The sla result as one row per slice and KPI: the month's counts with the
  * last window's verdict beside them. */
@@ -177,95 +170,24 @@ static void print_kpi_chart(const json_t *res, const json_t *rows)
 	puts("|");
 }
 
-struct command {
-	const char *name;
-	const char *op;
-	const char *member;
-	const struct sd_column *cols;
-	size_t ncols;
-	int takes_factory;         /* OPT_* bits */
-	const char *help;
-	json_t *(*flatten)(const json_t *result);  /* rows from the result, or NULL */
-};
-
-static const struct command commands[] = {
-	{ "factories", "factories", "factories", factory_cols, SD_ARRAY_LEN(factory_cols), 1,
-	  "factories in your scope", NULL },
-	{ "slices", "slices", "slices", slice_cols, SD_ARRAY_LEN(slice_cols), 1,
-	  "network slices with S-NSSAI, scenario and SLA targets", NULL },
-	{ "sites", "sites", "sites", site_cols, SD_ARRAY_LEN(site_cols), 1,
-	  "factory sites", NULL },
-	{ "cells", "cells", "cells", cell_cols, SD_ARRAY_LEN(cell_cols), 1,
-	  "NR cells (NCGI, TAC)", NULL },
-	{ "nfs", "nfs", "nfs", nf_cols, SD_ARRAY_LEN(nf_cols), 0,
-	  "5GC NF instances from the NRF", NULL },
-	{ "whoami", "whoami", NULL, NULL, 0, 0, "your user, role and factory", NULL },
-	{ "sla", "sla", NULL, sla_cols, SD_ARRAY_LEN(sla_cols), OPT_FACTORY | OPT_PERIOD,
-	  "SLA report: monthly compliance per slice and KPI [--period YYYY-MM] [--slice ID]",
-	  flatten_sla },
-	{ "alarms", "alarms", "alarms", alarm_cols, SD_ARRAY_LEN(alarm_cols), OPT_ALL,
-	  "active alarms in your scope [--all: cleared ones too]", NULL },
-	{ "coverage", "coverage", NULL, coverage_cols, SD_ARRAY_LEN(coverage_cols), OPT_SITE,
-	  "coverage per site [--site ID: with heat map, weak cells, holes]", flatten_coverage },
-	{ "kpi", "kpi", NULL, kpi_cols, SD_ARRAY_LEN(kpi_cols), OPT_KPI,
-	  "a slice's KPI history --slice ID [--metric latency] [--level 1min|5min|1h|1day] [--points N]",
-	  flatten_kpi },
-};
-
-static const struct command *find_command(const char *name)
-{
-	size_t i;
-	for (i = 0; i < SD_ARRAY_LEN(commands); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	return NULL;
-}
-
-int sd_cli_is_command(const char *name)
-{
-	return find_command(name) != NULL || strcmp(name, "alarm") == 0;
-}
-
-void sd_cli_usage(FILE *f)
-{
-	size_t i;
-	fprintf(f, "commands (each takes --json or --csv; listings take --factory ID):\n");
-	for (i = 0; i < SD_ARRAY_LEN(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "  %-10s %s\n", "alarm ack", "acknowledge alarm ID (operators)");
-	fprintf(f, "  %-10s %s\n", "coverage import", "FILE --site ID: a walk-test CSV (time, x/y or "
-		"lat/lon, cell, rsrp, sinr)");
-}
-
 #define IMPORT_BATCH 1000
 
 /* "slicedeck coverage import FILE --site ID": parsed here, so every bad
  * line is reported as FILE:LINE before anything is sent; then sent in
  * batches. Nothing is imported from a file with an error. */
-static int coverage_import(const char *socket_path, int argc, char **argv)
+static int coverage_import(const char *socket_path, const struct sd_cli_args *a)
 {
-	const char *file = NULL, *site_id = NULL;
+	const char *file = a->operand;
+	const char *site_id = json_string_value(json_object_get(a->params, "site"));
 	struct sd_client cl;
-	struct sd_site site = { 0 };
-	struct sd_errlist errs;
-	struct sd_cov_sample *sm = NULL;
+	struct sd_walk_origin origin = { 0 };
+	struct sd_walk_sample *sm = NULL;
 	size_t n = 0, off;
 	json_t *res, *params, *sites, *one;
-	int i, rc = 0;
+	bool found = false;
+	int rc = 0;
 	unsigned accepted = 0, refused = 0, dups = 0;
 
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--site") == 0 && i + 1 < argc)
-			site_id = argv[++i];
-		else if (!file && argv[i][0] != '-')
-			file = argv[i];
-		else
-			file = NULL, i = argc;
-	}
-	if (!file || !site_id) {
-		fprintf(stderr, "usage: slicedeck coverage import FILE --site ID\n");
-		return 2;
-	}
 	if (sd_client_connect(&cl, socket_path, CALL_TIMEOUT_MS) < 0) {
 		fprintf(stderr, "slicedeck: %s\n", cl.err);
 		sd_client_close(&cl);
@@ -276,26 +198,21 @@ static int coverage_import(const char *socket_path, int argc, char **argv)
 	sites = json_object_get(res, "sites");
 	json_array_foreach(sites, off, one)
 		if (sd_streq(json_string_value(json_object_get(one, "id")), site_id)) {
-			sd_strlcpy(site.id, site_id, sizeof site.id);
-			site.lat = json_number_value(json_object_get(one, "lat"));
-			site.lon = json_number_value(json_object_get(one, "lon"));
+			found = true;
+			origin.lat = json_number_value(json_object_get(one, "lat"));
+			origin.lon = json_number_value(json_object_get(one, "lon"));
 		}
 	json_decref(res);
-	if (!site.id[0]) {
+	if (!found) {
 		fprintf(stderr, "slicedeck coverage import: no site %s in your scope\n", site_id);
 		sd_client_close(&cl);
 		return 1;
 	}
-	sd_errlist_init(&errs);
-	if (sd_cov_csv_load(file, &site, &sm, &n, &errs) < 0) {
-		for (i = 0; i < errs.n; i++)
-			fprintf(stderr, "%s\n", errs.msgs[i]);
+	if (sd_walk_load(file, &origin, &sm, &n, stderr) != 0) {
 		fprintf(stderr, "slicedeck coverage import: nothing imported\n");
-		sd_errlist_done(&errs);
 		sd_client_close(&cl);
 		return 1;
 	}
-	sd_errlist_done(&errs);
 	for (off = 0; off < n && rc == 0; off += IMPORT_BATCH) {
 		json_t *rows = json_array();
 		size_t k;
@@ -346,16 +263,17 @@ static void print_heatmap(const json_t *site)
 }
 
 /* "slicedeck alarm ack ID": the one command that acts. */
-static int alarm_ack(const char *socket_path, int argc, char **argv)
+static int alarm_ack(const char *socket_path, const struct sd_cli_args *a)
 {
 	struct sd_client cl;
 	long long id;
 	json_t *params, *res;
 	int rc = 0;
 
-	if (argc != 3 || strcmp(argv[1], "ack") != 0 || !sd_parse_ll(argv[2], 1, INT64_MAX, &id)) {
-		fprintf(stderr, "usage: slicedeck alarm ack ID\n");
-		return 2;
+	if (!sd_parse_ll(a->operand, 1, INT64_MAX, &id)) {
+		fprintf(stderr, "slicedeck alarm ack: %s is not an alarm id (a number from "
+			"slicedeck alarms)\n", a->operand);
+		return SD_CLI_USAGE;
 	}
 	if (sd_client_connect(&cl, socket_path, CALL_TIMEOUT_MS) < 0) {
 		fprintf(stderr, "slicedeck: %s\n", cl.err);
@@ -510,169 +428,546 @@ void sd_cli_print(FILE *f, enum sd_out_format fmt, const json_t *rows,
 	free(width);
 }
 
-int sd_cli_run(const char *socket_path, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "csv", no_argument, NULL, 'C' },
-		{ "factory", required_argument, NULL, 'f' },
-		{ "period", required_argument, NULL, 'p' },
-		{ "slice", required_argument, NULL, 's' },
-		{ "site", required_argument, NULL, 'S' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "metric", required_argument, NULL, 'm' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "points", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct command *cmd = find_command(argv[0]);
-	enum sd_out_format fmt = SD_OUT_TABLE;
-	const char *factory = NULL, *period = NULL, *slice = NULL, *site = NULL;
-	const char *metric = NULL, *level = NULL;
-	long long points = 0;
-	bool all = false;
-	struct sd_client cl;
-	json_t *params, *res;
-	int ch, rc = 0;
+/* --- the command table ------------------------------------------------------- */
 
-	if (!cmd && strcmp(argv[0], "alarm") == 0)
-		return alarm_ack(socket_path, argc, argv);
-	if (strcmp(argv[0], "coverage") == 0 && argc > 1 && strcmp(argv[1], "import") == 0)
-		return coverage_import(socket_path, argc, argv);
-	if (!cmd) {
-		fprintf(stderr, "slicedeck: unknown command \"%s\"\n", argv[0]);
-		sd_cli_usage(stderr);
-		return 2;
-	}
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'j': fmt = SD_OUT_JSON; break;
-		case 'C': fmt = SD_OUT_CSV; break;
-		case 'f':
-			if (!cmd->takes_factory) {
-				fprintf(stderr, "slicedeck %s: --factory does not apply\n", cmd->name);
-				return 2;
-			}
-			factory = optarg;
-			break;
-		case 'S':
-			if (!(cmd->takes_factory & OPT_SITE)) {
-				fprintf(stderr, "slicedeck %s: --site does not apply\n", cmd->name);
-				return 2;
-			}
-			site = optarg;
-			break;
-		case 'm':
-		case 'l':
-		case 'n':
-			if (!(cmd->takes_factory & OPT_KPI)) {
-				fprintf(stderr, "slicedeck %s: --%s does not apply\n", cmd->name,
-					ch == 'm' ? "metric" : ch == 'l' ? "level" : "points");
-				return 2;
-			}
-			if (ch == 'm')
-				metric = optarg;
-			else if (ch == 'l')
-				level = optarg;
-			else if (!sd_parse_ll(optarg, 1, 500, &points)) {
-				fprintf(stderr, "slicedeck %s: --points must be 1 to 500\n", cmd->name);
-				return 2;
-			}
-			break;
-		case 's':
-			if (!(cmd->takes_factory & (OPT_PERIOD | OPT_KPI))) {
-				fprintf(stderr, "slicedeck %s: --slice does not apply\n", cmd->name);
-				return 2;
-			}
-			slice = optarg;
-			break;
-		case 'p':
-			if (!(cmd->takes_factory & OPT_PERIOD)) {
-				fprintf(stderr, "slicedeck %s: --%s does not apply\n", cmd->name,
-					ch == 'p' ? "period" : "slice");
-				return 2;
-			}
-			period = optarg;
-			break;
-		case 'a':
-			if (!(cmd->takes_factory & OPT_ALL)) {
-				fprintf(stderr, "slicedeck %s: --all does not apply\n", cmd->name);
-				return 2;
-			}
-			all = true;
-			break;
-		case 'h': sd_cli_usage(stdout); return 0;
-		default: sd_cli_usage(stderr); return 2;
+enum opt_kind { OPT_FLAG, OPT_TEXT, OPT_INT };
+
+/* One option of one command. An option reaches the engine as the IPC
+ * parameter it names, so a command only lists what its operation accepts;
+ * a filter option is applied here instead, to the rows' member of that
+ * name, after check_op has asked the engine whether the value exists in
+ * the caller's scope (so a wrong name is refused as it is elsewhere). */
+struct cli_opt {
+	const char *name;       /* "factory" for --factory */
+	const char *metavar;    /* "ID"; NULL for a flag */
+	enum opt_kind kind;
+	const char *param;      /* the IPC parameter, or the member a filter compares */
+	bool filter;            /* filtered here, not sent */
+	const char *check_op;   /* filter: the op asked with {param: value} first */
+	bool required;
+	long long lo, hi;       /* OPT_INT bounds */
+	const char *help;
+};
+
+struct sd_cli_cmd {
+	const char *name;       /* "alarms", or two words: "alarm ack" */
+	const char *op;         /* the IPC operation; NULL: run does all */
+	const char *member;     /* the result's member holding the rows */
+	const struct sd_column *cols;
+	size_t ncols;
+	const struct cli_opt *opts;
+	size_t nopts;
+	const char *operand;    /* the positional argument's name, NULL none */
+	bool operand_required;
+	bool formats;           /* takes --json / --csv */
+	const char *help;
+	json_t *(*flatten)(const json_t *result);   /* rows from the result */
+	/* extra text after the human table (heat map, chart) */
+	void (*after)(const struct sd_cli_args *a, const json_t *res, const json_t *rows);
+	/* a command that is not one call and a listing */
+	int (*run)(const char *socket_path, const struct sd_cli_args *a);
+};
+
+#define OPTS(a) .opts = (a), .nopts = SD_ARRAY_LEN(a)
+#define COLS(a) .cols = (a), .ncols = SD_ARRAY_LEN(a)
+
+static const struct cli_opt scope_opts[] = {
+	{ .name = "factory", .metavar = "ID", .kind = OPT_TEXT, .param = "factory",
+	  .help = "only this factory's objects (a factory user may name only their own)" },
+};
+static const struct cli_opt sla_opts[] = {
+	{ .name = "factory", .metavar = "ID", .kind = OPT_TEXT, .param = "factory",
+	  .help = "only this factory's slices" },
+	{ .name = "slice", .metavar = "ID", .kind = OPT_TEXT, .param = "slice",
+	  .help = "only this slice" },
+	{ .name = "period", .metavar = "YYYY-MM", .kind = OPT_TEXT, .param = "period",
+	  .help = "the month (default this month)" },
+};
+static const struct cli_opt alarm_opts[] = {
+	{ .name = "all", .kind = OPT_FLAG, .param = "all",
+	  .help = "cleared alarms the engine still keeps, too" },
+	{ .name = "factory", .metavar = "ID", .kind = OPT_TEXT, .param = "factory",
+	  .filter = true, .check_op = "factories",
+	  .help = "only alarms raised on this factory's objects. Filtered by slicedeck on "
+		  "each alarm's factory member (the engine's alarms operation takes no "
+		  "factory), so zone-wide alarms such as an NF unreachable are left out; "
+		  "the factory is first checked with the engine" },
+};
+static const struct cli_opt coverage_opts[] = {
+	{ .name = "site", .metavar = "ID", .kind = OPT_TEXT, .param = "site",
+	  .help = "one site, with its heat map, weak cells and holes" },
+};
+static const struct cli_opt import_opts[] = {
+	{ .name = "site", .metavar = "ID", .kind = OPT_TEXT, .param = "site", .required = true,
+	  .help = "the site the walk test was made on" },
+};
+static const struct cli_opt kpi_opts[] = {
+	{ .name = "slice", .metavar = "ID", .kind = OPT_TEXT, .param = "slice", .required = true,
+	  .help = "the slice" },
+	{ .name = "metric", .metavar = "NAME", .kind = OPT_TEXT, .param = "metric",
+	  .help = "latency (default), ul_throughput, dl_throughput, ul_demand, dl_demand, "
+		  "packet_loss, availability, ues, pdu_sessions, rsrp, sinr, prb_usage" },
+	{ .name = "level", .metavar = "LEVEL", .kind = OPT_TEXT, .param = "level",
+	  .help = "1min (default), 5min, 1h or 1day buckets" },
+	{ .name = "points", .metavar = "N", .kind = OPT_INT, .param = "points", .lo = 1, .hi = 500,
+	  .help = "the last N periods (default 60)" },
+};
+
+static void after_coverage(const struct sd_cli_args *a, const json_t *res, const json_t *rows)
+{
+	if (json_object_get(a->params, "site"))
+		print_heatmap(json_array_get(json_object_get(res, "sites"), 0));
+}
+
+static void after_kpi(const struct sd_cli_args *a, const json_t *res, const json_t *rows)
+{
+	print_kpi_chart(res, rows);
+}
+
+static int run_help(const char *socket_path, const struct sd_cli_args *a);
+
+static const struct sd_cli_cmd commands[] = {
+	{ .name = "factories", .op = "factories", .member = "factories", COLS(factory_cols),
+	  OPTS(scope_opts), .formats = true, .help = "factories in your scope" },
+	{ .name = "slices", .op = "slices", .member = "slices", COLS(slice_cols),
+	  OPTS(scope_opts), .formats = true,
+	  .help = "network slices with S-NSSAI, scenario and SLA targets" },
+	{ .name = "sites", .op = "sites", .member = "sites", COLS(site_cols),
+	  OPTS(scope_opts), .formats = true, .help = "factory sites" },
+	{ .name = "cells", .op = "cells", .member = "cells", COLS(cell_cols),
+	  OPTS(scope_opts), .formats = true, .help = "NR cells (NCGI, TAC, PCI)" },
+	{ .name = "nfs", .op = "nfs", .member = "nfs", COLS(nf_cols), .formats = true,
+	  .help = "5GC NF instances from the NRF" },
+	{ .name = "whoami", .op = "whoami", .formats = true,
+	  .help = "your user, role and factory" },
+	{ .name = "sla", .op = "sla", COLS(sla_cols), OPTS(sla_opts), .formats = true,
+	  .help = "SLA report: monthly compliance per slice and KPI, the last window's verdicts",
+	  .flatten = flatten_sla },
+	{ .name = "alarms", .op = "alarms", .member = "alarms", COLS(alarm_cols),
+	  OPTS(alarm_opts), .formats = true, .help = "active X.733 alarms in your scope" },
+	{ .name = "alarm ack", .op = "alarm.ack", .operand = "ID", .operand_required = true,
+	  .help = "acknowledge alarm ID (operators)", .run = alarm_ack },
+	{ .name = "coverage import", .op = "coverage.add", OPTS(import_opts), .operand = "FILE",
+	  .operand_required = true,
+	  .help = "import a walk-test CSV (time, x/y or lat/lon, cell, rsrp, sinr); "
+		  "checked whole before anything is sent", .run = coverage_import },
+	{ .name = "coverage", .op = "coverage", COLS(coverage_cols), OPTS(coverage_opts),
+	  .formats = true, .help = "coverage per site: share, area share, weak cells, holes",
+	  .flatten = flatten_coverage, .after = after_coverage },
+	{ .name = "kpi", .op = "kpi", COLS(kpi_cols), OPTS(kpi_opts), .formats = true,
+	  .help = "a slice's KPI history from the engine's store, with a chart of the means",
+	  .flatten = flatten_kpi, .after = after_kpi },
+	{ .name = "help", .operand = "COMMAND", .help = "this list, or one command's options",
+	  .run = run_help },
+};
+
+/* The first word of a command's name, and the second ("" for one word). */
+static void name_words(const char *name, char *w1, size_t n1, const char **w2)
+{
+	size_t k = strcspn(name, " ");
+	snprintf(w1, n1, "%.*s", (int)k, name);
+	*w2 = name[k] ? name + k + 1 : "";
+}
+
+/* The row for argv; *used = how many words its name took. */
+static const struct sd_cli_cmd *find_command(int argc, char **argv, int *used)
+{
+	char w1[32];
+	const char *w2;
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(commands); i++) {   /* two words first */
+		name_words(commands[i].name, w1, sizeof w1, &w2);
+		if (*w2 && argc > 1 && strcmp(w1, argv[0]) == 0 && strcmp(w2, argv[1]) == 0) {
+			*used = 2;
+			return &commands[i];
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "slicedeck %s: unexpected argument: %s\n", cmd->name, argv[optind]);
-		return 2;
+	for (i = 0; i < SD_ARRAY_LEN(commands); i++)
+		if (strcmp(commands[i].name, argv[0]) == 0) {
+			*used = 1;
+			return &commands[i];
+		}
+	return NULL;
+}
+
+static const struct sd_cli_cmd *command_named(const char *name)
+{
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int sd_cli_is_command(const char *name)
+{
+	char w1[32];
+	const char *w2;
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(commands); i++) {
+		name_words(commands[i].name, w1, sizeof w1, &w2);
+		if (strcmp(w1, name) == 0)
+			return 1;
 	}
-	if ((cmd->takes_factory & OPT_KPI) && !slice) {
-		fprintf(stderr, "slicedeck %s: --slice ID is required\n", cmd->name);
-		return 2;
+	return 0;
+}
+
+static const struct cli_opt *find_opt(const struct sd_cli_cmd *c, const char *name, size_t len)
+{
+	size_t i;
+	for (i = 0; i < c->nopts; i++)
+		if (strlen(c->opts[i].name) == len && strncmp(c->opts[i].name, name, len) == 0)
+			return &c->opts[i];
+	return NULL;
+}
+
+static int usage_error(struct sd_cli_args *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(struct sd_cli_args *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(a->err, sizeof a->err, "slicedeck %s: ", a->name ? a->name : "");
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof a->err)
+		vsnprintf(a->err + n, sizeof a->err - (size_t)n, fmt, ap);
+	va_end(ap);
+	return SD_CLI_USAGE;
+}
+
+void sd_cli_args_done(struct sd_cli_args *a)
+{
+	json_decref(a->params);
+	json_decref(a->filters);
+	a->params = a->filters = NULL;
+}
+
+int sd_cli_parse(int argc, char **argv, struct sd_cli_args *a)
+{
+	const struct sd_cli_cmd *c;
+	bool opts_done = false;
+	int i, used = 0;
+	size_t k;
+
+	memset(a, 0, sizeof *a);
+	a->params = json_object();
+	a->filters = json_object();
+	if (argc < 1)
+		return usage_error(a, "no command (slicedeck help lists them)");
+	c = find_command(argc, argv, &used);
+	if (!c) {
+		if (sd_cli_is_command(argv[0])) {
+			a->name = argv[0];
+			if (argc < 2)
+				return usage_error(a, "which one? (slicedeck help %s)", argv[0]);
+			return usage_error(a, "unknown subcommand \"%s\" (slicedeck help %s)", argv[1],
+					   argv[0]);
+		}
+		snprintf(a->err, sizeof a->err, "slicedeck: unknown command \"%s\" (slicedeck help "
+			 "lists them)", argv[0]);
+		return SD_CLI_USAGE;
 	}
+	a->cmd = c;
+	a->name = c->name;
+	a->op = c->op;
+	for (i = used; i < argc; i++) {
+		const char *w = argv[i], *name, *eq, *val;
+		const struct cli_opt *o;
+		size_t len;
+
+		if (opts_done || w[0] != '-' || w[1] == '\0') {
+			if (!c->operand || a->operand)
+				return usage_error(a, "unexpected argument \"%s\"", w);
+			a->operand = w;
+			continue;
+		}
+		if (strcmp(w, "--") == 0) {
+			opts_done = true;
+			continue;
+		}
+		if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0) {
+			a->help = true;
+			continue;
+		}
+		if (w[1] != '-')
+			return usage_error(a, "unknown option %s", w);
+		name = w + 2;
+		eq = strchr(name, '=');
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		if (c->formats && !eq && (strcmp(name, "json") == 0 || strcmp(name, "csv") == 0)) {
+			a->fmt = name[0] == 'j' ? SD_OUT_JSON : SD_OUT_CSV;
+			continue;
+		}
+		o = find_opt(c, name, len);
+		if (!o)
+			return usage_error(a, "unknown option --%.*s", (int)len, name);
+		if (o->kind == OPT_FLAG) {
+			if (eq)
+				return usage_error(a, "--%s takes no value", o->name);
+			json_object_set_new(o->filter ? a->filters : a->params, o->param, json_true());
+			continue;
+		}
+		val = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+		/* "--slice --json" is a forgotten value, not a slice named --json */
+		if (!val || !*val || (!eq && strncmp(val, "--", 2) == 0))
+			return usage_error(a, "--%s needs a value (%s)", o->name, o->metavar);
+		if (o->kind == OPT_INT) {
+			long long v;
+			if (!sd_parse_ll(val, o->lo, o->hi, &v))
+				return usage_error(a, "--%s must be %lld to %lld", o->name, o->lo, o->hi);
+			json_object_set_new(a->params, o->param, json_integer((json_int_t)v));
+		} else {
+			json_object_set_new(o->filter ? a->filters : a->params, o->param,
+					    json_string(val));
+		}
+	}
+	if (a->help)
+		return SD_CLI_OK;
+	for (k = 0; k < c->nopts; k++)
+		if (c->opts[k].required &&
+		    !json_object_get(c->opts[k].filter ? a->filters : a->params, c->opts[k].param))
+			return usage_error(a, "--%s %s is required", c->opts[k].name, c->opts[k].metavar);
+	if (c->operand_required && !a->operand)
+		return usage_error(a, "%s is required (slicedeck %s --help)", c->operand, c->name);
+	return SD_CLI_OK;
+}
+
+/* --- help, from the table ----------------------------------------------------- */
+
+static void synopsis(FILE *f, const struct sd_cli_cmd *c)
+{
+	size_t k;
+	fprintf(f, "slicedeck %s", c->name);
+	if (c->operand)
+		fprintf(f, c->operand_required ? " %s" : " [%s]", c->operand);
+	for (k = 0; k < c->nopts; k++) {
+		const struct cli_opt *o = &c->opts[k];
+		fprintf(f, " %s--%s%s%s%s", o->required ? "" : "[", o->name, o->metavar ? " " : "",
+			o->metavar ? o->metavar : "", o->required ? "" : "]");
+	}
+	if (c->formats)
+		fprintf(f, " [--json|--csv]");
+	fputc('\n', f);
+}
+
+/* Text wrapped at 78 columns, indented by ind; the first line continues
+ * after col characters already written. */
+static void wrapped(FILE *f, const char *text, int ind, int col)
+{
+	const char *p = text;
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		if (col > ind && col + 1 + (int)n > 78) {
+			fprintf(f, "\n%*s", ind, "");
+			col = ind;
+		} else if (col > ind) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)n, p);
+		col += (int)n;
+		p += n;
+		p += strspn(p, " ");
+	}
+	fputc('\n', f);
+}
+
+static void command_help(FILE *f, const struct sd_cli_cmd *c)
+{
+	size_t k;
+	fputs("  ", f);
+	synopsis(f, c);
+	fputs("      ", f);
+	wrapped(f, c->help, 6, 6);
+	for (k = 0; k < c->nopts; k++) {
+		const struct cli_opt *o = &c->opts[k];
+		char head[48];
+		int n = snprintf(head, sizeof head, "      --%s%s%s", o->name, o->metavar ? " " : "",
+				 o->metavar ? o->metavar : "");
+		fprintf(f, "%-24s", head);
+		wrapped(f, o->help, 24, n > 24 ? n : 24);
+	}
+}
+
+void sd_cli_usage(FILE *f)
+{
+	size_t i;
+	fprintf(f, "commands (\"slicedeck help\" lists each one's options; listings take "
+		"--json or --csv):\n");
+	for (i = 0; i < SD_ARRAY_LEN(commands); i++)
+		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].help);
+}
+
+int sd_cli_help(FILE *f, const char *name)
+{
+	const struct sd_cli_cmd *c = name ? command_named(name) : NULL;
+	size_t i;
+	if (name && !c) {   /* "help alarm": every "alarm ..." command */
+		char w1[32];
+		const char *w2;
+		int hits = 0;
+		for (i = 0; i < SD_ARRAY_LEN(commands); i++) {
+			name_words(commands[i].name, w1, sizeof w1, &w2);
+			if (strcmp(w1, name) == 0 && hits++ >= 0)
+				sd_cli_help(f, commands[i].name);
+		}
+		return hits ? 0 : -1;
+	}
+	if (c) {
+		fputs("usage: ", f);
+		synopsis(f, c);
+		fputs("  ", f);
+		wrapped(f, c->help, 2, 2);
+		for (i = 0; i < c->nopts; i++) {
+			const struct cli_opt *o = &c->opts[i];
+			char head[48];
+			int n = snprintf(head, sizeof head, "  --%s%s%s", o->name, o->metavar ? " " : "",
+					 o->metavar ? o->metavar : "");
+			fprintf(f, "%-20s", head);
+			wrapped(f, o->help, 20, n > 20 ? n : 20);
+		}
+		if (c->formats)
+			fprintf(f, "%-20s%s\n", "  --json", "the engine's answer as JSON");
+		if (c->formats)
+			fprintf(f, "%-20s%s\n", "  --csv", "RFC 4180 CSV with a header line");
+		return 0;
+	}
+	fprintf(f, "commands (any other option is refused; listings also take --json or "
+		"--csv):\n");
+	for (i = 0; i < SD_ARRAY_LEN(commands); i++)
+		command_help(f, &commands[i]);
+	fprintf(f, "exit status: 0 done, 1 the engine refused or could not be reached, "
+		"2 usage error\n");
+	return 0;
+}
+
+static int run_help(const char *socket_path, const struct sd_cli_args *a)
+{
+	if (sd_cli_help(stdout, a->operand) < 0) {
+		fprintf(stderr, "slicedeck help: no command \"%s\"\n", a->operand);
+		sd_cli_usage(stderr);
+		return SD_CLI_USAGE;
+	}
+	return fflush(stdout) == 0 ? SD_CLI_OK : SD_CLI_ENGINE;
+}
+
+/* --- running a listing --------------------------------------------------------- */
+
+/* Each filter option's value checked with the engine (e.g. "factories"
+ * {factory: X}): an unknown or out-of-scope name is refused exactly as
+ * the engine refuses it elsewhere, rather than printing an empty list. */
+static int check_filters(struct sd_client *cl, const struct sd_cli_args *a)
+{
+	size_t k;
+	for (k = 0; k < a->cmd->nopts; k++) {
+		const struct cli_opt *o = &a->cmd->opts[k];
+		json_t *v = json_object_get(a->filters, o->param), *params, *res;
+		if (!o->filter || !o->check_op || !v)
+			continue;
+		params = json_pack("{s:O}", o->param, v);
+		res = sd_client_call(cl, o->check_op, params, CALL_TIMEOUT_MS);
+		json_decref(params);
+		if (!res) {
+			fprintf(stderr, "slicedeck %s: --%s: %s\n", a->name, o->name, cl->err);
+			return SD_CLI_ENGINE;
+		}
+		json_decref(res);
+	}
+	return SD_CLI_OK;
+}
+
+/* The rows whose members equal every filter's value (new reference). */
+static json_t *filter_rows(const json_t *rows, const json_t *filters)
+{
+	json_t *out = json_array();
+	const json_t *row, *want;
+	const char *member;
+	size_t i;
+	json_array_foreach(rows, i, row) {
+		bool keep = true;
+		json_object_foreach((json_t *)filters, member, want)
+			keep = keep && json_equal(json_object_get(row, member), (json_t *)want);
+		if (keep)
+			json_array_append(out, (json_t *)row);
+	}
+	return out;
+}
+
+static void print_whoami(const json_t *res)
+{
+	char b1[128], b2[128], b3[128];
+	sd_cli_cell(res, "user", b1, sizeof b1);
+	sd_cli_cell(res, "role", b2, sizeof b2);
+	sd_cli_cell(res, "factory", b3, sizeof b3);
+	printf("user %s, role %s%s%s\n", b1, b2, strcmp(b3, "-") ? ", factory " : "",
+	       strcmp(b3, "-") ? b3 : "");
+}
+
+static int run_listing(const char *socket_path, const struct sd_cli_args *a)
+{
+	const struct sd_cli_cmd *c = a->cmd;
+	struct sd_client cl;
+	json_t *res, *rows;
+	int rc;
+
 	if (sd_client_connect(&cl, socket_path, CALL_TIMEOUT_MS) < 0) {
 		fprintf(stderr, "slicedeck: %s\n", cl.err);
 		sd_client_close(&cl);
-		return 1;
+		return SD_CLI_ENGINE;
 	}
-	params = json_object();
-	if (factory)
-		json_object_set_new(params, "factory", json_string(factory));
-	if (period)
-		json_object_set_new(params, "period", json_string(period));
-	if (slice)
-		json_object_set_new(params, "slice", json_string(slice));
-	if (site)
-		json_object_set_new(params, "site", json_string(site));
-	if (all)
-		json_object_set_new(params, "all", json_true());
-	if (metric)
-		json_object_set_new(params, "metric", json_string(metric));
-	if (level)
-		json_object_set_new(params, "level", json_string(level));
-	if (points)
-		json_object_set_new(params, "points", json_integer(points));
-	res = sd_client_call(&cl, cmd->op, params, CALL_TIMEOUT_MS);
-	json_decref(params);
+	rc = check_filters(&cl, a);
+	if (rc != SD_CLI_OK) {
+		sd_client_close(&cl);
+		return rc;
+	}
+	res = sd_client_call(&cl, c->op, a->params, CALL_TIMEOUT_MS);
 	if (!res) {
-		fprintf(stderr, "slicedeck %s: %s\n", cmd->name, cl.err);
-		rc = 1;
-	} else if (cmd->flatten) {
-		if (fmt == SD_OUT_JSON) {
-			json_dumpf(res, stdout, JSON_INDENT(2));
-			putchar('\n');
-		} else {
-			json_t *rows = cmd->flatten(res);
-			sd_cli_print(stdout, fmt, rows, cmd->cols, cmd->ncols);
-			if (site && fmt == SD_OUT_TABLE)
-				print_heatmap(json_array_get(json_object_get(res, "sites"), 0));
-			if ((cmd->takes_factory & OPT_KPI) && fmt == SD_OUT_TABLE)
-				print_kpi_chart(res, rows);
-			json_decref(rows);
-		}
-	} else if (!cmd->member) {
-		if (fmt == SD_OUT_JSON) {
-			json_dumpf(res, stdout, JSON_INDENT(2));
-			putchar('\n');
-		} else {
-			char b1[128], b2[128], b3[128];
-			sd_cli_cell(res, "user", b1, sizeof b1);
-			sd_cli_cell(res, "role", b2, sizeof b2);
-			sd_cli_cell(res, "factory", b3, sizeof b3);
-			printf("user %s, role %s%s%s\n", b1, b2,
-			       strcmp(b3, "-") ? ", factory " : "", strcmp(b3, "-") ? b3 : "");
-		}
-	} else {
-		sd_cli_print(stdout, fmt, json_object_get(res, cmd->member), cmd->cols, cmd->ncols);
+		fprintf(stderr, "slicedeck %s: %s\n", a->name, cl.err);
+		sd_client_close(&cl);
+		return SD_CLI_ENGINE;
 	}
+	if (c->member) {
+		rows = filter_rows(json_object_get(res, c->member), a->filters);
+		sd_cli_print(stdout, a->fmt, rows, c->cols, c->ncols);
+	} else if (a->fmt == SD_OUT_JSON) {
+		rows = NULL;
+		json_dumpf(res, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else if (c->flatten) {
+		rows = c->flatten(res);
+		sd_cli_print(stdout, a->fmt, rows, c->cols, c->ncols);
+	} else {
+		rows = NULL;
+		print_whoami(res);
+	}
+	if (c->after && a->fmt == SD_OUT_TABLE)
+		c->after(a, res, rows);
+	json_decref(rows);
 	json_decref(res);
 	sd_client_close(&cl);
-	if (fflush(stdout) != 0)
-		rc = 1;
+	return fflush(stdout) == 0 ? SD_CLI_OK : SD_CLI_ENGINE;
+}
+
+int sd_cli_run(const char *socket_path, int argc, char **argv)
+{
+	struct sd_cli_args a;
+	int rc = sd_cli_parse(argc, argv, &a);
+
+	if (rc != SD_CLI_OK) {
+		fprintf(stderr, "%s\n", a.err);
+		if (a.cmd) {
+			fputs("usage: ", stderr);
+			synopsis(stderr, a.cmd);
+		}
+		sd_cli_args_done(&a);
+		return rc;
+	}
+	if (a.help)
+		rc = sd_cli_help(stdout, a.name) == 0 && fflush(stdout) == 0 ? SD_CLI_OK : SD_CLI_ENGINE;
+	else if (a.cmd->run)
+		rc = a.cmd->run(socket_path, &a);
+	else
+		rc = run_listing(socket_path, &a);
+	sd_cli_args_done(&a);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef SD_TUI_CLI_H
 #define SD_TUI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -20,11 +21,43 @@ void sd_cli_print(FILE *f, enum sd_out_format fmt, const json_t *rows,
 /* The text of one cell: the member at path rendered for humans/CSV. */
 void sd_cli_cell(const json_t *row, const char *path, char *buf, size_t bufsz);
 
+/* Exit statuses of "slicedeck COMMAND". */
+enum { SD_CLI_OK = 0, SD_CLI_ENGINE = 1, SD_CLI_USAGE = 2 };
+
+/* A command is a const table row in cli.c naming its own options; an
+ * option a command does not list is a usage error. */
+struct sd_cli_cmd;
+
+/* "slicedeck COMMAND ARGS..." parsed against its row, before anything is
+ * sent. */
+struct sd_cli_args {
+	const struct sd_cli_cmd *cmd;
+	const char *name;         /* the command's name, "alarm ack" */
+	const char *op;           /* the IPC operation it runs */
+	enum sd_out_format fmt;
+	json_t *params;           /* the IPC parameters the options map to (owned) */
+	json_t *filters;          /* row member -> value, filtered here (owned) */
+	const char *operand;      /* the positional argument (FILE, ID), or NULL */
+	bool help;                /* --help: print the command's help only */
+	char err[256];            /* the usage error, for stderr */
+};
+
+/* Parse argv (argv[0] the command word). SD_CLI_OK, or SD_CLI_USAGE with
+ * a->err ("slicedeck alarms: unknown option --factory"). Call
+ * sd_cli_args_done either way. */
+int sd_cli_parse(int argc, char **argv, struct sd_cli_args *a);
+void sd_cli_args_done(struct sd_cli_args *a);
+
 /* Run "slicedeck COMMAND ARGS..." against the engine; returns the exit
- * status (0 ok, 1 engine error, 2 usage). */
+ * status (SD_CLI_OK, SD_CLI_ENGINE for an engine error or refusal,
+ * SD_CLI_USAGE). "slicedeck help [COMMAND]" is one of the commands. */
 int sd_cli_run(const char *socket_path, int argc, char **argv);
-/* true when name is a CLI command. */
+/* true when name is (the first word of) a CLI command. */
 int sd_cli_is_command(const char *name);
+/* The command list, generated from the table; with cmd (a command name,
+ * or NULL for all) that command's synopsis and options. 0, or -1 when
+ * there is no such command. */
 void sd_cli_usage(FILE *f);
+int sd_cli_help(FILE *f, const char *cmd);
 
 #endif

@@ -16,7 +16,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: slicedeck [--socket PATH] [-r SECONDS] [--readonly] [--view NAME]\n"
 		"                 [--theme prod|lab|mono]               the console (ncurses)\n"
-		"       slicedeck [--socket PATH] COMMAND [--json|--csv] [--factory ID]\n"
+		"       slicedeck [--socket PATH] COMMAND [OPTIONS]   (slicedeck help: each one's options)\n"
 		"       slicedeck --version | --help\n"
 		"\n"
 		"  -s, --socket PATH  engine socket (default $SLICEDECK_SOCKET or " SD_DEFAULT_SOCKET ")\n"

@@ -16,11 +16,13 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "tui/cli.h"
 #include "tui/hist.h"
 #include "tui/ptyterm.h"
 #include "tui/table.h"
 #include "tui/theme.h"
 #include "tui/ui.h"
+#include "tui/walk.h"
 
 static const struct sd_tcol cols[] = {
 	{ "ID", "id", SD_COL_TEXT, 0 }, { "STATE", "state", SD_COL_STATUS, 0 },
@@ -344,6 +346,193 @@ static void test_render_pty(void **state)
 	sd_ptyterm_close(p);
 }
 
+/* --- the CLI's option parser: each command takes only its own options --- */
+
+/* Parse a space-separated command line; the status, with a->err. */
+static int parse_line(const char *line, struct sd_cli_args *a)
+{
+	static char buf[512];
+	char *argv[32], *save = NULL, *w;
+	int argc = 0;
+	snprintf(buf, sizeof buf, "%s", line);
+	for (w = strtok_r(buf, " ", &save); w && argc < 32; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	return sd_cli_parse(argc, argv, a);
+}
+
+static const char *param_text(const struct sd_cli_args *a, const char *name)
+{
+	return json_string_value(json_object_get(a->params, name));
+}
+
+static void test_cli_options(void **state)
+{
+	struct sd_cli_args a;
+	(void)state;
+	/* options a command takes become the IPC parameters of its op */
+	assert_int_equal(parse_line("slices --factory bhm --csv", &a), SD_CLI_OK);
+	assert_string_equal(a.op, "slices");
+	assert_string_equal(param_text(&a, "factory"), "bhm");
+	assert_int_equal(a.fmt, SD_OUT_CSV);
+	assert_int_equal(json_object_size(a.params), 1);
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("sla --factory=bhm --slice bhm-crane --period 2026-11 --json", &a),
+			 SD_CLI_OK);
+	assert_string_equal(param_text(&a, "factory"), "bhm");
+	assert_string_equal(param_text(&a, "slice"), "bhm-crane");
+	assert_string_equal(param_text(&a, "period"), "2026-11");
+	assert_int_equal(a.fmt, SD_OUT_JSON);
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("kpi --slice s1 --metric ues --level 5min --points 30", &a), SD_CLI_OK);
+	assert_int_equal(json_integer_value(json_object_get(a.params, "points")), 30);
+	assert_string_equal(param_text(&a, "level"), "5min");
+	sd_cli_args_done(&a);
+	/* alarms: --factory is a filter applied here, not an IPC parameter */
+	assert_int_equal(parse_line("alarms --all --factory bhm", &a), SD_CLI_OK);
+	assert_true(json_is_true(json_object_get(a.params, "all")));
+	assert_null(json_object_get(a.params, "factory"));
+	assert_string_equal(json_string_value(json_object_get(a.filters, "factory")), "bhm");
+	sd_cli_args_done(&a);
+
+	/* options a command does not take are usage errors, named */
+	assert_int_equal(parse_line("alarms --factory", &a), SD_CLI_USAGE);
+	assert_string_equal(a.err, "slicedeck alarms: --factory needs a value (ID)");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("kpi --factory x --slice s1", &a), SD_CLI_USAGE);
+	assert_string_equal(a.err, "slicedeck kpi: unknown option --factory");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("coverage --factory x", &a), SD_CLI_USAGE);
+	assert_string_equal(a.err, "slicedeck coverage: unknown option --factory");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("nfs --factory x", &a), SD_CLI_USAGE);
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("slices --all", &a), SD_CLI_USAGE);
+	assert_string_equal(a.err, "slicedeck slices: unknown option --all");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("alarm ack 3 --json", &a), SD_CLI_USAGE);
+	assert_string_equal(a.err, "slicedeck alarm ack: unknown option --json");
+	sd_cli_args_done(&a);
+	/* values, bounds, required options and operands */
+	assert_int_equal(parse_line("kpi --slice s1 --points 501", &a), SD_CLI_USAGE);
+	assert_string_equal(a.err, "slicedeck kpi: --points must be 1 to 500");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("kpi --metric ues", &a), SD_CLI_USAGE);
+	assert_string_equal(a.err, "slicedeck kpi: --slice ID is required");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("kpi --slice --json", &a), SD_CLI_USAGE);
+	assert_string_equal(a.err, "slicedeck kpi: --slice needs a value (ID)");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("alarms --all=yes", &a), SD_CLI_USAGE);
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("slices extra", &a), SD_CLI_USAGE);
+	assert_string_equal(a.err, "slicedeck slices: unexpected argument \"extra\"");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("alarm ack", &a), SD_CLI_USAGE);
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("alarm ack 7", &a), SD_CLI_OK);
+	assert_string_equal(a.op, "alarm.ack");
+	assert_string_equal(a.operand, "7");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("coverage import walk.csv --site s1", &a), SD_CLI_OK);
+	assert_string_equal(a.name, "coverage import");
+	assert_string_equal(a.operand, "walk.csv");
+	assert_string_equal(param_text(&a, "site"), "s1");
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("coverage --site s1", &a), SD_CLI_OK);
+	assert_string_equal(a.name, "coverage");
+	assert_null(a.operand);
+	sd_cli_args_done(&a);
+	assert_int_equal(parse_line("bogus", &a), SD_CLI_USAGE);
+	sd_cli_args_done(&a);
+	/* --help skips the checks: the command's help is printed instead */
+	assert_int_equal(parse_line("kpi --help", &a), SD_CLI_OK);
+	assert_true(a.help);
+	sd_cli_args_done(&a);
+}
+
+/* The help is generated from the table: every option a command takes is
+ * listed with it, and the client-side filter says so. */
+static void test_cli_help(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	(void)state;
+	assert_int_equal(sd_cli_help(f, NULL), 0);
+	assert_int_equal(sd_cli_help(f, "nosuch"), -1);
+	fclose(f);
+	assert_non_null(strstr(text, "slicedeck alarms [--all] [--factory ID] [--json|--csv]"));
+	assert_non_null(strstr(text, "Filtered"));
+	assert_non_null(strstr(text, "slicedeck kpi --slice ID [--metric NAME]"));
+	assert_non_null(strstr(text, "slicedeck coverage [--site ID] [--json|--csv]"));
+	assert_non_null(strstr(text, "slicedeck alarm ack ID"));
+	free(text);
+	f = open_memstream(&text, &len);
+	assert_int_equal(sd_cli_help(f, "kpi"), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "--points N"));
+	assert_null(strstr(text, "--factory"));
+	free(text);
+}
+
+/* The walk-test CSV the console checks before sending anything. */
+static void test_walk_csv(void **state)
+{
+	static const char good[] =
+		"# a walk on the works floor\n"
+		"Time, CELL ,x,y,rsrp,sinr\r\n"
+		"2026-11-23T10:00:00Z,bhm-w1,10,20,-90,5\n"
+		"\n"
+		"1795428000.5,\"bhm-w1\",11.5,20,-100.5,-3\n"
+		"2026-11-23T12:00:00.250+02:00,bhm-w2,0,0,-31,40\n";
+	static const char bad[] =
+		"time,x,y,cell,rsrp,sinr\n"
+		"1795428000,10,10,bhm-w1,-90,5\n"
+		"1795428001,10,10,bhm-w1,-200,5\n"
+		"1795428002,abc,10,bhm w1,-90,5\n"
+		"yesterday,10,10,bhm-w1,-90,5\n"
+		"1795428003,10\n"
+		"1795428004,10,10,\"bhm-w1,-90,5\n";
+	static const char latlon[] = "time,lat,lon,cell,rsrp,sinr\n1795428000,29.9009,121.8,c1,-90,1\n";
+	static const char hdr[] = "time,x,y,cell,rsrp,colour\n";
+	struct sd_walk_origin o = { .lat = 29.9, .lon = 121.8 };
+	struct sd_walk_sample *v;
+	char *msgs = NULL;
+	size_t n, len = 0;
+	FILE *err = open_memstream(&msgs, &len);
+	(void)state;
+
+	assert_int_equal(sd_walk_parse("good.csv", good, strlen(good), NULL, &v, &n, err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].t_ms, 1795428000000LL + 0);   /* 2026-11-23T10:00:00Z */
+	assert_string_equal(v[0].cell, "bhm-w1");
+	assert_true(v[1].t_ms == 1795428000500LL && v[1].x_m == 11.5 && v[1].sinr_db == -3);
+	assert_int_equal(v[2].t_ms, 1795428000000LL + 250);   /* 12:00:00.25 at +02:00 */
+	free(v);
+	assert_int_equal(sd_walk_parse("bad.csv", bad, strlen(bad), NULL, &v, &n, err), 6);
+	assert_null(v);
+	/* lat/lon rows are placed on the plan from the origin; without one they are refused */
+	assert_int_equal(sd_walk_parse("ll.csv", latlon, strlen(latlon), NULL, &v, &n, err), 1);
+	assert_int_equal(sd_walk_parse("ll.csv", latlon, strlen(latlon), &o, &v, &n, err), 0);
+	assert_int_equal(n, 1);
+	assert_true(fabs(v[0].y_m - 100.19) < 0.05 && fabs(v[0].x_m) < 1e-6);
+	free(v);
+	assert_int_equal(sd_walk_parse("e.csv", "", 0, NULL, &v, &n, err), 1);
+	assert_int_equal(sd_walk_parse("h.csv", hdr, strlen(hdr), NULL, &v, &n, err), 2);
+	fclose(err);
+	assert_non_null(strstr(msgs, "bad.csv:3: RSRP must be"));
+	assert_non_null(strstr(msgs, "bad.csv:4: cell must be"));
+	assert_non_null(strstr(msgs, "bad.csv:4: x and y must be numbers"));
+	assert_non_null(strstr(msgs, "bad.csv:5: time must be"));
+	assert_non_null(strstr(msgs, "bad.csv:6: 2 fields where the header has 6"));
+	assert_non_null(strstr(msgs, "bad.csv:7: a quoted field"));
+	assert_non_null(strstr(msgs, "ll.csv:1: lat/lon rows need a site"));
+	assert_non_null(strstr(msgs, "e.csv: empty"));
+	assert_non_null(strstr(msgs, "h.csv:1: unknown column \"colour\""));
+	assert_non_null(strstr(msgs, "h.csv:1: the header has no \"sinr\" column"));
+	free(msgs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +545,9 @@ int main(void)
 		cmocka_unit_test(test_severity),
 		cmocka_unit_test(test_heat_glyph),
 		cmocka_unit_test(test_render_pty),
+		cmocka_unit_test(test_cli_options),
+		cmocka_unit_test(test_cli_help),
+		cmocka_unit_test(test_walk_csv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
