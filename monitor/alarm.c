@@ -206,15 +206,15 @@ int sd_alarms_remove_sink(struct sd_alarms *am, const char *name)
 	return -1;
 }
 
-/* Persist the alarm row and its notification; inside the caller's
- * transaction when one is open, else in one of its own. */
+/* Persist the alarm row and its notification: one store write (a
+ * savepoint in the store's batch when it has one, so a failure here never
+ * undoes another module's writes). */
 static void persist(struct sd_alarms *am, enum sd_alarm_notif kind,
 		    const struct sd_alarm *a, int64_t now_ms)
 {
 	if (!am->store)
 		return;
-	bool own = !sd_store_in_txn(am->store);
-	if (own && sd_store_begin(am->store) < 0)
+	if (sd_store_write_begin(am->store) < 0)
 		goto fail;
 	struct sd_stmt *st = am->up_alarm;
 	sd_stmt_bind_int(st, 1, (int64_t)a->id);
@@ -244,12 +244,11 @@ static void persist(struct sd_alarms *am, enum sd_alarm_notif kind,
 	sd_stmt_bind_text(st, 7, a->text);
 	if (sd_stmt_run(st) < 0)
 		goto fail_txn;
-	if (own && sd_store_commit(am->store) < 0)
+	if (sd_store_write_end(am->store, true) < 0)
 		goto fail;
 	return;
 fail_txn:
-	if (own)
-		sd_store_rollback(am->store);
+	sd_store_write_end(am->store, false);
 fail:
 	sd_warn("alarm: storing notification %llu of alarm %llu: %s",
 		(unsigned long long)a->notification_id, (unsigned long long)a->id,

@@ -833,9 +833,8 @@ void sd_cov_store_free(struct sd_cov_store *cst)
 int sd_cov_store_add(struct sd_cov_store *cst, const char *site,
 		     const struct sd_cov_sample *v, size_t n, bool *fresh)
 {
-	bool own = !sd_store_in_txn(cst->store);
 	int added = 0;
-	if (own && sd_store_begin(cst->store) < 0)
+	if (sd_store_write_begin(cst->store) < 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		struct sd_stmt *st = cst->ins;
@@ -859,12 +858,14 @@ int sd_cov_store_add(struct sd_cov_store *cst, const char *site,
 		if (sd_stmt_run(cst->trim) < 0)
 			goto undo;
 	}
-	if (own && sd_store_commit(cst->store) < 0)
-		goto undo;
+	if (sd_store_write_end(cst->store, true) < 0)
+		goto fail;
+	/* the importer is told "accepted": committed before it is */
+	if (sd_store_flush(cst->store, NULL, NULL) < 0)
+		goto fail;
 	return added;
 undo:
-	if (own)
-		sd_store_rollback(cst->store);
+	sd_store_write_end(cst->store, false);
 fail:
 	sd_err("coverage: storing %zu samples of site %s: %s", n, site,
 		 sd_store_errmsg(cst->store));

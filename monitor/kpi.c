@@ -155,6 +155,7 @@ struct sd_kpi {
 	void *hook_arg;
 	int64_t last_tick_min;          /* minute of the last full scan */
 	int64_t last_prune_ms;
+	uint64_t store_lost;            /* sd_store_lost() when oids were last trusted */
 	int64_t now_ms;                 /* latest tick */
 	struct sd_kpi_stats st;
 	size_t series_bytes;
@@ -586,7 +587,13 @@ long sd_kpi_flush(struct sd_kpi *k)
 	if (k->nrows == 0 && !do_prune)
 		return 0;
 	size_t batch = k->nrows < k->conf.flush_max_rows ? k->nrows : k->conf.flush_max_rows;
-	if (sd_store_begin(k->store) < 0)
+	/* a store batch lost since: the kpi_object rows made in it are gone */
+	if (sd_store_lost(k->store) != k->store_lost) {
+		k->store_lost = sd_store_lost(k->store);
+		for (int h = 0; h < k->nobjs; h++)
+			k->objs[h].persisted = false;
+	}
+	if (sd_store_write_begin(k->store) < 0)
 		goto fail;
 	for (size_t i = 0; i < batch; i++) {
 		struct row *r = &k->rows[i];
@@ -611,8 +618,8 @@ long sd_kpi_flush(struct sd_kpi *k)
 	}
 	if (do_prune && prune(k) < 0)
 		goto fail_txn;
-	if (sd_store_commit(k->store) < 0)
-		goto fail;
+	if (sd_store_write_end(k->store, true) < 0)
+		goto fail_lost;
 	if (do_prune)
 		k->last_prune_ms = k->now_ms;
 	for (size_t i = 0; i < batch; i++)
@@ -624,8 +631,9 @@ long sd_kpi_flush(struct sd_kpi *k)
 	k->st.rows_written += batch;
 	return (long)batch;
 fail_txn:
-	sd_store_rollback(k->store);
-	/* objects persisted in the rolled-back transaction are not */
+	sd_store_write_end(k->store, false);
+fail_lost:
+	/* objects persisted in the rolled-back write are not */
 	for (int h = 0; h < k->nobjs; h++)
 		k->objs[h].persisted = false;
 fail:

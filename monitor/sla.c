@@ -880,7 +880,7 @@ int sd_sla_flush(struct sd_sla *s)
 		return 0;
 	int written[FLUSH_SLICES];
 	int done = 0, i = s->cursor < s->nsl ? s->cursor : 0;
-	if (sd_store_begin(s->store) < 0)
+	if (sd_store_write_begin(s->store) < 0)
 		goto fail;
 	for (size_t j = 0; j < s->nold; j++) {
 		struct old_month *o = &s->old_months[j];
@@ -925,7 +925,7 @@ int sd_sla_flush(struct sd_sla *s)
 		if (sd_stmt_run(st) < 0)
 			goto fail_txn;
 	}
-	if (sd_store_commit(s->store) < 0)
+	if (sd_store_write_end(s->store, true) < 0)
 		goto fail;
 	s->nold = 0;
 	s->nev = 0;
@@ -940,7 +940,7 @@ int sd_sla_flush(struct sd_sla *s)
 	s->dirty = s->ndirty > 0;
 	return 0;
 fail_txn:
-	sd_store_rollback(s->store);
+	sd_store_write_end(s->store, false);
 fail:
 	sd_warn("sla: persisting compliance: %s (kept for the next flush)",
 		sd_store_errmsg(s->store));
