@@ -320,14 +320,31 @@ static void try_connect(struct sd_ui *u, int timeout_ms)
 		u->backoff_ms = u->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : u->backoff_ms * 2;
 		return;
 	}
-	params = json_pack("{s:[s,s,s,s,s]}", "topics", "factories", "slices", "nfs", "sites", "alarms");
+	/* the delta protocol, cells included; an engine from before it answers
+	 * bad_request (the cells topic, the mode) and gets today's request */
+	params = json_pack("{s:[s,s,s,s,s,s], s:s}", "topics", "factories", "slices", "nfs", "sites",
+			   "cells", "alarms", "mode", "delta");
 	res = sd_client_call(&u->cl, "subscribe", params, timeout_ms);
 	json_decref(params);
+	if (!res && strcmp(u->cl.err_code, "bad_request") == 0 && u->cl.fd >= 0) {
+		params = json_pack("{s:[s,s,s,s,s]}", "topics", "factories", "slices", "nfs", "sites",
+				   "alarms");
+		res = sd_client_call(&u->cl, "subscribe", params, timeout_ms);
+		json_decref(params);
+	}
 	if (!res) {
 		snprintf(u->banner, sizeof u->banner, "subscribe failed: %s", u->cl.err);
 		sd_client_close(&u->cl);
 		u->next_try_ms = sd_now_ms() + u->backoff_ms;
 		return;
+	}
+	u->delta_mode = sd_streq(json_string_value(json_object_get(res, "mode")), "delta");
+	u->cells_pushed = false;
+	{
+		const json_t *t;
+		size_t i;
+		json_array_foreach(json_object_get(res, "subscribed"), i, t)
+			u->cells_pushed |= sd_streq(json_string_value(t), "cells");
 	}
 	json_decref(res);
 	u->connected = true;
@@ -335,19 +352,30 @@ static void try_connect(struct sd_ui *u, int timeout_ms)
 	u->banner[0] = '\0';
 	u->applied_ms = 0;   /* show the fresh state at once */
 	forget_other_scope(u);
-	request_cells(u);
+	if (!u->cells_pushed)
+		request_cells(u);
 }
 
 static void take_events(struct sd_ui *u);
 
 static void lost_engine(struct sd_ui *u)
 {
+	int s;
 	take_events(u);   /* what arrived before the end still counts */
 	snprintf(u->banner, sizeof u->banner, "lost the engine connection - reconnecting");
 	sd_client_close(&u->cl);
 	u->connected = false;
+	u->reconnect_now = false;
 	u->cells_req = 0;
 	u->ack_req = 0;
+	/* the next connection starts with fresh snapshots; until they complete
+	 * the views keep showing the last lists */
+	for (s = 0; s < SD_SRC_PUSHED; s++) {
+		if (u->merge[s])
+			sd_merge_reset(u->merge[s]);
+		u->merge_dirty[s] = false;
+		u->resync_req[s] = 0;
+	}
 	memset(u->req, 0, sizeof u->req);
 	memset(u->req_at, 0, sizeof u->req_at);
 	u->next_try_ms = sd_now_ms() + u->backoff_ms;
@@ -411,8 +439,67 @@ static int polled_reply(struct sd_ui *u, const json_t *ev, json_int_t id, json_t
 	return -1;
 }
 
-/* Pushes replace the pending copy of their list (the newest wins); the
- * reply to our cells request likewise. */
+/* Ask the engine for a fresh snapshot of a merged topic that missed a
+ * delta. */
+static void ask_resync(struct sd_ui *u, int s)
+{
+	json_t *params = json_pack("{s:[s]}", "topics", sd_merge_topic(u->merge[s]));
+	long id = u->connected ? sd_client_send(&u->cl, "resync", params) : -1;
+	json_decref(params);
+	u->resync_req[s] = id > 0 ? id : 0;
+	if (id <= 0 && u->connected)
+		u->reconnect_now = true;   /* a new subscription snapshots everything */
+}
+
+/* The answer to a resync: nothing to do, unless the engine refused it;
+ * then a new connection is the other way to a fresh snapshot. */
+static bool resync_answer(struct sd_ui *u, const json_t *ev, json_int_t id)
+{
+	const json_t *e = json_object_get(ev, "error");
+	int s;
+	for (s = 0; s < SD_SRC_PUSHED; s++) {
+		if (!u->resync_req[s] || u->resync_req[s] != id)
+			continue;
+		u->resync_req[s] = 0;
+		if (e) {
+			const char *m = json_string_value(json_object_get(e, "message"));
+			char clean[300];
+			sd_sanitize(clean, sizeof clean, m ? m : "refused", m ? strlen(m) : 7);
+			sd_ui_message(u, "resync of %s refused (%s): reconnecting", sd_merge_topic(u->merge[s]),
+				      clean);
+			u->reconnect_now = true;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* A pushed event of topic s: a snapshot page or a delta goes into the
+ * topic's merged list (the view's array is rebuilt from it when the
+ * refresh period says so, in apply_pending); a whole list ("mode":"full",
+ * or an engine before the delta protocol) is returned to be pending as is. */
+static json_t *take_push(struct sd_ui *u, int s, const char *topic, const json_t *ev)
+{
+	enum sd_merge_rc rc = SD_MERGE_NOT_DELTA;
+	if (json_object_get(ev, "snapshot") || json_object_get(ev, "delta")) {
+		if (!u->merge[s])
+			u->merge[s] = sd_merge_new(topic);
+		rc = sd_merge_event(u->merge[s], ev);
+	}
+	switch (rc) {
+	case SD_MERGE_CHANGED: u->merge_dirty[s] = true; break;
+	case SD_MERGE_RESYNC: ask_resync(u, s); break;
+	case SD_MERGE_PENDING: case SD_MERGE_IGNORED: break;
+	case SD_MERGE_NOT_DELTA:
+		u->merge_dirty[s] = false;   /* the whole list is the newest word */
+		return json_object_get(json_object_get(ev, "data"), topic);
+	}
+	return NULL;
+}
+
+/* Pushes replace the pending copy of their list (the newest wins), or are
+ * merged into it (the delta protocol); the reply to our cells request
+ * likewise. */
 static void take_events(struct sd_ui *u)
 {
 	json_t *ev;
@@ -422,9 +509,12 @@ static void take_events(struct sd_ui *u)
 		int s = src_by_name(topic);
 		json_t *list = NULL;
 		if (s >= 0) {
-			list = json_object_get(json_object_get(ev, "data"), topic);
-			if (s == SD_SRC_SITES && u->connected && !u->cells_req)
-				request_cells(u);   /* cells only change with the sites */
+			list = take_push(u, s, topic, ev);
+			/* without the cells topic, cells only change with the sites */
+			if (s == SD_SRC_SITES && u->connected && !u->cells_pushed && !u->cells_req)
+				request_cells(u);
+		} else if (json_is_integer(id) && resync_answer(u, ev, json_integer_value(id))) {
+			;
 		} else if (json_is_integer(id) && json_integer_value(id) == u->cells_req) {
 			u->cells_req = 0;
 			s = SD_SRC_CELLS;
@@ -453,9 +543,15 @@ static void apply_pending(struct sd_ui *u, bool force)
 	int s;
 	bool due = force || !u->applied_ms || now - u->applied_ms >= u->refresh_ms;
 	for (s = 0; s < SD_SRC_COUNT; s++) {
-		if (!u->pending[s] || (!due && u->d.gen[s] && s < SD_SRC_ALARMS_ALL))
+		bool merged = s < SD_SRC_PUSHED && u->merge_dirty[s];
+		if ((!u->pending[s] && !merged) || (!due && u->d.gen[s] && s < SD_SRC_ALARMS_ALL))
 			continue;   /* a list's first arrival is shown at once; polled
 				       lists are already one per refresh period */
+		if (merged) {   /* the view's array, from the merged list: O(n) */
+			json_decref(u->pending[s]);
+			u->pending[s] = sd_merge_array(u->merge[s]);
+			u->merge_dirty[s] = false;
+		}
 		if (s >= SD_SRC_ALARMS_ALL && json_equal(u->pending[s], u->d.list[s])) {
 			json_decref(u->pending[s]);   /* unchanged: keep the selection still */
 			u->pending[s] = NULL;
@@ -475,7 +571,7 @@ static bool have_pending(const struct sd_ui *u)
 {
 	int s;
 	for (s = 0; s < SD_SRC_COUNT; s++)
-		if (u->pending[s])
+		if (u->pending[s] || (s < SD_SRC_PUSHED && u->merge_dirty[s]))
 			return true;
 	return false;
 }
@@ -769,7 +865,7 @@ static void draw(struct sd_ui *u)
 static void switch_view(struct sd_ui *u, enum sd_view_id v, const char *filter)
 {
 	reset_to(u, v, filter && *filter ? filter : NULL);
-	if (v == SD_V_CELLS && u->connected && !u->cells_req)
+	if (v == SD_V_CELLS && u->connected && !u->cells_pushed && !u->cells_req)
 		request_cells(u);
 	sd_ui_poll(u, true);
 }
@@ -1133,6 +1229,8 @@ static void ui_free(struct sd_ui *u)
 		json_decref(u->d.list[s]);
 		json_decref(u->pending[s]);
 	}
+	for (s = 0; s < SD_SRC_PUSHED; s++)
+		sd_merge_free(u->merge[s]);
 	sd_hist_done(&u->d.hist);
 	sd_client_close(&u->cl);
 }
@@ -1194,6 +1292,10 @@ int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 		if (u.connected && sd_client_pump(&u.cl) < 0)
 			lost_engine(&u);
 		take_events(&u);
+		if (u.connected && u.reconnect_now) {
+			lost_engine(&u);
+			u.next_try_ms = sd_now_ms();   /* not a failure: at once */
+		}
 		apply_pending(&u, false);
 		sd_ui_poll(&u, false);
 		draw(&u);

@@ -17,6 +17,7 @@
 
 #include "tui/client.h"
 #include "tui/hist.h"
+#include "tui/merge.h"
 #include "tui/table.h"
 #include "tui/theme.h"
 
@@ -30,6 +31,8 @@ enum sd_src { SD_SRC_FACTORIES, SD_SRC_SLICES, SD_SRC_NFS, SD_SRC_SITES, SD_SRC_
 	      SD_SRC_COVERAGE,     /* "coverage": per site */
 	      SD_SRC_HEAT,         /* "coverage" {site,rows,cols}: one site + heatmap */
 	      SD_SRC_COUNT };
+/* The pushed sources (topics) come first. */
+#define SD_SRC_PUSHED (SD_SRC_ALARMS + 1)
 
 struct sd_data {
 	json_t *list[SD_SRC_COUNT];     /* arrays, never NULL */
@@ -107,6 +110,15 @@ struct sd_ui {
 	int backoff_ms;
 	long cells_req;        /* id of the pending "cells" request, 0 none */
 	int64_t cells_at_ms;
+	bool delta_mode;       /* subscribe answered "mode":"delta" */
+	bool cells_pushed;     /* "cells" is subscribed (else asked when sites change) */
+	bool reconnect_now;    /* drop the connection at the next turn (a resync failed) */
+	/* pushed topics in the delta protocol: the list kept from snapshots
+	 * and deltas (NULL before the topic's first one), whether it changed
+	 * since d.list was built from it, the pending "resync" request */
+	struct sd_merge *merge[SD_SRC_PUSHED];
+	bool merge_dirty[SD_SRC_PUSHED];
+	long resync_req[SD_SRC_PUSHED];
 	/* polled sources (SD_SRC_ALARMS_ALL ...): pending request id, sent at */
 	long req[SD_SRC_COUNT];
 	int64_t req_at[SD_SRC_COUNT];
