@@ -52,7 +52,7 @@ CFLAGS    += -std=c11 $(OPT) $(WARN) $(HARDEN) $(SAN) $(PKG_CFLAGS)
 LDFLAGS   += $(HARDEN_LD) $(SAN)
 LDLIBS    += $(PKG_LIBS) -lm
 
-LIB_SRC   := $(filter-out core/main.c,$(wildcard core/*.c slicing/*.c monitor/*.c billing/*.c))
+LIB_SRC   := $(filter-out core/main.c engine/main.c,$(wildcard core/*.c slicing/*.c monitor/*.c billing/*.c snmp/*.c engine/*.c))
 TUI_SRC   := $(filter-out tui/main.c,$(wildcard tui/*.c))
 SIM_SRC   := $(filter-out sim/main.c,$(wildcard sim/*.c))
 TEST_SRC  := $(wildcard tests/unit/test_*.c)

@@ -39,6 +39,7 @@
 #include <jansson.h>
 
 #include "core/config.h"
+#include "monitor/monitor_conf.h"
 #include "core/model.h"
 
 struct sd_cov_conf {

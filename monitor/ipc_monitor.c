@@ -284,7 +284,7 @@ static json_t *op_coverage_add(void *arg, const struct sd_config *cfg, const str
 	refused += (unsigned)rc;
 	duplicates = (unsigned)nv - (unsigned)rc - accepted;
 	sd_cov_site_report(cs, &rep);
-	sd_cov_conf_from(&cc, &cfg->monitor);
+	sd_cov_conf_from(&cc, sd_monitor_conf_get(cfg));
 	if (rep.samples)
 		sd_alarm_coverage(sd_pipeline_alarms(p), site->id,
 				  cfg->model->factories[site->factory].id, rep.share_pct,

@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "monitor/monitor_conf.h"
 #include "core/store.h"
 #include "monitor/sketch.h"
 

@@ -105,8 +105,8 @@ struct sd_pipeline *sd_pipeline_new(struct sd_loop *loop, const struct sd_collec
 	free(path);
 	if (!p->store)
 		goto fail;
-	sd_kpi_conf_from(&kc, &cfg->monitor);
-	sd_sla_conf_from(&sc, &cfg->monitor);
+	sd_kpi_conf_from(&kc, sd_monitor_conf_get(cfg));
+	sd_sla_conf_from(&sc, sd_monitor_conf_get(cfg));
 	sd_alarm_conf_default(&ac);
 	p->kpi = sd_kpi_new(&kc, p->store, err, errsz);
 	if (!p->kpi)
@@ -164,7 +164,7 @@ void sd_pipeline_cell_sample(struct sd_pipeline *p, const struct sd_cell *cell,
 	if (!cs || sd_cov_site_add_cell(cs, cell, now, rsrp, sinr) < 0)
 		return;
 	sd_cov_site_report(cs, &rep);
-	sd_cov_conf_from(&cc, &cfg->monitor);
+	sd_cov_conf_from(&cc, sd_monitor_conf_get(cfg));
 	if (rep.samples && site->factory >= 0 && site->factory < m->nfactories)
 		sd_alarm_coverage(p->alarms, site->id, m->factories[site->factory].id,
 				  rep.share_pct, cc.target_pct, now);
@@ -185,7 +185,7 @@ struct sd_cov_site *sd_pipeline_coverage(struct sd_pipeline *p, const struct sd_
 	for (i = 0; i < p->ncov; i++)
 		if (strcmp(p->cov[i].site, site->id) == 0)
 			return p->cov[i].cs;
-	sd_cov_conf_from(&cc, &cfg->monitor);
+	sd_cov_conf_from(&cc, sd_monitor_conf_get(cfg));
 	/* a site without a plan size gets 1 km x 1 km around its origin */
 	p->cov = sd_reallocarray(p->cov, (size_t)p->ncov + 1, sizeof *p->cov);
 	sd_strlcpy(p->cov[p->ncov].site, site->id, sizeof p->cov[0].site);

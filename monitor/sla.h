@@ -43,6 +43,7 @@
 #include <jansson.h>
 
 #include "core/config.h"
+#include "monitor/monitor_conf.h"
 #include "core/model.h"
 #include "core/store.h"
 #include "monitor/kpi.h"

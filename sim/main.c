@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/config.h"
+#include "engine/config_sections.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/util.h"
@@ -201,7 +202,7 @@ int main(int argc, char **argv)
 	}
 	sd_log_open("slicedeck-sim", 0, (enum sd_log_level)level);
 	sd_errlist_init(&errs);
-	cfg = sd_config_load(cfg_path, &errs);
+	cfg = sd_config_load_schema(cfg_path, &sd_slicedeck_schema, &errs);
 	if (!cfg) {
 		for (i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s\n", errs.msgs[i]);

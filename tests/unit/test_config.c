@@ -20,10 +20,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "billing/tariff_conf.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "engine/config_sections.h"
+#include "monitor/monitor_conf.h"
 #include "slicing/scenario.h"
+#include "snmp/snmp_conf.h"
+
+/* the module sections' data */
+#define SNMP(c) (sd_snmp_conf_get(c)->targets)
+#define NSNMP(c) (sd_snmp_conf_get(c)->ntargets)
+#define TARIFF(c) (sd_tariff_conf_get(c)->tariffs)
+#define NTARIFF(c) (sd_tariff_conf_get(c)->ntariffs)
 
 #define DATA "tests/data/config/"
 
@@ -147,8 +157,8 @@ static void test_sample_loads(void **state)
 	assert_int_equal(m->ncells, 15);
 	assert_int_equal(m->nslices, 15);
 	assert_int_equal(c->nrules, 5);
-	assert_int_equal(c->nsnmp, 1);
-	assert_int_equal(c->ntariffs, 3);
+	assert_int_equal(NSNMP(c), 1);
+	assert_int_equal(NTARIFF(c), 3);
 	assert_string_equal(m->plmn.mcc, "460");
 	assert_string_equal(m->plmn.mnc, "00");
 	assert_true(c->has_secrets);
@@ -221,19 +231,19 @@ static void test_sample_loads(void **state)
 	assert_int_equal(m->cells[i].tac, 0x0a0101);
 	assert_int_equal(m->cells[i].pci, 102);
 	assert_string_equal(m->sites[m->cells[i].site].id, "bhm-works");
-	assert_int_equal(c->tariffs[0].monthly_fee, 1200000);
-	assert_int_equal(c->tariffs[0].per_gb, 300);
-	assert_int_equal(c->tariffs[1].mode, SD_MODE_HYBRID);
-	assert_string_equal(c->tariffs[1].currency, "CNY");    /* default */
+	assert_int_equal(TARIFF(c)[0].monthly_fee, 1200000);
+	assert_int_equal(TARIFF(c)[0].per_gb, 300);
+	assert_int_equal(TARIFF(c)[1].mode, SD_MODE_HYBRID);
+	assert_string_equal(TARIFF(c)[1].currency, "CNY");    /* default */
 	assert_int_equal(c->socket_mode, 0660);
 	assert_true(c->log_syslog);
 	assert_string_equal(c->socket_group, "slicedeck");
 	assert_string_equal(c->sbi.nrf_api_root, "http://127.0.0.1:7777");
 	assert_int_equal(c->sbi.timeout_ms, 3000);
 	assert_true(c->sbi.tls.verify);
-	assert_string_equal(c->snmp[0].community, "bl5G-noc-traps");
-	assert_int_equal(c->snmp[0].version, SD_SNMP_V2C);
-	assert_int_equal(c->snmp[0].port, 162);
+	assert_string_equal(SNMP(c)[0].community, "bl5G-noc-traps");
+	assert_int_equal(SNMP(c)[0].version, SD_SNMP_V2C);
+	assert_int_equal(SNMP(c)[0].port, 162);
 	assert_int_equal(c->rules[2].role, SD_ROLE_FACTORY);
 	assert_int_equal(c->rules[2].factory, sd_model_factory_index(m, "beilun-heavy"));
 	assert_true(c->rules[0].is_group);
@@ -286,11 +296,11 @@ static void test_secrets_in_include(void **state)
 	struct sd_errlist e;
 	char want[600];
 
-	assert_int_equal(c->nsnmp, 1);
-	assert_int_equal(c->snmp[0].version, SD_SNMP_V3);
-	assert_string_equal(c->snmp[0].auth_proto, "SHA-256");
-	assert_string_equal(c->snmp[0].priv_pass, "privpass123");
-	assert_int_equal(c->snmp[0].port, 162);
+	assert_int_equal(NSNMP(c), 1);
+	assert_int_equal(SNMP(c)[0].version, SD_SNMP_V3);
+	assert_string_equal(SNMP(c)[0].auth_proto, "SHA-256");
+	assert_string_equal(SNMP(c)[0].priv_pass, "privpass123");
+	assert_int_equal(SNMP(c)[0].port, 162);
 	assert_true(c->has_secrets);
 	sd_config_free(c);
 
@@ -348,8 +358,8 @@ static void test_min_defaults(void **state)
 	assert_int_equal(sl->sla.latency_us, 12500);              /* 12.5 ms */
 	assert_int_equal(sl->sla.gbr_ul_kbps, 5000);
 	assert_int_equal(sl->sla.mbr_ul_kbps, sd_scenario_find("remote-control")->sla.mbr_ul_kbps);
-	assert_int_equal(c->tariffs[1].per_gb, 300);
-	assert_int_equal(c->tariffs[0].per_gb, 0);
+	assert_int_equal(TARIFF(c)[1].per_gb, 300);
+	assert_int_equal(TARIFF(c)[0].per_gb, 0);
 	sd_config_free(c);
 }
 
@@ -731,7 +741,7 @@ static void test_overflow(void **state)
 	text = sd_printf("%s\nsnmp = { targets = ( { name = \"n\"; host = \"h\"; port = 0xA2; "
 			 "community = \"c\"; } ); };\n", min);
 	c = load_ok(put("ovf2.conf", 0600, text));
-	assert_int_equal(c->snmp[0].port, 162);
+	assert_int_equal(SNMP(c)[0].port, 162);
 	assert_true(c->has_secrets);
 	sd_config_free(c);
 	free(text);
@@ -922,6 +932,154 @@ static void test_docs_cover_every_key(void **state)
 	free(d.man);
 }
 
+/* ---- reload: restart-only keys ---------------------------------------- */
+
+struct named {
+	char keys[16][64];
+	int n;
+};
+
+static void name_key(const char *key, void *arg)
+{
+	struct named *nm = arg;
+	if (nm->n < 16)
+		sd_strlcpy(nm->keys[nm->n++], key, sizeof nm->keys[0]);
+}
+
+/* min.conf with text appended, loaded from the temporary directory */
+static struct sd_config *load_min_plus(const char *name, const char *extra)
+{
+	char *min = slurp(DATA "min.conf");
+	char *text = sd_printf("%s%s", min, extra);
+	struct sd_config *c = load_ok(put(name, 0644, text));
+	free(text);
+	free(min);
+	return c;
+}
+
+static void test_restart_changes(void **state)
+{
+	struct sd_config *run = load_min_plus("run.conf", "");
+	struct sd_config *same = load_min_plus("same.conf", "");
+	struct sd_config *live, *restart;
+	struct named nm = { .n = 0 };
+
+	/* the same file: nothing to name */
+	assert_int_equal(sd_config_restart_changes(run, same, name_key, &nm), 0);
+	assert_int_equal(nm.n, 0);
+
+	/* live keys only (log level, SBI timeout, an inventory change, a
+	 * tariff, a monitor key left at its default value): nothing named */
+	{
+		char *min = slurp(DATA "min.conf"), *p, *text;
+		p = strstr(min, "sbi = {");
+		assert_non_null(p);
+		memset(p, ' ', strcspn(p, "\n"));
+		text = sd_printf("%s\nengine = { log_level = \"debug\"; };\n"
+				 "sbi = { nrf = \"http://127.0.0.2:7777\"; timeout_ms = 500; };\n"
+				 "monitor = { sla = { window = 5; }; };\n", min);
+		p = strstr(text, "Factory one");
+		assert_non_null(p);
+		memcpy(p, "Factory ONE", 11);
+		live = load_ok(put("live.conf", 0644, text));
+		free(text);
+		free(min);
+	}
+	assert_int_equal(sd_config_restart_changes(run, live, name_key, &nm), 0);
+	assert_int_equal(nm.n, 0);
+
+	/* restart-only keys changed: each one named, in table order */
+	{
+		char *min = slurp(DATA "min.conf"), *p, *text;
+		p = strstr(min, "sbi = {");
+		memset(p, ' ', strcspn(p, "\n"));
+		text = sd_printf("%s\nengine = { socket = \"/tmp/other.sock\"; "
+				 "state_dir = \"/tmp/other-state\"; log_level = \"debug\"; };\n"
+				 "sbi = { nrf = \"http://127.0.0.1:7777\"; "
+				 "notify = { listen = \"127.0.0.1:9999\"; }; };\n"
+				 "monitor = { sla = { window = 10; }; coverage = { grid = 5.0; }; };\n",
+				 min);
+		restart = load_ok(put("restart.conf", 0644, text));
+		free(text);
+		free(min);
+	}
+	assert_int_equal(sd_config_restart_changes(run, restart, name_key, &nm), 5);
+	assert_int_equal(nm.n, 5);
+	assert_string_equal(nm.keys[0], "engine.socket");
+	assert_string_equal(nm.keys[1], "engine.state_dir");
+	assert_string_equal(nm.keys[2], "sbi.notify.listen");
+	assert_string_equal(nm.keys[3], "monitor.sla.window");
+	assert_string_equal(nm.keys[4], "monitor.coverage.grid");
+	/* counting only, and the other direction */
+	assert_int_equal(sd_config_restart_changes(restart, run, NULL, NULL), 5);
+	/* a section the running configuration lacks compares with its defaults */
+	{
+		struct sd_config *bare = sd_config_load_schema(put("bare.conf", 0644,
+			"zone = { name = \"z\"; plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n"),
+			NULL, &(struct sd_errlist){ 0 });
+		assert_non_null(bare);
+		assert_int_equal(bare->nsections, 0);
+		nm.n = 0;
+		assert_int_equal(sd_config_restart_changes(bare, restart, name_key, &nm), 5);
+		assert_string_equal(nm.keys[nm.n - 1], "monitor.coverage.grid");
+		sd_config_free(bare);
+	}
+	sd_config_free(restart);
+	sd_config_free(live);
+	sd_config_free(same);
+	sd_config_free(run);
+}
+
+/* Every restart-only key the brief and the engine's reload name is marked. */
+struct restart_check {
+	int restart, total;
+	bool socket, state_dir, listen, log_level_live, monitor_all;
+};
+
+static void restart_key(const struct sd_config_key_info *k, void *arg)
+{
+	struct restart_check *r = arg;
+	if (strcmp(k->type, "group") == 0 || strcmp(k->type, "list") == 0)
+		return;
+	r->total++;
+	r->restart += k->restart;
+	if (strcmp(k->path, "engine.socket") == 0)
+		r->socket = k->restart;
+	if (strcmp(k->path, "engine.state_dir") == 0)
+		r->state_dir = k->restart;
+	if (strcmp(k->path, "sbi.notify.listen") == 0)
+		r->listen = k->restart;
+	if (strcmp(k->path, "engine.log_level") == 0)
+		r->log_level_live = !k->restart;
+	if (strncmp(k->path, "monitor.", 8) == 0 && !k->restart)
+		r->monitor_all = false;
+}
+
+static void test_restart_flags(void **state)
+{
+	struct restart_check r = { .monitor_all = true };
+	sd_config_describe(restart_key, &r);
+	assert_true(r.socket && r.state_dir && r.listen && r.log_level_live && r.monitor_all);
+	assert_true(r.restart >= 20 && r.restart < r.total);
+}
+
+/* A hand-built configuration (tests, tools) without sections: the
+ * monitor accessor still answers, with the defaults; attached data is
+ * borrowed. */
+static void test_section_accessors(void **state)
+{
+	struct sd_config *c = calloc(1, sizeof *c);
+	struct sd_monitor_conf mine = { .sla_window_min = 7 };
+	assert_int_equal(sd_monitor_conf_get(c)->sla_window_min, 5);
+	assert_int_equal(sd_monitor_conf_get(c)->kpi_retention_1day_days, 400);
+	assert_null(sd_snmp_conf_get(c));
+	assert_null(sd_tariff_conf_get(c));
+	sd_monitor_conf_set(c, &mine);
+	assert_ptr_equal(sd_monitor_conf_get(c), &mine);
+	c->model = calloc(1, sizeof *c->model);
+	sd_config_free(c);          /* frees neither mine nor anything it did not own */
+}
+
 /* ---- scenario catalog -------------------------------------------------- */
 
 static void test_scenarios(void **state)
@@ -985,8 +1143,12 @@ int main(void)
 		cmocka_unit_test(test_errlist),
 		cmocka_unit_test(test_scenarios),
 		cmocka_unit_test(test_docs_cover_every_key),
+		cmocka_unit_test_setup_teardown(test_restart_changes, mk_tmp, rm_tmp),
+		cmocka_unit_test(test_restart_flags),
+		cmocka_unit_test(test_section_accessors),
 	};
 	umask(022);
+	sd_config_set_schema(&sd_slicedeck_schema);
 	sd_log_open("test_config", 0, SD_LOG_ERR);   /* keep expected warnings quiet */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -389,12 +389,12 @@ static void test_kpi_op(void **state)
 	kpi_cfg = make_config();
 	assert_non_null(mkdtemp(dir));
 	sd_strlcpy(kpi_cfg->state_dir, dir, sizeof kpi_cfg->state_dir);
-	kpi_cfg->monitor = (struct sd_monitor_conf){
+	sd_monitor_conf_set(kpi_cfg, &(struct sd_monitor_conf){
 		.kpi_raw_samples = 30, .kpi_retention_1min_days = 2, .kpi_retention_5min_days = 14,
 		.kpi_retention_1h_days = 90, .kpi_retention_1day_days = 400, .sla_window_min = 5,
 		.sla_hysteresis = 2, .sla_rate_tolerance_pct = 10, .cov_rsrp_min_dbm = -105,
 		.cov_sinr_min_db = 0, .cov_target_pct = 95, .cov_grid_m = 10, .cov_min_hole_squares = 4,
-	};
+	});
 	p = sd_pipeline_new(loop, &host, err, sizeof err);
 	assert_non_null(p);
 	k = sd_pipeline_kpi(p);

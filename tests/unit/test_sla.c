@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/store.h"
 #include "core/util.h"
+#include "engine/config_sections.h"
 #include "monitor/coverage.h"
 #include "monitor/kpi.h"
 #include "monitor/sla.h"
@@ -585,23 +586,23 @@ static void test_config_keys(void **st)
 	FILE *f = fopen(cpath, "w");
 	fputs("zone = { name = \"z\"; plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n", f);
 	fclose(f);
-	struct sd_config *c = sd_config_load(cpath, &e);
+	struct sd_config *c = sd_config_load_schema(cpath, &sd_slicedeck_schema, &e);
 	if (!c)
 		fail_msg("%s", e.n ? e.msgs[0] : "?");
 	struct sd_kpi_conf kc, kd;
 	struct sd_sla_conf sc, sdf;
 	struct sd_cov_conf cc, cd;
-	sd_kpi_conf_from(&kc, &c->monitor);
+	sd_kpi_conf_from(&kc, sd_monitor_conf_get(c));
 	sd_kpi_conf_default(&kd);
 	assert_int_equal(kc.raw_len, kd.raw_len);
 	for (int l = 0; l < SD_KPI_LEVELS; l++)
 		assert_int_equal(kc.retention_s[l], kd.retention_s[l]);
-	sd_sla_conf_from(&sc, &c->monitor);
+	sd_sla_conf_from(&sc, sd_monitor_conf_get(c));
 	sd_sla_conf_default(&sdf);
 	assert_int_equal(sc.window_s, sdf.window_s);
 	assert_int_equal(sc.hysteresis, sdf.hysteresis);
 	assert_true(sc.rate_tolerance_pct == sdf.rate_tolerance_pct);
-	sd_cov_conf_from(&cc, &c->monitor);
+	sd_cov_conf_from(&cc, sd_monitor_conf_get(c));
 	sd_cov_conf_default(&cd);
 	assert_true(cc.rsrp_min_dbm == cd.rsrp_min_dbm && cc.sinr_min_db == cd.sinr_min_db);
 	assert_true(cc.target_pct == cd.target_pct && cc.grid_m == cd.grid_m);
@@ -614,16 +615,16 @@ static void test_config_keys(void **st)
 	      "  sla = { window = 10; hysteresis = 3; };\n"
 	      "  coverage = { rsrp_min = -100; grid = 5.0; }; };\n", f);
 	fclose(f);
-	c = sd_config_load(cpath, &e);
+	c = sd_config_load_schema(cpath, &sd_slicedeck_schema, &e);
 	if (!c)
 		fail_msg("%s", e.n ? e.msgs[0] : "?");
-	sd_kpi_conf_from(&kc, &c->monitor);
+	sd_kpi_conf_from(&kc, sd_monitor_conf_get(c));
 	assert_int_equal(kc.retention_s[SD_KPI_1MIN], 7 * 86400);
 	assert_int_equal(kc.retention_s[SD_KPI_1H], 90 * 86400);
-	sd_sla_conf_from(&sc, &c->monitor);
+	sd_sla_conf_from(&sc, sd_monitor_conf_get(c));
 	assert_int_equal(sc.window_s, 600);
 	assert_int_equal(sc.hysteresis, 3);
-	sd_cov_conf_from(&cc, &c->monitor);
+	sd_cov_conf_from(&cc, sd_monitor_conf_get(c));
 	assert_true(cc.rsrp_min_dbm == -100 && cc.grid_m == 5 && cc.sinr_min_db == 0);
 	sd_config_free(c);
 
@@ -631,7 +632,7 @@ static void test_config_keys(void **st)
 	fputs("zone = { name = \"z\"; plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n"
 	      "monitor = { sla = { window = 0; }; coverage = { rsrp_min = -20; }; };\n", f);
 	fclose(f);
-	assert_null(sd_config_load(cpath, &e));
+	assert_null(sd_config_load_schema(cpath, &sd_slicedeck_schema, &e));
 	bool win = false, rsrp = false;
 	for (int i = 0; i < e.n; i++) {
 		win |= strstr(e.msgs[i], "monitor.sla.window") != NULL;
