@@ -18,6 +18,15 @@
  * closed from the top of a loop callback (fd event, timer, public call),
  * never from inside nghttp2, which is why handler-requested drops are
  * flags checked after nghttp2 returns.
+ *
+ * Deferred answers: a struct sd_sbi_deferred belongs to the module that
+ * deferred, not to the stream. Stream and handle point at each other while
+ * both live; releasing the stream clears the handle's pointer (so a
+ * recycled stream object is never answered by a stale handle), freeing the
+ * server clears the handle's server pointer, and only the module's final
+ * answer frees the handle. An answer given outside nghttp2's callbacks
+ * marks its connection and arms one 0 ms timer, so a group commit that
+ * answers 200 streams costs one nghttp2_session_send per connection.
  */
 #include "core/sbi_server.h"
 
@@ -25,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -60,6 +70,8 @@ struct route {
 	char *segbuf;
 	sd_sbi_handler h;
 	void *arg;
+	const void *owner;           /* for unroute_owner */
+	size_t max_body;             /* 0 = the server's */
 };
 
 struct conn;
@@ -78,6 +90,7 @@ struct stream {
 	int hdr_overflow;
 	struct sd_buf body;
 	int body_overflow;
+	struct sd_sbi_deferred *deferred;  /* a module holds the answer */
 	/* response */
 	int answered;                /* submitted (or refused on purpose) */
 	int goaway_after;            /* GOAWAY once this stream is closed */
@@ -101,6 +114,7 @@ struct conn {
 	int mask;                    /* events currently watched */
 	int in_recv;                 /* inside nghttp2_session_mem_recv */
 	int drop;                    /* close without a word when safe */
+	int want_flush;              /* a deferred answer was queued */
 	uint64_t hello_timer;        /* until the first frame from the peer */
 	char peer[64];
 };
@@ -123,10 +137,25 @@ struct sd_sbi_server {
 	size_t nfree;
 	uint8_t *rbuf;
 	uint64_t accept_timer;       /* re-arm accept after EMFILE */
+	uint64_t flush_timer;        /* 0 ms: flush connections with want_flush */
+	struct sd_sbi_deferred *deferred;   /* handles not yet given back */
+	size_t ndeferred;
+	uint32_t max_deferred;
+	struct sd_complaint defer_full;
 	struct sd_complaint accept_fail;
 	struct sd_complaint peer_fail;   /* bad prefaces, TLS failures */
 	char addr[80];
 	char api_root[96];
+};
+
+/* A kept answer. Lives from sd_sbi_resp_defer to the module's one
+ * send/answer/problem call, whatever happens to the stream or the server
+ * in between. */
+struct sd_sbi_deferred {
+	struct sd_sbi_server *srv;   /* NULL once the server is freed */
+	struct stream *s;            /* NULL once the stream is gone */
+	struct sd_sbi_deferred *prev, *next;  /* in srv->deferred */
+	struct sd_sbi_resp resp;     /* what the module fills */
 };
 
 static void conn_close(struct conn *c);
@@ -280,9 +309,11 @@ static struct stream *stream_new(struct conn *c, int32_t id)
 	s->hdr_bytes = 0;
 	s->hdr_overflow = s->body_overflow = 0;
 	s->answered = s->goaway_after = 0;
+	s->deferred = NULL;
 	s->delay_timer = 0;
 	s->resp_off = 0;
 	resp_init(&s->resp);
+	s->resp.stream_ = NULL;
 	s->prev = NULL;
 	s->next = c->streams;
 	if (c->streams)
@@ -300,6 +331,10 @@ static void stream_release(struct stream *s)
 	if (s->delay_timer)
 		sd_loop_timer_del(srv->loop, s->delay_timer);
 	s->delay_timer = 0;
+	if (s->deferred) {       /* nobody waits for that answer any more */
+		s->deferred->s = NULL;
+		s->deferred = NULL;
+	}
 	free(s->resp.body);
 	s->resp.body = NULL;
 	if (s->prev)
@@ -456,6 +491,85 @@ static void stream_problem(struct stream *s, int status, const char *title,
 
 /* ---- routing ------------------------------------------------------------ */
 
+/* Split a template into rt's segments. 0, or -1 (logged) when it is not a
+ * template this server can match. */
+static int route_parse(struct route *rt, const char *method, const char *tmpl)
+{
+	char *p;
+	size_t nparam = 0;
+
+	memset(rt, 0, sizeof *rt);
+	if (!method || !*method || !tmpl || tmpl[0] != '/') {
+		sd_err("sbi server: bad route %s %s", method ? method : "(null)",
+		       tmpl ? tmpl : "(null)");
+		return -1;
+	}
+	rt->segbuf = sd_strdup(tmpl + 1);
+	for (p = rt->segbuf;;) {
+		char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (rt->nseg == MAX_SEGS)
+			goto bad;
+		rt->seg[rt->nseg] = p;
+		rt->seglen[rt->nseg] = n;
+		if (n >= 2 && p[0] == '{' && p[n - 1] == '}') {
+			if (n == 2 || ++nparam > SD_SBI_MAX_PARAMS)
+				goto bad;
+			rt->is_param[rt->nseg] = 1;
+		} else if (memchr(p, '{', n) || memchr(p, '}', n)) {
+			goto bad;
+		}
+		rt->nseg++;
+		if (!slash)
+			break;
+		*slash = '\0';
+		p = slash + 1;
+	}
+	rt->method = sd_strdup(method);
+	rt->tmpl = sd_strdup(tmpl);
+	return 0;
+bad:
+	sd_err("sbi server: bad route template \"%s\" (at most %d {params}, "
+	       "%d segments)", tmpl, SD_SBI_MAX_PARAMS, MAX_SEGS);
+	free(rt->segbuf);
+	rt->segbuf = NULL;
+	return -1;
+}
+
+static void route_done(struct route *rt)
+{
+	free(rt->method);
+	free(rt->tmpl);
+	free(rt->segbuf);
+}
+
+/* Same method and the same shape: literal segments equal and {params} in
+ * the same places (their names do not matter: both would match the same
+ * paths). */
+static int route_same(const struct route *a, const struct route *b)
+{
+	size_t i;
+	if (strcmp(a->method, b->method) != 0 || a->nseg != b->nseg)
+		return 0;
+	for (i = 0; i < a->nseg; i++) {
+		if (a->is_param[i] != b->is_param[i])
+			return 0;
+		if (!a->is_param[i] && (a->seglen[i] != b->seglen[i] ||
+					memcmp(a->seg[i], b->seg[i], a->seglen[i]) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* Remove srv->routes[i], keeping the order (the first match wins). */
+static void route_remove(struct sd_sbi_server *srv, size_t i)
+{
+	route_done(&srv->routes[i]);
+	memmove(&srv->routes[i], &srv->routes[i + 1],
+		(srv->nroutes - i - 1) * sizeof *srv->routes);
+	srv->nroutes--;
+}
+
 /* Does path (no query) fit the route? On a match the capture spans are
  * stored in cap/caplen. */
 static int route_match(const struct route *rt, const char *path,
@@ -486,20 +600,93 @@ static int route_match(const struct route *rt, const char *path,
 	return *p == '\0';
 }
 
+/* The first route for method + path. On a match the capture spans are in
+ * cap/caplen/ncap. When no route has the method but some template fits
+ * the path, *known_path is set and, if allow is given, the methods that
+ * would fit are listed there ("GET, PUT"). */
+static const struct route *route_lookup(const struct sd_sbi_server *srv,
+					const char *method, const char *path,
+					const char **cap, size_t *caplen, size_t *ncap,
+					int *known_path, char *allow, size_t allowsz)
+{
+	size_t i;
+	*known_path = 0;
+	for (i = 0; i < srv->nroutes; i++) {
+		const struct route *rt = &srv->routes[i];
+		if (!route_match(rt, path, cap, caplen, ncap))
+			continue;
+		*known_path = 1;
+		if (strcmp(rt->method, method) == 0)
+			return rt;
+		if (allow) {
+			size_t al = strlen(allow);
+			snprintf(allow + al, allowsz - al, "%s%s", al ? ", " : "",
+				 rt->method);
+		}
+	}
+	return NULL;
+}
+
+/* The request's content-length, or -1 when absent or not a plain number
+ * (nghttp2 has already refused a malformed one). */
+static long long stream_content_length(const struct stream *s)
+{
+	size_t i;
+	for (i = 0; i < s->nh; i++) {
+		const char *name = s->arena.data + s->hoff[i][0];
+		const char *v = s->arena.data + s->hoff[i][1];
+		long long n;
+		if (strcmp(name, "content-length") != 0)
+			continue;
+		return sd_parse_ll(v, 0, LLONG_MAX, &n) ? n : -1;
+	}
+	return -1;
+}
+
+/* The request's headers are complete and a body follows: find its route
+ * to learn the body cap, and refuse at once a declared length beyond it
+ * (the DATA that follows is then discarded as it arrives). */
+static void stream_headers_done(struct stream *s)
+{
+	struct sd_sbi_server *srv = s->c->srv;
+	const char *method = arena_str(s, s->method), *path = arena_str(s, s->path);
+	const char *cap[SD_SBI_MAX_PARAMS];
+	size_t caplen[SD_SBI_MAX_PARAMS], ncap;
+	const struct route *rt;
+	long long clen;
+	int known;
+
+	if (s->hdr_overflow || !method || !path)
+		return;   /* answered when the request ends */
+	rt = route_lookup(srv, method, path, cap, caplen, &ncap, &known, NULL, 0);
+	s->body.max = rt && rt->max_body ? rt->max_body : srv->max_body;
+	clen = stream_content_length(s);
+	if (clen >= 0 && (unsigned long long)clen > s->body.max) {
+		char detail[96];
+		s->body_overflow = 1;
+		snprintf(detail, sizeof detail, "request body of %lld bytes exceeds "
+			 "the limit of %zu", clen, s->body.max);
+		stream_problem(s, 413, "Payload Too Large", NULL, detail);
+	}
+}
+
 /* The request is complete: build the sd_sbi_req, find the route, run the
- * handler and answer (or arm the delay). */
+ * handler and answer (or arm the delay, or leave the stream to the module
+ * that deferred it). */
 static void stream_dispatch(struct stream *s)
 {
 	struct conn *c = s->c;
 	struct sd_sbi_server *srv = c->srv;
 	struct sd_sbi_header hdrs[MAX_HDRS];
 	struct sd_sbi_req req;
-	const struct route *rt = NULL;
+	const struct route *rt;
 	const char *path, *method, *cap[SD_SBI_MAX_PARAMS];
 	size_t caplen[SD_SBI_MAX_PARAMS], ncap = 0, i;
 	uint32_t poff[SD_SBI_MAX_PARAMS];
 	char allow[128] = "";
 	int known_path = 0;
+	sd_sbi_handler h;
+	void *arg;
 
 	if (s->hdr_overflow) {
 		stream_problem(s, 431, "Request Header Fields Too Large", NULL,
@@ -515,25 +702,8 @@ static void stream_dispatch(struct stream *s)
 			       "missing :method or :path");
 		return;
 	}
-	for (i = 0; i < srv->nroutes; i++) {
-		size_t n;
-		const char *cp[SD_SBI_MAX_PARAMS];
-		size_t cl[SD_SBI_MAX_PARAMS];
-		if (!route_match(&srv->routes[i], path, cp, cl, &n))
-			continue;
-		known_path = 1;
-		if (strcmp(srv->routes[i].method, method) != 0) {
-			size_t al = strlen(allow);
-			snprintf(allow + al, sizeof allow - al, "%s%s", al ? ", " : "",
-				 srv->routes[i].method);
-			continue;
-		}
-		rt = &srv->routes[i];
-		memcpy(cap, cp, sizeof cap);
-		memcpy(caplen, cl, sizeof caplen);
-		ncap = n;
-		break;
-	}
+	rt = route_lookup(srv, method, path, cap, caplen, &ncap, &known_path,
+			  allow, sizeof allow);
 	if (!rt) {
 		if (known_path) {
 			/* answered at once, so the stack string may be used */
@@ -549,6 +719,9 @@ static void stream_dispatch(struct stream *s)
 				       "no such resource");
 		return;
 	}
+	/* the handler may add or remove routes: keep what the call needs */
+	h = rt->h;
+	arg = rt->arg;
 	/* decode the captures into the arena (it may move: offsets first) */
 	for (i = 0; i < ncap; i++) {
 		char tmp[1024];
@@ -577,8 +750,179 @@ static void stream_dispatch(struct stream *s)
 		req.params[i] = s->arena.data + poff[i];
 	req.nparams = ncap;
 	req.peer = c->peer;
-	rt->h(&req, &s->resp, rt->arg);
+	s->resp.stream_ = s;     /* lets the handler defer */
+	h(&req, &s->resp, arg);
+	s->resp.stream_ = NULL;
+	if (s->deferred) {
+		/* kept by a module: nothing goes out now */
+		s->answered = 1;
+		free(s->resp.body);
+		s->resp.body = NULL;
+		s->resp.body_len = 0;
+		return;
+	}
+	if (s->answered)
+		return;   /* the handler deferred and answered before returning */
 	stream_reply(s);
+}
+
+/* ---- deferred answers --------------------------------------------------- */
+
+static void on_flush_timer(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct sd_sbi_server *srv = arg;
+	struct conn *c, *next;
+	(void)loop; (void)id;
+	srv->flush_timer = 0;
+	for (c = srv->conns; c; c = next) {
+		next = c->next;
+		if (!c->want_flush)
+			continue;
+		c->want_flush = 0;
+		if (c->drop || conn_flush(c) < 0)
+			conn_close(c);
+	}
+}
+
+/* Frames were queued on c from outside its read path: get them out. Inside
+ * nghttp2_session_mem_recv (a handler of the same connection answered) the
+ * read path flushes when nghttp2 returns; anywhere else the flush waits
+ * for a 0 ms timer, so answers given in a burst share one send. */
+static void conn_kick(struct conn *c)
+{
+	struct sd_sbi_server *srv = c->srv;
+	if (c->in_recv)
+		return;
+	c->want_flush = 1;
+	if (!srv->flush_timer)
+		srv->flush_timer = sd_loop_timer_add(srv->loop, 0, on_flush_timer, srv);
+}
+
+static void deferred_unlink(struct sd_sbi_deferred *d)
+{
+	struct sd_sbi_server *srv = d->srv;
+	if (!srv)
+		return;
+	if (d->prev)
+		d->prev->next = d->next;
+	else
+		srv->deferred = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	d->prev = d->next = NULL;
+	srv->ndeferred--;
+	d->srv = NULL;
+}
+
+struct sd_sbi_deferred *sd_sbi_resp_defer(struct sd_sbi_resp *resp)
+{
+	struct stream *s = resp ? resp->stream_ : NULL;
+	struct sd_sbi_server *srv;
+	struct sd_sbi_deferred *d;
+	size_t i;
+
+	if (!s) {
+		sd_err("sbi server: sd_sbi_resp_defer called outside a handler");
+		return NULL;
+	}
+	if (s->deferred)
+		return s->deferred;
+	srv = s->c->srv;
+	if (srv->ndeferred >= srv->max_deferred) {
+		sd_complain(&srv->defer_full, SD_LOG_WARN,
+			    "sbi server %s: %zu answers already deferred, "
+			    "answering 503", srv->addr, srv->ndeferred);
+		sd_sbi_resp_problem(resp, 503, "Service Unavailable", "NF_CONGESTION",
+				    "too many requests waiting for an answer");
+		for (i = 0; i < SD_ARRAY_LEN(resp->extra); i++) {
+			if (!resp->extra[i].name) {
+				resp->extra[i].name = "retry-after";
+				resp->extra[i].value = "1";
+				break;
+			}
+		}
+		return NULL;
+	}
+	d = sd_calloc(1, sizeof *d);
+	resp_init(&d->resp);
+	d->srv = srv;
+	d->s = s;
+	d->next = srv->deferred;
+	if (srv->deferred)
+		srv->deferred->prev = d;
+	srv->deferred = d;
+	srv->ndeferred++;
+	s->deferred = d;
+	free(resp->body);
+	resp->body = NULL;
+	resp->body_len = 0;
+	return d;
+}
+
+struct sd_sbi_resp *sd_sbi_deferred_resp(struct sd_sbi_deferred *d)
+{
+	return &d->resp;
+}
+
+int sd_sbi_deferred_alive(const struct sd_sbi_deferred *d)
+{
+	return d && d->s != NULL;
+}
+
+size_t sd_sbi_server_deferred_count(const struct sd_sbi_server *srv)
+{
+	return srv->ndeferred;
+}
+
+int sd_sbi_deferred_send(struct sd_sbi_deferred *d)
+{
+	struct stream *s;
+	struct conn *c;
+	if (!d)
+		return -1;
+	s = d->s;
+	deferred_unlink(d);
+	if (!s) {
+		free(d->resp.body);
+		free(d);
+		return -1;
+	}
+	c = s->c;
+	s->deferred = NULL;
+	free(s->resp.body);
+	s->resp = d->resp;
+	s->resp.stream_ = NULL;
+	free(d);
+	stream_reply(s);   /* queues frames; s lives until they are sent */
+	conn_kick(c);
+	return 0;
+}
+
+int sd_sbi_deferred_answer(struct sd_sbi_deferred *d, int status,
+			   const char *content_type, char *body, size_t len)
+{
+	struct sd_sbi_resp *r;
+	if (!d) {
+		free(body);
+		return -1;
+	}
+	r = &d->resp;
+	free(r->body);
+	r->status = status;
+	r->body = body;
+	r->body_len = body ? len : 0;
+	sd_strlcpy(r->content_type, content_type ? content_type : "application/json",
+		   sizeof r->content_type);
+	return sd_sbi_deferred_send(d);
+}
+
+int sd_sbi_deferred_problem(struct sd_sbi_deferred *d, int status, const char *title,
+			    const char *cause, const char *detail)
+{
+	if (!d)
+		return -1;
+	sd_sbi_resp_problem(&d->resp, status, title, cause, detail);
+	return sd_sbi_deferred_send(d);
 }
 
 /* ---- nghttp2 callbacks -------------------------------------------------- */
@@ -681,10 +1025,12 @@ static int on_data_chunk_recv_cb(nghttp2_session *ng, uint8_t flags,
 		return 0;
 	if (sd_buf_add(&s->body, data, len) < 0) {
 		/* answer now rather than swallow an endless upload */
+		char detail[96];
 		s->body_overflow = 1;
+		snprintf(detail, sizeof detail, "request body exceeds the limit of "
+			 "%zu bytes", s->body.max);
 		sd_buf_done(&s->body);
-		stream_problem(s, 413, "Payload Too Large", NULL,
-			       "request body exceeds the server's limit");
+		stream_problem(s, 413, "Payload Too Large", NULL, detail);
 	}
 	return 0;
 }
@@ -700,11 +1046,15 @@ static int on_frame_recv_cb(nghttp2_session *ng, const nghttp2_frame *frame,
 	}
 	if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA)
 		return 0;
-	if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
-		return 0;
 	s = nghttp2_session_get_stream_user_data(ng, frame->hd.stream_id);
 	if (!s || s->answered)
 		return 0;
+	if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
+		if (frame->hd.type == NGHTTP2_HEADERS &&
+		    frame->headers.cat == NGHTTP2_HCAT_REQUEST)
+			stream_headers_done(s);
+		return 0;
+	}
 	stream_dispatch(s);
 	return 0;
 }
@@ -1290,6 +1640,7 @@ struct sd_sbi_server *sd_sbi_server_new(struct sd_loop *loop,
 	srv->max_conns = conf->max_conns > 0 ? conf->max_conns : 256;
 	srv->hello_timeout_ms = conf->hello_timeout_ms > 0 ? conf->hello_timeout_ms
 							   : 10000;
+	srv->max_deferred = conf->max_deferred ? conf->max_deferred : 4096;
 	if (tls) {
 		srv->ssl_ctx = tls_ctx_new(conf->cert_file, conf->key_file, err, errsz);
 		if (!srv->ssl_ctx) {
@@ -1335,7 +1686,19 @@ void sd_sbi_server_free(struct sd_sbi_server *srv)
 	if (!srv)
 		return;
 	while (srv->conns)
-		conn_close(srv->conns);
+		conn_close(srv->conns);   /* detaches every deferred handle's stream */
+	if (srv->ndeferred)
+		sd_info("sbi server %s: freed with %zu deferred answers outstanding; "
+			"their holders' answers will be dropped", srv->addr,
+			srv->ndeferred);
+	while (srv->deferred) {
+		/* the handles are their holders': cut them loose, free nothing */
+		struct sd_sbi_deferred *d = srv->deferred;
+		d->s = NULL;
+		deferred_unlink(d);
+	}
+	if (srv->flush_timer)
+		sd_loop_timer_del(srv->loop, srv->flush_timer);
 	while (srv->free_streams) {
 		struct stream *s = srv->free_streams;
 		srv->free_streams = s->next;
@@ -1347,11 +1710,8 @@ void sd_sbi_server_free(struct sd_sbi_server *srv)
 		sd_loop_timer_del(srv->loop, srv->accept_timer);
 	sd_loop_unwatch(srv->loop, srv->fd);
 	close(srv->fd);
-	for (i = 0; i < srv->nroutes; i++) {
-		free(srv->routes[i].method);
-		free(srv->routes[i].tmpl);
-		free(srv->routes[i].segbuf);
-	}
+	for (i = 0; i < srv->nroutes; i++)
+		route_done(&srv->routes[i]);
 	free(srv->routes);
 	if (srv->cbs)
 		nghttp2_session_callbacks_del(srv->cbs);
@@ -1363,49 +1723,78 @@ void sd_sbi_server_free(struct sd_sbi_server *srv)
 int sd_sbi_server_route(struct sd_sbi_server *srv, const char *method,
 			const char *path_template, sd_sbi_handler h, void *arg)
 {
-	struct route rt;
-	char *p;
-	size_t nparam = 0;
+	return sd_sbi_server_route_ex(srv, method, path_template, h, arg, NULL);
+}
 
-	if (!method || !*method || !path_template || path_template[0] != '/' || !h) {
-		sd_err("sbi server: bad route %s %s", method ? method : "(null)",
-		       path_template ? path_template : "(null)");
+int sd_sbi_server_route_ex(struct sd_sbi_server *srv, const char *method,
+			   const char *path_template, sd_sbi_handler h, void *arg,
+			   const struct sd_sbi_route_opts *opts)
+{
+	struct route rt;
+	size_t i;
+
+	if (!h) {
+		sd_err("sbi server: route %s %s without a handler",
+		       method ? method : "(null)", path_template ? path_template : "(null)");
 		return -1;
 	}
-	memset(&rt, 0, sizeof rt);
-	rt.segbuf = sd_strdup(path_template + 1);
-	for (p = rt.segbuf;;) {
-		char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (rt.nseg == MAX_SEGS)
-			goto bad;
-		rt.seg[rt.nseg] = p;
-		rt.seglen[rt.nseg] = n;
-		if (n >= 2 && p[0] == '{' && p[n - 1] == '}') {
-			if (n == 2 || ++nparam > SD_SBI_MAX_PARAMS)
-				goto bad;
-			rt.is_param[rt.nseg] = 1;
-		} else if (memchr(p, '{', n) || memchr(p, '}', n)) {
-			goto bad;
+	if (route_parse(&rt, method, path_template) < 0)
+		return -1;
+	for (i = 0; i < srv->nroutes; i++) {
+		if (route_same(&srv->routes[i], &rt)) {
+			sd_err("sbi server: route %s %s is already served (as %s)",
+			       method, path_template, srv->routes[i].tmpl);
+			route_done(&rt);
+			return -1;
 		}
-		rt.nseg++;
-		if (!slash)
-			break;
-		*slash = '\0';
-		p = slash + 1;
 	}
-	rt.method = sd_strdup(method);
-	rt.tmpl = sd_strdup(path_template);
 	rt.h = h;
 	rt.arg = arg;
+	rt.owner = opts && opts->owner ? opts->owner : arg;
+	rt.max_body = opts ? opts->max_body : 0;
 	srv->routes = sd_reallocarray(srv->routes, srv->nroutes + 1, sizeof *srv->routes);
 	srv->routes[srv->nroutes++] = rt;
 	return 0;
-bad:
-	sd_err("sbi server: bad route template \"%s\" (at most %d {params}, "
-	       "%d segments)", path_template, SD_SBI_MAX_PARAMS, MAX_SEGS);
-	free(rt.segbuf);
-	return -1;
+}
+
+int sd_sbi_server_unroute(struct sd_sbi_server *srv, const char *method,
+			  const char *path_template)
+{
+	struct route key;
+	size_t i;
+	int n = 0;
+
+	/* parse with a placeholder method; compared below as the caller asked */
+	if (route_parse(&key, method ? method : "*", path_template) < 0)
+		return 0;
+	for (i = srv->nroutes; i-- > 0;) {
+		struct route *rt = &srv->routes[i];
+		if (!method) {
+			free(key.method);
+			key.method = sd_strdup(rt->method);
+		}
+		if (route_same(rt, &key)) {
+			route_remove(srv, i);
+			n++;
+		}
+	}
+	route_done(&key);
+	return n;
+}
+
+int sd_sbi_server_unroute_owner(struct sd_sbi_server *srv, const void *owner)
+{
+	size_t i;
+	int n = 0;
+	if (!owner)
+		return 0;
+	for (i = srv->nroutes; i-- > 0;) {
+		if (srv->routes[i].owner == owner) {
+			route_remove(srv, i);
+			n++;
+		}
+	}
+	return n;
 }
 
 const char *sd_sbi_server_addr(const struct sd_sbi_server *srv)

@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/loop.h"
@@ -45,6 +46,12 @@ struct fx {
 	int port;
 	char root[128];
 	char certdir[64];
+	/* deferred answers (loop thread only) */
+	struct sd_sbi_deferred *held[256];  /* kept by h_hold until released */
+	char held_tag[256][16];
+	int nheld;
+	int answered, dropped;     /* what the timer answers returned */
+	size_t count;              /* sd_sbi_server_deferred_count, sampled */
 };
 
 static void on_cmd(struct sd_loop *loop, int fd, int events, void *arg)
@@ -176,6 +183,147 @@ static void h_goaway_all(const struct sd_sbi_req *req, struct sd_sbi_resp *resp,
 	sd_sbi_server_goaway_all(arg);
 }
 
+/* --- deferring handlers (arg: the fixture) ---------------------------- */
+
+struct later {
+	struct fx *f;
+	struct sd_sbi_deferred *d;
+	char what[32];
+};
+
+/* Give the kept answer back: 201 "later:<what>", or a 503 problem for
+ * /later/problem. Counts whether the server still had a peer for it. */
+static void on_later(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct later *l = arg;
+	int rc;
+	(void)loop; (void)id;
+	if (strcmp(l->what, "problem") == 0) {
+		rc = sd_sbi_deferred_problem(l->d, 503, "Service Unavailable",
+					     "NF_CONGESTION", "answered later");
+	} else {
+		char *body = sd_printf("later:%s", l->what);
+		rc = sd_sbi_deferred_answer(l->d, 201, "text/plain", body, strlen(body));
+	}
+	if (rc == 0)
+		l->f->answered++;
+	else
+		l->f->dropped++;
+	free(l);
+}
+
+/* GET /later/{what}?ms=N: keep the answer, give it from a loop timer N ms
+ * later (default 50), as a module answers after a group commit. */
+static void h_later(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
+{
+	struct fx *f = arg;
+	struct later *l;
+	char buf[32];
+	long long ms = 50;
+	const char *v = sd_sbi_req_query(req, "ms", buf, sizeof buf);
+	if (v)
+		sd_parse_ll(v, 0, 600000, &ms);
+	resp->body = sd_strdup("must not be sent");   /* defer drops it */
+	resp->body_len = strlen(resp->body);
+	l = sd_calloc(1, sizeof *l);
+	l->f = f;
+	l->d = sd_sbi_resp_defer(resp);
+	assert_non_null(l->d);
+	assert_true(sd_sbi_resp_defer(resp) == l->d);   /* twice: same handle */
+	assert_true(sd_sbi_deferred_alive(l->d));
+	sd_strlcpy(l->what, req->params[0], sizeof l->what);
+	sd_loop_timer_add(f->loop, ms, on_later, l);
+}
+
+/* GET /hold/{tag}: keep the answer until the test releases it (fx_call
+ * do_release); a refused defer leaves the server's 503 in resp. */
+static void h_hold(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
+{
+	struct fx *f = arg;
+	struct sd_sbi_deferred *d = sd_sbi_resp_defer(resp);
+	if (!d)
+		return;
+	assert_true(f->nheld < (int)SD_ARRAY_LEN(f->held));
+	sd_strlcpy(f->held_tag[f->nheld], req->params[0], sizeof f->held_tag[0]);
+	f->held[f->nheld++] = d;
+}
+
+/* GET /sync: defer, then answer before returning (the commit was quick). */
+static void h_sync(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
+{
+	struct sd_sbi_deferred *d = sd_sbi_resp_defer(resp);
+	(void)req; (void)arg;
+	assert_non_null(d);
+	assert_int_equal(sd_sbi_deferred_answer(d, 202, "text/plain", sd_strdup("sync"), 4), 0);
+}
+
+/* GET /once: answers, and removes its own route while doing so. */
+static void h_once(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
+{
+	struct fx *f = arg;
+	(void)req;
+	assert_int_equal(sd_sbi_server_unroute(f->srv, "GET", "/once"), 1);
+	resp->body = sd_strdup("once");
+	resp->body_len = 4;
+	sd_strlcpy(resp->content_type, "text/plain", sizeof resp->content_type);
+}
+
+static void add_defer_routes(struct fx *f)
+{
+	const struct sd_sbi_route_opts small = { .max_body = 100 };
+	const struct sd_sbi_route_opts roomy = { .max_body = 10000 };
+	assert_int_equal(sd_sbi_server_route(f->srv, "GET", "/later/{what}", h_later, f), 0);
+	assert_int_equal(sd_sbi_server_route(f->srv, "GET", "/hold/{tag}", h_hold, f), 0);
+	assert_int_equal(sd_sbi_server_route(f->srv, "GET", "/sync", h_sync, f), 0);
+	assert_int_equal(sd_sbi_server_route(f->srv, "GET", "/once", h_once, f), 0);
+	assert_int_equal(sd_sbi_server_route_ex(f->srv, "POST", "/capped", h_nf_put, NULL,
+						&small), 0);
+	assert_int_equal(sd_sbi_server_route_ex(f->srv, "POST", "/roomy", h_nf_put, NULL,
+						&roomy), 0);
+}
+
+/* Loop-thread helpers for fx_call. */
+static void do_count(struct fx *f, void *arg)
+{
+	(void)arg;
+	f->count = sd_sbi_server_deferred_count(f->srv);
+}
+
+/* Answer every held request: 200 "n=<tag>". */
+static void do_release(struct fx *f, void *arg)
+{
+	int i;
+	(void)arg;
+	for (i = 0; i < f->nheld; i++) {
+		char *body = sd_printf("n=%s", f->held_tag[i]);
+		if (sd_sbi_deferred_answer(f->held[i], 200, "text/plain", body,
+					   strlen(body)) == 0)
+			f->answered++;
+		else
+			f->dropped++;
+	}
+	f->nheld = 0;
+}
+
+static size_t fx_count(struct fx *f)
+{
+	fx_call(f, do_count, NULL);
+	return f->count;
+}
+
+/* Wait (bounded, 5 s) until the fixture's dropped counter reaches n. */
+static void fx_wait_dropped(struct fx *f, int n)
+{
+	int i;
+	for (i = 0; i < 500; i++) {
+		fx_call(f, do_count, NULL);
+		if (f->dropped >= n)
+			return;
+		usleep(10 * 1000);
+	}
+	fail_msg("dropped %d, wanted %d", f->dropped, n);
+}
+
 static void add_routes(struct sd_sbi_server *srv)
 {
 	assert_int_equal(sd_sbi_server_route(srv, "GET", "/nnrf-nfm/v1/nf-instances/{nfInstanceID}",
@@ -210,6 +358,7 @@ static struct fx *fx_start_conf(struct sd_sbi_server_conf *conf)
 	if (!f->srv)
 		fail_msg("server: %s", err);
 	add_routes(f->srv);
+	add_defer_routes(f);
 	colon = strrchr(sd_sbi_server_addr(f->srv), ':');
 	f->port = atoi(colon + 1);
 	assert_true(f->port > 0);
@@ -365,12 +514,14 @@ struct cstream {
 	char body[64];
 	size_t blen;
 	size_t total;      /* all DATA bytes, also beyond body[] */
+	const char *up;    /* request body being sent (h2c_post) */
+	size_t uplen, upoff;
 };
 
 struct h2c {
 	int fd;
 	nghttp2_session *ng;
-	struct cstream st[64];
+	struct cstream st[256];
 	int n;
 	int goaway;
 	int eof;
@@ -494,6 +645,69 @@ static struct cstream *h2c_get(struct h2c *c, const char *path)
 	assert_true(c->n < (int)SD_ARRAY_LEN(c->st));
 	c->st[c->n].id = id;
 	return &c->st[c->n++];
+}
+
+/* Request body source: up[0..uplen); without up, no DATA ever comes (the
+ * stream stays open on our side). */
+static ssize_t h2c_up_cb(nghttp2_session *ng, int32_t id, uint8_t *buf, size_t len,
+			 uint32_t *flags, nghttp2_data_source *src, void *u)
+{
+	struct cstream *s = src->ptr;
+	size_t n;
+	(void)ng; (void)id; (void)u;
+	if (!s->up)
+		return NGHTTP2_ERR_DEFERRED;
+	n = s->uplen - s->upoff < len ? s->uplen - s->upoff : len;
+	memcpy(buf, s->up + s->upoff, n);
+	s->upoff += n;
+	if (s->upoff == s->uplen)
+		*flags |= NGHTTP2_DATA_FLAG_EOF;
+	return (ssize_t)n;
+}
+
+/* Queue a POST of body[0..len) (kept by the caller), with a content-length
+ * header only when clen is given; body NULL: headers only, DATA never. */
+static struct cstream *h2c_post(struct h2c *c, const char *path, const char *body,
+				size_t len, const char *clen)
+{
+	char auth[32];
+	nghttp2_nv nv[5];
+	nghttp2_data_provider prd;
+	struct cstream *s;
+	int32_t id;
+	size_t n = 4;
+	snprintf(auth, sizeof auth, "127.0.0.1:%d", c->port);
+	MKNV(0, ":method", "POST");
+	MKNV(1, ":scheme", "http");
+	MKNV(2, ":authority", auth);
+	MKNV(3, ":path", path);
+	if (clen)
+		MKNV(n++, "content-length", clen);
+	assert_true(c->n < (int)SD_ARRAY_LEN(c->st));
+	s = &c->st[c->n];
+	memset(s, 0, sizeof *s);
+	s->up = body;
+	s->uplen = len;
+	prd.source.ptr = s;
+	prd.read_callback = h2c_up_cb;
+	id = nghttp2_submit_request(c->ng, NULL, nv, n, &prd, NULL);
+	assert_true(id > 0);
+	s->id = id;
+	c->n++;
+	return s;
+}
+
+static int until_status(struct h2c *c, void *arg)
+{
+	(void)c;
+	return ((struct cstream *)arg)->status != 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Send what is queued, then read until done(c, arg) or EOF; bounded (10 s
@@ -1219,6 +1433,388 @@ static void test_tls(void **state)
 	rmdir(dir);
 }
 
+/* --- route options, unroute, deferred answers ----------------------------- */
+
+/* Outside a handler there is no stream to keep: NULL, nothing changes. */
+static void test_defer_outside_handler(void **state)
+{
+	struct sd_sbi_resp r = { 0 };
+	(void)state;
+	r.status = 204;
+	assert_null(sd_sbi_resp_defer(&r));
+	assert_null(sd_sbi_resp_defer(NULL));
+	assert_int_equal(r.status, 204);
+	/* a NULL handle is dropped, and a body given with it freed */
+	assert_int_equal(sd_sbi_deferred_answer(NULL, 200, NULL, sd_strdup("x"), 1), -1);
+	assert_false(sd_sbi_deferred_alive(NULL));
+}
+
+/* A handler keeps its answer and gives it from a loop timer 50 ms later;
+ * meanwhile other streams on the same connection are answered (no
+ * head-of-line blocking). Then the problem form through curl, and an
+ * answer given before the deferring handler returns. */
+static void test_defer_later(void **state)
+{
+	struct fx *f = fx_start();
+	struct h2c c;
+	struct cstream *later, *fast, *x, *later2;
+	struct cres r;
+	int64_t t0;
+	json_t *j;
+	(void)state;
+	h2c_open(&c, f->port);
+	t0 = now_ms();
+	later = h2c_get(&c, "/later/one");
+	fast = h2c_get(&c, "/fast");
+	x = h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, x), 0);
+	assert_true(fast->closed);
+	assert_int_equal(fast->status, 200);
+	assert_int_equal(x->status, 200);
+	assert_false(later->closed);     /* still kept by the module */
+	assert_int_equal(later->status, 0);
+	assert_int_equal(fx_count(f), 1);
+	/* a request sent while one is deferred is still served at once */
+	fast = h2c_get(&c, "/fast");
+	assert_int_equal(h2c_pump(&c, until_closed, fast), 0);
+	assert_int_equal(fast->status, 200);
+	assert_false(later->closed);
+	assert_int_equal(h2c_pump(&c, until_closed, later), 0);
+	assert_true(now_ms() - t0 >= 45);
+	assert_int_equal(later->err, NGHTTP2_NO_ERROR);
+	assert_int_equal(later->status, 201);
+	assert_int_equal(later->blen, 9);
+	assert_memory_equal(later->body, "later:one", 9);
+	/* two deferred at once on one connection, answered in time order */
+	later = h2c_get(&c, "/later/slower?ms=120");
+	later2 = h2c_get(&c, "/later/sooner?ms=20");
+	assert_int_equal(h2c_pump(&c, until_closed, later2), 0);
+	assert_false(later->closed);
+	assert_int_equal(h2c_pump(&c, until_closed, later), 0);
+	assert_memory_equal(later->body, "later:slower", 12);
+	assert_memory_equal(later2->body, "later:sooner", 12);
+	h2c_close(&c);
+	assert_int_equal(fx_count(f), 0);   /* also syncs with the loop thread */
+	assert_int_equal(f->answered, 3);
+	assert_int_equal(f->dropped, 0);
+
+	/* the problem form: problem+json with status and cause */
+	curl_h2(&r, f, "/later/problem");
+	assert_problem(&r, 503);
+	j = body_json(&r);
+	assert_string_equal(json_string_value(json_object_get(j, "cause")), "NF_CONGESTION");
+	json_decref(j);
+	sd_buf_done(&r.body);
+
+	/* deferred and answered before the handler returned */
+	curl_h2(&r, f, "/sync");
+	assert_int_equal(r.rc, CURLE_OK);
+	assert_int_equal(r.status, 202);
+	assert_string_equal(r.body.data, "sync");
+	sd_buf_done(&r.body);
+	assert_int_equal(fx_count(f), 0);
+	fx_stop(f);
+}
+
+/* Nobody waits any more: the peer vanished, or reset the stream, before
+ * the answer. The answer is dropped (-1), nothing crashes (ASan), and a
+ * stream object recycled for a newer request never gets the stale answer.
+ * Last, a server freed with an answer outstanding leaves a detached handle
+ * that the holder's late answer frees. */
+static void test_defer_peer_gone(void **state)
+{
+	struct fx *f = fx_start();
+	struct h2c c;
+	struct cstream *a, *b, *x;
+	struct sd_sbi_deferred *d;
+	(void)state;
+
+	/* the connection goes away with the answer pending */
+	h2c_open(&c, f->port);
+	h2c_get(&c, "/later/gone?ms=100");
+	x = h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, x), 0);
+	assert_int_equal(fx_count(f), 1);
+	h2c_close(&c);
+	fx_wait_dropped(f, 1);
+	assert_int_equal(f->answered, 0);
+	assert_int_equal(fx_count(f), 0);
+
+	/* the client resets the stream; the connection stays. The next
+	 * request reuses the freed stream object (LIFO free list) and must
+	 * get its own answer, not the stale one due at 100 ms. */
+	h2c_open(&c, f->port);
+	a = h2c_get(&c, "/later/reset?ms=100");
+	x = h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, x), 0);
+	nghttp2_submit_rst_stream(c.ng, NGHTTP2_FLAG_NONE, a->id, NGHTTP2_CANCEL);
+	b = h2c_get(&c, "/slow?ms=300");
+	assert_int_equal(h2c_pump(&c, until_closed, b), 0);
+	assert_int_equal(b->status, 200);
+	assert_int_equal(b->blen, 4);
+	assert_memory_equal(b->body, "slow", 4);
+	assert_int_equal(a->status, 0);
+	fx_wait_dropped(f, 2);
+	assert_int_equal(f->answered, 0);
+	x = h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, x), 0);
+	assert_int_equal(x->status, 200);
+	h2c_close(&c);
+
+	/* the server is freed while a module still holds an answer */
+	h2c_open(&c, f->port);
+	h2c_get(&c, "/hold/last");
+	x = h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, x), 0);
+	assert_int_equal(fx_count(f), 1);
+	assert_int_equal(f->nheld, 1);
+	d = f->held[0];
+	fx_stop(f);                      /* loop stopped: this thread owns d now */
+	assert_false(sd_sbi_deferred_alive(d));
+	assert_int_equal(sd_sbi_deferred_answer(d, 200, NULL, sd_strdup("{}"), 2), -1);
+	assert_int_equal(h2c_pump(&c, until_eof, NULL), 0);
+	h2c_close(&c);
+}
+
+static int until_tail_closed(struct h2c *c, void *arg)
+{
+	int i, from = *(int *)arg;
+	for (i = from; i < c->n; i++)
+		if (!c->st[i].closed)
+			return 0;
+	return 1;
+}
+
+/* 200 answers deferred at once on one connection (a group commit), the
+ * per-server cap answering 503 beyond them, a request served while all
+ * 200 wait, then one burst of answers. */
+static void test_defer_many(void **state)
+{
+	struct sd_sbi_server_conf conf = { .listen = "127.0.0.1:0", .max_streams = 300,
+					   .max_deferred = 200 };
+	struct fx *f = fx_start_conf(&conf);
+	struct h2c c;
+	struct cstream *x;
+	char path[32];
+	int i, from = 200;
+	(void)state;
+	h2c_open(&c, f->port);
+	for (i = 0; i < 210; i++) {
+		snprintf(path, sizeof path, "/hold/%d", i);
+		h2c_get(&c, path);
+	}
+	assert_int_equal(h2c_pump(&c, until_tail_closed, &from), 0);
+	for (i = 200; i < 210; i++)
+		assert_int_equal(c.st[i].status, 503);
+	for (i = 0; i < 200; i++)
+		assert_false(c.st[i].closed);
+	assert_int_equal(fx_count(f), 200);
+	x = h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, x), 0);
+	assert_int_equal(x->status, 200);
+	for (i = 0; i < 200; i++)
+		assert_false(c.st[i].closed);
+	fx_call(f, do_release, NULL);
+	assert_int_equal(f->answered, 200);
+	assert_int_equal(h2c_pump(&c, until_all_closed, NULL), 0);
+	for (i = 0; i < 200; i++) {
+		char want[16];
+		int n = snprintf(want, sizeof want, "n=%d", i);
+		assert_int_equal(c.st[i].status, 200);
+		assert_int_equal(c.st[i].err, NGHTTP2_NO_ERROR);
+		assert_int_equal(c.st[i].blen, (size_t)n);
+		assert_memory_equal(c.st[i].body, want, (size_t)n);
+	}
+	assert_int_equal(fx_count(f), 0);
+	h2c_close(&c);
+	fx_stop(f);
+}
+
+/* Each route's own body cap: lower and higher than the server's. */
+static void test_route_body_cap(void **state)
+{
+	struct sd_sbi_server_conf conf = { .listen = "127.0.0.1:0", .max_body = 1000 };
+	struct fx *f = fx_start_conf(&conf);
+	struct cres r;
+	struct h2c c;
+	struct cstream *s, *x;
+	char url[256], *big;
+	(void)state;
+	big = calloc(1, 200001);
+	memset(big, 'b', 200000);
+
+	snprintf(url, sizeof url, "%s/capped", f->root);
+	curl_req(&r, url, "POST", big, 101, NULL, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE, NULL);
+	assert_problem(&r, 413);
+	sd_buf_done(&r.body);
+	curl_req(&r, url, "POST", big, 100, NULL, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE, NULL);
+	assert_int_equal(r.status, 201);
+	assert_int_equal(r.body.len, 100);
+	sd_buf_done(&r.body);
+
+	snprintf(url, sizeof url, "%s/roomy", f->root);
+	curl_req(&r, url, "POST", big, 10000, NULL, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE, NULL);
+	assert_int_equal(r.status, 201);
+	assert_int_equal(r.body.len, 10000);
+	sd_buf_done(&r.body);
+	curl_req(&r, url, "POST", big, 10001, NULL, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE, NULL);
+	assert_problem(&r, 413);
+	sd_buf_done(&r.body);
+
+	/* routes without a cap keep the server's */
+	snprintf(url, sizeof url, "%s/echo", f->root);
+	curl_req(&r, url, "POST", big, 1001, NULL, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE, NULL);
+	assert_problem(&r, 413);
+	sd_buf_done(&r.body);
+
+	h2c_open(&c, f->port);
+	/* a declared length beyond the cap is refused before any DATA: the
+	 * client here never sends a body byte */
+	s = h2c_post(&c, "/capped", NULL, 0, "5000");
+	assert_int_equal(h2c_pump(&c, until_status, s), 0);
+	assert_int_equal(s->status, 413);
+	nghttp2_submit_rst_stream(c.ng, NGHTTP2_FLAG_NONE, s->id, NGHTTP2_CANCEL);
+	/* no content-length: refused when the DATA crosses the cap, the rest
+	 * of the 200 kB discarded, the connection still good */
+	s = h2c_post(&c, "/capped", big, 200000, NULL);
+	assert_int_equal(h2c_pump(&c, until_closed, s), 0);
+	assert_int_equal(s->status, 413);
+	s = h2c_post(&c, "/capped", big, 100, NULL);
+	assert_int_equal(h2c_pump(&c, until_closed, s), 0);
+	assert_int_equal(s->status, 201);
+	assert_int_equal(s->total, 100);
+	x = h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, x), 0);
+	assert_int_equal(x->status, 200);
+	h2c_close(&c);
+	free(big);
+	fx_stop(f);
+}
+
+/* Modules register with an owner and leave again. */
+static int owner_a, owner_b;
+
+static void do_unroute_setup(struct fx *f, void *arg)
+{
+	const struct sd_sbi_route_opts a = { .owner = &owner_a };
+	const struct sd_sbi_route_opts b = { .owner = &owner_b };
+	int *rc = arg;
+	rc[0] = sd_sbi_server_route_ex(f->srv, "GET", "/mod/a", h_text, NULL, &a);
+	rc[1] = sd_sbi_server_route_ex(f->srv, "POST", "/mod/a", h_text, NULL, &a);
+	rc[2] = sd_sbi_server_route_ex(f->srv, "GET", "/mod/b/{id}", h_text, NULL, &a);
+	rc[3] = sd_sbi_server_route_ex(f->srv, "GET", "/mod/c", h_text, NULL, &b);
+	/* the same shape again, under another parameter name or owner */
+	rc[4] = sd_sbi_server_route_ex(f->srv, "GET", "/mod/b/{other}", h_text, NULL, &b);
+	rc[5] = sd_sbi_server_route(f->srv, "GET", "/mod/c", h_text, NULL);
+}
+
+static void do_unroute_get_a(struct fx *f, void *arg)
+{
+	*(int *)arg = sd_sbi_server_unroute(f->srv, "GET", "/mod/a");
+}
+
+static void do_unroute_all_a(struct fx *f, void *arg)
+{
+	*(int *)arg = sd_sbi_server_unroute(f->srv, NULL, "/mod/a");
+}
+
+static void do_unroute_owner_a(struct fx *f, void *arg)
+{
+	int *rc = arg;
+	rc[0] = sd_sbi_server_unroute_owner(f->srv, &owner_a);
+	rc[1] = sd_sbi_server_unroute_owner(f->srv, &owner_a);
+	rc[2] = sd_sbi_server_unroute(f->srv, "GET", "/never/{x}");
+	rc[3] = sd_sbi_server_unroute_owner(f->srv, NULL);
+}
+
+static void do_reroute_b(struct fx *f, void *arg)
+{
+	*(int *)arg = sd_sbi_server_route(f->srv, "GET", "/mod/b/{id}", h_text, NULL);
+}
+
+/* The fixture's deferring routes all have the fixture as owner (arg). */
+static void do_unroute_fixture(struct fx *f, void *arg)
+{
+	*(int *)arg = sd_sbi_server_unroute_owner(f->srv, f);
+}
+
+static void test_unroute(void **state)
+{
+	struct fx *f = fx_start();
+	struct cres r;
+	struct h2c c;
+	struct cstream *s;
+	int rc[6];
+	(void)state;
+	fx_call(f, do_unroute_setup, rc);
+	assert_int_equal(rc[0], 0);
+	assert_int_equal(rc[1], 0);
+	assert_int_equal(rc[2], 0);
+	assert_int_equal(rc[3], 0);
+	assert_int_equal(rc[4], -1);
+	assert_int_equal(rc[5], -1);
+	curl_h2(&r, f, "/mod/a");
+	assert_int_equal(r.status, 200);
+	sd_buf_done(&r.body);
+
+	fx_call(f, do_unroute_get_a, rc);
+	assert_int_equal(rc[0], 1);
+	curl_h2(&r, f, "/mod/a");
+	assert_problem(&r, 405);
+	assert_string_equal(r.allow, "POST");
+	sd_buf_done(&r.body);
+	fx_call(f, do_unroute_all_a, rc);
+	assert_int_equal(rc[0], 1);
+	curl_h2(&r, f, "/mod/a");
+	assert_problem(&r, 404);
+	sd_buf_done(&r.body);
+
+	curl_h2(&r, f, "/mod/b/7");
+	assert_int_equal(r.status, 200);
+	sd_buf_done(&r.body);
+	fx_call(f, do_unroute_owner_a, rc);
+	assert_int_equal(rc[0], 1);
+	assert_int_equal(rc[1], 0);
+	assert_int_equal(rc[2], 0);
+	assert_int_equal(rc[3], 0);
+	curl_h2(&r, f, "/mod/b/7");
+	assert_problem(&r, 404);
+	sd_buf_done(&r.body);
+	curl_h2(&r, f, "/mod/c");        /* the other module's route stays */
+	assert_int_equal(r.status, 200);
+	sd_buf_done(&r.body);
+	fx_call(f, do_reroute_b, rc);    /* and the path can be served again */
+	assert_int_equal(rc[0], 0);
+	curl_h2(&r, f, "/mod/b/8");
+	assert_int_equal(r.status, 200);
+	sd_buf_done(&r.body);
+
+	/* a handler removing its own route */
+	curl_h2(&r, f, "/once");
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body.data, "once");
+	sd_buf_done(&r.body);
+	curl_h2(&r, f, "/once");
+	assert_problem(&r, 404);
+	sd_buf_done(&r.body);
+
+	/* a module leaving with an answer deferred: the answer still comes */
+	h2c_open(&c, f->port);
+	s = h2c_get(&c, "/later/kept?ms=100");
+	h2c_get(&c, "/x");
+	assert_int_equal(h2c_pump(&c, until_closed, &c.st[1]), 0);
+	fx_call(f, do_unroute_fixture, rc);
+	assert_int_equal(rc[0], 3);      /* later, hold, sync (once removed itself) */
+	assert_int_equal(h2c_pump(&c, until_closed, s), 0);
+	assert_int_equal(s->status, 201);
+	assert_memory_equal(s->body, "later:kept", 10);
+	h2c_close(&c);
+	curl_h2(&r, f, "/later/x");
+	assert_problem(&r, 404);
+	sd_buf_done(&r.body);
+	fx_stop(f);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -1257,6 +1853,12 @@ int main(void)
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_backpressure),
 		cmocka_unit_test(test_tls),
+		cmocka_unit_test(test_defer_outside_handler),
+		cmocka_unit_test(test_defer_later),
+		cmocka_unit_test(test_defer_peer_gone),
+		cmocka_unit_test(test_defer_many),
+		cmocka_unit_test(test_route_body_cap),
+		cmocka_unit_test(test_unroute),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
