@@ -897,6 +897,11 @@ static void test_errlist(void **state)
 
 /* ---- documentation stays in step with the key table -------------------- */
 
+static const char *sd_memmem(const char *hay, size_t n, const char *needle)
+{
+	return memmem(hay, n, needle, strlen(needle));
+}
+
 struct doc_check {
 	char *md, *man;
 	int keys, missing;
@@ -919,6 +924,29 @@ static void doc_key(const struct sd_config_key_info *k, void *arg)
 	}
 	assert_non_null(k->help);
 	assert_non_null(k->type);
+	/* the reload mark: a restart-only key says so on its row here and in
+	 * its man page entry; no live key claims it */
+	{
+		char row[300];
+		const char *r, *end, *b;
+		snprintf(row, sizeof row, "| `%s` |", k->path);
+		r = strstr(d->md, row);
+		end = r ? strchr(r, '\n') : NULL;
+		if (r && end) {
+			const char *mark = sd_memmem(r, (size_t)(end - r), "| restart |");
+			if (k->restart != (mark != NULL)) {
+				fprintf(stderr, "docs/configuration.md: %s should be marked %s\n",
+					k->path, k->restart ? "restart" : "live");
+				d->missing++;
+			}
+		}
+		b = strstr(d->man, man);
+		end = b ? strstr(b + strlen(man), ".TP") : NULL;
+		if (b && k->restart && (!end || !sd_memmem(b, (size_t)(end - b), "Restart\\-only"))) {
+			fprintf(stderr, "slicedeck.conf.5: %s is not marked restart-only\n", k->path);
+			d->missing++;
+		}
+	}
 }
 
 static void test_docs_cover_every_key(void **state)
