@@ -49,13 +49,6 @@ enum sd_alarm_notif {
 	SD_ALARM_ACKED,     /* notifyAckStateChanged */
 };
 
-const char *sd_alarm_severity_name(enum sd_alarm_severity s);  /* "critical" */
-int sd_alarm_severity_parse(const char *s);
-const char *sd_alarm_type_name(enum sd_alarm_type t);          /* "qualityOfServiceAlarm" */
-const char *sd_alarm_cause_name(enum sd_alarm_cause c);        /* "thresholdCrossed" */
-int sd_alarm_cause_parse(const char *s);
-const char *sd_alarm_notif_name(enum sd_alarm_notif n);        /* "new" */
-
 #define SD_ALARM_OBJECT_MAX 96
 #define SD_ALARM_PROBLEM_MAX 64
 #define SD_ALARM_TEXT_MAX 256
@@ -81,7 +74,9 @@ struct sd_alarm {
 	char snssai[16];             /* its S-NSSAI ("1-000001"), "" */
 	char site[SD_ID_MAX];
 	char nf[64];                 /* nfInstanceId */
-	double observed, target;     /* the measured value and its threshold */
+	double observed, target;     /* the measured value and its threshold, NAN
+				      * when not measured; after a clear, observed
+				      * is the value that cleared it */
 	char unit[16];               /* of observed/target: "ms", "%", "dBm" */
 };
 

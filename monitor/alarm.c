@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bus.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "monitor/alarm_policy.h"
 
 void sd_alarm_conf_default(struct sd_alarm_conf *c)
 {
@@ -35,6 +37,7 @@ struct sd_alarms {
 	uint64_t next_id, next_notif;
 	uint64_t refused;
 	struct sd_complaint full_complaint;
+	struct sd_bus *bus;           /* not owned; NULL: no SD_BUS_ALARM events */
 };
 
 static const struct sd_store_migration alarm_migrations[] = {
@@ -52,7 +55,34 @@ static const struct sd_store_migration alarm_migrations[] = {
 	  " kind TEXT NOT NULL, severity TEXT NOT NULL, time_ms INTEGER NOT NULL,"
 	  " object TEXT NOT NULL, text TEXT NOT NULL);"
 	  "CREATE INDEX alarm_log_time ON alarm_log(time_ms);" },
+	/* the structured fields; rows from before get kind and id from the
+	 * managed object's "kind=id" */
+	{ 2,
+	  "ALTER TABLE alarm ADD COLUMN object_kind TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE alarm ADD COLUMN object_id TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE alarm ADD COLUMN slice TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE alarm ADD COLUMN snssai TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE alarm ADD COLUMN site TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE alarm ADD COLUMN nf TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE alarm ADD COLUMN observed REAL;"
+	  "ALTER TABLE alarm ADD COLUMN target REAL;"
+	  "ALTER TABLE alarm ADD COLUMN unit TEXT NOT NULL DEFAULT '';"
+	  "UPDATE alarm SET object_kind = substr(object, 1, instr(object, '=') - 1),"
+	  " object_id = substr(object, instr(object, '=') + 1) WHERE instr(object, '=') > 1;"
+	  "UPDATE alarm SET slice = object_id WHERE object_kind = 'slice';"
+	  "UPDATE alarm SET site = object_id WHERE object_kind = 'site';"
+	  "UPDATE alarm SET nf = object_id WHERE object_kind = 'nf';" },
 };
+
+#define ALARM_COLS "id, object, factory, event_type, cause, severity, last_severity," \
+	" problem, text, raised_ms, changed_ms, cleared_ms, acked_ms, acked_by," \
+	" notification_id, object_kind, object_id, slice, snssai, site, nf," \
+	" observed, target, unit"
+
+static double real_or_nan(struct sd_stmt *st, int col)
+{
+	return sd_stmt_is_null(st, col) ? NAN : sd_stmt_double(st, col);
+}
 
 static int parse_or(const char *const *names, int n, const char *s, int dflt)
 {
@@ -83,6 +113,15 @@ static void row_to_alarm(struct sd_stmt *st, struct sd_alarm *a)
 	a->acked_ms = sd_stmt_int(st, 12);
 	sd_strlcpy(a->acked_by, sd_stmt_text(st, 13), sizeof a->acked_by);
 	a->notification_id = (uint64_t)sd_stmt_int(st, 14);
+	sd_strlcpy(a->object_kind, sd_stmt_text(st, 15), sizeof a->object_kind);
+	sd_strlcpy(a->object_id, sd_stmt_text(st, 16), sizeof a->object_id);
+	sd_strlcpy(a->slice, sd_stmt_text(st, 17), sizeof a->slice);
+	sd_strlcpy(a->snssai, sd_stmt_text(st, 18), sizeof a->snssai);
+	sd_strlcpy(a->site, sd_stmt_text(st, 19), sizeof a->site);
+	sd_strlcpy(a->nf, sd_stmt_text(st, 20), sizeof a->nf);
+	a->observed = real_or_nan(st, 21);
+	a->target = real_or_nan(st, 22);
+	sd_strlcpy(a->unit, sd_stmt_text(st, 23), sizeof a->unit);
 }
 
 static struct sd_alarm *add_active(struct sd_alarms *am)
@@ -117,18 +156,21 @@ struct sd_alarms *sd_alarms_new(const struct sd_alarm_conf *c, struct sd_store *
 			     (int)SD_ARRAY_LEN(alarm_migrations), err, errsz) < 0)
 		goto fail;
 	am->up_alarm = sd_store_prepare(store,
-		"INSERT INTO alarm VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"
+		"INSERT INTO alarm(" ALARM_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+		"?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)"
 		" ON CONFLICT(id) DO UPDATE SET severity = excluded.severity,"
 		" last_severity = excluded.last_severity, text = excluded.text,"
 		" changed_ms = excluded.changed_ms, cleared_ms = excluded.cleared_ms,"
 		" acked_ms = excluded.acked_ms, acked_by = excluded.acked_by,"
-		" notification_id = excluded.notification_id");
+		" notification_id = excluded.notification_id,"
+		" object_kind = excluded.object_kind, object_id = excluded.object_id,"
+		" slice = excluded.slice, snssai = excluded.snssai, site = excluded.site,"
+		" nf = excluded.nf, observed = excluded.observed, target = excluded.target,"
+		" unit = excluded.unit");
 	am->ins_log = sd_store_prepare(store,
 		"INSERT INTO alarm_log VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT DO NOTHING");
 	am->sel_active = sd_store_prepare(store,
-		"SELECT id, object, factory, event_type, cause, severity, last_severity,"
-		" problem, text, raised_ms, changed_ms, cleared_ms, acked_ms, acked_by,"
-		" notification_id FROM alarm WHERE cleared_ms = 0 ORDER BY id");
+		"SELECT " ALARM_COLS " FROM alarm WHERE cleared_ms = 0 ORDER BY id");
 	am->sel_max = sd_store_prepare(store,
 		"SELECT (SELECT IFNULL(MAX(id), 0) FROM alarm),"
 		" (SELECT IFNULL(MAX(notification_id), 0) FROM alarm_log)");
@@ -232,6 +274,21 @@ static void persist(struct sd_alarms *am, enum sd_alarm_notif kind,
 	sd_stmt_bind_int(st, 13, a->acked_ms);
 	sd_stmt_bind_text(st, 14, a->acked_by);
 	sd_stmt_bind_int(st, 15, (int64_t)a->notification_id);
+	sd_stmt_bind_text(st, 16, a->object_kind);
+	sd_stmt_bind_text(st, 17, a->object_id);
+	sd_stmt_bind_text(st, 18, a->slice);
+	sd_stmt_bind_text(st, 19, a->snssai);
+	sd_stmt_bind_text(st, 20, a->site);
+	sd_stmt_bind_text(st, 21, a->nf);
+	if (isnan(a->observed))
+		sd_stmt_bind_null(st, 22);
+	else
+		sd_stmt_bind_double(st, 22, a->observed);
+	if (isnan(a->target))
+		sd_stmt_bind_null(st, 23);
+	else
+		sd_stmt_bind_double(st, 23, a->target);
+	sd_stmt_bind_text(st, 24, a->unit);
 	if (sd_stmt_run(st) < 0)
 		goto fail_txn;
 	st = am->ins_log;
@@ -266,7 +323,15 @@ static void notify(struct sd_alarms *am, enum sd_alarm_notif kind, struct sd_ala
 	       sd_alarm_cause_names[a->cause], a->problem, a->text);
 	for (int i = 0; i < am->nsinks; i++)
 		am->sinks[i].fn(am->sinks[i].arg, kind, a);
+	if (am->bus) {
+		struct sd_bus_event ev = { .kind = SD_BUS_ALARM };
+		ev.u.alarm.notif = kind;
+		ev.u.alarm.alarm = *a;
+		sd_bus_publish(am->bus, &ev);
+	}
 }
+
+void sd_alarms_set_bus(struct sd_alarms *am, struct sd_bus *bus) { am->bus = bus; }
 
 static void clip(char *dst, size_t dstsz, const char *src)
 {
@@ -275,6 +340,30 @@ static void clip(char *dst, size_t dstsz, const char *src)
 		return;
 	}
 	sd_sanitize(dst, dstsz, src, strlen(src));
+}
+
+/* The structured fields of a from spec; object is the clipped managed
+ * object, whose "kind=id" stands in for a missing kind and id. */
+static void fill_structured(struct sd_alarm *a, const struct sd_alarm_spec *spec,
+			    const char *object)
+{
+	const char *eq = strchr(object, '=');
+	if (!spec->object_kind && !spec->object_id && eq && eq > object) {
+		char kind[sizeof a->object_kind];
+		snprintf(kind, sizeof kind, "%.*s", (int)(eq - object), object);
+		clip(a->object_kind, sizeof a->object_kind, kind);
+		clip(a->object_id, sizeof a->object_id, eq + 1);
+	} else {
+		clip(a->object_kind, sizeof a->object_kind, spec->object_kind);
+		clip(a->object_id, sizeof a->object_id, spec->object_id);
+	}
+	clip(a->slice, sizeof a->slice, spec->slice);
+	clip(a->snssai, sizeof a->snssai, spec->snssai);
+	clip(a->site, sizeof a->site, spec->site);
+	clip(a->nf, sizeof a->nf, spec->nf);
+	clip(a->unit, sizeof a->unit, spec->measured ? spec->unit : NULL);
+	a->observed = spec->measured ? spec->observed : NAN;
+	a->target = spec->measured ? spec->target : NAN;
 }
 
 static int find_active(const struct sd_alarms *am, const char *object,
@@ -314,6 +403,7 @@ int64_t sd_alarm_raise(struct sd_alarms *am, const struct sd_alarm_spec *spec,
 		}
 		a->severity = a->last_severity = spec->severity;
 		memcpy(a->text, text, sizeof text);
+		fill_structured(a, spec, object);
 		a->changed_ms = now_ms;
 		notify(am, SD_ALARM_CHANGED, a, now_ms);
 		return (int64_t)a->id;
@@ -335,13 +425,16 @@ int64_t sd_alarm_raise(struct sd_alarms *am, const struct sd_alarm_spec *spec,
 	a->type = spec->type;
 	a->cause = spec->cause;
 	a->severity = a->last_severity = spec->severity;
+	fill_structured(a, spec, object);
 	a->raised_ms = a->changed_ms = now_ms;
 	notify(am, SD_ALARM_NEW, a, now_ms);
 	return (int64_t)a->id;
 }
 
-int64_t sd_alarm_clear(struct sd_alarms *am, const char *object, enum sd_alarm_cause cause,
-		       const char *problem, const char *text, int64_t now_ms)
+/* sd_alarm_clear; observed (may be NULL) is the value that cleared it. */
+static int64_t clear_key(struct sd_alarms *am, const char *object, enum sd_alarm_cause cause,
+			 const char *problem, const char *text, const double *observed,
+			 int64_t now_ms)
 {
 	if (!object)
 		return SD_ALARM_EINVAL;
@@ -359,6 +452,8 @@ int64_t sd_alarm_clear(struct sd_alarms *am, const char *object, enum sd_alarm_c
 	a.cleared_ms = a.changed_ms = now_ms;
 	if (text)
 		clip(a.text, sizeof a.text, text);
+	if (observed)
+		a.observed = *observed;
 	/* into the cleared list, newest first */
 	if (am->conf.max_cleared > 0) {
 		int n = am->ncleared < am->conf.max_cleared ? am->ncleared : am->conf.max_cleared - 1;
@@ -370,6 +465,12 @@ int64_t sd_alarm_clear(struct sd_alarms *am, const char *object, enum sd_alarm_c
 		notify(am, SD_ALARM_CLEARED, &a, now_ms);
 	}
 	return (int64_t)a.id;
+}
+
+int64_t sd_alarm_clear(struct sd_alarms *am, const char *object, enum sd_alarm_cause cause,
+		       const char *problem, const char *text, int64_t now_ms)
+{
+	return clear_key(am, object, cause, problem, text, NULL, now_ms);
 }
 
 bool sd_alarm_visible(const struct sd_alarm *a, enum sd_role role, const char *factory)
@@ -451,6 +552,15 @@ int sd_alarms_list(const struct sd_alarms *am, bool include_cleared, enum sd_rol
 	return n;
 }
 
+void sd_alarms_each(const struct sd_alarms *am, bool include_cleared,
+		    void (*fn)(const struct sd_alarm *a, void *arg), void *arg)
+{
+	for (int i = 0; i < am->nactive; i++)
+		fn(&am->active[i], arg);
+	for (int i = 0; include_cleared && i < am->ncleared; i++)
+		fn(&am->cleared[i], arg);
+}
+
 int sd_alarms_active_count(const struct sd_alarms *am) { return am->nactive; }
 uint64_t sd_alarms_refused(const struct sd_alarms *am) { return am->refused; }
 
@@ -489,6 +599,16 @@ static json_t *time_or_null(int64_t ms)
 	return json_string(buf);
 }
 
+static json_t *str_or_null(const char *s)
+{
+	return s[0] ? json_string(s) : json_null();
+}
+
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 json_t *sd_alarm_to_json(const struct sd_alarm *a)
 {
 	json_t *o = json_object();
@@ -508,56 +628,99 @@ json_t *sd_alarm_to_json(const struct sd_alarm *a)
 	json_object_set_new(o, "acked", time_or_null(a->acked_ms));
 	json_object_set_new(o, "acked_by", a->acked_ms ? json_string(a->acked_by) : json_null());
 	json_object_set_new(o, "active", json_boolean(a->severity != SD_SEV_CLEARED));
+	json_object_set_new(o, "object_kind", str_or_null(a->object_kind));
+	json_object_set_new(o, "object_id", str_or_null(a->object_id));
+	json_object_set_new(o, "slice", str_or_null(a->slice));
+	json_object_set_new(o, "snssai", str_or_null(a->snssai));
+	json_object_set_new(o, "site", str_or_null(a->site));
+	json_object_set_new(o, "nf", str_or_null(a->nf));
+	json_object_set_new(o, "observed", num_or_null(a->observed));
+	json_object_set_new(o, "target", num_or_null(a->target));
+	json_object_set_new(o, "unit", str_or_null(a->unit));
 	return o;
 }
 
 /* --- sources ------------------------------------------------------------ */
 
+int64_t sd_alarm_sla_ex(struct sd_alarms *am, const struct sd_alarm_sla_in *in,
+			int64_t now_ms)
+{
+	char object[SD_ALARM_OBJECT_MAX], problem[SD_ALARM_PROBLEM_MAX];
+	char text[SD_ALARM_TEXT_MAX];
+	const char *slice = in->slice ? in->slice : "?", *kpi = in->kpi ? in->kpi : "?";
+	const char *u = in->unit ? in->unit : "";
+	snprintf(object, sizeof object, "slice=%s", slice);
+	snprintf(problem, sizeof problem, "sla-%s", kpi);
+	snprintf(text, sizeof text, "SLA %s %s: observed %.6g %s, contract %.6g %s", kpi,
+		 in->breach ? "breached" : "met again", in->observed, u, in->target, u);
+	if (!in->breach)
+		return clear_key(am, object, SD_CAUSE_THRESHOLD_CROSSED, problem, text,
+				 &in->observed, now_ms);
+	struct sd_alarm_spec spec = {
+		.object = object, .factory = in->factory, .type = SD_ALARM_QOS,
+		.cause = SD_CAUSE_THRESHOLD_CROSSED,
+		.severity = sd_alarm_policy_severity(SD_CAUSE_THRESHOLD_CROSSED, "slice",
+						     kpi, in->grade),
+		.problem = problem, .text = text,
+		.object_kind = "slice", .object_id = slice, .slice = slice,
+		.snssai = in->snssai, .measured = true, .observed = in->observed,
+		.target = in->target, .unit = u,
+	};
+	return sd_alarm_raise(am, &spec, now_ms);
+}
+
 int64_t sd_alarm_sla(struct sd_alarms *am, const char *slice, const char *factory,
 		     const char *kpi, bool breach, double observed, double target,
 		     const char *unit, int64_t now_ms)
 {
-	char object[SD_ALARM_OBJECT_MAX], problem[SD_ALARM_PROBLEM_MAX];
-	char text[SD_ALARM_TEXT_MAX];
-	snprintf(object, sizeof object, "slice=%s", slice ? slice : "?");
-	snprintf(problem, sizeof problem, "sla-%s", kpi ? kpi : "?");
-	const char *u = unit ? unit : "";
-	if (breach)
-		snprintf(text, sizeof text, "SLA %s breached: observed %.6g %s, "
-			 "contract %.6g %s", kpi, observed, u, target, u);
-	else
-		snprintf(text, sizeof text, "SLA %s met again: observed %.6g %s, "
-			 "contract %.6g %s", kpi, observed, u, target, u);
-	if (!breach)
-		return sd_alarm_clear(am, object, SD_CAUSE_THRESHOLD_CROSSED, problem,
-				      text, now_ms);
-	struct sd_alarm_spec spec = {
-		.object = object, .factory = factory, .type = SD_ALARM_QOS,
-		.cause = SD_CAUSE_THRESHOLD_CROSSED,
-		.severity = sd_streq(kpi, "availability") ? SD_SEV_CRITICAL : SD_SEV_MAJOR,
-		.problem = problem, .text = text,
+	struct sd_alarm_sla_in in = {
+		.slice = slice, .factory = factory, .kpi = kpi, .breach = breach,
+		.observed = observed, .target = target, .unit = unit,
 	};
-	return sd_alarm_raise(am, &spec, now_ms);
+	return sd_alarm_sla_ex(am, &in, now_ms);
 }
 
 int64_t sd_alarm_nf(struct sd_alarms *am, const char *nf_id, const char *type,
 		    const char *name, bool reachable, int64_t now_ms)
 {
 	char object[SD_ALARM_OBJECT_MAX], text[SD_ALARM_TEXT_MAX];
-	snprintf(object, sizeof object, "nf=%s", nf_id ? nf_id : "?");
+	const char *id = nf_id ? nf_id : "?";
+	snprintf(object, sizeof object, "nf=%s", id);
 	snprintf(text, sizeof text, "%s %s (%s) %s", type && *type ? type : "NF",
-		 name && *name ? name : "-", nf_id ? nf_id : "?",
+		 name && *name ? name : "-", id,
 		 reachable ? "reachable again" : "unreachable");
 	if (reachable)
-		return sd_alarm_clear(am, object, SD_CAUSE_COMMS_FAILURE, "nf-unreachable",
-				      text, now_ms);
-	bool core = type && (!strcmp(type, "AMF") || !strcmp(type, "SMF") ||
-			     !strcmp(type, "UPF") || !strcmp(type, "NRF"));
+		return clear_key(am, object, SD_CAUSE_COMMS_FAILURE, "nf-unreachable",
+				 text, NULL, now_ms);
 	struct sd_alarm_spec spec = {
 		.object = object, .factory = NULL, .type = SD_ALARM_COMMUNICATIONS,
 		.cause = SD_CAUSE_COMMS_FAILURE,
-		.severity = core ? SD_SEV_CRITICAL : SD_SEV_MAJOR,
+		.severity = sd_alarm_policy_severity(SD_CAUSE_COMMS_FAILURE, "nf", type, 0),
 		.problem = "nf-unreachable", .text = text,
+		.object_kind = "nf", .object_id = id, .nf = id,
+	};
+	return sd_alarm_raise(am, &spec, now_ms);
+}
+
+int64_t sd_alarm_coverage_ex(struct sd_alarms *am, const char *site, const char *factory,
+			     int grade, double share_pct, double target_pct, int64_t now_ms)
+{
+	char object[SD_ALARM_OBJECT_MAX], text[SD_ALARM_TEXT_MAX];
+	const char *id = site ? site : "?";
+	snprintf(object, sizeof object, "site=%s", id);
+	snprintf(text, sizeof text, "coverage %.1f %% of samples meet the thresholds, "
+		 "target %.1f %%", share_pct, target_pct);
+	if (!(share_pct < target_pct))
+		return clear_key(am, object, SD_CAUSE_DEGRADED_SIGNAL,
+				 "coverage-below-target", text, &share_pct, now_ms);
+	struct sd_alarm_spec spec = {
+		.object = object, .factory = factory, .type = SD_ALARM_QOS,
+		.cause = SD_CAUSE_DEGRADED_SIGNAL,
+		.severity = sd_alarm_policy_severity(SD_CAUSE_DEGRADED_SIGNAL, "site",
+						     NULL, grade),
+		.problem = "coverage-below-target", .text = text,
+		.object_kind = "site", .object_id = id, .site = id,
+		.measured = true, .observed = share_pct, .target = target_pct, .unit = "%",
 	};
 	return sd_alarm_raise(am, &spec, now_ms);
 }
@@ -565,17 +728,5 @@ int64_t sd_alarm_nf(struct sd_alarms *am, const char *nf_id, const char *type,
 int64_t sd_alarm_coverage(struct sd_alarms *am, const char *site, const char *factory,
 			  double share_pct, double target_pct, int64_t now_ms)
 {
-	char object[SD_ALARM_OBJECT_MAX], text[SD_ALARM_TEXT_MAX];
-	snprintf(object, sizeof object, "site=%s", site ? site : "?");
-	snprintf(text, sizeof text, "coverage %.1f %% of samples meet the thresholds, "
-		 "target %.1f %%", share_pct, target_pct);
-	if (!(share_pct < target_pct))
-		return sd_alarm_clear(am, object, SD_CAUSE_DEGRADED_SIGNAL,
-				      "coverage-below-target", text, now_ms);
-	struct sd_alarm_spec spec = {
-		.object = object, .factory = factory, .type = SD_ALARM_QOS,
-		.cause = SD_CAUSE_DEGRADED_SIGNAL, .severity = SD_SEV_MINOR,
-		.problem = "coverage-below-target", .text = text,
-	};
-	return sd_alarm_raise(am, &spec, now_ms);
+	return sd_alarm_coverage_ex(am, site, factory, 0, share_pct, target_pct, now_ms);
 }

@@ -8,9 +8,18 @@
  * key again later makes a new alarm with a new id.
  *
  * Every change is a notification with a fresh notification id (X.733
- * notificationIdentifier), handed to every sink (pluggable: a name, a
- * callback, its state and the state's destructor — the SNMP sink adds
- * itself this way) and logged to the store (tables alarm, alarm_log).
+ * notificationIdentifier), logged to the store (tables alarm, alarm_log),
+ * handed to every sink (a name, a callback, its state and the state's
+ * destructor: the IPC side) and, when the manager has a bus, published as
+ * an SD_BUS_ALARM event with a copy of the alarm (the SNMP sink, AgentX
+ * and plugins subscribe there, queued, so their I/O never runs inside a
+ * raise).
+ *
+ * Alarms carry structured fields besides the formatted text (object kind
+ * and id, slice and S-NSSAI, site, NF, observed value, threshold, unit:
+ * struct sd_alarm in core/alarm_types.h), filled by the sources, stored
+ * and restored with the alarm. The sources take their severity from the
+ * policy table (monitor/alarm_policy.h), not from code.
  *
  * Acknowledgement (X.733 ackState) is separate from clearing: operators
  * may ack any alarm, active or cleared; viewers and factory users may not
@@ -36,7 +45,10 @@
 #include "core/model.h"
 #include "core/store.h"
 
-/* What a source raises. Strings are sanitised and clipped on the way in. */
+struct sd_bus;
+
+/* What a source raises. Strings are sanitised and clipped on the way in;
+ * NULL is "". */
 struct sd_alarm_spec {
 	const char *object;
 	const char *factory;         /* NULL or "" zone-wide */
@@ -45,6 +57,16 @@ struct sd_alarm_spec {
 	enum sd_alarm_severity severity;   /* not CLEARED */
 	const char *problem;
 	const char *text;
+	/* structured (all optional) */
+	const char *object_kind;     /* NULL: taken from object "kind=id" */
+	const char *object_id;       /* NULL: likewise */
+	const char *slice;
+	const char *snssai;          /* "1-000001" */
+	const char *site;
+	const char *nf;              /* nfInstanceId */
+	bool measured;               /* observed/target/unit below are given */
+	double observed, target;     /* else the alarm has NAN for both */
+	const char *unit;
 };
 
 /* A sink sees every notification; a is valid during the call only. */
@@ -73,6 +95,11 @@ struct sd_alarms *sd_alarms_new(const struct sd_alarm_conf *c, struct sd_store *
 				char *err, size_t errsz);
 /* Calls every sink's destructor. */
 void sd_alarms_free(struct sd_alarms *am);
+
+/* Publish every notification on bus as SD_BUS_ALARM (notif + a copy of the
+ * alarm after the change), after the store and the sinks saw it. NULL
+ * stops publishing. The bus must outlive the manager or be unset first. */
+void sd_alarms_set_bus(struct sd_alarms *am, struct sd_bus *bus);
 
 /* Register a sink; free_arg (may be NULL) is called with arg when the sink
  * is removed or the manager freed, and also here on failure (duplicate
@@ -109,6 +136,12 @@ int sd_alarms_list(const struct sd_alarms *am, bool include_cleared, enum sd_rol
 		   const char *factory, const struct sd_alarm **out, int max);
 /* By id, active or cleared-in-memory; NULL otherwise. */
 const struct sd_alarm *sd_alarms_get(const struct sd_alarms *am, uint64_t id);
+/* Every active alarm (in no particular order), then with include_cleared
+ * the cleared ones kept in memory (newest first), unscoped: the caller
+ * filters with sd_alarm_visible. fn must not raise, clear or ack (the
+ * arrays may move); a is valid during the call only. */
+void sd_alarms_each(const struct sd_alarms *am, bool include_cleared,
+		    void (*fn)(const struct sd_alarm *a, void *arg), void *arg);
 int sd_alarms_active_count(const struct sd_alarms *am);
 /* Raises refused because max_active was reached. */
 uint64_t sd_alarms_refused(const struct sd_alarms *am);
@@ -124,7 +157,10 @@ long sd_alarms_history(struct sd_alarms *am, int64_t from_ms, int64_t to_ms,
 /* The alarm as a JSON object for IPC: id, notification_id, object,
  * factory (null when zone-wide), event_type, probable_cause, severity,
  * last_severity, specific_problem, text, raised / changed / cleared /
- * acked (RFC 3339 or null), acked_by (null when not acked), active. */
+ * acked (RFC 3339 or null), acked_by (null when not acked), active; and
+ * the structured members object_kind, object_id, slice, snssai, site, nf,
+ * unit (strings, null when they do not apply), observed, target (numbers,
+ * null when not measured). */
 json_t *sd_alarm_to_json(const struct sd_alarm *a);
 
 /* --- sources ------------------------------------------------------------
@@ -133,16 +169,39 @@ json_t *sd_alarm_to_json(const struct sd_alarm *a);
  * nobody, and a clear with nothing active returns SD_ALARM_ENOENT quietly.
  */
 
-/* SLA breach (raise, major; critical for availability) or recovery (clear)
- * of slice's KPI (sd_sla_kpi_name). observed/target/unit go into the text. */
+/* An SLA KPI's verdict change for sd_alarm_sla_ex. */
+struct sd_alarm_sla_in {
+	const char *slice;
+	const char *factory;
+	int grade;                   /* the factory's security grade 1..3, 0 unknown */
+	const char *snssai;          /* the slice's S-NSSAI ("1-000001"), NULL unknown */
+	const char *kpi;             /* sd_sla_kpi_name */
+	bool breach;                 /* true: breached; false: met again */
+	double observed, target;
+	const char *unit;
+};
+/* SLA breach (raise) or recovery (clear) of a slice's KPI; severity from
+ * the policy (cause thresholdCrossed, kind "slice", what = the KPI, the
+ * grade). observed/target/unit go into the text and the structured
+ * fields. */
+int64_t sd_alarm_sla_ex(struct sd_alarms *am, const struct sd_alarm_sla_in *in,
+			int64_t now_ms);
+/* NF unreachable (raise; policy: communicationsSubsystemFailure, kind
+ * "nf", what = the NF type) or back (clear). nf_id is the nfInstanceId;
+ * type and name may be NULL. Zone-wide: no factory, no grade. */
+int64_t sd_alarm_nf(struct sd_alarms *am, const char *nf_id, const char *type,
+		    const char *name, bool reachable, int64_t now_ms);
+/* Coverage of a site below target (raise; policy: degradedSignal, kind
+ * "site", the owning factory's grade, 0 unknown) or back at/above
+ * (clear). */
+int64_t sd_alarm_coverage_ex(struct sd_alarms *am, const char *site, const char *factory,
+			     int grade, double share_pct, double target_pct, int64_t now_ms);
+
+/* Deprecated shorthands (grade 0, no S-NSSAI): the severities they give
+ * are the policy's grade-independent rows. Use the _ex forms. */
 int64_t sd_alarm_sla(struct sd_alarms *am, const char *slice, const char *factory,
 		     const char *kpi, bool breach, double observed, double target,
 		     const char *unit, int64_t now_ms);
-/* NF unreachable (raise; critical for AMF, SMF, UPF, NRF, else major) or
- * back (clear). nf_id is the nfInstanceId; type and name may be NULL. */
-int64_t sd_alarm_nf(struct sd_alarms *am, const char *nf_id, const char *type,
-		    const char *name, bool reachable, int64_t now_ms);
-/* Coverage of a site below target (raise, minor) or back at/above (clear). */
 int64_t sd_alarm_coverage(struct sd_alarms *am, const char *site, const char *factory,
 			  double share_pct, double target_pct, int64_t now_ms);
 
