@@ -1,8 +1,12 @@
-/* tui/cli.c — "slicedeck factories|slices|... [--json|--csv]".
+/* tui/cli.c — "slicedeck COMMAND [OPTIONS] [--json|--csv]", for scripts.
  *
- * Each command is a table row: the IPC op it runs, the member of the result
- * holding the rows, and the columns of the human/CSV forms. --json prints
- * the rows exactly as the engine sent them (already scoped to the caller).
+ * Each command is a const table row (after tmux's cmd-*.c): the IPC op it
+ * runs, the member of the result holding the rows, the columns of the
+ * human/CSV forms, and its own options, each naming the IPC parameter it
+ * becomes. The parser and "slicedeck help" both read the table, so an
+ * option a command does not take is refused (exit 2) rather than ignored,
+ * and the help cannot drift from what is parsed. --json prints the rows
+ * exactly as the engine sent them (already scoped to the caller).
  */
 #include "tui/cli.h"
 
