@@ -289,12 +289,27 @@ int sd_client_pump(struct sd_client *c)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Taking from the front of a JSON array would move the rest each time:
+ * O(n^2) for a burst of deltas. The queue is read from ev_head instead and
+ * the taken front dropped in one copy once it is half the array. */
 json_t *sd_client_next_event(struct sd_client *c)
 {
-	json_t *e;
-	if (!c->events || json_array_size(c->events) == 0)
+	size_t n = c->events ? json_array_size(c->events) : 0, i;
+	json_t *e, *rest;
+	if (c->ev_head >= n) {
+		if (n)
+			json_array_clear(c->events);
+		c->ev_head = 0;
 		return NULL;
-	e = json_incref(json_array_get(c->events, 0));
-	json_array_remove(c->events, 0);
+	}
+	e = json_incref(json_array_get(c->events, c->ev_head++));
+	if (c->ev_head >= 64 && c->ev_head * 2 >= n) {
+		rest = json_array();
+		for (i = c->ev_head; i < n; i++)
+			json_array_append(rest, json_array_get(c->events, i));
+		json_decref(c->events);
+		c->events = rest;
+		c->ev_head = 0;
+	}
 	return e;
 }

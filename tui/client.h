@@ -26,7 +26,8 @@ struct sd_client {
 	struct sd_ipc_reader in; /* replies and events, lines up to SD_CLIENT_MAX_LINE */
 	long next_id;
 	json_t *hello;       /* the engine's hello result: role, factory, ... */
-	json_t *events;      /* queued pushes (array) */
+	json_t *events;      /* queued pushes (array), taken from ev_head on */
+	size_t ev_head;      /* the next one to take */
 	char err[512];       /* last error, for the user */
 	char err_code[32];   /* wire code of the last error, "" for transport */
 };
