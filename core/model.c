@@ -1,10 +1,13 @@
 /* core/model.c — names of enums and lookups; see model.h. */
 #include "core/model.h"
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bus.h"       /* SD_TOPIC_* */
 #include "core/index.h"
 #include "core/util.h"
 
@@ -433,19 +436,456 @@ int sd_model_factory_counts(const struct sd_model *m, int f, int *nsites, int *n
 	return 0;
 }
 
+static void live_unknown(struct sd_slice_live *l)
+{
+	l->load_level = -1;
+	l->ues = -1;
+	l->pdu_sessions = -1;
+	l->delay_ms = -1;
+	l->tas_total = 0;
+	l->tas_available = -1;
+	l->updated_ms = 0;
+}
+
 void sd_model_reset_live(struct sd_model *m)
 {
 	int i;
-	for (i = 0; i < m->nslices; i++) {
-		struct sd_slice_live *l = &m->slices[i].live;
-		l->load_level = -1;
-		l->ues = -1;
-		l->pdu_sessions = -1;
-		l->delay_ms = -1;
-		l->tas_total = 0;
-		l->tas_available = -1;
-		l->updated_ms = 0;
+	for (i = 0; i < m->nslices; i++)
+		live_unknown(&m->slices[i].live);
+}
+
+struct sd_model *sd_model_new(void)
+{
+	return sd_calloc(1, sizeof(struct sd_model));
+}
+
+/* ---- merging the configuration's declared inventory ---- */
+
+static const char *fac_id(const struct sd_model *m, int f)
+{
+	return f >= 0 && f < m->nfactories ? m->factories[f].id : "";
+}
+
+static const char *site_id(const struct sd_model *m, int s)
+{
+	return s >= 0 && s < m->nsites ? m->sites[s].id : "";
+}
+
+static int site_fac(const struct sd_model *m, int s)
+{
+	return s >= 0 && s < m->nsites ? m->sites[s].factory : -1;
+}
+
+static bool sla_same(const struct sd_sla_profile *a, const struct sd_sla_profile *b)
+{
+	return a->gbr_ul_kbps == b->gbr_ul_kbps && a->gbr_dl_kbps == b->gbr_dl_kbps &&
+	       a->mbr_ul_kbps == b->mbr_ul_kbps && a->mbr_dl_kbps == b->mbr_dl_kbps &&
+	       a->latency_us == b->latency_us && a->latency_pct == b->latency_pct &&
+	       a->reliability_pct == b->reliability_pct &&
+	       a->availability_pct == b->availability_pct && a->max_ues == b->max_ues &&
+	       a->fiveqi == b->fiveqi;
+}
+
+/* Declared fields only; references compare by id, so an object that
+ * merely moved in its array is the same. */
+static bool factory_same(const struct sd_factory *a, const struct sd_factory *b)
+{
+	int i;
+	if (strcmp(a->name, b->name) || strcmp(a->industry, b->industry) ||
+	    strcmp(a->zone, b->zone) || a->mode != b->mode || a->level != b->level ||
+	    a->security_grade != b->security_grade || a->ndnns != b->ndnns ||
+	    strcmp(a->tariff, b->tariff))
+		return false;
+	for (i = 0; i < a->ndnns && i < SD_MAX_DNNS; i++)
+		if (strcmp(a->dnns[i], b->dnns[i]))
+			return false;
+	return true;
+}
+
+static bool site_same(const struct sd_model *ma, const struct sd_site *a,
+		      const struct sd_model *mb, const struct sd_site *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+	       strcmp(fac_id(ma, a->factory), fac_id(mb, b->factory)) == 0 &&
+	       a->lat == b->lat && a->lon == b->lon &&
+	       a->width_m == b->width_m && a->height_m == b->height_m;
+}
+
+/* A cell's view names its site and that site's factory. */
+static bool cell_same(const struct sd_model *ma, const struct sd_cell *a,
+		      const struct sd_model *mb, const struct sd_cell *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+	       strcmp(site_id(ma, a->site), site_id(mb, b->site)) == 0 &&
+	       strcmp(fac_id(ma, site_fac(ma, a->site)), fac_id(mb, site_fac(mb, b->site))) == 0 &&
+	       a->nci == b->nci && a->tac == b->tac && a->x_m == b->x_m && a->y_m == b->y_m &&
+	       a->pci == b->pci;
+}
+
+static bool slice_same(const struct sd_model *ma, const struct sd_slice *a,
+		       const struct sd_model *mb, const struct sd_slice *b)
+{
+	int i;
+	if (strcmp(a->name, b->name) || !sd_snssai_equal(&a->snssai, &b->snssai) ||
+	    strcmp(fac_id(ma, a->factory), fac_id(mb, b->factory)) ||
+	    a->scenario != b->scenario || strcmp(a->dnn, b->dnn) || !sla_same(&a->sla, &b->sla) ||
+	    a->state != b->state || a->origin != b->origin || a->nsites != b->nsites)
+		return false;
+	for (i = 0; i < a->nsites; i++)
+		if (strcmp(site_id(ma, a->sites[i]), site_id(mb, b->sites[i])))
+			return false;
+	return true;
+}
+
+struct merge_report {
+	unsigned topic;
+	bool removed;
+	char id[SD_ID_MAX];
+};
+
+struct merge {
+	struct merge_report *r;
+	size_t nr, cap;
+	int conflicts;
+	struct sd_buf why;         /* the conflicts, "; "-separated */
+};
+
+static void report(struct merge *x, unsigned topic, const char *id, bool removed)
+{
+	struct merge_report *r;
+	if (x->nr == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 64;
+		x->r = sd_reallocarray(x->r, x->cap, sizeof *x->r);
 	}
+	r = &x->r[x->nr++];
+	r->topic = topic;
+	r->removed = removed;
+	sd_strlcpy(r->id, id, sizeof r->id);
+}
+
+static void conflict(struct merge *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void conflict(struct merge *x, const char *fmt, ...)
+{
+	char line[320];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (x->conflicts++)
+		(void)sd_buf_addstr(&x->why, "; ");
+	(void)sd_buf_addstr(&x->why, line);  /* past the cap the rest is only counted */
+}
+
+/* Old factory f, kept for a runtime object that needs it: one message. */
+static void keep_factory(struct merge *x, const struct sd_model *old, char *keep, int f,
+			 const char *slice)
+{
+	if (f < 0 || f >= old->nfactories || keep[f])
+		return;
+	keep[f] = 1;
+	conflict(x, "factory %s is no longer declared but runtime slice %s belongs to it: "
+		 "kept (with its last declared fields) until that slice is removed",
+		 old->factories[f].id, slice);
+}
+
+int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
+			    void (*changed)(void *arg, unsigned topic, const char *id, bool removed),
+			    void *arg, char *err, size_t errsz)
+{
+	struct sd_model old = { 0 }, nm = { 0 };
+	struct merge x = { 0 };
+	char *keep_fac, *keep_site, *skip_decl;
+	int *fac_to, *site_to;
+	int i, j, k, n, nfk = 0, nsk = 0;
+	bool nfs_dirty = false;
+	size_t e;
+
+	if (err && errsz)
+		err[0] = '\0';
+	sd_buf_init(&x.why, 4096);
+	/* Both sides indexed: every lookup below is O(1). `old` is a view of
+	 * the engine's arrays (NF members left out: they are not ours). */
+	if (!fresh(into))
+		sd_model_reindex(into);
+	sd_model_reindex(declared);
+	old.plmn = into->plmn;
+	memcpy(old.zone_name, into->zone_name, sizeof old.zone_name);
+	old.factories = into->factories; old.nfactories = into->nfactories;
+	old.sites = into->sites;         old.nsites = into->nsites;
+	old.cells = into->cells;         old.ncells = into->ncells;
+	old.slices = into->slices;       old.nslices = into->nslices;
+	old.ix = into->ix;
+
+	/* 1. What runtime objects need that the configuration no longer
+	 * declares: their factory, the sites they serve. Kept, reported. */
+	keep_fac = sd_calloc((size_t)old.nfactories + 1, 1);
+	keep_site = sd_calloc((size_t)old.nsites + 1, 1);
+	for (i = 0; i < old.nslices; i++) {
+		const struct sd_slice *r = &old.slices[i];
+		if (r->origin == SD_ORIGIN_CONFIG)
+			continue;
+		if (sd_model_factory_index(declared, fac_id(&old, r->factory)) < 0)
+			keep_factory(&x, &old, keep_fac, r->factory, r->id);
+		for (k = 0; k < r->nsites; k++) {
+			int si = r->sites[k];
+			if (si < 0 || si >= old.nsites || keep_site[si] ||
+			    sd_model_site_index(declared, old.sites[si].id) >= 0)
+				continue;
+			keep_site[si] = 1;
+			conflict(&x, "site %s is no longer declared but runtime slice %s serves it: "
+				 "kept (without cells) until that slice no longer needs it",
+				 old.sites[si].id, r->id);
+			if (sd_model_factory_index(declared, fac_id(&old, old.sites[si].factory)) < 0)
+				keep_factory(&x, &old, keep_fac, old.sites[si].factory, r->id);
+		}
+	}
+
+	/* 2. The new arrays: the declared objects first, in the file's order
+	 * (so their indexes stay valid), then what was kept. */
+	fac_to = sd_calloc((size_t)old.nfactories + 1, sizeof *fac_to);
+	site_to = sd_calloc((size_t)old.nsites + 1, sizeof *site_to);
+	for (i = 0; i < old.nfactories; i++)
+		nfk += keep_fac[i];
+	for (i = 0; i < old.nsites; i++)
+		nsk += keep_site[i];
+	nm.nfactories = declared->nfactories + nfk;
+	nm.factories = sd_calloc((size_t)nm.nfactories + 1, sizeof *nm.factories);
+	if (declared->nfactories)
+		memcpy(nm.factories, declared->factories,
+		       (size_t)declared->nfactories * sizeof *nm.factories);
+	for (i = 0, n = declared->nfactories; i < old.nfactories; i++) {
+		fac_to[i] = sd_model_factory_index(declared, old.factories[i].id);
+		if (keep_fac[i]) {
+			nm.factories[n] = old.factories[i];
+			fac_to[i] = n++;
+		}
+	}
+	nm.nsites = declared->nsites + nsk;
+	nm.sites = sd_calloc((size_t)nm.nsites + 1, sizeof *nm.sites);
+	if (declared->nsites)
+		memcpy(nm.sites, declared->sites, (size_t)declared->nsites * sizeof *nm.sites);
+	for (i = 0, n = declared->nsites; i < old.nsites; i++) {
+		site_to[i] = sd_model_site_index(declared, old.sites[i].id);
+		if (keep_site[i]) {
+			nm.sites[n] = old.sites[i];
+			nm.sites[n].factory = old.sites[i].factory >= 0 &&
+					      old.sites[i].factory < old.nfactories ?
+					      fac_to[old.sites[i].factory] : -1;
+			site_to[i] = n++;
+		}
+	}
+	nm.cells = declared->cells;     /* no cell is ever kept: taken whole */
+	nm.ncells = declared->ncells;
+
+	/* Slices: declared ones unless a runtime slice holds the id (the
+	 * runtime one wins: it carries operator actions and is persisted),
+	 * then every runtime slice with its references re-resolved by id. */
+	skip_decl = sd_calloc((size_t)declared->nslices + 1, 1);
+	nm.slices = sd_calloc((size_t)declared->nslices + (size_t)old.nslices + 1,
+			      sizeof *nm.slices);
+	for (i = 0; i < declared->nslices; i++) {
+		struct sd_slice *d = &declared->slices[i];
+		j = sd_model_slice_index(&old, d->id);
+		if (j >= 0 && old.slices[j].origin != SD_ORIGIN_CONFIG) {
+			skip_decl[i] = 1;
+			conflict(&x, "slice %s is declared by the configuration but exists as a %s "
+				 "slice: the %s slice is kept, the declaration ignored", d->id,
+				 sd_origin_name(old.slices[j].origin),
+				 sd_origin_name(old.slices[j].origin));
+			continue;
+		}
+		nm.slices[nm.nslices] = *d;
+		nm.slices[nm.nslices].origin = SD_ORIGIN_CONFIG;
+		/* observed state follows the id while it observes the same S-NSSAI */
+		if (j >= 0 && sd_snssai_equal(&d->snssai, &old.slices[j].snssai))
+			nm.slices[nm.nslices].live = old.slices[j].live;
+		else
+			live_unknown(&nm.slices[nm.nslices].live);
+		nm.nslices++;
+	}
+	for (i = 0; i < old.nslices; i++) {
+		const struct sd_slice *r = &old.slices[i];
+		struct sd_slice *t;
+		if (r->origin == SD_ORIGIN_CONFIG)
+			continue;
+		t = &nm.slices[nm.nslices++];
+		*t = *r;
+		t->factory = r->factory >= 0 && r->factory < old.nfactories ? fac_to[r->factory] : -1;
+		t->sites = sd_calloc((size_t)r->nsites + 1, sizeof *t->sites);
+		for (k = 0; k < r->nsites; k++)
+			t->sites[k] = r->sites[k] >= 0 && r->sites[k] < old.nsites ?
+				      site_to[r->sites[k]] : -1;
+	}
+	nm.plmn = declared->plmn;
+	memcpy(nm.zone_name, declared->zone_name, sizeof nm.zone_name);
+	sd_model_reindex(&nm);
+
+	/* 3. What changed, by id and declared fields (plus what a view
+	 * derives: a factory's counts, a site's cell count, a cell's factory). */
+	for (i = 0; i < nm.nfactories; i++) {
+		int a[3], b[3];
+		j = sd_model_factory_index(&old, nm.factories[i].id);
+		if (j < 0) {
+			report(&x, SD_TOPIC_FACTORIES, nm.factories[i].id, false);
+			continue;
+		}
+		sd_model_factory_counts(&old, j, &a[0], &a[1], &a[2]);
+		sd_model_factory_counts(&nm, i, &b[0], &b[1], &b[2]);
+		if (!factory_same(&old.factories[j], &nm.factories[i]) || memcmp(a, b, sizeof a))
+			report(&x, SD_TOPIC_FACTORIES, nm.factories[i].id, false);
+	}
+	for (j = 0; j < old.nfactories; j++)
+		if (sd_model_factory_index(&nm, old.factories[j].id) < 0)
+			report(&x, SD_TOPIC_FACTORIES, old.factories[j].id, true);
+	for (i = 0; i < nm.nsites; i++) {
+		const int *unused;
+		j = sd_model_site_index(&old, nm.sites[i].id);
+		if (j < 0 || !site_same(&old, &old.sites[j], &nm, &nm.sites[i]) ||
+		    sd_model_site_cells(&old, j, &unused) != sd_model_site_cells(&nm, i, &unused))
+			report(&x, SD_TOPIC_SITES, nm.sites[i].id, false);
+	}
+	for (j = 0; j < old.nsites; j++)
+		if (sd_model_site_index(&nm, old.sites[j].id) < 0)
+			report(&x, SD_TOPIC_SITES, old.sites[j].id, true);
+	for (i = 0; i < nm.ncells; i++) {
+		j = sd_model_cell_index(&old, nm.cells[i].id);
+		if (j < 0 || !cell_same(&old, &old.cells[j], &nm, &nm.cells[i]))
+			report(&x, SD_TOPIC_CELLS, nm.cells[i].id, false);
+	}
+	for (j = 0; j < old.ncells; j++)
+		if (sd_model_cell_index(&nm, old.cells[j].id) < 0)
+			report(&x, SD_TOPIC_CELLS, old.cells[j].id, true);
+	if (old.ncells && (strcmp(old.plmn.mcc, nm.plmn.mcc) || strcmp(old.plmn.mnc, nm.plmn.mnc)))
+		report(&x, SD_TOPIC_CELLS, "", false);       /* every NCGI */
+	for (i = 0; i < nm.nslices; i++) {
+		j = sd_model_slice_index(&old, nm.slices[i].id);
+		if (j >= 0 && slice_same(&old, &old.slices[j], &nm, &nm.slices[i]))
+			continue;
+		report(&x, SD_TOPIC_SLICES, nm.slices[i].id, false);
+		/* a factory's view of the NFs lists its own slices' S-NSSAIs */
+		if (j < 0 || !sd_snssai_equal(&old.slices[j].snssai, &nm.slices[i].snssai) ||
+		    strcmp(fac_id(&old, old.slices[j].factory), fac_id(&nm, nm.slices[i].factory)))
+			nfs_dirty = true;
+	}
+	for (j = 0; j < old.nslices; j++)
+		if (sd_model_slice_index(&nm, old.slices[j].id) < 0) {
+			report(&x, SD_TOPIC_SLICES, old.slices[j].id, true);
+			nfs_dirty = true;
+		}
+	if (nfs_dirty)
+		report(&x, SD_TOPIC_NFS, "", false);
+
+	/* 4. Install. The engine's struct stays where it is; its NF members
+	 * are not touched. */
+	for (i = 0; i < old.nslices; i++)
+		free(old.slices[i].sites);    /* runtime ones were copied above */
+	free(old.slices);
+	free(old.factories);
+	free(old.sites);
+	free(old.cells);
+	ix_free(old.ix);
+	into->plmn = nm.plmn;
+	memcpy(into->zone_name, nm.zone_name, sizeof into->zone_name);
+	into->factories = nm.factories; into->nfactories = nm.nfactories;
+	into->sites = nm.sites;         into->nsites = nm.nsites;
+	into->cells = nm.cells;         into->ncells = nm.ncells;
+	into->slices = nm.slices;       into->nslices = nm.nslices;
+	into->ix = nm.ix;
+
+	/* 5. Consume the declared model: what was taken is no longer its. */
+	for (i = 0; i < declared->nslices; i++)
+		if (skip_decl[i])
+			free(declared->slices[i].sites);
+	free(declared->slices);
+	declared->slices = NULL;
+	declared->nslices = 0;
+	declared->cells = NULL;
+	declared->ncells = 0;
+	sd_model_free(declared);
+
+	for (e = 0; changed && e < x.nr; e++)
+		changed(arg, x.r[e].topic, x.r[e].id, x.r[e].removed);
+	if (x.conflicts && err && errsz)
+		snprintf(err, errsz, "%d conflict%s: %s", x.conflicts, x.conflicts == 1 ? "" : "s",
+			 x.why.len ? x.why.data : "");
+	n = x.conflicts;
+	free(x.r);
+	sd_buf_done(&x.why);
+	free(keep_fac);
+	free(keep_site);
+	free(fac_to);
+	free(site_to);
+	free(skip_decl);
+	return n;
+}
+
+/* ---- slices created at run time ---- */
+
+int sd_model_add_slice(struct sd_model *m, const struct sd_slice *s, char *err, size_t errsz)
+{
+	struct sd_slice *t;
+	int i;
+	if (s->origin == SD_ORIGIN_CONFIG || (unsigned)s->origin >= SD_ORIGIN_COUNT) {
+		snprintf(err, errsz, "slice %s: only runtime or plugin slices are added at run time "
+			 "(the configuration declares the others)", s->id);
+		return -1;
+	}
+	if (!sd_id_valid(s->id)) {
+		snprintf(err, errsz, "slice id \"%.40s\" is not a valid id", s->id);
+		return -1;
+	}
+	i = sd_model_slice_index(m, s->id);
+	if (i >= 0) {
+		snprintf(err, errsz, "slice %s already exists (origin %s)", s->id,
+			 sd_origin_name(m->slices[i].origin));
+		return -1;
+	}
+	if (s->factory < 0 || s->factory >= m->nfactories) {
+		snprintf(err, errsz, "slice %s: no factory with index %d", s->id, s->factory);
+		return -1;
+	}
+	if (s->nsites < 0 || (s->nsites > 0 && !s->sites)) {
+		snprintf(err, errsz, "slice %s: bad site list", s->id);
+		return -1;
+	}
+	for (i = 0; i < s->nsites; i++)
+		if (s->sites[i] < 0 || s->sites[i] >= m->nsites) {
+			snprintf(err, errsz, "slice %s: no site with index %d", s->id, s->sites[i]);
+			return -1;
+		}
+	if (s->snssai.has_sd && s->snssai.sd > 0xfffffeu) {
+		snprintf(err, errsz, "slice %s: SD out of range", s->id);
+		return -1;
+	}
+	if ((unsigned)s->state >= SD_SLICE_STATE_COUNT) {
+		snprintf(err, errsz, "slice %s: unknown state %d", s->id, (int)s->state);
+		return -1;
+	}
+	m->slices = sd_reallocarray(m->slices, (size_t)m->nslices + 1, sizeof *m->slices);
+	t = &m->slices[m->nslices];
+	*t = *s;
+	t->sites = sd_calloc((size_t)s->nsites + 1, sizeof *t->sites);
+	if (s->nsites)
+		memcpy(t->sites, s->sites, (size_t)s->nsites * sizeof *t->sites);
+	live_unknown(&t->live);
+	m->nslices++;
+	sd_model_reindex(m);
+	return m->nslices - 1;
+}
+
+int sd_model_remove_slice(struct sd_model *m, const char *id)
+{
+	int i = sd_model_slice_index(m, id);
+	if (i < 0)
+		return -1;
+	if (m->slices[i].origin == SD_ORIGIN_CONFIG)
+		return -2;
+	free(m->slices[i].sites);
+	memmove(&m->slices[i], &m->slices[i + 1],
+		(size_t)(m->nslices - i - 1) * sizeof *m->slices);
+	m->nslices--;
+	sd_model_reindex(m);
+	return 0;
 }
 
 void sd_model_carry_live(struct sd_model *to, struct sd_model *from)

@@ -244,10 +244,69 @@ int sd_model_factory_counts(const struct sd_model *m, int f, int *nsites, int *n
 			    int *nslices);
 /* Mark every slice's live state unknown (after a load). */
 void sd_model_reset_live(struct sd_model *m);
-/* Carry observed state (NF instances, slices' live state by slice id) from
+/* DEPRECATED: the reload path of a config-owned model, kept compiling
+ * until the engine merges instead (sd_model_merge_declared); to be removed.
+ * Carry observed state (NF instances, slices' live state by slice id) from
  * an old model into a new one loaded from the same zone. */
 void sd_model_carry_live(struct sd_model *to, struct sd_model *from);
-/* Index of the NF instance with this nfInstanceId, or -1. */
+
+/* An empty model (the engine's, before the first merge). */
+struct sd_model *sd_model_new(void);
+
+/* The engine owns one model for its whole life; the configuration only
+ * declares inventory. This merges a freshly loaded configuration's model
+ * (`declared`, consumed: freed, its arrays taken) into the engine's
+ * (`into`, which stays at the same address, so modules holding it keep a
+ * valid pointer; object indexes may change: re-resolve ids).
+ *
+ *   taken from declared   PLMN, zone name, factories, sites, cells and the
+ *                         slices of origin config, in the file's order;
+ *   carried by id         a config slice's observed state (live), while its
+ *                         S-NSSAI is the same (else it starts unknown);
+ *   kept                  every slice of another origin (runtime, plugin),
+ *                         its factory and site references re-resolved by id;
+ *   untouched             NF instances and whatever indexes them.
+ *
+ * Conflicts never lose a runtime object; what wins:
+ *   - the configuration declares a slice id a runtime slice holds: the
+ *     runtime slice stays, the declaration is ignored;
+ *   - a runtime slice's factory (or a site it serves) is no longer
+ *     declared: that factory (site) is kept with its last declared fields
+ *     (a kept site without cells), and reported again at every merge until
+ *     the slice is removed or the configuration declares it again.
+ * Each conflict is one sentence naming the ids in err ("N conflicts: a;
+ * b"); the return value is their number (0: a clean merge).
+ *
+ * changed (may be NULL) is called after the merge, once per object added,
+ * removed (removed = true) or whose declared fields or view-visible derived
+ * values changed: a factory's site/cell/slice counts, a site's cell count,
+ * a cell's factory (through its site); ids are compared, not positions, so
+ * an unchanged file reports nothing. topic is one SD_TOPIC_* bit
+ * (core/bus.h); id "" means every object of the topic (SD_TOPIC_CELLS when
+ * the PLMN changed: every NCGI; SD_TOPIC_NFS when a slice's S-NSSAI or
+ * factory changed or a slice came or went, since a factory's NF view lists
+ * its own slices' S-NSSAIs). Reindexes `into`. */
+int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
+			    void (*changed)(void *arg, unsigned topic, const char *id, bool removed),
+			    void *arg, char *err, size_t errsz);
+/* Slices created at run time (the lifecycle issue, a plugin). The caller
+ * persists them (sd_model_store_save_slice / _delete_slice) and publishes
+ * the change (SD_TOPIC_SLICES id, SD_TOPIC_FACTORIES for the owner's
+ * counts, SD_TOPIC_NFS ""). Both reindex, linear in the model's size.
+ *
+ * add: copies *s (and its sites array) at the end of m->slices; s->origin
+ * must be SD_ORIGIN_RUNTIME or SD_ORIGIN_PLUGIN, the id new in the model,
+ * factory and sites valid indexes; live state starts unknown. Returns the
+ * new slice's index, or -1 with err naming the slice and the problem.
+ * Reallocates m->slices: pointers into it are invalid afterwards.
+ *
+ * remove: 0; -1 when there is no such slice; -2 when the configuration
+ * declares it (remove it there; a reload would bring it back). Later
+ * slices move down by one. */
+int sd_model_add_slice(struct sd_model *m, const struct sd_slice *s, char *err, size_t errsz);
+int sd_model_remove_slice(struct sd_model *m, const char *id);
+
+/* Index of the NF instance with this nfInstanceId, or -1. *//* Index of the NF instance with this nfInstanceId, or -1. */
 int sd_model_nf_index(const struct sd_model *m, const char *id);
 /* Frees everything the model owns, and the model. */
 void sd_model_free(struct sd_model *m);
