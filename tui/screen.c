@@ -309,6 +309,20 @@ static void forget_other_scope(struct sd_ui *u)
 	u->readonly = u->readonly_opt || strcmp(sd_ui_role(u), "operator") != 0;
 }
 
+/* hello's "modes" lists the subscription modes; without the member (an
+ * engine older than the list) delta mode is worth a try. */
+static bool offers_delta(const json_t *hello)
+{
+	const json_t *modes = json_object_get(hello, "modes"), *m;
+	size_t i;
+	if (!json_is_array(modes))
+		return true;
+	json_array_foreach(modes, i, m)
+		if (sd_streq(json_string_value(m), "delta"))
+			return true;
+	return false;
+}
+
 static void try_connect(struct sd_ui *u, int timeout_ms)
 {
 	json_t *params, *res;
@@ -320,13 +334,19 @@ static void try_connect(struct sd_ui *u, int timeout_ms)
 		u->backoff_ms = u->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : u->backoff_ms * 2;
 		return;
 	}
-	/* the delta protocol, cells included; an engine from before it answers
-	 * bad_request (the cells topic, the mode) and gets today's request */
-	params = json_pack("{s:[s,s,s,s,s,s], s:s}", "topics", "factories", "slices", "nfs", "sites",
-			   "cells", "alarms", "mode", "delta");
-	res = sd_client_call(&u->cl, "subscribe", params, timeout_ms);
-	json_decref(params);
-	if (!res && strcmp(u->cl.err_code, "bad_request") == 0 && u->cl.fd >= 0) {
+	/* the delta protocol, cells included, unless hello's "modes" says the
+	 * engine has no delta mode; an engine from before hello listed modes
+	 * answers bad_request (the cells topic, the mode) and gets the
+	 * whole-list subscription */
+	res = NULL;
+	if (offers_delta(u->cl.hello)) {
+		params = json_pack("{s:[s,s,s,s,s,s], s:s}", "topics", "factories", "slices", "nfs",
+				   "sites", "cells", "alarms", "mode", "delta");
+		res = sd_client_call(&u->cl, "subscribe", params, timeout_ms);
+		json_decref(params);
+	}
+	if (!res && (!offers_delta(u->cl.hello) || strcmp(u->cl.err_code, "bad_request") == 0) &&
+	    u->cl.fd >= 0) {
 		params = json_pack("{s:[s,s,s,s,s]}", "topics", "factories", "slices", "nfs", "sites",
 				   "alarms");
 		res = sd_client_call(&u->cl, "subscribe", params, timeout_ms);
