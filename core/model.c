@@ -9,6 +9,7 @@
 
 #include "core/bus.h"       /* SD_TOPIC_* */
 #include "core/index.h"
+#include "core/store.h"
 #include "core/util.h"
 
 static const char *const mode_names[] = {
@@ -886,6 +887,290 @@ int sd_model_remove_slice(struct sd_model *m, const char *id)
 	m->nslices--;
 	sd_model_reindex(m);
 	return 0;
+}
+
+/* ---- runtime slices in the engine's store ----
+ *
+ * One row per slice of origin runtime or plugin, references by id (so a
+ * reordered configuration does not matter), the SLA in columns. Live state
+ * is observed, never stored. */
+
+static const struct sd_store_migration model_migrations[] = {
+	{ 1,
+	  "CREATE TABLE model_slice("
+	  " id TEXT PRIMARY KEY,"
+	  " origin TEXT NOT NULL,"          /* sd_origin_name: runtime | plugin */
+	  " factory TEXT NOT NULL,"         /* factory id */
+	  " name TEXT NOT NULL,"
+	  " sst INTEGER NOT NULL,"
+	  " sd INTEGER,"                    /* NULL: no SD */
+	  " scenario TEXT NOT NULL,"        /* scenario id, '' none */
+	  " dnn TEXT NOT NULL,"
+	  " state TEXT NOT NULL,"           /* sd_slice_state_name */
+	  " sites TEXT NOT NULL,"           /* site ids, comma-separated */
+	  " gbr_ul_kbps INTEGER NOT NULL, gbr_dl_kbps INTEGER NOT NULL,"
+	  " mbr_ul_kbps INTEGER NOT NULL, mbr_dl_kbps INTEGER NOT NULL,"
+	  " latency_us INTEGER NOT NULL, latency_pct REAL NOT NULL,"
+	  " reliability_pct REAL NOT NULL, availability_pct REAL NOT NULL,"
+	  " max_ues INTEGER NOT NULL, fiveqi INTEGER NOT NULL,"
+	  " created_ms INTEGER NOT NULL,"   /* wall clock of the first save */
+	  " updated_ms INTEGER NOT NULL"    /* and of the last */
+	  ");" },
+};
+
+#define SLICE_COLS "id, origin, factory, name, sst, sd, scenario, dnn, state, sites," \
+	" gbr_ul_kbps, gbr_dl_kbps, mbr_ul_kbps, mbr_dl_kbps, latency_us, latency_pct," \
+	" reliability_pct, availability_pct, max_ues, fiveqi"
+
+struct sd_model_store {
+	struct sd_store *st;
+	const struct sd_scenario *(*scenario)(const char *id);
+	struct sd_stmt *put, *del, *all;
+};
+
+struct sd_model_store *sd_model_store_open(struct sd_store *st,
+					   const struct sd_scenario *(*scenario)(const char *id),
+					   char *err, size_t errsz)
+{
+	struct sd_model_store *ms;
+	if (sd_store_migrate(st, "model", model_migrations, (int)SD_ARRAY_LEN(model_migrations),
+			     err, errsz) < 0)
+		return NULL;
+	ms = sd_calloc(1, sizeof *ms);
+	ms->st = st;
+	ms->scenario = scenario;
+	ms->put = sd_store_prepare(st,
+		"INSERT INTO model_slice(" SLICE_COLS ", created_ms, updated_ms)"
+		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
+		"?21,?21)"
+		" ON CONFLICT(id) DO UPDATE SET origin = excluded.origin,"
+		" factory = excluded.factory, name = excluded.name, sst = excluded.sst,"
+		" sd = excluded.sd, scenario = excluded.scenario, dnn = excluded.dnn,"
+		" state = excluded.state, sites = excluded.sites,"
+		" gbr_ul_kbps = excluded.gbr_ul_kbps, gbr_dl_kbps = excluded.gbr_dl_kbps,"
+		" mbr_ul_kbps = excluded.mbr_ul_kbps, mbr_dl_kbps = excluded.mbr_dl_kbps,"
+		" latency_us = excluded.latency_us, latency_pct = excluded.latency_pct,"
+		" reliability_pct = excluded.reliability_pct,"
+		" availability_pct = excluded.availability_pct, max_ues = excluded.max_ues,"
+		" fiveqi = excluded.fiveqi, updated_ms = excluded.updated_ms");
+	ms->del = sd_store_prepare(st, "DELETE FROM model_slice WHERE id = ?1");
+	ms->all = sd_store_prepare(st, "SELECT " SLICE_COLS " FROM model_slice"
+				   " ORDER BY created_ms, id");
+	if (!ms->put || !ms->del || !ms->all) {
+		snprintf(err, errsz, "model store: %s", sd_store_errmsg(st));
+		free(ms);
+		return NULL;
+	}
+	return ms;
+}
+
+void sd_model_store_close(struct sd_model_store *ms)
+{
+	free(ms);   /* the statements belong to the store */
+}
+
+int sd_model_store_save_slice(struct sd_model_store *ms, const struct sd_model *m,
+			      const struct sd_slice *s)
+{
+	struct sd_stmt *q = ms->put;
+	struct sd_buf sites;
+	int i, rc;
+	bool ok;
+
+	if (s->origin == SD_ORIGIN_CONFIG || s->factory < 0 || s->factory >= m->nfactories)
+		return -1;
+	sd_buf_init(&sites, (size_t)s->nsites * SD_ID_MAX + 1);
+	for (i = 0; i < s->nsites; i++)
+		if (s->sites[i] < 0 || s->sites[i] >= m->nsites ||
+		    sd_buf_addf(&sites, "%s%s", i ? "," : "", m->sites[s->sites[i]].id) < 0) {
+			sd_buf_done(&sites);
+			return -1;
+		}
+	if (sd_store_write_begin(ms->st) < 0) {
+		sd_buf_done(&sites);
+		return -1;
+	}
+	sd_stmt_bind_text(q, 1, s->id);
+	sd_stmt_bind_text(q, 2, sd_origin_name(s->origin));
+	sd_stmt_bind_text(q, 3, m->factories[s->factory].id);
+	sd_stmt_bind_text(q, 4, s->name);
+	sd_stmt_bind_int(q, 5, s->snssai.sst);
+	if (s->snssai.has_sd)
+		sd_stmt_bind_int(q, 6, s->snssai.sd);
+	else
+		sd_stmt_bind_null(q, 6);
+	sd_stmt_bind_text(q, 7, s->scenario ? s->scenario->id : "");
+	sd_stmt_bind_text(q, 8, s->dnn);
+	sd_stmt_bind_text(q, 9, sd_slice_state_name(s->state));
+	sd_stmt_bind_text(q, 10, sites.len ? sites.data : "");
+	sd_stmt_bind_int(q, 11, (int64_t)s->sla.gbr_ul_kbps);
+	sd_stmt_bind_int(q, 12, (int64_t)s->sla.gbr_dl_kbps);
+	sd_stmt_bind_int(q, 13, (int64_t)s->sla.mbr_ul_kbps);
+	sd_stmt_bind_int(q, 14, (int64_t)s->sla.mbr_dl_kbps);
+	sd_stmt_bind_int(q, 15, s->sla.latency_us);
+	sd_stmt_bind_double(q, 16, s->sla.latency_pct);
+	sd_stmt_bind_double(q, 17, s->sla.reliability_pct);
+	sd_stmt_bind_double(q, 18, s->sla.availability_pct);
+	sd_stmt_bind_int(q, 19, s->sla.max_ues);
+	sd_stmt_bind_int(q, 20, s->sla.fiveqi);
+	sd_stmt_bind_int(q, 21, sd_wall_ms());
+	ok = sd_stmt_run(q) == 0;
+	rc = sd_store_write_end(ms->st, ok);
+	sd_buf_done(&sites);
+	return ok ? rc : -1;
+}
+
+int sd_model_store_delete_slice(struct sd_model_store *ms, const char *id)
+{
+	bool ok;
+	if (sd_store_write_begin(ms->st) < 0)
+		return -1;
+	sd_stmt_bind_text(ms->del, 1, id);
+	ok = sd_stmt_run(ms->del) == 0;
+	return sd_store_write_end(ms->st, ok) == 0 && ok ? 0 : -1;
+}
+
+/* One stored row into *t (t->sites allocated), checked against m; NULL,
+ * or why the row cannot be loaded. */
+static const char *row_slice(struct sd_model_store *ms, const struct sd_model *m,
+			     struct sd_stmt *q, struct sd_slice *t, char *why, size_t whysz)
+{
+	const char *id = sd_stmt_text(q, 0), *txt;
+	int64_t v;
+	int k;
+
+	memset(t, 0, sizeof *t);
+	if (!sd_id_valid(id))
+		return "not a valid id";
+	sd_strlcpy(t->id, id, sizeof t->id);
+	k = sd_model_slice_index(m, id);
+	if (k >= 0) {
+		snprintf(why, whysz, "the configuration declares slice %s too: the stored "
+			 "runtime slice is not loaded (it stays in the store; remove one of the two)",
+			 id);
+		return why;
+	}
+	txt = sd_stmt_text(q, 1);
+	if (strcmp(txt, sd_origin_name(SD_ORIGIN_RUNTIME)) == 0)
+		t->origin = SD_ORIGIN_RUNTIME;
+	else if (strcmp(txt, sd_origin_name(SD_ORIGIN_PLUGIN)) == 0)
+		t->origin = SD_ORIGIN_PLUGIN;
+	else
+		return "unknown origin";
+	txt = sd_stmt_text(q, 2);
+	t->factory = sd_model_factory_index(m, txt);
+	if (t->factory < 0) {
+		snprintf(why, whysz, "its factory %.40s is not declared by the configuration", txt);
+		return why;
+	}
+	sd_strlcpy(t->name, sd_stmt_text(q, 3), sizeof t->name);
+	v = sd_stmt_int(q, 4);
+	if (v < 0 || v > 255)
+		return "SST out of range";
+	t->snssai.sst = (uint8_t)v;
+	if (!sd_stmt_is_null(q, 5)) {
+		v = sd_stmt_int(q, 5);
+		if (v < 0 || v > 0xfffffe)
+			return "SD out of range";
+		t->snssai.has_sd = true;
+		t->snssai.sd = (uint32_t)v;
+	}
+	txt = sd_stmt_text(q, 6);
+	if (*txt) {
+		t->scenario = ms->scenario ? ms->scenario(txt) : NULL;
+		if (!t->scenario) {
+			snprintf(why, whysz, "unknown scenario %.40s", txt);
+			return why;
+		}
+	}
+	sd_strlcpy(t->dnn, sd_stmt_text(q, 7), sizeof t->dnn);
+	k = sd_slice_state_parse(sd_stmt_text(q, 8));
+	if (k < 0)
+		return "unknown state";
+	t->state = (enum sd_slice_state)k;
+	txt = sd_stmt_text(q, 9);
+	t->sites = sd_calloc(strlen(txt) / 2 + 2, sizeof *t->sites);
+	while (*txt) {
+		char sid[SD_ID_MAX];
+		size_t n = strcspn(txt, ",");
+		if (n == 0 || n >= sizeof sid)
+			return "bad site list";
+		memcpy(sid, txt, n);
+		sid[n] = '\0';
+		k = sd_model_site_index(m, sid);
+		if (k < 0) {
+			snprintf(why, whysz, "its site %s is not declared by the configuration", sid);
+			return why;
+		}
+		t->sites[t->nsites++] = k;
+		txt += n + (txt[n] == ',');
+	}
+	t->sla.gbr_ul_kbps = (uint64_t)sd_stmt_int(q, 10);
+	t->sla.gbr_dl_kbps = (uint64_t)sd_stmt_int(q, 11);
+	t->sla.mbr_ul_kbps = (uint64_t)sd_stmt_int(q, 12);
+	t->sla.mbr_dl_kbps = (uint64_t)sd_stmt_int(q, 13);
+	t->sla.latency_us = (uint32_t)sd_stmt_int(q, 14);
+	t->sla.latency_pct = sd_stmt_double(q, 15);
+	t->sla.reliability_pct = sd_stmt_double(q, 16);
+	t->sla.availability_pct = sd_stmt_double(q, 17);
+	t->sla.max_ues = (uint32_t)sd_stmt_int(q, 18);
+	t->sla.fiveqi = (uint8_t)sd_stmt_int(q, 19);
+	live_unknown(&t->live);
+	return NULL;
+}
+
+int sd_model_store_load(struct sd_model *m, struct sd_model_store *ms, char *err, size_t errsz)
+{
+	struct sd_stmt *q = ms->all;
+	struct sd_slice *add = NULL, t;
+	struct sd_buf why;
+	size_t nadd = 0, cap = 0;
+	int rc, refused = 0;
+
+	if (err && errsz)
+		err[0] = '\0';
+	if (!fresh(m))
+		sd_model_reindex(m);
+	sd_buf_init(&why, 4096);
+	/* Checked against the model as it is (indexed), appended at the end,
+	 * reindexed once. */
+	while ((rc = sd_stmt_step(q)) == 1) {
+		char buf[256];
+		const char *bad = row_slice(ms, m, q, &t, buf, sizeof buf);
+		if (bad) {
+			(void)sd_buf_addf(&why, "%sslice %.40s: %s", refused ? "; " : "",
+					  sd_stmt_text(q, 0), bad);
+			refused++;
+			free(t.sites);
+			continue;
+		}
+		if (nadd == cap) {
+			cap = cap ? cap * 2 : 16;
+			add = sd_reallocarray(add, cap, sizeof *add);
+		}
+		add[nadd++] = t;
+	}
+	sd_stmt_reset(q);
+	if (rc < 0) {
+		snprintf(err, errsz, "model store: reading runtime slices: %s", sd_store_errmsg(ms->st));
+		while (nadd)
+			free(add[--nadd].sites);
+		free(add);
+		sd_buf_done(&why);
+		return -1;
+	}
+	if (nadd) {
+		m->slices = sd_reallocarray(m->slices, (size_t)m->nslices + nadd, sizeof *m->slices);
+		memcpy(&m->slices[m->nslices], add, nadd * sizeof *add);
+		m->nslices += (int)nadd;
+		sd_model_reindex(m);
+	}
+	if (refused && err && errsz)
+		snprintf(err, errsz, "%d stored slice%s not loaded: %s", refused,
+			 refused == 1 ? "" : "s", why.len ? why.data : "");
+	free(add);
+	sd_buf_done(&why);
+	return refused;
 }
 
 void sd_model_carry_live(struct sd_model *to, struct sd_model *from)

@@ -306,7 +306,40 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 int sd_model_add_slice(struct sd_model *m, const struct sd_slice *s, char *err, size_t errsz);
 int sd_model_remove_slice(struct sd_model *m, const char *id);
 
-/* Index of the NF instance with this nfInstanceId, or -1. *//* Index of the NF instance with this nfInstanceId, or -1. */
+/* Runtime slices persist in the engine's store (core/store.h), component
+ * "model", table model_slice: one row per slice of origin runtime or
+ * plugin, factory and sites by id, the SLA; never live state.
+ *
+ * open: migrates and prepares (the statements belong to the store: close
+ * the handle before the store). scenario resolves a stored scenario id
+ * (the engine passes sd_scenario_find; core does not depend on slicing/).
+ * NULL with err on failure.
+ *
+ * load: at start, after the configuration's inventory is in m. Adds every
+ * stored slice that fits, in creation order, with live state unknown, then
+ * reindexes once. A row that does not fit is refused and stays in the
+ * store untouched: its id is declared by the configuration (the
+ * configuration's slice is the one in the model; remove one of the two),
+ * its factory or one of its sites is not declared, or its scenario, state
+ * or origin is unknown. Returns how many were refused (err: "N stored
+ * slices not loaded: slice X: why; ..."), or -1 when the store fails.
+ *
+ * save: inserts or updates the row of s (origin runtime or plugin; -1 for
+ * a config slice) as one store write: 0 when it stands — committed, or in
+ * the store's open batch (call sd_store_flush to wait for the disk).
+ * delete: the row of id, if any; 0 or -1. */
+struct sd_model_store;
+struct sd_store;
+struct sd_model_store *sd_model_store_open(struct sd_store *st,
+					   const struct sd_scenario *(*scenario)(const char *id),
+					   char *err, size_t errsz);
+void sd_model_store_close(struct sd_model_store *ms);
+int sd_model_store_load(struct sd_model *m, struct sd_model_store *ms, char *err, size_t errsz);
+int sd_model_store_save_slice(struct sd_model_store *ms, const struct sd_model *m,
+			      const struct sd_slice *s);
+int sd_model_store_delete_slice(struct sd_model_store *ms, const char *id);
+
+/* Index of the NF instance with this nfInstanceId, or -1. */
 int sd_model_nf_index(const struct sd_model *m, const char *id);
 /* Frees everything the model owns, and the model. */
 void sd_model_free(struct sd_model *m);

@@ -16,7 +16,9 @@
 #include "core/bus.h"
 #include "core/model.h"
 #include "core/snssai.h"
+#include "core/store.h"
 #include "core/util.h"
+#include "slicing/scenario.h"
 
 /* A generated zone: nf factories, each with sites_pf sites of cells_ps
  * cells and slices_pf slices. Slice k of a factory has SST 1 + k % 3 and
@@ -543,6 +545,185 @@ static void test_merge_scale(void **st)
 	sd_model_free(m);
 }
 
+/* ---- runtime slices in the store ---- */
+
+static char dir[64], dbpath[128];
+
+static int mkdir_setup(void **st)
+{
+	strcpy(dir, "/tmp/sd-model-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(dbpath, sizeof dbpath, "%s/slicedeck.db", dir);
+	return 0;
+}
+
+static int rmdir_teardown(void **st)
+{
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+struct opened {
+	struct sd_store *st;
+	struct sd_model_store *ms;
+};
+
+static struct opened open_store(void)
+{
+	struct opened o;
+	char err[256] = "";
+	o.st = sd_store_open(dbpath, err, sizeof err);
+	if (!o.st)
+		fail_msg("store: %s", err);
+	o.ms = sd_model_store_open(o.st, sd_scenario_find, err, sizeof err);
+	if (!o.ms)
+		fail_msg("model store: %s", err);
+	return o;
+}
+
+static void close_store(struct opened *o)
+{
+	sd_model_store_close(o->ms);
+	sd_store_close(o->st);
+}
+
+/* Every persisted field, compared through the model (references by id). */
+static void assert_same_slice(const struct sd_model *ma, const struct sd_slice *a,
+			      const struct sd_model *mb, const struct sd_slice *b)
+{
+	int i;
+	assert_string_equal(a->id, b->id);
+	assert_string_equal(a->name, b->name);
+	assert_int_equal(a->origin, b->origin);
+	assert_string_equal(ma->factories[a->factory].id, mb->factories[b->factory].id);
+	assert_true(sd_snssai_equal(&a->snssai, &b->snssai));
+	assert_ptr_equal(a->scenario, b->scenario);
+	assert_string_equal(a->dnn, b->dnn);
+	assert_int_equal(a->state, b->state);
+	assert_int_equal(a->nsites, b->nsites);
+	for (i = 0; i < a->nsites; i++)
+		assert_string_equal(ma->sites[a->sites[i]].id, mb->sites[b->sites[i]].id);
+	assert_true(a->sla.gbr_ul_kbps == b->sla.gbr_ul_kbps);
+	assert_true(a->sla.mbr_dl_kbps == b->sla.mbr_dl_kbps);
+	assert_int_equal(a->sla.latency_us, b->sla.latency_us);
+	assert_true(a->sla.latency_pct == b->sla.latency_pct);
+	assert_true(a->sla.reliability_pct == b->sla.reliability_pct);
+	assert_true(a->sla.availability_pct == b->sla.availability_pct);
+	assert_int_equal(a->sla.max_ues, b->sla.max_ues);
+	assert_int_equal(a->sla.fiveqi, b->sla.fiveqi);
+}
+
+static void test_store_round_trip(void **st)
+{
+	struct sd_model *m = sd_model_new(), *m2 = sd_model_new();
+	struct opened o = open_store();
+	struct seen w;
+	char err[512];
+	int two[] = { 3, 2 };
+	struct sd_slice a = runtime_slice("rt-a", 1, two, 2), b = runtime_slice("rt-b", 0, NULL, 0);
+	struct sd_slice c = runtime_slice("rt-c", 0, NULL, 0);
+	int ia, ib;
+
+	merge(m, small(), 0, &w);
+	a.scenario = sd_scenario_at(0);
+	assert_non_null(a.scenario);
+	a.sla.gbr_ul_kbps = 20000;
+	a.sla.mbr_dl_kbps = 123456789012ULL;
+	a.sla.latency_us = 8000;
+	a.sla.latency_pct = 99.9;
+	a.sla.reliability_pct = 99.999;
+	a.sla.availability_pct = 99.95;
+	a.sla.max_ues = 40;
+	a.sla.fiveqi = 82;
+	sd_strlcpy(a.dnn, "crane.beilun", sizeof a.dnn);
+	b.snssai.has_sd = false;
+	b.origin = SD_ORIGIN_PLUGIN;
+	assert_int_equal(sd_model_add_slice(m, &a, err, sizeof err), 6);
+	assert_int_equal(sd_model_add_slice(m, &b, err, sizeof err), 7);
+	assert_int_equal(sd_model_add_slice(m, &c, err, sizeof err), 8);
+	assert_int_equal(sd_model_store_save_slice(o.ms, m, &m->slices[6]), 0);
+	assert_int_equal(sd_model_store_save_slice(o.ms, m, &m->slices[7]), 0);
+	assert_int_equal(sd_model_store_save_slice(o.ms, m, &m->slices[8]), 0);
+	/* a config slice is not the store's business */
+	assert_int_equal(sd_model_store_save_slice(o.ms, m, &m->slices[0]), -1);
+	/* an update replaces the row; a deleted row is gone */
+	m->slices[6].state = SD_SLICE_ACTIVE;
+	assert_int_equal(sd_model_store_save_slice(o.ms, m, &m->slices[6]), 0);
+	assert_int_equal(sd_model_store_delete_slice(o.ms, "rt-c"), 0);
+	assert_int_equal(sd_model_remove_slice(m, "rt-c"), 0);
+	close_store(&o);
+
+	/* the engine starts again: the configuration's inventory, then the store */
+	o = open_store();
+	assert_int_equal(sd_store_version(o.st, "model"), 1);
+	merge(m2, small(), 0, &w);
+	assert_int_equal(sd_model_store_load(m2, o.ms, err, sizeof err), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(m2->nslices, 8);
+	ia = sd_model_slice_index(m2, "rt-a");
+	ib = sd_model_slice_index(m2, "rt-b");
+	assert_true(ia >= 0 && ib >= 0);
+	assert_int_equal(sd_model_slice_index(m2, "rt-c"), -1);
+	assert_same_slice(m, &m->slices[6], m2, &m2->slices[ia]);
+	assert_same_slice(m, &m->slices[7], m2, &m2->slices[ib]);
+	assert_int_equal(m2->slices[ia].state, SD_SLICE_ACTIVE);
+	assert_int_equal(m2->slices[ia].live.ues, -1);
+	{
+		const int *idx;
+		assert_int_equal(sd_model_factory_slices(m2, 1, &idx), 4);
+	}
+	close_store(&o);
+	sd_model_free(m);
+	sd_model_free(m2);
+}
+
+/* A stored slice the configuration now contradicts is refused by name and
+ * kept in the store: a configuration that fits again gets it back. */
+static void test_store_conflicts_refused(void **st)
+{
+	struct sd_model *m = sd_model_new(), *d;
+	struct opened o = open_store();
+	struct seen w;
+	char err[512];
+	int s3[] = { 3 };
+	struct sd_slice a = runtime_slice("rt-a", 1, s3, 1), b = runtime_slice("rt-b", 0, NULL, 0);
+
+	merge(m, small(), 0, &w);
+	assert_int_equal(sd_model_add_slice(m, &a, err, sizeof err), 6);
+	assert_int_equal(sd_model_add_slice(m, &b, err, sizeof err), 7);
+	assert_int_equal(sd_model_store_save_slice(o.ms, m, &m->slices[6]), 0);
+	assert_int_equal(sd_model_store_save_slice(o.ms, m, &m->slices[7]), 0);
+	sd_model_free(m);
+	close_store(&o);
+
+	/* a new file declares rt-b itself, and has no factory f1 */
+	o = open_store();
+	m = sd_model_new();
+	d = gen(1, 2, 2, 3);
+	sd_strlcpy(d->slices[2].id, "rt-b", sizeof d->slices[2].id);
+	merge(m, d, 0, &w);
+	assert_int_equal(sd_model_store_load(m, o.ms, err, sizeof err), 2);
+	assert_non_null(strstr(err, "2 stored slices not loaded"));
+	assert_non_null(strstr(err, "slice rt-a: its factory f1 is not declared"));
+	assert_non_null(strstr(err, "slice rt-b: the configuration declares slice rt-b too"));
+	assert_int_equal(m->nslices, 3);
+	assert_int_equal(m->slices[2].origin, SD_ORIGIN_CONFIG);
+	sd_model_free(m);
+	close_store(&o);
+
+	/* the old file again: both come back */
+	o = open_store();
+	m = sd_model_new();
+	merge(m, small(), 0, &w);
+	assert_int_equal(sd_model_store_load(m, o.ms, err, sizeof err), 0);
+	assert_int_equal(m->nslices, 8);
+	assert_string_equal(m->sites[m->slices[sd_model_slice_index(m, "rt-a")].sites[0]].id, "s3");
+	sd_model_free(m);
+	close_store(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +734,9 @@ int main(void)
 		cmocka_unit_test(test_add_remove_slice),
 		cmocka_unit_test(test_merge_keeps_runtime),
 		cmocka_unit_test(test_merge_scale),
+		cmocka_unit_test_setup_teardown(test_store_round_trip, mkdir_setup, rmdir_teardown),
+		cmocka_unit_test_setup_teardown(test_store_conflicts_refused, mkdir_setup,
+						rmdir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
