@@ -589,15 +589,19 @@ static void keep_factory(struct merge *x, const struct sd_model *old, char *keep
 		 old->factories[f].id, slice);
 }
 
+/* The object of kind `arr` at position i of the old model has this id. */
+#define SAME_AT(arr, i, id_) ((i) < old.n##arr && strcmp(old.arr[i].id, (id_)) == 0)
+
 int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 			    void (*changed)(void *arg, unsigned topic, const char *id, bool removed),
 			    void *arg, char *err, size_t errsz)
 {
 	struct sd_model old = { 0 }, nm = { 0 };
 	struct merge x = { 0 };
-	char *keep_fac, *keep_site, *skip_decl;
+	struct sd_strindex dfac, dsite;
+	char *keep_fac, *keep_site, *skip_decl, *seen;
 	int *fac_to, *site_to;
-	int i, j, k, n, nfk = 0, nsk = 0;
+	int i, j, k, n, base, nfk = 0, nsk = 0;
 	bool nfs_dirty = false;
 	size_t e;
 
@@ -608,7 +612,16 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 	 * the engine's arrays (NF members left out: they are not ours). */
 	if (!fresh(into))
 		sd_model_reindex(into);
-	sd_model_reindex(declared);
+	/* declared: only its factories and sites are looked up (the slices
+	 * are matched by position first, see same_at) */
+	sd_strindex_init(&dfac);
+	sd_strindex_init(&dsite);
+	sd_strindex_reset(&dfac, (size_t)declared->nfactories);
+	sd_strindex_reset(&dsite, (size_t)declared->nsites);
+	for (i = 0; i < declared->nfactories; i++)
+		(void)sd_strindex_put(&dfac, declared->factories[i].id, i);
+	for (i = 0; i < declared->nsites; i++)
+		(void)sd_strindex_put(&dsite, declared->sites[i].id, i);
 	old.plmn = into->plmn;
 	memcpy(old.zone_name, into->zone_name, sizeof old.zone_name);
 	old.factories = into->factories; old.nfactories = into->nfactories;
@@ -625,18 +638,18 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 		const struct sd_slice *r = &old.slices[i];
 		if (r->origin == SD_ORIGIN_CONFIG)
 			continue;
-		if (sd_model_factory_index(declared, fac_id(&old, r->factory)) < 0)
+		if (sd_strindex_get(&dfac, fac_id(&old, r->factory)) < 0)
 			keep_factory(&x, &old, keep_fac, r->factory, r->id);
 		for (k = 0; k < r->nsites; k++) {
 			int si = r->sites[k];
 			if (si < 0 || si >= old.nsites || keep_site[si] ||
-			    sd_model_site_index(declared, old.sites[si].id) >= 0)
+			    sd_strindex_get(&dsite, old.sites[si].id) >= 0)
 				continue;
 			keep_site[si] = 1;
 			conflict(&x, "site %s is no longer declared but runtime slice %s serves it: "
 				 "kept (without cells) until that slice no longer needs it",
 				 old.sites[si].id, r->id);
-			if (sd_model_factory_index(declared, fac_id(&old, old.sites[si].factory)) < 0)
+			if (sd_strindex_get(&dfac, fac_id(&old, old.sites[si].factory)) < 0)
 				keep_factory(&x, &old, keep_fac, old.sites[si].factory, r->id);
 		}
 	}
@@ -655,7 +668,7 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 		memcpy(nm.factories, declared->factories,
 		       (size_t)declared->nfactories * sizeof *nm.factories);
 	for (i = 0, n = declared->nfactories; i < old.nfactories; i++) {
-		fac_to[i] = sd_model_factory_index(declared, old.factories[i].id);
+		fac_to[i] = sd_strindex_get(&dfac, old.factories[i].id);
 		if (keep_fac[i]) {
 			nm.factories[n] = old.factories[i];
 			fac_to[i] = n++;
@@ -666,7 +679,7 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 	if (declared->nsites)
 		memcpy(nm.sites, declared->sites, (size_t)declared->nsites * sizeof *nm.sites);
 	for (i = 0, n = declared->nsites; i < old.nsites; i++) {
-		site_to[i] = sd_model_site_index(declared, old.sites[i].id);
+		site_to[i] = sd_strindex_get(&dsite, old.sites[i].id);
 		if (keep_site[i]) {
 			nm.sites[n] = old.sites[i];
 			nm.sites[n].factory = old.sites[i].factory >= 0 &&
@@ -686,7 +699,7 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 			      sizeof *nm.slices);
 	for (i = 0; i < declared->nslices; i++) {
 		struct sd_slice *d = &declared->slices[i];
-		j = sd_model_slice_index(&old, d->id);
+		j = SAME_AT(slices, i, d->id) ? i : sd_model_slice_index(&old, d->id);
 		if (j >= 0 && old.slices[j].origin != SD_ORIGIN_CONFIG) {
 			skip_decl[i] = 1;
 			conflict(&x, "slice %s is declared by the configuration but exists as a %s "
@@ -722,59 +735,79 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 	sd_model_reindex(&nm);
 
 	/* 3. What changed, by id and declared fields (plus what a view
-	 * derives: a factory's counts, a site's cell count, a cell's factory). */
+	 * derives: a factory's counts, a site's cell count, a cell's factory).
+	 * A reload mostly keeps the file's order, so each new object is first
+	 * matched against the old one at its own position, then by id; what
+	 * no new object matched was removed. */
+	seen = sd_calloc((size_t)old.nfactories + (size_t)old.nsites + (size_t)old.ncells +
+			 (size_t)old.nslices + 1, 1);
 	for (i = 0; i < nm.nfactories; i++) {
 		int a[3], b[3];
-		j = sd_model_factory_index(&old, nm.factories[i].id);
+		const char *id = nm.factories[i].id;
+		j = SAME_AT(factories, i, id) ? i : sd_model_factory_index(&old, id);
 		if (j < 0) {
-			report(&x, SD_TOPIC_FACTORIES, nm.factories[i].id, false);
+			report(&x, SD_TOPIC_FACTORIES, id, false);
 			continue;
 		}
+		seen[j] = 1;
 		sd_model_factory_counts(&old, j, &a[0], &a[1], &a[2]);
 		sd_model_factory_counts(&nm, i, &b[0], &b[1], &b[2]);
 		if (!factory_same(&old.factories[j], &nm.factories[i]) || memcmp(a, b, sizeof a))
-			report(&x, SD_TOPIC_FACTORIES, nm.factories[i].id, false);
+			report(&x, SD_TOPIC_FACTORIES, id, false);
 	}
 	for (j = 0; j < old.nfactories; j++)
-		if (sd_model_factory_index(&nm, old.factories[j].id) < 0)
+		if (!seen[j])
 			report(&x, SD_TOPIC_FACTORIES, old.factories[j].id, true);
+	base = old.nfactories;
 	for (i = 0; i < nm.nsites; i++) {
 		const int *unused;
-		j = sd_model_site_index(&old, nm.sites[i].id);
+		const char *id = nm.sites[i].id;
+		j = SAME_AT(sites, i, id) ? i : sd_model_site_index(&old, id);
+		if (j >= 0)
+			seen[base + j] = 1;
 		if (j < 0 || !site_same(&old, &old.sites[j], &nm, &nm.sites[i]) ||
 		    sd_model_site_cells(&old, j, &unused) != sd_model_site_cells(&nm, i, &unused))
-			report(&x, SD_TOPIC_SITES, nm.sites[i].id, false);
+			report(&x, SD_TOPIC_SITES, id, false);
 	}
 	for (j = 0; j < old.nsites; j++)
-		if (sd_model_site_index(&nm, old.sites[j].id) < 0)
+		if (!seen[base + j])
 			report(&x, SD_TOPIC_SITES, old.sites[j].id, true);
+	base += old.nsites;
 	for (i = 0; i < nm.ncells; i++) {
-		j = sd_model_cell_index(&old, nm.cells[i].id);
+		const char *id = nm.cells[i].id;
+		j = SAME_AT(cells, i, id) ? i : sd_model_cell_index(&old, id);
+		if (j >= 0)
+			seen[base + j] = 1;
 		if (j < 0 || !cell_same(&old, &old.cells[j], &nm, &nm.cells[i]))
-			report(&x, SD_TOPIC_CELLS, nm.cells[i].id, false);
+			report(&x, SD_TOPIC_CELLS, id, false);
 	}
 	for (j = 0; j < old.ncells; j++)
-		if (sd_model_cell_index(&nm, old.cells[j].id) < 0)
+		if (!seen[base + j])
 			report(&x, SD_TOPIC_CELLS, old.cells[j].id, true);
+	base += old.ncells;
 	if (old.ncells && (strcmp(old.plmn.mcc, nm.plmn.mcc) || strcmp(old.plmn.mnc, nm.plmn.mnc)))
 		report(&x, SD_TOPIC_CELLS, "", false);       /* every NCGI */
 	for (i = 0; i < nm.nslices; i++) {
-		j = sd_model_slice_index(&old, nm.slices[i].id);
+		const char *id = nm.slices[i].id;
+		j = SAME_AT(slices, i, id) ? i : sd_model_slice_index(&old, id);
+		if (j >= 0)
+			seen[base + j] = 1;
 		if (j >= 0 && slice_same(&old, &old.slices[j], &nm, &nm.slices[i]))
 			continue;
-		report(&x, SD_TOPIC_SLICES, nm.slices[i].id, false);
+		report(&x, SD_TOPIC_SLICES, id, false);
 		/* a factory's view of the NFs lists its own slices' S-NSSAIs */
 		if (j < 0 || !sd_snssai_equal(&old.slices[j].snssai, &nm.slices[i].snssai) ||
 		    strcmp(fac_id(&old, old.slices[j].factory), fac_id(&nm, nm.slices[i].factory)))
 			nfs_dirty = true;
 	}
 	for (j = 0; j < old.nslices; j++)
-		if (sd_model_slice_index(&nm, old.slices[j].id) < 0) {
+		if (!seen[base + j]) {
 			report(&x, SD_TOPIC_SLICES, old.slices[j].id, true);
 			nfs_dirty = true;
 		}
 	if (nfs_dirty)
 		report(&x, SD_TOPIC_NFS, "", false);
+	free(seen);
 
 	/* 4. Install. The engine's struct stays where it is; its NF members
 	 * are not touched. */
@@ -817,6 +850,8 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 	free(fac_to);
 	free(site_to);
 	free(skip_decl);
+	sd_strindex_done(&dfac);
+	sd_strindex_done(&dsite);
 	return n;
 }
 
