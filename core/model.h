@@ -1,10 +1,15 @@
 /* core/model.h — the domain model: PLMN, factory, site, cell, slice, SLA
  * profile, scenario, NF instance.
  *
- * The configuration (core/config.h) builds one struct sd_model; the engine
- * keeps it, and collectors update the live parts (NF instances, slice
- * states). Objects refer to each other by index into the model's arrays
- * (resolved once at load); ids are kept for messages and IPC.
+ * The engine owns one struct sd_model for its whole life. The
+ * configuration (core/config.h) builds a model of what it declares, which
+ * the engine merges in by id (sd_model_merge_declared) at start and on
+ * every reload; slices created at run time live beside the declared ones
+ * (enum sd_origin) and persist in the engine's store. Collectors update
+ * the live parts (NF instances, slices' observed state). Objects refer to
+ * each other by index into the model's arrays (re-resolved by id on every
+ * merge, so keep ids, not indexes, across loop turns); lookups by id, NCI
+ * and S-NSSAI go through hash indexes (sd_model_reindex).
  *
  * Ids are short ASCII tokens: [A-Za-z0-9_.-], 1..SD_ID_MAX-1 characters.
  */
