@@ -108,11 +108,16 @@ static const char *member_string(const config_setting_t *g, const char *name);
 void sd_cfg_add_err(struct sd_config_ctx *x, int file, int line, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *msg, *p;
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = sd_strdup("(out of memory)");
 	va_end(ap);
+	/* messages quote values as written: no control byte reaches a
+	 * terminal or a log line */
+	for (p = msg; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			*p = '?';
 	if (x->nerrs == x->errcap) {
 		x->errcap = x->errcap ? x->errcap * 2 : 16;
 		x->errs = sd_reallocarray(x->errs, (size_t)x->errcap, sizeof *x->errs);

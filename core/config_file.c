@@ -225,13 +225,32 @@ int sd_cfg_prescan(struct sd_config_ctx *x, int fi, int depth, int *stack, int n
 			while (buf[j] == ' ' || buf[j] == '\t')
 				j++;
 			if (buf[j] == '"') {
+				/* libconfig's lexer lets the quoted name run over
+				 * line ends and NUL bytes: read it the same way, and
+				 * refuse any name that is not plain text, so that
+				 * libconfig never opens a name we did not confine
+				 * (a name starting with NUL would be the directory,
+				 * on which flex calls exit) */
 				char name[PATH_MAX];
 				size_t n = 0;
-				for (k = j + 1; k < len && buf[k] != '"' && buf[k] != '\n'; k++)
+				bool odd = false;
+				int start = line;
+				for (k = j + 1; k < len && buf[k] != '"'; k++) {
+					if ((unsigned char)buf[k] < ' ' || buf[k] == 0x7f || buf[k] == '\\')
+						odd = true;
+					if (buf[k] == '\n')
+						line++;
 					if (n + 1 < sizeof name)
 						name[n++] = buf[k];
+				}
 				name[n] = '\0';
-				if (k < len && buf[k] == '"')
+				if (k >= len)
+					sd_cfg_add_err(x, fi, start, "@include: the file name has no "
+						       "closing quote");
+				else if (odd)
+					sd_cfg_add_err(x, fi, start, "@include: the file name holds a line "
+						       "break, a control character or a backslash");
+				else
 					scan_include(x, fi, line, name, depth, stk, nstack);
 				i = k < len ? k + 1 : k;
 				bol = false;

@@ -704,6 +704,50 @@ static void test_include_confined(void **state)
 	}
 }
 
+/* An @include name libconfig would read across a line end or a NUL is
+ * refused before libconfig sees it (a name starting with NUL made libconfig
+ * open the directory itself, and flex exit the process); control bytes in
+ * values never reach a message raw. */
+static void test_include_odd_names_and_control_bytes(void **state)
+{
+#define CASE(text, what) { text, sizeof text - 1, what }
+	static const struct { const char *text; size_t len; const char *what; } cases[] = {
+		CASE("@include \"\0\n\"\n", "holds a line break, a control character"),
+		CASE("@include \"a\nb.conf\"\n", "holds a line break"),
+		CASE("@include \"a\\\"b.conf\"\n", "or a backslash"),
+		CASE("@include \"never closed\n", "has no closing quote"),
+	};
+#undef CASE
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(cases); i++) {
+		const char *path = tpath("odd.conf");
+		FILE *f = fopen(path, "w");
+		struct sd_errlist e;
+		char prefix[600];
+		assert_non_null(f);
+		assert_int_equal(fwrite(cases[i].text, 1, cases[i].len, f), cases[i].len);
+		fclose(f);
+		sd_errlist_init(&e);
+		assert_null(sd_config_load(path, &e));
+		snprintf(prefix, sizeof prefix, "%s:1: @include: ", path);
+		expect_err(&e, prefix, cases[i].what);
+		sd_errlist_done(&e);
+	}
+	{
+		const char *path = put("ctl.conf", 0644, "zone = { name = \"Esc \033[31m red \001\"; "
+				       "plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n");
+		struct sd_errlist e;
+		const char *p;
+		sd_errlist_init(&e);
+		assert_null(sd_config_load(path, &e));
+		assert_int_equal(e.n, 1);
+		expect_err(&e, path, "zone.name: \"Esc ?[31m red ?\": contains control characters");
+		for (p = e.msgs[0]; *p; p++)
+			assert_true((unsigned char)*p >= ' ' && *p != 0x7f);
+		sd_errlist_done(&e);
+	}
+}
+
 static void test_missing_file(void **state)
 {
 	struct sd_errlist e;
@@ -1163,6 +1207,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snmp_errors, mk_tmp, rm_tmp),
 		cmocka_unit_test_setup_teardown(test_include_ok, mk_tmp, rm_tmp),
 		cmocka_unit_test_setup_teardown(test_include_confined, mk_tmp, rm_tmp),
+		cmocka_unit_test_setup_teardown(test_include_odd_names_and_control_bytes, mk_tmp, rm_tmp),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test_setup_teardown(test_overflow, mk_tmp, rm_tmp),
 		cmocka_unit_test(test_roles),
