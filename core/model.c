@@ -462,6 +462,40 @@ struct sd_model *sd_model_new(void)
 
 /* ---- merging the configuration's declared inventory ---- */
 
+struct sd_model *sd_model_copy_declared(const struct sd_model *src)
+{
+	struct sd_model *m = sd_model_new();
+	int i;
+	m->plmn = src->plmn;
+	memcpy(m->zone_name, src->zone_name, sizeof m->zone_name);
+	m->factories = sd_calloc((size_t)src->nfactories + 1, sizeof *m->factories);
+	m->sites = sd_calloc((size_t)src->nsites + 1, sizeof *m->sites);
+	m->cells = sd_calloc((size_t)src->ncells + 1, sizeof *m->cells);
+	m->slices = sd_calloc((size_t)src->nslices + 1, sizeof *m->slices);
+	if (src->nfactories)
+		memcpy(m->factories, src->factories, (size_t)src->nfactories * sizeof *m->factories);
+	if (src->nsites)
+		memcpy(m->sites, src->sites, (size_t)src->nsites * sizeof *m->sites);
+	if (src->ncells)
+		memcpy(m->cells, src->cells, (size_t)src->ncells * sizeof *m->cells);
+	m->nfactories = src->nfactories;
+	m->nsites = src->nsites;
+	m->ncells = src->ncells;
+	for (i = 0; i < src->nslices; i++) {
+		const struct sd_slice *s = &src->slices[i];
+		struct sd_slice *t;
+		if (s->origin != SD_ORIGIN_CONFIG)
+			continue;
+		t = &m->slices[m->nslices++];
+		*t = *s;
+		t->sites = sd_calloc((size_t)s->nsites + 1, sizeof *t->sites);
+		if (s->nsites)
+			memcpy(t->sites, s->sites, (size_t)s->nsites * sizeof *t->sites);
+	}
+	return m;
+}
+
+
 static const char *fac_id(const struct sd_model *m, int f)
 {
 	return f >= 0 && f < m->nfactories ? m->factories[f].id : "";

@@ -258,6 +258,12 @@ void sd_model_carry_live(struct sd_model *to, struct sd_model *from);
 /* An empty model (the engine's, before the first merge). */
 struct sd_model *sd_model_new(void);
 
+/* A deep copy of a model's declared inventory (PLMN, zone, factories,
+ * sites, cells, config slices; no NF instances, no index), for a caller
+ * that must keep its own model (the configuration's access rules index
+ * into it) and merge a copy. */
+struct sd_model *sd_model_copy_declared(const struct sd_model *src);
+
 /* The engine owns one model for its whole life; the configuration only
  * declares inventory. This merges a freshly loaded configuration's model
  * (`declared`, consumed: freed, its arrays taken) into the engine's

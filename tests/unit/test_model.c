@@ -311,9 +311,13 @@ static void test_merge_reports_only_changes(void **st)
 	assert_int_equal(w.n, 2 + 4 + 8 + 6 + 1);
 	assert_int_equal(m->nslices, 6);
 	assert_int_equal(m->slices[0].live.ues, -1);
-	/* observed state survives an unchanged reload, which reports nothing */
+	/* observed state survives an unchanged reload, which reports nothing;
+	 * a copy of the configuration's model is the same inventory */
 	m->slices[4].live.ues = 42;
 	assert_string_equal(merge(m, small(), 0, &w), "");
+	d = small();
+	assert_string_equal(merge(m, sd_model_copy_declared(d), 0, &w), "");
+	sd_model_free(d);
 	assert_int_equal(m->slices[4].live.ues, 42);
 	assert_int_equal(sd_model_slice_index(m, "sl4"), 4);
 
