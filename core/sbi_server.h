@@ -110,6 +110,12 @@ struct sd_sbi_server_conf {
 	uint32_t max_deferred;     /* default 4096 */
 };
 
+/* In slicedeckd the engine creates the one server (sbi.notify.listen) and
+ * hands it to modules as struct sd_host's sbi member; modules register
+ * routes on it and never create or free a server of their own.
+ * sd_sbi_server_free closes every connection, frees every stream and
+ * detaches outstanding deferred handles (see below); never call it from
+ * inside a handler. */
 struct sd_sbi_server *sd_sbi_server_new(struct sd_loop *loop,
 					const struct sd_sbi_server_conf *conf,
 					char *err, size_t errsz);
@@ -186,8 +192,8 @@ int sd_sbi_server_unroute_owner(struct sd_sbi_server *srv, const void *owner);
  *   The general form: fill the handle's response as a handler would fill
  *   resp (status, body, content_type, location, extra, delay_ms,
  *   misbehave; the sd_sbi_resp_json/problem helpers work on it; extra[]
- *   strings need only live until sd_sbi_deferred_send returns), then send
- *   it.
+ *   strings need only live until sd_sbi_deferred_send returns, or, with
+ *   delay_ms, as long as a handler's), then send it. d must not be NULL.
  *
  * int sd_sbi_deferred_answer(d, status, content_type, body, len)
  * int sd_sbi_deferred_problem(d, status, title, cause, detail)
