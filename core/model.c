@@ -642,12 +642,13 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 	if (err && errsz)
 		err[0] = '\0';
 	sd_buf_init(&x.why, 4096);
-	/* Both sides indexed: every lookup below is O(1). `old` is a view of
-	 * the engine's arrays (NF members left out: they are not ours). */
+	/* Every lookup below is O(1): the engine's model through its index,
+	 * `old` being a view of its arrays (NF members left out: they are not
+	 * ours), the declared one through two small tables. */
 	if (!fresh(into))
 		sd_model_reindex(into);
-	/* declared: only its factories and sites are looked up (the slices
-	 * are matched by position first, see same_at) */
+	/* declared: only its factories and sites are looked up by id (its
+	 * slices are matched by position first, see SAME_AT) */
 	sd_strindex_init(&dfac);
 	sd_strindex_init(&dsite);
 	sd_strindex_reset(&dfac, (size_t)declared->nfactories);
