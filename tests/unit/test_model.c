@@ -563,6 +563,93 @@ static void test_merge_keeps_runtime(void **st)
 	sd_model_free(m);
 }
 
+/* Random reloads: after each merge the engine's config objects equal the
+ * file's, the runtime slice is still there, every lookup agrees with a
+ * scan, what was reported removed is gone and what was reported otherwise
+ * is present, and merging the same file again reports nothing. */
+static void test_merge_random_reloads(void **st)
+{
+	struct sd_model *m = sd_model_new(), *d, *copy;
+	struct seen w;
+	char err[256];
+	int round, i, k;
+	struct sd_slice rt = runtime_slice("rt", 0, NULL, 0);
+	unsigned seed = 12345;
+
+	merge(m, gen(4, 3, 2, 5), 0, &w);
+	assert_int_equal(sd_model_add_slice(m, &rt, err, sizeof err), 20);
+	for (round = 0; round < 300; round++) {
+		d = gen(4, 3, 2, 5);
+		for (k = 0; k < 4; k++) {
+			int r = (int)(rand_r(&seed) % 6), a = (int)(rand_r(&seed) % (unsigned)d->nslices);
+			int b = (int)(rand_r(&seed) % (unsigned)d->nslices);
+			struct sd_slice tmp;
+			switch (r) {
+			case 0:            /* a slice goes */
+				if (d->nslices > 2) {
+					free(d->slices[a].sites);
+					d->slices[a] = d->slices[--d->nslices];
+				}
+				break;
+			case 1:
+				snprintf(d->slices[a].name, sizeof d->slices[a].name, "n%d", round);
+				break;
+			case 2:
+				d->slices[a].snssai.sd = (uint32_t)(rand_r(&seed) % 3);
+				d->slices[a].factory = (int)(rand_r(&seed) % 4);
+				break;
+			case 3:            /* the file's order changes */
+				tmp = d->slices[a];
+				d->slices[a] = d->slices[b];
+				d->slices[b] = tmp;
+				break;
+			case 4:
+				d->sites[rand_r(&seed) % (unsigned)d->nsites].factory =
+					(int)(rand_r(&seed) % 4);
+				break;
+			case 5:
+				d->ncells -= (int)(rand_r(&seed) % 3);
+				break;
+			}
+		}
+		copy = sd_model_copy_declared(d);
+		merge(m, d, 0, &w);
+		for (i = 0; i < w.n && i < 256; i++) {
+			char topic = w.lines[i][0], *id = w.lines[i] + 2, *rm = strstr(id, ":rm");
+			int at;
+			if (rm)
+				*rm = '\0';
+			if (!*id)
+				continue;
+			at = topic == 'F' ? sd_model_factory_index(m, id) :
+			     topic == 'S' ? sd_model_site_index(m, id) :
+			     topic == 'C' ? sd_model_cell_index(m, id) : sd_model_slice_index(m, id);
+			assert_true(rm ? at < 0 : at >= 0);
+		}
+		assert_int_equal(m->nslices, copy->nslices + 1);
+		for (i = 0; i < copy->nslices; i++) {
+			const struct sd_slice *a = &copy->slices[i];
+			int j = sd_model_slice_index(m, a->id);
+			assert_true(j >= 0);
+			assert_string_equal(a->name, m->slices[j].name);
+			assert_true(sd_snssai_equal(&a->snssai, &m->slices[j].snssai));
+			assert_string_equal(copy->factories[a->factory].id,
+					    m->factories[m->slices[j].factory].id);
+		}
+		for (i = 0; i < copy->nsites; i++)
+			assert_string_equal(copy->factories[copy->sites[i].factory].id,
+					    m->factories[m->sites[i].factory].id);
+		assert_int_equal(m->ncells, copy->ncells);
+		i = sd_model_slice_index(m, "rt");
+		assert_true(i >= 0);
+		assert_int_equal(m->slices[i].origin, SD_ORIGIN_RUNTIME);
+		assert_string_equal(m->factories[m->slices[i].factory].id, "f0");
+		check_lookups(m);
+		assert_string_equal(merge(m, copy, 0, &w), "");
+	}
+	sd_model_free(m);
+}
+
 /* The scale zone reloaded unchanged, and with one slice changed. */
 static void test_merge_scale(void **st)
 {
@@ -779,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_merge_reports_only_changes),
 		cmocka_unit_test(test_add_remove_slice),
 		cmocka_unit_test(test_merge_keeps_runtime),
+		cmocka_unit_test(test_merge_random_reloads),
 		cmocka_unit_test(test_merge_scale),
 		cmocka_unit_test_setup_teardown(test_store_round_trip, mkdir_setup, rmdir_teardown),
 		cmocka_unit_test_setup_teardown(test_store_conflicts_refused, mkdir_setup,
