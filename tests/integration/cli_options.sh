@@ -3,14 +3,25 @@
 # option a command does not list is a usage error (exit 2, named) instead
 # of being accepted and ignored; `alarms --factory X` lists X's alarms only
 # (two factories have one each here) and refuses an unknown factory like
-# every other command does; the options a command does take reach the
-# engine; `slicedeck help` is generated from the same table.
+# every other command does (for a factory user, another factory is out of
+# scope); the options a command does take reach the engine; `slicedeck
+# help` is generated from the same table.
 BUILD=${1:-build}
 . tests/integration/lib.sh
 t_tmp
 
+# a throwaway factory user of xingang-steel (root only: the rest runs without it)
+FU=""
+if [ "$(id -u)" -eq 0 ]; then
+	G=sdcg$$; FU=sdcf$$
+	t_on_exit() { userdel "$FU" 2>/dev/null; groupdel "$G" 2>/dev/null; return 0; }
+	groupadd "$G" || t_fail "groupadd"
+	useradd -M -N -g "$G" -s /usr/sbin/nologin "$FU" || t_fail "useradd"
+fi
 # no 5G core: a closed loopback port
-t_sample_conf "$T/sd.conf" 'nrf="http://127.0.0.1:9"' poll_interval=60
+t_sample_conf "$T/sd.conf" 'nrf="http://127.0.0.1:9"' poll_interval=60 \
+	socket_group="\"${G:-slicedeck}\""
+sed -i "s/user = \"xgs-it\"/user = \"${FU:-xgs-it}\"/" "$T/sd.conf"
 t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
 	--state-dir "$T/state" --stderr
 t_wait_file "$T/sd.sock" 10
@@ -81,6 +92,21 @@ t_expect_grep 'nosuch' "$T/nosuch.txt"
 grep -q 'site=' "$T/nosuch.txt" && t_fail "alarms listed for a factory that does not exist"
 rc=0; sd slices --factory nosuch >/dev/null 2>&1 || rc=$?
 [ $rc -eq 1 ] || t_fail "slices --factory nosuch: exit $rc, want 1"
+
+# a factory user: its own factory's alarms; another factory, existing or not,
+# is refused by the engine's scope rule before anything is listed
+if [ -n "$FU" ]; then
+	CLI=$(t_user_bin slicedeck)
+	as_fu() { setpriv --reuid "$FU" --regid "$G" --init-groups "$CLI" --socket "$T/sd.sock" "$@"; }
+	as_fu alarms --factory xingang-steel >"$T/fu.txt" 2>&1 || { cat "$T/fu.txt"; t_fail "factory user: own alarms"; }
+	t_expect_grep 'site=xgs-mill' "$T/fu.txt"
+	rc=0; as_fu alarms --factory beilun-heavy >"$T/fu-other.txt" 2>&1 || rc=$?
+	[ $rc -eq 1 ] || { cat "$T/fu-other.txt"; t_fail "factory user: another factory's alarms: exit $rc, want 1"; }
+	t_expect_grep 'outside your scope' "$T/fu-other.txt"
+	grep -q 'site=' "$T/fu-other.txt" && t_fail "factory user saw another factory's alarms"
+	rc=0; as_fu alarms --factory nosuch >/dev/null 2>&1 || rc=$?
+	[ $rc -eq 1 ] || t_fail "factory user: unknown factory: exit $rc, want 1"
+fi
 
 # options a command takes do reach its operation
 sd sla --factory xingang-steel --json >"$T/sla.json" || t_fail "sla --factory"
