@@ -51,6 +51,14 @@ def main():
                     help="total sites (default: 5 per factory)")
     ap.add_argument("--cells", type=int, default=300000)
     ap.add_argument("--zone", default="Generated Zone")
+    # for the scale benchmark (tests/bench/scale.sh); without them the output
+    # is what it always was
+    ap.add_argument("--sbi-poll", type=int, default=0, metavar="S",
+                    help="also write an sbi group with poll_interval = S (the simulator "
+                    "needs an sbi group; sbi.nrf comes from slicedeckd --nrf)")
+    ap.add_argument("--factory-users", default="", metavar="PREFIX:N",
+                    help="N access rules, users PREFIX000.. as role factory, bound to "
+                    "factories spread evenly over the zone")
     args = ap.parse_args()
     nf = args.factories
     ns = args.sites or 5 * nf
@@ -70,6 +78,8 @@ def main():
       "--cells %d\n" % (nf, args.slices, ns, args.cells))
     w('zone = { name = "%s"; plmn = { mcc = "460"; mnc = "00"; }; };\n' % args.zone)
     w('engine = { log_level = "notice"; };\n')
+    if args.sbi_poll:
+        w("sbi = { poll_interval = %d; };\n" % args.sbi_poll)
     w("tariffs = (\n")
     w(",\n".join('  { id = "%s"; mode = "%s"; monthly_fee = %d; per_gb = 300; }'
                  % t for t in TARIFFS))
@@ -120,6 +130,11 @@ def main():
     w(");\n")
     w("access = {\n  rules = (\n")
     w('    { user = "root"; role = "operator"; },\n')
+    if args.factory_users:
+        prefix, _, count = args.factory_users.rpartition(":")
+        for u in range(int(count)):
+            w('    { user = "%s%03d"; role = "factory"; factory = "f%05d"; },\n'
+              % (prefix, u, u * nf // int(count)))
     w('    { group = "root"; role = "factory"; factory = "f%05d"; }\n' % (nf - 1))
     w("  );\n};\n")
     w("monitor = { sla = { window = 5; }; };\n")
