@@ -84,6 +84,10 @@ struct sd_model_ix {
 	struct sd_group by_snssai; /* group number -> slices */
 	struct sd_group fac_slices, fac_sites, site_cells;
 	int *fac_ncells;           /* per factory: cells of its sites */
+	int ngroups;               /* distinct S-NSSAIs */
+	bool groups_dirty;         /* by_snssai, fac_slices lag the slice tables */
+	size_t slice_cap;          /* room allocated in m->slices when the
+	                            * model grew it itself (0: unknown) */
 };
 
 /* SST in bits 32..39, SD below, "no SD" as a value no SD can take. */
@@ -175,11 +179,9 @@ static const struct sd_model_ix *fresh(const struct sd_model *m)
 
 #define PF 12   /* prefetch distance, in keys */
 
-int sd_model_reindex(struct sd_model *m)
+static struct sd_model_ix *ix_get(struct sd_model *m)
 {
 	struct sd_model_ix *ix = m->ix;
-	int i, dups = 0, ngroups = 0;
-
 	if (!ix) {
 		ix = m->ix = sd_calloc(1, sizeof *ix);
 		sd_strindex_init(&ix->factory);
@@ -189,19 +191,20 @@ int sd_model_reindex(struct sd_model *m)
 		sd_u64index_init(&ix->nci);
 		sd_u64index_init(&ix->snssai);
 	}
+	return ix;
+}
+
+/* Factories, sites, cells: ids, NCIs, sites of a factory, cells of a site,
+ * cells of a factory. */
+static int index_places(struct sd_model *m, struct sd_model_ix *ix)
+{
+	int i, dups = 0;
 	sd_strindex_reset(&ix->factory, (size_t)m->nfactories);
 	sd_strindex_reset(&ix->site, (size_t)m->nsites);
 	sd_strindex_reset(&ix->cell, (size_t)m->ncells);
-	sd_strindex_reset(&ix->slice, (size_t)m->nslices);
 	sd_u64index_reset(&ix->nci, (size_t)m->ncells);
-	sd_u64index_reset(&ix->snssai, (size_t)m->nslices);
-	ix->sn_group = sd_reallocarray(ix->sn_group, m->nslices ? (size_t)m->nslices : 1,
-				       sizeof *ix->sn_group);
-	ix->slice_fac = sd_reallocarray(ix->slice_fac, m->nslices ? (size_t)m->nslices : 1,
-					sizeof *ix->slice_fac);
 	ix->cell_site = sd_reallocarray(ix->cell_site, m->ncells ? (size_t)m->ncells : 1,
 					sizeof *ix->cell_site);
-
 	/* The tables are far larger than the cache at scale: each loop asks
 	 * for the slot of the key PF ahead while it inserts this one. */
 	for (i = 0; i < m->nfactories; i++) {
@@ -223,20 +226,6 @@ int sd_model_reindex(struct sd_model *m)
 		dups += sd_u64index_put(&ix->nci, m->cells[i].nci, i) >= 0;
 		ix->cell_site[i] = m->cells[i].site;
 	}
-	for (i = 0; i < m->nslices; i++) {
-		int g;
-		if (i + PF < m->nslices) {
-			sd_strindex_prefetch(&ix->slice, m->slices[i + PF].id);
-			sd_u64index_prefetch(&ix->snssai, snssai_key(&m->slices[i + PF].snssai));
-		}
-		dups += sd_strindex_put(&ix->slice, m->slices[i].id, i) >= 0;
-		ix->slice_fac[i] = m->slices[i].factory;
-		g = sd_u64index_put(&ix->snssai, snssai_key(&m->slices[i].snssai), ngroups);
-		ix->sn_group[i] = g >= 0 ? g : ngroups++;
-	}
-	group_build(&ix->by_snssai, ngroups, ix->sn_group, sizeof *ix->sn_group, 0, m->nslices);
-	group_build(&ix->fac_slices, m->nfactories, ix->slice_fac, sizeof *ix->slice_fac, 0,
-		    m->nslices);
 	group_build(&ix->fac_sites, m->nfactories, m->sites, sizeof *m->sites,
 		    offsetof(struct sd_site, factory), m->nsites);
 	group_build(&ix->site_cells, m->nsites, ix->cell_site, sizeof *ix->cell_site, 0,
@@ -251,12 +240,84 @@ int sd_model_reindex(struct sd_model *m)
 		if (f >= 0 && f < m->nfactories)
 			ix->fac_ncells[f] += ix->site_cells.off[i + 1] - ix->site_cells.off[i];
 	}
-
 	ix->factories = m->factories; ix->nfactories = m->nfactories;
 	ix->sites = m->sites;         ix->nsites = m->nsites;
 	ix->cells = m->cells;         ix->ncells = m->ncells;
-	ix->slices = m->slices;       ix->nslices = m->nslices;
 	return dups;
+}
+
+/* The per-slice arrays hold room for cap slices. */
+static void slice_room(struct sd_model_ix *ix, size_t cap)
+{
+	ix->sn_group = sd_reallocarray(ix->sn_group, cap ? cap : 1, sizeof *ix->sn_group);
+	ix->slice_fac = sd_reallocarray(ix->slice_fac, cap ? cap : 1, sizeof *ix->slice_fac);
+}
+
+/* Slice i into the slice tables (its id and S-NSSAI); 1 for a duplicate id. */
+static int index_one_slice(const struct sd_model *m, struct sd_model_ix *ix, int i)
+{
+	int g, dup = sd_strindex_put(&ix->slice, m->slices[i].id, i) >= 0;
+	ix->slice_fac[i] = m->slices[i].factory;
+	g = sd_u64index_put(&ix->snssai, snssai_key(&m->slices[i].snssai), ix->ngroups);
+	ix->sn_group[i] = g >= 0 ? g : ix->ngroups++;
+	return dup;
+}
+
+static void group_slices(const struct sd_model *m, struct sd_model_ix *ix)
+{
+	group_build(&ix->by_snssai, ix->ngroups, ix->sn_group, sizeof *ix->sn_group, 0,
+		    m->nslices);
+	group_build(&ix->fac_slices, m->nfactories, ix->slice_fac, sizeof *ix->slice_fac, 0,
+		    m->nslices);
+	ix->slices = m->slices;
+	ix->nslices = m->nslices;
+	ix->groups_dirty = false;
+}
+
+/* Slices: ids, S-NSSAIs, slices of a factory. Needs the places indexed.
+ * cap: the room in m->slices when the model allocated it itself, else 0
+ * (unknown: the next add reallocates). */
+static int index_slices(struct sd_model *m, struct sd_model_ix *ix, size_t cap)
+{
+	int i, dups = 0;
+	sd_strindex_reset(&ix->slice, (size_t)m->nslices);
+	sd_u64index_reset(&ix->snssai, (size_t)m->nslices);
+	ix->ngroups = 0;
+	ix->slice_cap = cap > (size_t)m->nslices ? cap : 0;
+	slice_room(ix, ix->slice_cap ? cap : (size_t)m->nslices);
+	for (i = 0; i < m->nslices; i++) {
+		if (i + PF < m->nslices) {
+			sd_strindex_prefetch(&ix->slice, m->slices[i + PF].id);
+			sd_u64index_prefetch(&ix->snssai, snssai_key(&m->slices[i + PF].snssai));
+		}
+		dups += index_one_slice(m, ix, i);
+	}
+	group_slices(m, ix);
+	return dups;
+}
+
+static bool places_fresh(const struct sd_model *m)
+{
+	const struct sd_model_ix *ix = m->ix;
+	return ix && ix->factories == m->factories && ix->nfactories == m->nfactories &&
+	       ix->sites == m->sites && ix->nsites == m->nsites &&
+	       ix->cells == m->cells && ix->ncells == m->ncells;
+}
+
+/* After a change to the slices only: the places' tables stay. */
+static void reindex_slices(struct sd_model *m, size_t cap)
+{
+	if (places_fresh(m))
+		index_slices(m, m->ix, cap);
+	else
+		(void)sd_model_reindex(m);
+}
+
+int sd_model_reindex(struct sd_model *m)
+{
+	struct sd_model_ix *ix = ix_get(m);
+	int dups = index_places(m, ix);
+	return dups + index_slices(m, ix, 0);
 }
 
 int sd_model_factory_index(const struct sd_model *m, const char *id)
@@ -350,10 +411,24 @@ static int scan_owned(const void *base, size_t stride, size_t offset, int nitems
 	return n;
 }
 
+/* fresh(m), with the slice groupings brought up to date first: an add
+ * that had room only hashes the new slice and leaves the regrouping (two
+ * linear passes over int arrays) to the first lookup that needs it. The
+ * model is const to the caller, the index is its cache. */
+static const struct sd_model_ix *fresh_grouped(const struct sd_model *m)
+{
+	struct sd_model_ix *ix = m->ix;
+	if (!fresh(m))
+		return NULL;
+	if (ix->groups_dirty)
+		group_slices(m, ix);
+	return ix;
+}
+
 int sd_model_slices_by_snssai(const struct sd_model *m, const struct sd_snssai *sn,
 			      const int **idx)
 {
-	const struct sd_model_ix *ix = fresh(m);
+	const struct sd_model_ix *ix = fresh_grouped(m);
 	uint64_t key = snssai_key(sn);
 	int i, n = 0;
 	if (ix) {
@@ -373,7 +448,7 @@ int sd_model_slices_by_snssai(const struct sd_model *m, const struct sd_snssai *
 
 int sd_model_factory_slices(const struct sd_model *m, int f, const int **idx)
 {
-	const struct sd_model_ix *ix = fresh(m);
+	const struct sd_model_ix *ix = fresh_grouped(m);
 	if (ix)
 		return group_get(&ix->fac_slices, f, idx);
 	*idx = NULL;
@@ -410,7 +485,7 @@ int sd_model_site_cells(const struct sd_model *m, int s, const int **idx)
 int sd_model_factory_counts(const struct sd_model *m, int f, int *nsites, int *ncells,
 			    int *nslices)
 {
-	const struct sd_model_ix *ix = fresh(m);
+	const struct sd_model_ix *ix = fresh_grouped(m);
 	int i, ns = 0, nc = 0, nl = 0;
 	if (f < 0 || f >= m->nfactories)
 		return -1;
@@ -894,7 +969,10 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 
 int sd_model_add_slice(struct sd_model *m, const struct sd_slice *s, char *err, size_t errsz)
 {
+	struct sd_model_ix *ix;
 	struct sd_slice *t;
+	size_t cap = 0;
+	bool room;
 	int i;
 	if (s->origin == SD_ORIGIN_CONFIG || (unsigned)s->origin >= SD_ORIGIN_COUNT) {
 		snprintf(err, errsz, "slice %s: only runtime or plugin slices are added at run time "
@@ -932,7 +1010,15 @@ int sd_model_add_slice(struct sd_model *m, const struct sd_slice *s, char *err, 
 		snprintf(err, errsz, "slice %s: unknown state %d", s->id, (int)s->state);
 		return -1;
 	}
-	m->slices = sd_reallocarray(m->slices, (size_t)m->nslices + 1, sizeof *m->slices);
+	/* The common case is O(1) plus regrouping two int arrays: while the
+	 * array has room (it grows by a quarter) the slice id keys, which point
+	 * into it, stay valid and only the new slice is hashed. */
+	ix = fresh(m) ? m->ix : NULL;
+	room = ix && ix->slice_cap > (size_t)m->nslices;
+	if (!room) {
+		cap = (size_t)m->nslices + (size_t)m->nslices / 4 + 16;
+		m->slices = sd_reallocarray(m->slices, cap, sizeof *m->slices);
+	}
 	t = &m->slices[m->nslices];
 	*t = *s;
 	t->sites = sd_calloc((size_t)s->nsites + 1, sizeof *t->sites);
@@ -940,12 +1026,22 @@ int sd_model_add_slice(struct sd_model *m, const struct sd_slice *s, char *err, 
 		memcpy(t->sites, s->sites, (size_t)s->nsites * sizeof *t->sites);
 	live_unknown(&t->live);
 	m->nslices++;
-	sd_model_reindex(m);
+	if (room) {
+		(void)index_one_slice(m, ix, m->nslices - 1);
+		ix->nslices = m->nslices;
+		ix->groups_dirty = true;
+	} else if (ix) {
+		index_slices(m, ix, cap);
+	} else {
+		(void)sd_model_reindex(m);
+		index_slices(m, m->ix, cap);   /* again, to record the room */
+	}
 	return m->nslices - 1;
 }
 
 int sd_model_remove_slice(struct sd_model *m, const char *id)
 {
+	bool fresh_before = fresh(m) != NULL;
 	int i = sd_model_slice_index(m, id);
 	if (i < 0)
 		return -1;
@@ -955,7 +1051,9 @@ int sd_model_remove_slice(struct sd_model *m, const char *id)
 	memmove(&m->slices[i], &m->slices[i + 1],
 		(size_t)(m->nslices - i - 1) * sizeof *m->slices);
 	m->nslices--;
-	sd_model_reindex(m);
+	/* every later slice moved down; the room is known only for the
+	 * array the index describes */
+	reindex_slices(m, fresh_before ? m->ix->slice_cap : 0);
 	return 0;
 }
 
@@ -1233,7 +1331,7 @@ int sd_model_store_load(struct sd_model *m, struct sd_model_store *ms, char *err
 		m->slices = sd_reallocarray(m->slices, (size_t)m->nslices + nadd, sizeof *m->slices);
 		memcpy(&m->slices[m->nslices], add, nadd * sizeof *add);
 		m->nslices += (int)nadd;
-		sd_model_reindex(m);
+		reindex_slices(m, 0);
 	}
 	if (refused && err && errsz)
 		snprintf(err, errsz, "%d stored slice%s not loaded: %s", refused,

@@ -303,7 +303,11 @@ int sd_model_merge_declared(struct sd_model *into, struct sd_model *declared,
 /* Slices created at run time (the lifecycle issue, a plugin). The caller
  * persists them (sd_model_store_save_slice / _delete_slice) and publishes
  * the change (SD_TOPIC_SLICES id, SD_TOPIC_FACTORIES for the owner's
- * counts, SD_TOPIC_NFS ""). Both reindex, linear in the model's size.
+ * counts, SD_TOPIC_NFS ""). Both keep the indexes right themselves: an add
+ * is amortised O(1) (the array grows by a quarter; the per-factory and
+ * per-S-NSSAI lists are regrouped, linearly in the slices, by the first
+ * lookup that needs them), a removal re-indexes the slices (not the
+ * places), linear in the number of slices.
  *
  * add: copies *s (and its sites array) at the end of m->slices; s->origin
  * must be SD_ORIGIN_RUNTIME or SD_ORIGIN_PLUGIN, the id new in the model,

@@ -650,6 +650,53 @@ static void test_merge_random_reloads(void **st)
 	sd_model_free(m);
 }
 
+/* Run-time slices one by one into the scale zone: each add is cheap while
+ * the array has room, and the tables stay right through growth and
+ * removal. */
+static void test_add_slices_at_scale(void **st)
+{
+	struct sd_model *m = gen(2000, 5, 30, 50);
+	struct timespec t0;
+	char err[256], id[SD_ID_MAX];
+	const int *idx;
+	int i, ns, nc, nl;
+	struct sd_slice s = runtime_slice("x", 7, NULL, 0);
+	double ms;
+
+	assert_int_equal(sd_model_reindex(m), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 2000; i++) {
+		snprintf(s.id, sizeof s.id, "rt%d", i);
+		s.snssai.sd = 0xe00000u + (uint32_t)(i % 10);
+		if (sd_model_add_slice(m, &s, err, sizeof err) != 100000 + i)
+			fail_msg("add %d: %s", i, err);
+	}
+	ms = ms_since(&t0);
+	print_message("2000 run-time slices added to the 100000-slice zone: %.1f ms (%.3f ms each)\n",
+		      ms, ms / 2000);
+	for (i = 0; i < 2000; i += 97) {
+		snprintf(id, sizeof id, "rt%d", i);
+		assert_int_equal(sd_model_slice_index(m, id), 100000 + i);
+	}
+	s.snssai.sd = 0xe00003;
+	assert_int_equal(sd_model_slices_by_snssai(m, &s.snssai, &idx), 200);
+	assert_int_equal(idx[0], 100003);
+	assert_int_equal(sd_model_factory_counts(m, 7, &ns, &nc, &nl), 0);
+	assert_int_equal(nl, 2050);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(sd_model_remove_slice(m, "rt0"), 0);
+	print_message("one removal: %.1f ms\n", ms_since(&t0));
+	assert_int_equal(sd_model_slice_index(m, "rt1"), 100000);
+	assert_int_equal(sd_model_slices_by_snssai(m, &s.snssai, &idx), 200);
+	/* and adds after a removal still land in room the array has */
+	snprintf(s.id, sizeof s.id, "late");
+	assert_int_equal(sd_model_add_slice(m, &s, err, sizeof err), 101999);
+	assert_int_equal(sd_model_slices_by_snssai(m, &s.snssai, &idx), 201);
+	assert_int_equal(sd_model_slice_index(m, "late"), 101999);
+	assert_int_equal(sd_model_slice_index(m, "sl99999"), 99999);
+	sd_model_free(m);
+}
+
 /* The scale zone reloaded unchanged, and with one slice changed. */
 static void test_merge_scale(void **st)
 {
@@ -863,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_slices_by_snssai),
 		cmocka_unit_test(test_lookups_indexed_and_scanned),
 		cmocka_unit_test(test_reindex_scale),
+		cmocka_unit_test(test_add_slices_at_scale),
 		cmocka_unit_test(test_merge_reports_only_changes),
 		cmocka_unit_test(test_add_remove_slice),
 		cmocka_unit_test(test_merge_keeps_runtime),
