@@ -54,6 +54,10 @@ LDLIBS    += $(PKG_LIBS) -lm
 
 LIB_SRC   := $(filter-out core/main.c engine/main.c,$(wildcard core/*.c slicing/*.c monitor/*.c billing/*.c snmp/*.c engine/*.c))
 TUI_SRC   := $(filter-out tui/main.c,$(wildcard tui/*.c))
+# what the console links of core/: the IPC codec and what it needs, no more
+# (tests/tools/layers.sh keeps tui/ to these headers)
+CODEC_SRC := core/ipc_codec.c core/util.c core/log.c
+CON_LIBS  := $(shell pkg-config --libs jansson ncursesw 2>/dev/null) -lm
 SIM_SRC   := $(filter-out sim/main.c,$(wildcard sim/*.c))
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
@@ -62,12 +66,13 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 LIB       := $(BUILD)/libslicedeck.a
 TUILIB    := $(BUILD)/libsdtui.a
+CODECLIB  := $(BUILD)/libsdcodec.a
 SIMLIB    := $(BUILD)/libsdsim.a
 PROGS     := $(BUILD)/slicedeckd $(BUILD)/slicedeck $(BUILD)/slicedeck-sim
 TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES   := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all check unit integration demo asan bench deps install clean valgrind
+.PHONY: all check unit integration demo asan bench deps install clean valgrind layers
 # keep test and bench objects (make would delete them as intermediates)
 .SECONDARY:
 all: $(PROGS)
@@ -86,16 +91,19 @@ $(LIB): $(call obj,$(LIB_SRC))
 $(TUILIB): $(call obj,$(TUI_SRC))
 	@rm -f $@
 	$(Q)ar rcs $@ $^
+$(CODECLIB): $(call obj,$(CODEC_SRC))
+	@rm -f $@
+	$(Q)ar rcs $@ $^
 $(SIMLIB): $(call obj,$(SIM_SRC))
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/slicedeckd: $(BUILD)/core/main.o $(LIB)
+$(BUILD)/slicedeckd: $(BUILD)/engine/main.o $(LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/slicedeck: $(BUILD)/tui/main.o $(TUILIB) $(LIB)
+$(BUILD)/slicedeck: $(BUILD)/tui/main.o $(TUILIB) $(CODECLIB)
 	$(if $(Q),@echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CON_LIBS)
 $(BUILD)/slicedeck-sim: $(BUILD)/sim/main.o $(SIMLIB) $(LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -115,9 +123,13 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(SIMLIB) $(TUILIB) $(LIB)
 deps:
 	@sh packaging/install-deps.sh
 
-check: deps
+check: deps layers
 	@$(MAKE) --no-print-directory all tests
 	@sh tests/run.sh $(BUILD)
+
+# the include arrows allowed between folders (tests/tools/layers.sh)
+layers:
+	@sh tests/tools/layers.sh
 
 .PHONY: tests
 tests: $(TESTS)

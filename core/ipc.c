@@ -1,12 +1,16 @@
-/* core/ipc.c — the engine's UNIX-socket server: accepts clients, maps their
- * peer credentials to a role, frames requests, runs them through
- * sd_ipc_dispatch and pushes scoped updates to subscribers.
+/* core/ipc.c — the engine's UNIX-socket server; see ipc_server.h for the
+ * live-update design and docs/ipc.md for the protocol.
  *
  * A client can never stall the engine or other clients: sockets are
- * non-blocking, input lines are capped (too_large), output queued to a
- * client that does not read is capped too (the client is dropped).
+ * non-blocking, input lines are capped (too_large), replies queued to a
+ * client that does not read are capped (the client is dropped), and live
+ * updates to a slow client are replaced by a resync once it has caught up.
+ *
+ * Memory: what leaves the engine is a queue of references to refcounted
+ * messages per peer. A delta, a whole list or a snapshot page is built
+ * once per scope and referenced by every peer of that scope.
  */
-#include "core/ipc.h"
+#include "core/ipc_server.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -16,36 +20,152 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/strmap.h"
+
+#define NTOPIC 6          /* bits of enum sd_topic */
+
+/* --- shared messages -------------------------------------------------------- */
+
+struct msg {
+	int refs;
+	size_t len;
+	char data[];
+};
+
+static struct msg *msg_new(const char *s, size_t n)
+{
+	struct msg *m = sd_malloc(sizeof *m + n + 1);
+	m->refs = 1;
+	m->len = n;
+	memcpy(m->data, s, n);
+	m->data[n] = '\0';
+	return m;
+}
+
+static struct msg *msg_take(char *line)
+{
+	struct msg *m = msg_new(line, strlen(line));
+	free(line);
+	return m;
+}
+
+static struct msg *msg_ref(struct msg *m)
+{
+	m->refs++;
+	return m;
+}
+
+static void msg_unref(struct msg *m)
+{
+	if (m && --m->refs == 0)
+		free(m);
+}
+
+/* --- peers ------------------------------------------------------------------ */
+
+enum qkind { Q_REPLY, Q_LIVE, Q_SNAPSHOT };
+
+struct qent {
+	struct msg *m;
+	size_t off;
+	enum qkind kind;
+};
+
+struct scope;
 
 struct sd_ipc_peer {
 	struct sd_ipc_server *srv;
 	struct sd_ipc_peer *next;
 	int fd;
+	uint64_t serial;
 	struct sd_ipc_caller caller;
 	struct sd_ipc_reader in;
-	struct sd_buf out;
+	struct qent *q;
+	size_t qhead, qlen, qcap;
+	size_t reply_bytes;       /* queued replies (the hard cap) */
+	size_t live_bytes;        /* queued deltas / whole lists (the slow mark) */
 	bool hello;
-	bool closing;      /* flush what is queued, then close */
-	unsigned topics;
+	bool closing;             /* flush what is queued, then close */
+	unsigned delta;           /* topics subscribed in delta mode */
+	unsigned full;            /* topics subscribed as whole lists */
+	unsigned resync;          /* topics to send afresh once the queue drains */
+	struct scope *scope;      /* while subscribed to anything */
+};
+
+/* What one scope last saw of one topic. */
+struct tstate {
+	bool live;                /* map populated: the scope has subscribers */
+	int subs;                 /* peers of the scope subscribed to the topic */
+	struct sd_strmap map;     /* id -> struct msg * (the serialised object) */
+	uint64_t gen;
+	struct msg **snap;        /* snapshot pages at snap_gen */
+	int nsnap;
+	uint64_t snap_gen;
+	struct msg *full;         /* the whole-list event at full_gen */
+	uint64_t full_gen;
+};
+
+struct scope {
+	char key[SD_ID_MAX];      /* "" = the zone (operators, viewers); else a factory id */
+	struct sd_ipc_caller rep; /* what a member of the scope is, for visibility */
+	struct tstate t[NTOPIC];
+	int npeers;
+	/* per flush: what changed */
+	struct sd_buf up[NTOPIC], rm[NTOPIC];
+	int nup[NTOPIC], nrm[NTOPIC];
+	unsigned full_due;        /* topics whose whole list is owed after this flush */
+	bool touched;
+};
+
+struct dirty {
+	struct sd_strmap ids;     /* id -> (void *)1 */
+	bool all;
 };
 
 struct sd_ipc_server {
-	struct sd_loop *loop;
+	struct sd_host host;
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	struct sd_ipc_host host;
 	struct sd_ipc_peer *peers;
 	int npeers;
+	uint64_t next_serial;
+	struct sd_ipc_topic_def topics[NTOPIC];
+	bool has_topic[NTOPIC];
+	struct sd_strmap scopes;  /* key -> struct scope * */
+	struct dirty dirty[NTOPIC];
+	bool any_dirty;
+	int64_t last_flush_ms;
+	uint64_t flush_timer;
+	int bus_sub;
+	bool hooked;              /* before_sleep registered (else a timer per mark) */
+	struct sd_ipc_stats stats;
 };
+
+static int topic_index(unsigned bit)
+{
+	int i;
+	for (i = 0; i < NTOPIC; i++)
+		if (bit == (1u << i))
+			return i;
+	return -1;
+}
+
+static struct sd_model *model_of(struct sd_ipc_server *s) { return sd_host_model(&s->host); }
+static const struct sd_config *config_of(struct sd_ipc_server *s) { return sd_host_config(&s->host); }
+
+static void scope_release(struct sd_ipc_server *s, struct sd_ipc_peer *p);
+static void topic_unsub(struct sd_ipc_server *s, struct sd_ipc_peer *p, unsigned bits);
 
 static void peer_free(struct sd_ipc_peer *p)
 {
 	struct sd_ipc_server *s = p->srv;
 	struct sd_ipc_peer **pp;
+	size_t i;
 	for (pp = &s->peers; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;
@@ -53,22 +173,77 @@ static void peer_free(struct sd_ipc_peer *p)
 		}
 	}
 	s->npeers--;
-	sd_loop_unwatch(s->loop, p->fd);
+	topic_unsub(s, p, p->delta | p->full);
+	sd_loop_unwatch(s->host.loop, p->fd);
 	close(p->fd);
 	sd_ipc_reader_done(&p->in);
-	sd_buf_done(&p->out);
+	for (i = 0; i < p->qlen; i++)
+		msg_unref(p->q[(p->qhead + i) % p->qcap].m);
+	free(p->q);
 	free(p);
 }
 
 static void peer_update_watch(struct sd_ipc_peer *p);
+static void send_resyncs(struct sd_ipc_peer *p);
+
+static void q_push(struct sd_ipc_peer *p, struct msg *m, enum qkind kind)
+{
+	if (p->qlen == p->qcap) {
+		size_t ncap = p->qcap ? p->qcap * 2 : 16, i;
+		struct qent *nq = sd_calloc(ncap, sizeof *nq);
+		for (i = 0; i < p->qlen; i++)
+			nq[i] = p->q[(p->qhead + i) % p->qcap];
+		free(p->q);
+		p->q = nq;
+		p->qhead = 0;
+		p->qcap = ncap;
+	}
+	p->q[(p->qhead + p->qlen) % p->qcap] = (struct qent){ m, 0, kind };
+	p->qlen++;
+	if (kind == Q_REPLY)
+		p->reply_bytes += m->len;
+	else if (kind == Q_LIVE)
+		p->live_bytes += m->len;
+	p->srv->stats.bytes_queued += m->len;
+}
+
+static void q_pop(struct sd_ipc_peer *p)
+{
+	struct qent *e = &p->q[p->qhead];
+	if (e->kind == Q_REPLY)
+		p->reply_bytes -= e->m->len;
+	else if (e->kind == Q_LIVE)
+		p->live_bytes -= e->m->len;
+	msg_unref(e->m);
+	p->qhead = (p->qhead + 1) % p->qcap;
+	p->qlen--;
+}
 
 /* Write as much queued output as the socket takes. Returns -1 when the peer
  * is gone (and has been freed). */
 static int peer_flush(struct sd_ipc_peer *p)
 {
-	while (p->out.len) {
-		ssize_t n = send(p->fd, p->out.data, p->out.len, MSG_NOSIGNAL);
-		if (n < 0) {
+	for (;;) {
+		struct iovec iov[64];
+		int n = 0;
+		size_t i;
+		ssize_t w;
+		if (!p->qlen) {
+			if (p->resync && !p->closing) {
+				send_resyncs(p);
+				if (p->qlen)
+					continue;
+			}
+			break;
+		}
+		for (i = 0; i < p->qlen && n < 64; i++) {
+			struct qent *e = &p->q[(p->qhead + i) % p->qcap];
+			iov[n].iov_base = e->m->data + e->off;
+			iov[n].iov_len = e->m->len - e->off;
+			n++;
+		}
+		w = writev(p->fd, iov, n);
+		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
 			if (errno == EINTR)
@@ -78,9 +253,19 @@ static int peer_flush(struct sd_ipc_peer *p)
 			peer_free(p);
 			return -1;
 		}
-		sd_buf_consume(&p->out, (size_t)n);
+		while (w > 0 && p->qlen) {
+			struct qent *e = &p->q[p->qhead];
+			size_t left = e->m->len - e->off;
+			if ((size_t)w >= left) {
+				w -= (ssize_t)left;
+				q_pop(p);
+			} else {
+				e->off += (size_t)w;
+				w = 0;
+			}
+		}
 	}
-	if (!p->out.len && p->closing) {
+	if (!p->qlen && p->closing) {
 		peer_free(p);
 		return -1;
 	}
@@ -88,30 +273,819 @@ static int peer_flush(struct sd_ipc_peer *p)
 	return 0;
 }
 
-/* Queue a line (taken) for the peer. A peer whose backlog exceeds the cap
+/* Queue a reply line (taken). A peer whose unread replies exceed the cap
  * is not reading: drop it rather than grow without bound. */
 static int peer_send(struct sd_ipc_peer *p, char *line)
 {
-	int rc = sd_buf_addstr(&p->out, line);
-	free(line);
-	if (rc < 0) {
+	struct msg *m = msg_take(line);
+	if (p->reply_bytes + m->len > SD_IPC_MAX_OUTBUF) {
 		sd_warn("ipc: dropping %s (uid %u): over %d bytes of replies unread",
 			p->caller.user, (unsigned)p->caller.uid, SD_IPC_MAX_OUTBUF);
+		msg_unref(m);
+		p->srv->stats.peers_dropped++;
 		peer_free(p);
 		return -1;
 	}
+	q_push(p, m, Q_REPLY);
 	return peer_flush(p);
 }
 
+static struct sd_ipc_peer *peer_by_serial(struct sd_ipc_server *s, uint64_t serial)
+{
+	struct sd_ipc_peer *p;
+	for (p = s->peers; p; p = p->next)
+		if (p->serial == serial)
+			return p;
+	return NULL;
+}
+
+/* An async op's answer: to its peer if it is still there. */
+static void reply_later(void *server, uint64_t serial, char *line)
+{
+	struct sd_ipc_peer *p = peer_by_serial(server, serial);
+	if (!p || p->closing) {
+		free(line);
+		return;
+	}
+	peer_send(p, line);
+}
+
+/* --- topics and scopes ---------------------------------------------------------- */
+
+int sd_ipc_server_topic(struct sd_ipc_server *s, const struct sd_ipc_topic_def *def)
+{
+	int ti = topic_index(def->topic);
+	if (ti < 0 || s->has_topic[ti] || !def->each || !def->object || !def->owner)
+		return -1;
+	s->topics[ti] = *def;
+	s->has_topic[ti] = true;
+	return 0;
+}
+
+static unsigned topics_known(const struct sd_ipc_server *s)
+{
+	unsigned bits = 0;
+	int i;
+	for (i = 0; i < NTOPIC; i++)
+		if (s->has_topic[i])
+			bits |= 1u << i;
+	return bits;
+}
+
+static void scope_key(const struct sd_ipc_caller *c, char *key, size_t n)
+{
+	sd_strlcpy(key, c->role == SD_ROLE_FACTORY ? c->factory_id : "", n);
+}
+
+static struct scope *scope_get(struct sd_ipc_server *s, const struct sd_ipc_caller *c)
+{
+	char key[SD_ID_MAX];
+	struct scope *sc;
+	int i;
+	scope_key(c, key, sizeof key);
+	sc = sd_strmap_get(&s->scopes, key);
+	if (sc)
+		return sc;
+	sc = sd_calloc(1, sizeof *sc);
+	sd_strlcpy(sc->key, key, sizeof sc->key);
+	sc->rep = *c;
+	if (c->role != SD_ROLE_FACTORY) {
+		sc->rep.role = SD_ROLE_VIEWER;   /* operators and viewers see the same */
+		sc->rep.factory = -1;
+		sc->rep.factory_id[0] = '\0';
+	}
+	for (i = 0; i < NTOPIC; i++) {
+		sd_strmap_init(&sc->t[i].map);
+		sd_buf_init(&sc->up[i], SIZE_MAX / 2);
+		sd_buf_init(&sc->rm[i], SIZE_MAX / 2);
+	}
+	sd_strmap_put(&s->scopes, key, sc);
+	s->stats.scopes++;
+	return sc;
+}
+
+static void tstate_clear(struct tstate *t)
+{
+	size_t pos = 0;
+	void *v;
+	int i;
+	while (sd_strmap_next(&t->map, &pos, NULL, &v))
+		msg_unref(v);
+	sd_strmap_clear(&t->map);
+	for (i = 0; i < t->nsnap; i++)
+		msg_unref(t->snap[i]);
+	free(t->snap);
+	t->snap = NULL;
+	t->nsnap = 0;
+	msg_unref(t->full);
+	t->full = NULL;
+	t->live = false;
+}
+
+static void scope_free(struct scope *sc)
+{
+	int i;
+	for (i = 0; i < NTOPIC; i++) {
+		tstate_clear(&sc->t[i]);
+		sd_strmap_done(&sc->t[i].map);
+		sd_buf_done(&sc->up[i]);
+		sd_buf_done(&sc->rm[i]);
+	}
+	free(sc);
+}
+
+static void scope_release(struct sd_ipc_server *s, struct sd_ipc_peer *p)
+{
+	struct scope *sc = p->scope;
+	if (!sc)
+		return;
+	p->scope = NULL;
+	if (--sc->npeers > 0)
+		return;
+	sd_strmap_del(&s->scopes, sc->key);
+	s->stats.scopes--;
+	scope_free(sc);
+}
+
+/* Would a member of scope sc see an object with this owner? */
+static bool scope_may_see(const struct scope *sc, int owner)
+{
+	if (!sc->key[0])
+		return owner != SD_OWNER_UNKNOWN;
+	return owner == SD_OWNER_ANY || (owner >= 0 && owner == sc->rep.factory);
+}
+
+static struct msg *serialise(struct sd_ipc_server *s, json_t *obj)
+{
+	char *text = json_dumps(obj, JSON_COMPACT);
+	struct msg *m;
+	json_decref(obj);
+	if (!text)
+		return NULL;
+	m = msg_new(text, strlen(text));
+	free(text);
+	s->stats.objects_built++;
+	s->stats.bytes_serialised += m->len;
+	return m;
+}
+
+struct fill_ctx {
+	struct sd_ipc_server *s;
+	struct scope *sc;
+	int ti;
+};
+
+static void fill_one(void *arg, const char *id)
+{
+	struct fill_ctx *x = arg;
+	const struct sd_ipc_topic_def *d = &x->s->topics[x->ti];
+	json_t *obj;
+	struct msg *m;
+	if (!scope_may_see(x->sc, d->owner(d->arg, id)))
+		return;
+	obj = d->object(d->arg, id, &x->sc->rep);
+	if (!obj)
+		return;
+	m = serialise(x->s, obj);
+	if (m)
+		msg_unref(sd_strmap_put(&x->sc->t[x->ti].map, id, m));
+}
+
+/* Populate what a scope sees of a topic (its first subscriber). */
+static void tstate_fill(struct sd_ipc_server *s, struct scope *sc, int ti)
+{
+	struct fill_ctx x = { s, sc, ti };
+	const struct sd_ipc_topic_def *d = &s->topics[ti];
+	if (sc->t[ti].live)
+		return;
+	d->each(d->arg, fill_one, &x);
+	sc->t[ti].live = true;
+}
+
+/* Append a JSON string for id (or the integer it spells, for int_ids). */
+static void add_id(struct sd_buf *b, const char *id, bool int_ids)
+{
+	if (int_ids) {
+		sd_buf_addstr(b, id);
+		return;
+	}
+	json_t *j = json_string(id);
+	char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	sd_buf_addstr(b, t ? t : "\"\"");
+	free(t);
+	json_decref(j);
+}
+
+/* Pages of the scope's list in topic order: each page one line. */
+struct page_ctx {
+	struct sd_ipc_server *s;
+	struct scope *sc;
+	int ti;
+	struct sd_buf body;       /* the objects of the page being built */
+	int nobj;
+	struct msg **pages;       /* finished bodies (without the envelope) */
+	int npages;
+};
+
+static void page_close(struct page_ctx *x)
+{
+	x->pages = sd_reallocarray(x->pages, (size_t)x->npages + 1, sizeof *x->pages);
+	x->pages[x->npages++] = msg_new(x->body.len ? x->body.data : "", x->body.len);
+	sd_buf_reset(&x->body);
+	x->nobj = 0;
+}
+
+static void page_one(void *arg, const char *id)
+{
+	struct page_ctx *x = arg;
+	struct msg *m = sd_strmap_get(&x->sc->t[x->ti].map, id);
+	if (!m)
+		return;
+	if (x->nobj >= SD_IPC_PAGE_OBJECTS ||
+	    (x->nobj && x->body.len + m->len > SD_IPC_PAGE_BYTES))
+		page_close(x);
+	if (x->nobj)
+		sd_buf_add(&x->body, ",", 1);
+	sd_buf_add(&x->body, m->data, m->len);
+	x->nobj++;
+}
+
+/* Build snapshot lines for (scope, topic) at its current generation;
+ * resync marks them as a resync. Returns the count; *out owns refs. */
+static int build_snapshot(struct sd_ipc_server *s, struct scope *sc, int ti, bool resync,
+			  struct msg ***out)
+{
+	const struct sd_ipc_topic_def *d = &s->topics[ti];
+	struct page_ctx x = { .s = s, .sc = sc, .ti = ti };
+	struct msg **lines;
+	int i;
+	sd_buf_init(&x.body, SIZE_MAX / 2);
+	d->each(d->arg, page_one, &x);
+	if (x.nobj || x.npages == 0)
+		page_close(&x);
+	lines = sd_calloc((size_t)x.npages, sizeof *lines);
+	for (i = 0; i < x.npages; i++) {
+		char *head = sd_printf("{\"event\":\"%s\",\"snapshot\":{\"gen\":%llu,\"page\":%d,"
+				       "\"pages\":%d%s},\"data\":{\"%s\":[", d->name,
+				       (unsigned long long)sc->t[ti].gen, i, x.npages,
+				       resync ? ",\"resync\":true" : "", d->name);
+		size_t hl = strlen(head);
+		struct msg *m = sd_malloc(sizeof *m + hl + x.pages[i]->len + 5);
+		m->refs = 1;
+		memcpy(m->data, head, hl);
+		memcpy(m->data + hl, x.pages[i]->data, x.pages[i]->len);
+		memcpy(m->data + hl + x.pages[i]->len, "]}}\n", 5);
+		m->len = hl + x.pages[i]->len + 4;
+		lines[i] = m;
+		s->stats.bytes_serialised += m->len;
+		free(head);
+		msg_unref(x.pages[i]);
+	}
+	free(x.pages);
+	sd_buf_done(&x.body);
+	*out = lines;
+	return i;
+}
+
+static void list_one(void *arg, const char *id)
+{
+	struct page_ctx *x = arg;
+	struct msg *m = sd_strmap_get(&x->sc->t[x->ti].map, id);
+	if (!m)
+		return;
+	if (x->nobj++)
+		sd_buf_add(&x->body, ",", 1);
+	sd_buf_add(&x->body, m->data, m->len);
+}
+
+/* The whole-list event of (scope, topic), cached per generation: the old
+ * mode, one line whatever its size. */
+static struct msg *full_list(struct sd_ipc_server *s, struct scope *sc, int ti)
+{
+	struct tstate *t = &sc->t[ti];
+	const struct sd_ipc_topic_def *d = &s->topics[ti];
+	struct page_ctx x = { .s = s, .sc = sc, .ti = ti };
+	char *head;
+	size_t hl;
+	struct msg *m;
+	if (t->full && t->full_gen == t->gen)
+		return t->full;
+	msg_unref(t->full);
+	t->full = NULL;
+	sd_buf_init(&x.body, SIZE_MAX / 2);
+	d->each(d->arg, list_one, &x);
+	head = sd_printf("{\"event\":\"%s\",\"data\":{\"%s\":[", d->name, d->name);
+	hl = strlen(head);
+	m = sd_malloc(sizeof *m + hl + x.body.len + 5);
+	m->refs = 1;
+	memcpy(m->data, head, hl);
+	if (x.body.len)
+		memcpy(m->data + hl, x.body.data, x.body.len);
+	memcpy(m->data + hl + x.body.len, "]}}\n", 5);
+	m->len = hl + x.body.len + 4;
+	free(head);
+	sd_buf_done(&x.body);
+	s->stats.bytes_serialised += m->len;
+	t->full = m;
+	t->full_gen = t->gen;
+	return m;
+}
+
+/* Give a peer what it is owed for topic ti now: its scope's snapshot
+ * (delta mode; resync marks one sent after a slow spell) or whole list. */
+static void send_topic_start(struct sd_ipc_peer *p, int ti, bool resync)
+{
+	struct sd_ipc_server *s = p->srv;
+	struct scope *sc = p->scope;
+	struct tstate *t = &sc->t[ti];
+	unsigned bit = 1u << ti;
+	int i;
+	if (p->full & bit) {
+		q_push(p, msg_ref(full_list(s, sc, ti)), Q_LIVE);
+		return;
+	}
+	if (resync) {
+		struct msg **lines;
+		int n = build_snapshot(s, sc, ti, true, &lines);
+		for (i = 0; i < n; i++)
+			q_push(p, lines[i], Q_SNAPSHOT);
+		free(lines);
+		s->stats.resyncs++;
+		return;
+	}
+	if (!t->snap || t->snap_gen != t->gen) {
+		for (i = 0; i < t->nsnap; i++)
+			msg_unref(t->snap[i]);
+		free(t->snap);
+		t->nsnap = build_snapshot(s, sc, ti, false, &t->snap);
+		t->snap_gen = t->gen;
+	}
+	for (i = 0; i < t->nsnap; i++)
+		q_push(p, msg_ref(t->snap[i]), Q_SNAPSHOT);
+}
+
+static void send_resyncs(struct sd_ipc_peer *p)
+{
+	unsigned bits = p->resync & (p->delta | p->full);
+	p->resync = 0;
+	while (bits && p->scope) {
+		int ti = __builtin_ctz(bits);
+		bits &= bits - 1;
+		send_topic_start(p, ti, true);
+	}
+}
+
+/* Queue a live message (delta or whole list) unless the peer is behind:
+ * then it gets a fresh start once it has caught up. */
+static void send_live(struct sd_ipc_peer *p, int ti, struct msg *m)
+{
+	unsigned bit = 1u << ti;
+	if (p->resync & bit)
+		return;
+	if (p->live_bytes + m->len > SD_IPC_SLOW_BYTES) {
+		sd_info("ipc: %s (uid %u) is not keeping up with %s; it gets a resync once "
+			"it has read what is queued", p->caller.user, (unsigned)p->caller.uid,
+			p->srv->topics[ti].name);
+		p->resync |= bit;
+		return;
+	}
+	q_push(p, msg_ref(m), Q_LIVE);
+}
+
+static void topic_unsub(struct sd_ipc_server *s, struct sd_ipc_peer *p, unsigned bits)
+{
+	bits &= p->delta | p->full;
+	while (bits && p->scope) {
+		int ti = __builtin_ctz(bits);
+		struct tstate *t = &p->scope->t[ti];
+		bits &= bits - 1;
+		p->delta &= ~(1u << ti);
+		p->full &= ~(1u << ti);
+		if (--t->subs == 0)
+			tstate_clear(t);
+	}
+	if (!(p->delta | p->full))
+		scope_release(s, p);
+}
+
+/* --- the dirty set and the flush ------------------------------------------------ */
+
+static bool topic_has_subs(struct sd_ipc_server *s, int ti)
+{
+	size_t pos = 0;
+	void *v;
+	while (sd_strmap_next(&s->scopes, &pos, NULL, &v))
+		if (((struct scope *)v)->t[ti].live)
+			return true;
+	return false;
+}
+
+static void on_flush_timer(struct sd_loop *loop, uint64_t id, void *arg);
+
+static void mark_dirty(struct sd_ipc_server *s, unsigned topic, const char *id)
+{
+	int ti = topic_index(topic);
+	if (ti < 0 || !s->has_topic[ti] || !topic_has_subs(s, ti))
+		return;
+	if (!id || !*id)
+		s->dirty[ti].all = true;
+	else if (!s->dirty[ti].all)
+		sd_strmap_put(&s->dirty[ti].ids, id, (void *)1);
+	s->any_dirty = true;
+	if (!s->hooked && !s->flush_timer)
+		s->flush_timer = sd_loop_timer_add(s->host.loop, SD_IPC_FLUSH_MS, on_flush_timer, s);
+}
+
+static void on_bus(const struct sd_bus_event *ev, void *arg)
+{
+	if (ev->kind == SD_BUS_MODEL)
+		mark_dirty(arg, ev->u.model.topic, ev->u.model.id);
+}
+
+static void emit_scope(struct sd_ipc_server *s, struct scope *sc, int ti);
+
+/* One changed id: rebuilt for each scope that may see it (or saw it). */
+static void flush_id(struct sd_ipc_server *s, int ti, const char *id, struct msg **memo)
+{
+	const struct sd_ipc_topic_def *d = &s->topics[ti];
+	int owner = d->owner(d->arg, id);
+	size_t pos = 0;
+	void *v;
+	*memo = NULL;
+	while (sd_strmap_next(&s->scopes, &pos, NULL, &v)) {
+		struct scope *sc = v;
+		struct tstate *t = &sc->t[ti];
+		struct msg *old, *m = NULL;
+		if (!t->live)
+			continue;
+		old = sd_strmap_get(&t->map, id);
+		if (scope_may_see(sc, owner)) {
+			if (d->scope_invariant && *memo) {
+				m = msg_ref(*memo);
+			} else {
+				json_t *obj = d->object(d->arg, id, &sc->rep);
+				m = obj ? serialise(s, obj) : NULL;
+				if (m && d->scope_invariant)
+					*memo = msg_ref(m);
+			}
+		}
+		if (m && old && old->len == m->len && memcmp(old->data, m->data, m->len) == 0) {
+			msg_unref(m);      /* the scope saw exactly this */
+			continue;
+		}
+		if (m) {
+			if (sc->nup[ti]++)
+				sd_buf_add(&sc->up[ti], ",", 1);
+			sd_buf_add(&sc->up[ti], m->data, m->len);
+			msg_unref(sd_strmap_put(&t->map, id, m));
+			sc->touched = true;
+			if (sc->nup[ti] + sc->nrm[ti] >= SD_IPC_PAGE_OBJECTS ||
+			    sc->up[ti].len >= SD_IPC_PAGE_BYTES)
+				emit_scope(s, sc, ti);   /* no line grows past a page */
+		} else if (old) {
+			msg_unref(sd_strmap_del(&t->map, id));
+			if (sc->nrm[ti]++)
+				sd_buf_add(&sc->rm[ti], ",", 1);
+			add_id(&sc->rm[ti], id, d->int_ids);
+			sc->touched = true;
+			if (sc->nup[ti] + sc->nrm[ti] >= SD_IPC_PAGE_OBJECTS)
+				emit_scope(s, sc, ti);
+		}
+	}
+	msg_unref(*memo);
+	*memo = NULL;
+}
+
+struct all_ctx {
+	struct sd_strmap *ids;
+};
+
+static void collect_id(void *arg, const char *id)
+{
+	struct all_ctx *x = arg;
+	sd_strmap_put(x->ids, id, (void *)1);
+}
+
+/* Emit what a scope collected for topic ti: one delta line, shared by
+ * the scope's delta peers; the whole list for its whole-list peers. */
+static void emit_scope(struct sd_ipc_server *s, struct scope *sc, int ti)
+{
+	const struct sd_ipc_topic_def *d = &s->topics[ti];
+	struct tstate *t = &sc->t[ti];
+	struct sd_ipc_peer *p;
+	struct msg *m;
+	char *line;
+	if (!t->live || (!sc->nup[ti] && !sc->nrm[ti]))
+		return;
+	t->gen++;
+	line = sd_printf("{\"event\":\"%s\",\"delta\":{\"gen\":%llu,\"base\":%llu},"
+			 "\"data\":{\"upsert\":[%s],\"remove\":[%s]}}\n", d->name,
+			 (unsigned long long)t->gen, (unsigned long long)(t->gen - 1),
+			 sc->nup[ti] ? sc->up[ti].data : "", sc->nrm[ti] ? sc->rm[ti].data : "");
+	m = msg_take(line);
+	s->stats.bytes_serialised += m->len;
+	for (p = s->peers; p; p = p->next) {
+		if (p->scope != sc || p->closing)
+			continue;
+		if (p->delta & (1u << ti))
+			send_live(p, ti, m);
+	}
+	msg_unref(m);
+	sd_buf_reset(&sc->up[ti]);
+	sd_buf_reset(&sc->rm[ti]);
+	sc->nup[ti] = sc->nrm[ti] = 0;
+	sc->full_due |= 1u << ti;
+}
+
+/* The whole lists owed after a flush: once per scope, whatever the
+ * number of delta lines it took. */
+static void emit_full(struct sd_ipc_server *s, int ti)
+{
+	size_t pos = 0;
+	void *v;
+	while (sd_strmap_next(&s->scopes, &pos, NULL, &v)) {
+		struct scope *sc = v;
+		struct sd_ipc_peer *p;
+		if (!(sc->full_due & (1u << ti)))
+			continue;
+		sc->full_due &= ~(1u << ti);
+		for (p = s->peers; p; p = p->next)
+			if (p->scope == sc && !p->closing && (p->full & (1u << ti)))
+				send_live(p, ti, full_list(s, sc, ti));
+	}
+}
+
+static void emit(struct sd_ipc_server *s, int ti)
+{
+	size_t pos = 0;
+	void *v;
+	while (sd_strmap_next(&s->scopes, &pos, NULL, &v))
+		emit_scope(s, v, ti);
+	emit_full(s, ti);
+}
+
+void sd_ipc_server_flush(struct sd_ipc_server *s)
+{
+	struct sd_ipc_peer *p, *next;
+	int ti;
+	if (!s->any_dirty)
+		return;
+	s->any_dirty = false;
+	s->last_flush_ms = sd_now_ms();
+	s->stats.flushes++;
+	for (ti = 0; ti < NTOPIC; ti++) {
+		struct dirty *dt = &s->dirty[ti];
+		struct msg *memo = NULL;
+		size_t pos = 0;
+		const char *id;
+		if (!dt->all && !sd_strmap_len(&dt->ids))
+			continue;
+		if (dt->all) {
+			/* everything the model has now, and everything a scope saw */
+			struct all_ctx x = { &dt->ids };
+			void *v;
+			size_t sp = 0;
+			s->topics[ti].each(s->topics[ti].arg, collect_id, &x);
+			while (sd_strmap_next(&s->scopes, &sp, NULL, &v)) {
+				struct tstate *t = &((struct scope *)v)->t[ti];
+				size_t mp = 0;
+				while (t->live && sd_strmap_next(&t->map, &mp, &id, NULL))
+					sd_strmap_put(&dt->ids, id, (void *)1);
+			}
+		}
+		while (sd_strmap_next(&dt->ids, &pos, &id, NULL))
+			flush_id(s, ti, id, &memo);
+		sd_strmap_clear(&dt->ids);
+		dt->all = false;
+		emit(s, ti);
+	}
+	for (p = s->peers; p; p = next) {
+		next = p->next;
+		if (p->qlen)
+			peer_flush(p);
+	}
+}
+
+static void on_flush_timer(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct sd_ipc_server *s = arg;
+	s->flush_timer = 0;
+	sd_ipc_server_flush(s);
+}
+
+/* Before the loop sleeps: flush, at a bounded rate. */
+static void before_sleep(struct sd_loop *loop, void *arg)
+{
+	struct sd_ipc_server *s = arg;
+	int64_t since;
+	if (!s->any_dirty || s->flush_timer)
+		return;
+	since = sd_now_ms() - s->last_flush_ms;
+	if (since >= SD_IPC_FLUSH_MS)
+		sd_ipc_server_flush(s);
+	else
+		s->flush_timer = sd_loop_timer_add(loop, SD_IPC_FLUSH_MS - since, on_flush_timer, s);
+}
+
+/* --- subscriptions ------------------------------------------------------------- */
+
+/* After the subscribe reply: join the scope, populate what it sees, and
+ * start each new topic with a snapshot or a whole list. */
+static void do_subscribe(struct sd_ipc_peer *p, unsigned bits, int mode)
+{
+	struct sd_ipc_server *s = p->srv;
+	unsigned fresh;
+	/* what is dirty goes out first, so the scope's view is current for
+	 * everyone before a newcomer's snapshot is cut from it */
+	sd_ipc_server_flush(s);
+	if (!p->scope) {
+		p->scope = scope_get(s, &p->caller);
+		p->scope->npeers++;
+	}
+	fresh = bits & ~(p->delta | p->full);
+	/* a topic already subscribed in the other mode switches mode */
+	p->delta &= ~bits;
+	p->full &= ~bits;
+	if (mode == SD_SUB_DELTA)
+		p->delta |= bits;
+	else
+		p->full |= bits;
+	while (bits) {
+		int ti = __builtin_ctz(bits);
+		struct tstate *t = &p->scope->t[ti];
+		bits &= bits - 1;
+		if (fresh & (1u << ti))
+			t->subs++;
+		tstate_fill(s, p->scope, ti);
+		send_topic_start(p, ti, false);
+	}
+	peer_flush(p);
+}
+
+/* --- the server's own ops -------------------------------------------------------- */
+
+static json_t *caller_json(struct sd_op_call *call)
+{
+	const struct sd_ipc_caller *c = call->caller;
+	const struct sd_model *m = call->model;
+	json_t *o = json_object();
+	json_object_set_new(o, "user", json_string(c->user));
+	json_object_set_new(o, "uid", json_integer(c->uid));
+	json_object_set_new(o, "role", json_string(sd_role_name(c->role)));
+	if (c->role == SD_ROLE_FACTORY && c->factory >= 0 && c->factory < m->nfactories) {
+		const struct sd_factory *f = &m->factories[c->factory];
+		json_object_set_new(o, "factory", json_string(f->id));
+		json_object_set_new(o, "factory_name", json_string(f->name));
+	} else {
+		json_object_set_new(o, "factory", json_null());
+	}
+	json_object_set_new(o, "zone", json_string(m->zone_name));
+	return o;
+}
+
+static json_t *op_hello(struct sd_op_call *call)
+{
+	json_t *v = json_object_get(call->params, "version");
+	json_t *o;
+	char plmn[16];
+	if (json_integer_value(v) != SD_IPC_VERSION)
+		return sd_op_fail(call, SD_IPC_E_VERSION,
+				  "this engine speaks protocol version %d, the client %lld; "
+				  "use a console of the same release", SD_IPC_VERSION,
+				  (long long)json_integer_value(v));
+	call->hello_ok = true;
+	o = caller_json(call);
+	json_object_set_new(o, "version", json_integer(SD_IPC_VERSION));
+	json_object_set_new(o, "engine", json_string("slicedeckd " SD_VERSION));
+	snprintf(plmn, sizeof plmn, "%s-%s", call->model->plmn.mcc, call->model->plmn.mnc);
+	json_object_set_new(o, "plmn", json_string(plmn));
+	json_object_set_new(o, "modes", json_pack("[s,s]", "full", "delta"));
+	return o;
+}
+
+static json_t *op_whoami(struct sd_op_call *call) { return caller_json(call); }
+
+static json_t *op_ping(struct sd_op_call *call)
+{
+	return json_pack("{s:b, s:I}", "pong", 1, "time_ms", (json_int_t)sd_wall_ms());
+}
+
+static json_t *op_help(struct sd_op_call *call)
+{
+	return json_pack("{s:o}", "ops", sd_ops_help(call->registry, call->caller));
+}
+
+static bool parse_topics(struct sd_op_call *call, unsigned *bits)
+{
+	struct sd_ipc_server *s = call->arg;
+	json_t *t = json_object_get(call->params, "topics"), *v;
+	size_t i;
+	*bits = 0;
+	if (!t || json_is_null(t)) {
+		*bits = topics_known(s);
+		return true;
+	}
+	json_array_foreach(t, i, v) {
+		int k, found = -1;
+		for (k = 0; json_is_string(v) && k < NTOPIC; k++)
+			if (s->has_topic[k] && strcmp(json_string_value(v), s->topics[k].name) == 0)
+				found = k;
+		if (found < 0) {
+			char names[128] = "", clean[48];
+			size_t off = 0;
+			for (k = 0; k < NTOPIC; k++)
+				if (s->has_topic[k])
+					off += (size_t)snprintf(names + off, sizeof names - off, "%s%s",
+								off ? ", " : "", s->topics[k].name);
+			sd_sanitize(clean, sizeof clean, json_is_string(v) ? json_string_value(v)
+				    : "(not a string)", json_is_string(v) ? strlen(json_string_value(v)) : 14);
+			sd_op_fail(call, SD_IPC_E_BADREQ, "unknown topic %s (%s)", clean, names);
+			return false;
+		}
+		*bits |= 1u << found;
+	}
+	return true;
+}
+
+static json_t *topics_json(struct sd_ipc_server *s, unsigned bits)
+{
+	json_t *a = json_array();
+	int k;
+	for (k = 0; k < NTOPIC; k++)
+		if (bits & (1u << k))
+			json_array_append_new(a, json_string(s->topics[k].name));
+	return a;
+}
+
+static json_t *op_subscribe(struct sd_op_call *call)
+{
+	json_t *mode = json_object_get(call->params, "mode");
+	const char *ms = json_is_string(mode) ? json_string_value(mode) : "full";
+	if (strcmp(ms, "full") == 0)
+		call->sub_mode = SD_SUB_FULL;
+	else if (strcmp(ms, "delta") == 0)
+		call->sub_mode = SD_SUB_DELTA;
+	else
+		return sd_op_fail(call, SD_IPC_E_BADREQ, "\"mode\" is \"full\" or \"delta\"");
+	if (!parse_topics(call, &call->subscribe))
+		return NULL;
+	return json_pack("{s:o, s:s}", "subscribed", topics_json(call->arg, call->subscribe),
+			 "mode", ms);
+}
+
+static json_t *op_unsubscribe(struct sd_op_call *call)
+{
+	if (!parse_topics(call, &call->unsubscribe))
+		return NULL;
+	return json_pack("{s:o}", "unsubscribed", topics_json(call->arg, call->unsubscribe));
+}
+
+static json_t *op_resync(struct sd_op_call *call)
+{
+	if (!parse_topics(call, &call->resync))
+		return NULL;
+	return json_pack("{s:o}", "resync", topics_json(call->arg, call->resync));
+}
+
+static const struct sd_param p_hello[] = {
+	{ "version", SD_PT_INT, true, "the protocol version the client speaks (1)" },
+	{ "client", SD_PT_STRING, false, "the client's name and version, for logs" },
+	SD_PARAMS_END
+};
+static const struct sd_param p_topics[] = {
+	{ "topics", SD_PT_ARRAY, false, "topic names; absent = every topic" },
+	SD_PARAMS_END
+};
+static const struct sd_param p_subscribe[] = {
+	{ "topics", SD_PT_ARRAY, false, "topic names; absent = every topic" },
+	{ "mode", SD_PT_STRING, false, "\"full\" (whole lists, the default) or \"delta\"" },
+	SD_PARAMS_END
+};
+
+static const struct sd_op server_ops[] = {
+	{ "hello", op_hello, SD_PERM_READ, SD_OP_PRE_HELLO, p_hello,
+	  "version handshake; must come first" },
+	{ "whoami", op_whoami, SD_PERM_READ, 0, NULL, "the caller's user, role and factory" },
+	{ "ping", op_ping, SD_PERM_READ, 0, NULL, "liveness" },
+	{ "help", op_help, SD_PERM_READ, 0, NULL, "the operations this caller may use" },
+	{ "subscribe", op_subscribe, SD_PERM_READ, 0, p_subscribe,
+	  "live updates of topics, as whole lists or as snapshot + deltas" },
+	{ "unsubscribe", op_unsubscribe, SD_PERM_READ, 0, p_topics, "stop live updates" },
+	{ "resync", op_resync, SD_PERM_READ, 0, p_topics,
+	  "a fresh snapshot of delta-mode topics (after a gap in generations)" },
+};
+
+/* --- requests -------------------------------------------------------------------- */
+
 static void handle_line(struct sd_ipc_peer *p, const char *line, size_t len)
 {
+	struct sd_ipc_server *s = p->srv;
 	struct sd_ipc_request req;
+	struct sd_op_call call;
 	const char *code;
 	char msg[256];
-	bool hello_ok;
-	unsigned sub, unsub;
 	char *reply;
-	const struct sd_config *cfg = p->srv->host.config(p->srv->host.arg);
+	uint64_t serial = p->serial;
 
 	if (sd_ipc_request_parse(line, len, &req, &code, msg, sizeof msg) < 0) {
 		reply = sd_ipc_reply_error(req.id, code, msg);
@@ -119,20 +1093,31 @@ static void handle_line(struct sd_ipc_peer *p, const char *line, size_t len)
 		peer_send(p, reply);
 		return;
 	}
-	reply = sd_ipc_dispatch(cfg, &p->caller, p->hello, &req, &hello_ok, &sub, &unsub);
+	reply = sd_ops_dispatch(s->host.ops, config_of(s), model_of(s), &p->caller, serial,
+				p->hello, &req, &call);
 	sd_ipc_request_done(&req);
-	if (hello_ok)
-		p->hello = true;
-	p->topics = (p->topics | sub) & ~unsub;
-	if (peer_send(p, reply) < 0)
+	/* an op may have answered another peer and dropped it, never this one;
+	 * still, look the peer up again before touching it */
+	if (peer_by_serial(s, serial) != p) {
+		free(reply);
 		return;
-	/* a new subscription starts with the current state of each topic */
-	while (sub) {
-		enum sd_ipc_topic t = (enum sd_ipc_topic)(sub & -sub);
-		sub &= sub - 1;
-		if (peer_send(p, sd_ipc_event(sd_ipc_topic_name(t),
-					      sd_ipc_topic_data(cfg, &p->caller, t))) < 0)
-			return;
+	}
+	if (call.hello_ok)
+		p->hello = true;
+	if (reply && peer_send(p, reply) < 0)
+		return;
+	if (call.unsubscribe)
+		topic_unsub(s, p, call.unsubscribe);
+	if (call.subscribe)
+		do_subscribe(p, call.subscribe, call.sub_mode);
+	if (call.resync && p->scope) {
+		unsigned bits = call.resync & (p->delta | p->full);
+		while (bits) {
+			int ti = __builtin_ctz(bits);
+			bits &= bits - 1;
+			send_topic_start(p, ti, true);
+		}
+		peer_flush(p);
 	}
 }
 
@@ -140,6 +1125,7 @@ static void on_peer(struct sd_loop *loop, int fd, int events, void *arg)
 {
 	struct sd_ipc_peer *p = arg;
 	struct sd_ipc_server *srv = p->srv;   /* p may be freed while answering */
+	uint64_t serial = p->serial;
 	char buf[16384];
 	ssize_t n;
 	int rounds;
@@ -166,7 +1152,6 @@ static void on_peer(struct sd_loop *loop, int fd, int events, void *arg)
 		}
 		sd_ipc_reader_feed(&p->in, buf, (size_t)n);
 		while (sd_ipc_reader_next(&p->in, &line, &len, &overflow) == 1) {
-			struct sd_ipc_peer *q;
 			if (overflow) {
 				char msg[96];
 				snprintf(msg, sizeof msg, "request line longer than %d bytes",
@@ -177,9 +1162,7 @@ static void on_peer(struct sd_loop *loop, int fd, int events, void *arg)
 			}
 			handle_line(p, line, len);
 			/* the peer may have been dropped while answering */
-			for (q = srv->peers; q && q != p; q = q->next)
-				;
-			if (!q)
+			if (peer_by_serial(srv, serial) != p)
 				return;
 		}
 	}
@@ -188,16 +1171,29 @@ static void on_peer(struct sd_loop *loop, int fd, int events, void *arg)
 static void peer_update_watch(struct sd_ipc_peer *p)
 {
 	int ev = p->closing ? 0 : SD_EV_READ;
-	if (p->out.len)
+	if (p->qlen)
 		ev |= SD_EV_WRITE;
-	sd_loop_watch(p->srv->loop, p->fd, ev, on_peer, p);
+	if (sd_loop_watch(p->srv->host.loop, p->fd, ev, on_peer, p) < 0)
+		sd_warn("ipc: cannot watch the connection of %s: %s", p->caller.user,
+			strerror(errno));
 }
 
-static void map_caller(const struct sd_config *cfg, struct sd_ipc_caller *c)
+static void map_caller(struct sd_ipc_server *s, struct sd_ipc_caller *c)
 {
-	c->role = sd_config_role_for(cfg, c->uid, c->gid, &c->factory);
-	if (c->role != SD_ROLE_FACTORY)
+	const struct sd_model *m = model_of(s);
+	c->role = sd_config_role_for(config_of(s), c->uid, c->gid, &c->factory);
+	c->factory_id[0] = '\0';
+	if (c->role != SD_ROLE_FACTORY) {
 		c->factory = -1;
+		return;
+	}
+	/* the configuration's factory index, as an id of the engine's model */
+	if (c->factory >= 0 && c->factory < config_of(s)->model->nfactories)
+		sd_strlcpy(c->factory_id, config_of(s)->model->factories[c->factory].id,
+			   sizeof c->factory_id);
+	c->factory = c->factory_id[0] ? sd_model_factory_index(m, c->factory_id) : -1;
+	if (c->factory < 0)
+		c->role = SD_ROLE_NONE;
 }
 
 static void on_accept(struct sd_loop *loop, int lfd, int events, void *arg)
@@ -224,6 +1220,7 @@ static void on_accept(struct sd_loop *loop, int lfd, int events, void *arg)
 		p = sd_calloc(1, sizeof *p);
 		p->srv = s;
 		p->fd = fd;
+		p->serial = ++s->next_serial;
 		p->caller.uid = cred.uid;
 		p->caller.gid = cred.gid;
 		p->caller.pid = cred.pid;
@@ -232,11 +1229,10 @@ static void on_accept(struct sd_loop *loop, int lfd, int events, void *arg)
 		else
 			snprintf(p->caller.user, sizeof p->caller.user, "uid %u", (unsigned)cred.uid);
 		sd_ipc_reader_init(&p->in);
-		sd_buf_init(&p->out, SD_IPC_MAX_OUTBUF);
 		p->next = s->peers;
 		s->peers = p;
 		s->npeers++;
-		map_caller(s->host.config(s->host.arg), &p->caller);
+		map_caller(s, &p->caller);
 
 		if (p->caller.role == SD_ROLE_NONE || s->npeers > SD_IPC_MAX_CLIENTS) {
 			char msg[200];
@@ -251,44 +1247,60 @@ static void on_accept(struct sd_loop *loop, int lfd, int events, void *arg)
 			peer_send(p, sd_ipc_reply_error(NULL, SD_IPC_E_FORBIDDEN, msg));
 			continue;
 		}
-		sd_info("ipc: %s (uid %u, pid %d) connected as %s", p->caller.user,
-			(unsigned)cred.uid, (int)cred.pid, sd_role_name(p->caller.role));
+		sd_debug("ipc: %s (uid %u, pid %d) connected as %s", p->caller.user,
+			 (unsigned)cred.uid, (int)cred.pid, sd_role_name(p->caller.role));
 		peer_update_watch(p);
 	}
 }
 
-/* Refuse to steal the socket of a running engine; remove a stale one. */
+/* Refuse to steal the socket of a running engine; remove a stale one. Only
+ * ECONNREFUSED proves nobody listens: any other failure (EACCES, EAGAIN on
+ * a full backlog, ...) may hide a live engine, so it is an error. */
 static int clear_stale(const char *path, char *err, size_t errsz)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat st;
-	int fd, rc;
+	int fd, rc, e;
 	if (lstat(path, &st) < 0)
 		return 0;
 	if (!S_ISSOCK(st.st_mode)) {
 		snprintf(err, errsz, "%s exists and is not a socket", path);
 		return -1;
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* non-blocking: a live engine with a full backlog answers EAGAIN
+	 * instead of stalling our start */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		snprintf(err, errsz, "socket: %s", strerror(errno));
+		return -1;
+	}
 	sd_strlcpy(sa.sun_path, path, sizeof sa.sun_path);
 	rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+	e = errno;
 	close(fd);
 	if (rc == 0) {
 		snprintf(err, errsz, "another engine is listening on %s", path);
 		return -1;
 	}
-	unlink(path);
+	if (e != ECONNREFUSED) {
+		snprintf(err, errsz, "%s exists and connecting to it failed (%s): it may belong "
+			 "to a running engine; not removing it", path, strerror(e));
+		return -1;
+	}
+	if (unlink(path) < 0 && errno != ENOENT) {
+		snprintf(err, errsz, "remove stale socket %s: %s", path, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
-struct sd_ipc_server *sd_ipc_server_new(struct sd_loop *loop, const char *path, int mode,
-					 const char *group, const struct sd_ipc_host *host,
-					 char *err, size_t errsz)
+struct sd_ipc_server *sd_ipc_server_new(const struct sd_host *host, const char *path, int mode,
+					 const char *group, char *err, size_t errsz)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct sd_ipc_server *s;
 	mode_t old;
-	int fd;
+	int fd, i;
 
 	if (strlen(path) >= sizeof sa.sun_path) {
 		snprintf(err, errsz, "socket path too long (max %zu): %s",
@@ -334,11 +1346,29 @@ struct sd_ipc_server *sd_ipc_server_new(struct sd_loop *loop, const char *path, 
 		goto fail;
 	}
 	s = sd_calloc(1, sizeof *s);
-	s->loop = loop;
-	s->fd = fd;
 	s->host = *host;
+	s->fd = fd;
 	sd_strlcpy(s->path, path, sizeof s->path);
-	sd_loop_watch(loop, fd, SD_EV_READ, on_accept, s);
+	sd_strmap_init(&s->scopes);
+	for (i = 0; i < NTOPIC; i++)
+		sd_strmap_init(&s->dirty[i].ids);
+	if (sd_ops_register(host->ops, server_ops, SD_ARRAY_LEN(server_ops), s) < 0) {
+		snprintf(err, errsz, "the server's ops clash with registered ones");
+		free(s);
+		goto fail;
+	}
+	sd_ops_set_reply(host->ops, reply_later, s);
+	s->bus_sub = sd_bus_subscribe(host->bus, SD_BUS_BIT(SD_BUS_MODEL), on_bus, s);
+	if (sd_loop_watch(host->loop, fd, SD_EV_READ, on_accept, s) < 0) {
+		snprintf(err, errsz, "watch %s: %s", path, strerror(errno));
+		sd_ops_unregister(host->ops, server_ops);
+		sd_bus_unsubscribe(host->bus, s->bus_sub);
+		free(s);
+		goto fail;
+	}
+	s->hooked = sd_loop_before_sleep(host->loop, before_sleep, s) == 0;
+	if (!s->hooked)
+		sd_warn("ipc: no room for a before-sleep hook; live updates flush on a timer only");
 	return s;
 fail:
 	close(fd);
@@ -348,59 +1378,90 @@ fail:
 
 void sd_ipc_server_free(struct sd_ipc_server *s)
 {
+	int i;
 	if (!s)
 		return;
 	while (s->peers)
 		peer_free(s->peers);
-	sd_loop_unwatch(s->loop, s->fd);
+	if (s->flush_timer)
+		sd_loop_timer_del(s->host.loop, s->flush_timer);
+	if (s->hooked)
+		sd_loop_before_sleep_del(s->host.loop, before_sleep, s);
+	sd_bus_unsubscribe(s->host.bus, s->bus_sub);
+	sd_ops_unregister(s->host.ops, server_ops);
+	sd_ops_set_reply(s->host.ops, NULL, NULL);
+	sd_loop_unwatch(s->host.loop, s->fd);
 	close(s->fd);
 	unlink(s->path);
+	for (i = 0; i < NTOPIC; i++)
+		sd_strmap_done(&s->dirty[i].ids);
+	sd_strmap_done(&s->scopes);   /* empty: every peer has left its scope */
 	free(s);
-}
-
-void sd_ipc_server_publish(struct sd_ipc_server *s, unsigned topics_mask)
-{
-	const struct sd_config *cfg = s->host.config(s->host.arg);
-	struct sd_ipc_peer *p, *next;
-	for (p = s->peers; p; p = next) {
-		unsigned t = p->topics & topics_mask;
-		next = p->next;
-		if (!p->hello || p->closing)
-			continue;
-		while (t) {
-			enum sd_ipc_topic one = (enum sd_ipc_topic)(t & -t);
-			t &= t - 1;
-			if (peer_send(p, sd_ipc_event(sd_ipc_topic_name(one),
-						      sd_ipc_topic_data(cfg, &p->caller, one))) < 0)
-				break;
-		}
-	}
 }
 
 void sd_ipc_server_remap(struct sd_ipc_server *s)
 {
-	const struct sd_config *cfg = s->host.config(s->host.arg);
 	struct sd_ipc_peer *p, *next;
+	size_t pos = 0;
+	void *v;
 	for (p = s->peers; p; p = next) {
 		enum sd_role before = p->caller.role;
-		int fbefore = p->caller.factory;
+		char fbefore[SD_ID_MAX];
 		next = p->next;
 		if (p->closing)
 			continue;
-		map_caller(cfg, &p->caller);
-		if (p->caller.role == before && p->caller.factory == fbefore)
+		sd_strlcpy(fbefore, p->caller.factory_id, sizeof fbefore);
+		map_caller(s, &p->caller);
+		if (p->caller.role == before && strcmp(p->caller.factory_id, fbefore) == 0)
 			continue;
 		sd_notice("ipc: %s (uid %u) is now %s after the reload", p->caller.user,
 			  (unsigned)p->caller.uid, sd_role_name(p->caller.role));
-		if (p->caller.role == SD_ROLE_NONE || before != p->caller.role ||
-		    fbefore != p->caller.factory) {
-			/* a changed scope is a new session: the client reconnects and
-			 * learns its new role from hello */
-			p->closing = true;
-			peer_send(p, sd_ipc_reply_error(NULL, SD_IPC_E_FORBIDDEN,
-				  "your access changed with a configuration reload; reconnect"));
-		}
+		/* a changed scope is a new session: the client reconnects and
+		 * learns its new role from hello */
+		topic_unsub(s, p, p->delta | p->full);
+		p->closing = true;
+		peer_send(p, sd_ipc_reply_error(NULL, SD_IPC_E_FORBIDDEN,
+			  "your access changed with a configuration reload; reconnect"));
+	}
+	/* factory indexes may have moved with the merged model */
+	while (sd_strmap_next(&s->scopes, &pos, NULL, &v)) {
+		struct scope *sc = v;
+		if (sc->key[0])
+			sc->rep.factory = sd_model_factory_index(model_of(s), sc->key);
 	}
 }
 
 int sd_ipc_server_npeers(const struct sd_ipc_server *s) { return s->npeers; }
+
+void sd_ipc_server_stats(const struct sd_ipc_server *s, struct sd_ipc_stats *out)
+{
+	*out = s->stats;
+}
+
+struct list_ctx {
+	struct sd_ipc_server *s;
+	int ti;
+	const struct sd_ipc_caller *caller;
+	json_t *a;
+};
+
+static void list_add(void *arg, const char *id)
+{
+	struct list_ctx *x = arg;
+	const struct sd_ipc_topic_def *d = &x->s->topics[x->ti];
+	json_t *o = d->object(d->arg, id, x->caller);
+	if (o)
+		json_array_append_new(x->a, o);
+}
+
+json_t *sd_ipc_server_topic_list(struct sd_ipc_server *s, unsigned topic,
+				 const struct sd_ipc_caller *caller)
+{
+	int ti = topic_index(topic);
+	struct list_ctx x = { s, ti, caller, NULL };
+	if (ti < 0 || !s->has_topic[ti])
+		return json_object();
+	x.a = json_array();
+	s->topics[ti].each(s->topics[ti].arg, list_add, &x);
+	return json_pack("{s:o}", s->topics[ti].name, x.a);
+}

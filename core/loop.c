@@ -42,8 +42,11 @@ struct sd_loop {
 	sigset_t sigmask;
 	struct sigslot sigs[16];
 	int nsigs;
-	sd_hook_cb before;
-	void *before_arg;
+	struct hook {
+		sd_hook_cb cb;
+		void *arg;
+	} before[8];
+	int nbefore;
 	int64_t now;
 	int stop;
 };
@@ -218,10 +221,25 @@ int sd_loop_signal(struct sd_loop *l, int signo, sd_signal_cb cb, void *arg)
 	return sd_loop_watch(l, l->sigfd, SD_EV_READ, on_signalfd, NULL);
 }
 
-void sd_loop_before_sleep(struct sd_loop *l, sd_hook_cb cb, void *arg)
+int sd_loop_before_sleep(struct sd_loop *l, sd_hook_cb cb, void *arg)
 {
-	l->before = cb;
-	l->before_arg = arg;
+	if (l->nbefore >= (int)SD_ARRAY_LEN(l->before))
+		return -1;
+	l->before[l->nbefore++] = (struct hook){ cb, arg };
+	return 0;
+}
+
+void sd_loop_before_sleep_del(struct sd_loop *l, sd_hook_cb cb, void *arg)
+{
+	int i;
+	for (i = 0; i < l->nbefore; i++) {
+		if (l->before[i].cb == cb && l->before[i].arg == arg) {
+			memmove(&l->before[i], &l->before[i + 1],
+				(size_t)(l->nbefore - i - 1) * sizeof l->before[0]);
+			l->nbefore--;
+			return;
+		}
+	}
 }
 
 int64_t sd_loop_now(const struct sd_loop *l) { return l->now; }
@@ -245,8 +263,8 @@ int sd_loop_once(struct sd_loop *l, int max_wait_ms)
 	int n, i, timeout = max_wait_ms;
 
 	l->now = sd_now_ms();
-	if (l->before)
-		l->before(l, l->before_arg);
+	for (i = 0; i < l->nbefore; i++)
+		l->before[i].cb(l, l->before[i].arg);
 	if (l->nheap) {
 		int64_t d = l->heap[0].due - sd_now_ms();
 		if (d < 0)

@@ -8,7 +8,8 @@
  *                never used, so 0 can mean "no timer".
  *   signal       sd_loop_signal(signo, cb, arg): delivered as a loop event
  *                (signalfd), never in a handler context.
- *   before-sleep sd_loop_before_sleep(cb, arg): runs once per turn.
+ *   before-sleep sd_loop_before_sleep(cb, arg): runs once per turn (several
+ *                hooks; sd_loop_before_sleep_del removes one).
  *
  * Callbacks may add and remove watchers and timers, including their own.
  * Nothing here blocks except epoll_wait.
@@ -40,7 +41,10 @@ void     sd_loop_timer_del(struct sd_loop *loop, uint64_t id);
 
 /* Blocks signo for the process and routes it through the loop. */
 int  sd_loop_signal(struct sd_loop *loop, int signo, sd_signal_cb cb, void *arg);
-void sd_loop_before_sleep(struct sd_loop *loop, sd_hook_cb cb, void *arg);
+/* Hooks run in registration order at the start of each turn, before the
+ * loop waits (at most 8). -1 when full. */
+int  sd_loop_before_sleep(struct sd_loop *loop, sd_hook_cb cb, void *arg);
+void sd_loop_before_sleep_del(struct sd_loop *loop, sd_hook_cb cb, void *arg);
 
 /* Run until sd_loop_stop; returns 0, or -1 on an epoll failure. */
 int  sd_loop_run(struct sd_loop *loop);

@@ -114,13 +114,26 @@ struct sd_op_call {
 	 * an op sets it with sd_op_about() when it knows */
 	char about_factory[SD_ID_MAX];
 	/* server-side state, opaque to ops */
+	struct sd_ops *registry;
 	void *server;
 	uint64_t peer_serial;
 	bool deferred;
+	/* what the server's own ops (hello, subscribe, ...) ask of it */
 	bool hello_ok;
-	unsigned subscribe, unsubscribe;
-	unsigned sub_mode;
+	unsigned subscribe, unsubscribe, resync;   /* enum sd_topic bits */
+	int sub_mode;                              /* SD_SUB_FULL / SD_SUB_DELTA */
 };
+
+enum { SD_SUB_FULL, SD_SUB_DELTA };
+
+/* Scope rules for ops in any module. Whether the caller may see objects of
+ * factory index f. And the answer when a caller names an object (what:
+ * "slice", "site", ...) that is absent or outside its scope: "forbidden"
+ * for a factory caller either way, so ids cannot be probed, "not_found"
+ * for operators and viewers. Returns the code and fills msg. */
+bool sd_ipc_sees_factory(const struct sd_ipc_caller *c, int f);
+const char *sd_ipc_scope_error(const struct sd_ipc_caller *c, const char *what,
+			       const char *id, char *msg, size_t msgsz);
 
 json_t *sd_op_fail(struct sd_op_call *call, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -171,7 +184,7 @@ const struct sd_op *sd_ops_find(const struct sd_ops *r, const char *name);
  * the server what hello/subscribe did. */
 struct sd_ipc_request;
 char *sd_ops_dispatch(struct sd_ops *r, const struct sd_config *cfg, struct sd_model *model,
-		      const struct sd_ipc_caller *caller, bool hello_done,
+		      const struct sd_ipc_caller *caller, uint64_t peer_serial, bool hello_done,
 		      const struct sd_ipc_request *req, struct sd_op_call *call);
 
 /* The rows this caller may use, as [{op, help, params:[...], mutates}]. */

@@ -51,9 +51,10 @@ enum sub_kind { SUB_NSSF, SUB_AMF, SUB_SMF, SUB_COUNT };
 
 struct sd_collect {
 	struct sd_loop *loop;
-	struct sd_collect_host host;
+	struct sd_host host;
 	struct sd_sbi_client *cli;
-	struct sd_sbi_server *srv;
+	struct sd_sbi_server *srv;    /* the engine's; NULL without one */
+	bool routed;
 	struct sd_sbi_conf conf;      /* copy of the configuration in use */
 	char notify_root[256];
 	char our_id[40];              /* our NF instance id for subscriptions */
@@ -109,14 +110,33 @@ static bool ctx_live(const struct req_ctx *x)
 	return !x->c->closing && x->epoch == x->c->epoch;
 }
 
-static struct sd_model *model(struct sd_collect *c) { return c->host.model(c->host.arg); }
+static struct sd_model *model(struct sd_collect *c) { return sd_host_model(&c->host); }
 
 static void sample(struct sd_collect *c, const char *slice_id, enum sd_kpi_metric m, double v)
 {
-	if (c->host.sample)
-		c->host.sample(c->host.arg, slice_id, (int)m, v);
+	struct sd_bus_event ev = { .kind = SD_BUS_SAMPLE };
+	sd_strlcpy(ev.u.sample.slice, slice_id, sizeof ev.u.sample.slice);
+	ev.u.sample.cell_index = -1;
+	ev.u.sample.metric = (int)m;
+	ev.u.sample.value = v;
+	sd_bus_publish(c->host.bus, &ev);
 }
-static void changed(struct sd_collect *c, unsigned t) { c->host.changed(c->host.arg, t); }
+
+static void cell_sample(struct sd_collect *c, int cell, double rsrp, double sinr)
+{
+	struct sd_bus_event ev = { .kind = SD_BUS_SAMPLE };
+	ev.u.sample.cell_index = cell;
+	ev.u.sample.value = rsrp;
+	ev.u.sample.value2 = sinr;
+	sd_bus_publish(c->host.bus, &ev);
+}
+
+/* One object of a topic changed (id "" = any of them). */
+static void changed_id(struct sd_collect *c, unsigned t, const char *id, bool removed)
+{
+	sd_bus_model_changed(c->host.bus, t, id, removed);
+}
+
 
 static int interval_ms(const struct sd_collect *c)
 {
@@ -226,6 +246,8 @@ static void upsert_nf(struct sd_collect *c, const struct sd_nf_instance *nf)
 	n.stale = false;
 	nf_mark(c, &n);
 	m->nfs[i] = n;
+	sd_model_reindex(m);
+	changed_id(c, SD_TOPIC_NFS, n.id, false);
 }
 
 static void remove_nf(struct sd_collect *c, const char *id)
@@ -236,6 +258,8 @@ static void remove_nf(struct sd_collect *c, const char *id)
 		return;
 	memmove(&m->nfs[i], &m->nfs[i + 1], (size_t)(m->nnfs - i - 1) * sizeof *m->nfs);
 	m->nnfs--;
+	sd_model_reindex(m);
+	changed_id(c, SD_TOPIC_NFS, id, true);
 }
 
 static void mark_all_stale(struct sd_collect *c)
@@ -243,13 +267,14 @@ static void mark_all_stale(struct sd_collect *c)
 	struct sd_model *m = model(c);
 	int i, n = 0;
 	for (i = 0; i < m->nnfs; i++) {
-		if (!m->nfs[i].stale)
+		if (!m->nfs[i].stale) {
 			n++;
+			changed_id(c, SD_TOPIC_NFS, m->nfs[i].id, false);
+		}
 		m->nfs[i].stale = true;
 		m->nfs[i].reachable = false;
 	}
-	if (n)
-		changed(c, SD_TOPIC_NFS);
+	(void)n;
 }
 
 /* --- NRF: the NF list and profiles ------------------------------------------ */
@@ -271,16 +296,30 @@ static void nrf_cycle_finish(struct sd_collect *c)
 		if (c->cycle[i].stale && old >= 0)
 			c->cycle[i].last_seen_ms = m->nfs[old].last_seen_ms;
 	}
+	/* announce what this cycle changed: new or different instances, and
+	 * the ones that are gone */
+	for (i = 0; i < c->ncycle; i++) {
+		int old = sd_model_nf_index(m, c->cycle[i].id);
+		if (old < 0 || memcmp(&m->nfs[old], &c->cycle[i], sizeof c->cycle[i]) != 0)
+			changed_id(c, SD_TOPIC_NFS, c->cycle[i].id, false);
+	}
+	for (i = 0; i < m->nnfs; i++) {
+		int k;
+		for (k = 0; k < c->ncycle && strcmp(c->cycle[k].id, m->nfs[i].id) != 0; k++)
+			;
+		if (k == c->ncycle)
+			changed_id(c, SD_TOPIC_NFS, m->nfs[i].id, true);
+	}
 	free(m->nfs);
 	m->nfs = c->cycle;
 	m->nnfs = c->ncycle;
 	c->cycle = NULL;
 	c->ncycle = 0;
+	sd_model_reindex(m);
 	memcpy(c->roots, c->cycle_roots, sizeof c->roots);
 	c->nroots = c->ncycle_roots;
 	c->nrf_busy = false;
 	c->nrf_backoff_ms = 0;
-	changed(c, SD_TOPIC_NFS);
 	sd_complain_clear(&c->c_nrf, "NRF %s: NF inventory is back (%d NF instances)",
 			  c->conf.nrf_api_root, m->nnfs);
 	/* polled even with a subscription: the subscription brings changes at
@@ -547,7 +586,6 @@ static void h_nrf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp,
 		break;
 	}
 	sd_nrf_notification_done(&n);
-	changed(c, SD_TOPIC_NFS);
 	resp->status = 204;
 }
 
@@ -558,33 +596,31 @@ enum { NWDAF_SLICE_LOAD, NWDAF_NF_LOAD, NWDAF_CELL_RADIO };
 static void apply_slice_loads(struct sd_collect *c, const struct sd_nwdaf_slice_load *l, int n)
 {
 	struct sd_model *m = model(c);
-	int i, j, hit = 0;
+	int i, k;
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < m->nslices; j++) {
-			if (!sd_snssai_equal(&l[i].snssai, &m->slices[j].snssai))
-				continue;
-			m->slices[j].live.load_level = l[i].load_level;
-			m->slices[j].live.updated_ms = sd_wall_ms();
-			hit++;
+		const int *idx;
+		int ns = sd_model_slices_by_snssai(m, &l[i].snssai, &idx);
+		for (k = 0; k < ns; k++) {
+			struct sd_slice *s = &m->slices[idx[k]];
+			s->live.load_level = l[i].load_level;
+			s->live.updated_ms = sd_wall_ms();
+			changed_id(c, SD_TOPIC_SLICES, s->id, false);
 		}
 	}
-	if (hit)
-		changed(c, SD_TOPIC_SLICES);
 }
 
 static void apply_nf_loads(struct sd_collect *c, const struct sd_nwdaf_nf_load *l, int n)
 {
 	struct sd_model *m = model(c);
-	int i, k, hit = 0;
+	int i, k;
 	for (i = 0; i < n; i++) {
 		k = sd_model_nf_index(m, l[i].nf_id);
-		if (k >= 0 && l[i].load_avg >= 0 && l[i].load_avg <= 100) {
+		if (k >= 0 && l[i].load_avg >= 0 && l[i].load_avg <= 100 &&
+		    m->nfs[k].load != (int)l[i].load_avg) {
 			m->nfs[k].load = (int)l[i].load_avg;
-			hit++;
+			changed_id(c, SD_TOPIC_NFS, m->nfs[k].id, false);
 		}
 	}
-	if (hit)
-		changed(c, SD_TOPIC_NFS);
 }
 
 /* RSRP_MEAN / SINR_MEAN per NCI become one sample per model cell that has
@@ -595,7 +631,7 @@ static void apply_cell_radio(struct sd_collect *c, const struct sd_nwdaf_nw_perf
 	double *rsrp, *sinr;
 	int i, k;
 
-	if (!c->host.cell_sample || m->ncells <= 0)
+	if (m->ncells <= 0)
 		return;
 	rsrp = sd_calloc((size_t)m->ncells * 2, sizeof *rsrp);
 	sinr = rsrp + m->ncells;
@@ -615,7 +651,7 @@ static void apply_cell_radio(struct sd_collect *c, const struct sd_nwdaf_nw_perf
 	}
 	for (k = 0; k < m->ncells; k++)
 		if (!isnan(rsrp[k]) && !isnan(sinr[k]))
-			c->host.cell_sample(c->host.arg, k, rsrp[k], sinr[k]);
+			cell_sample(c, k, rsrp[k], sinr[k]);
 	free(rsrp);
 }
 
@@ -735,6 +771,7 @@ static void apply_availability(struct sd_collect *c, const struct sd_nssai_avail
 	for (i = 0; i < m->nslices; i++) {
 		struct sd_slice *s = &m->slices[i];
 		n = slice_tacs(m, s, tacs, (int)SD_ARRAY_LEN(tacs));
+		int was_total = s->live.tas_total, was_avail = s->live.tas_available;
 		s->live.tas_total = n;
 		s->live.tas_available = 0;
 		for (j = 0; j < n; j++) {
@@ -747,29 +784,30 @@ static void apply_availability(struct sd_collect *c, const struct sd_nssai_avail
 			}
 		}
 		s->live.updated_ms = sd_wall_ms();
+		if (s->live.tas_total != was_total || s->live.tas_available != was_avail)
+			changed_id(c, SD_TOPIC_SLICES, s->id, false);
 	}
-	changed(c, SD_TOPIC_SLICES);
 }
 
 static void apply_amf(struct sd_collect *c, const struct sd_amf_notification *n)
 {
 	struct sd_model *m = model(c);
-	int i, j, hit = 0;
+	int i, k;
 	for (i = 0; i < n->nreports; i++) {
 		const struct sd_amf_report *r = &n->reports[i];
+		const int *idx;
+		int ns;
 		if (r->type != SD_AMF_EV_UES_IN_AREA || !r->has_snssai || r->number_of_ues < 0)
 			continue;
-		for (j = 0; j < m->nslices; j++) {
-			if (sd_snssai_equal(&r->snssai, &m->slices[j].snssai)) {
-				sample(c, m->slices[j].id, SD_KPI_UES, (double)r->number_of_ues);
-				m->slices[j].live.ues = r->number_of_ues;
-				m->slices[j].live.updated_ms = sd_wall_ms();
-				hit++;
-			}
+		ns = sd_model_slices_by_snssai(m, &r->snssai, &idx);
+		for (k = 0; k < ns; k++) {
+			struct sd_slice *s = &m->slices[idx[k]];
+			sample(c, s->id, SD_KPI_UES, (double)r->number_of_ues);
+			s->live.ues = r->number_of_ues;
+			s->live.updated_ms = sd_wall_ms();
+			changed_id(c, SD_TOPIC_SLICES, s->id, false);
 		}
 	}
-	if (hit)
-		changed(c, SD_TOPIC_SLICES);
 }
 
 static double mean_delay(const uint32_t *d, int n)
@@ -784,15 +822,17 @@ static double mean_delay(const uint32_t *d, int n)
 static void apply_smf(struct sd_collect *c, const struct sd_smf_notification *n)
 {
 	struct sd_model *m = model(c);
-	int i, j, hit = 0;
+	int i, jj;
 	for (i = 0; i < n->nevents; i++) {
 		const struct sd_smf_event_notif *e = &n->events[i];
+		const int *idx;
+		int ns;
 		if (!e->has_snssai)
 			continue;
-		for (j = 0; j < m->nslices; j++) {
+		ns = sd_model_slices_by_snssai(m, &e->snssai, &idx);
+		for (jj = 0; jj < ns; jj++) {
+			int j = idx[jj];
 			struct sd_slice_live *l = &m->slices[j].live;
-			if (!sd_snssai_equal(&e->snssai, &m->slices[j].snssai))
-				continue;
 			if (e->event == SD_SMF_EV_QOS_MON) {
 				double ul = mean_delay(e->ul_delays, e->nul);
 				int k;
@@ -819,11 +859,9 @@ static void apply_smf(struct sd_collect *c, const struct sd_smf_notification *n)
 			if (l->pdu_sessions >= 0)
 				sample(c, m->slices[j].id, SD_KPI_PDU_SESSIONS, (double)l->pdu_sessions);
 			l->updated_ms = sd_wall_ms();
-			hit++;
+			changed_id(c, SD_TOPIC_SLICES, m->slices[j].id, false);
 		}
 	}
-	if (hit)
-		changed(c, SD_TOPIC_SLICES);
 }
 
 static const char *const sub_names[SUB_COUNT] = { "NSSF", "AMF", "SMF" };
@@ -1026,7 +1064,7 @@ static struct sd_sbi_client *make_client(struct sd_collect *c)
 
 static void take_conf(struct sd_collect *c)
 {
-	const struct sd_config *cfg = c->host.config(c->host.arg);
+	const struct sd_config *cfg = sd_host_config(&c->host);
 	c->conf = cfg->sbi;
 	if (c->conf.nf_instance_id[0])
 		sd_strlcpy(c->our_id, c->conf.nf_instance_id, sizeof c->our_id);
@@ -1034,41 +1072,43 @@ static void take_conf(struct sd_collect *c)
 		make_uuid(c->our_id);
 }
 
-struct sd_collect *sd_collect_new(struct sd_loop *loop, const struct sd_collect_host *host,
-				  char *err, size_t errsz)
+struct sd_collect *sd_collect_new(const struct sd_host *host, char *err, size_t errsz)
 {
 	struct sd_collect *c = sd_calloc(1, sizeof *c);
-	c->loop = loop;
+	c->loop = host->loop;
 	c->host = *host;
 	c->subs[SUB_NSSF].service = "nnssf-nssaiavailability";
 	c->subs[SUB_AMF].service = "namf-evts";
 	c->subs[SUB_SMF].service = "nsmf-event-exposure";
 	take_conf(c);
-	if (c->conf.notify_listen[0]) {
-		/* h2c: sbi.tls.cert/key are our client identity (mTLS), not a
-		 * server certificate; a TLS callback listener needs keys of its
-		 * own (sbi.notify.cert/key), which the configuration does not
-		 * have yet */
-		struct sd_sbi_server_conf sc = { .listen = c->conf.notify_listen };
-		c->srv = sd_sbi_server_new(loop, &sc, err, errsz);
-		if (!c->srv) {
-			free(c);
-			return NULL;
+	c->srv = host->sbi;
+	if (c->srv) {
+		static const struct {
+			const char *path;
+			sd_sbi_handler h;
+		} routes[] = {
+			{ NOTIFY_PREFIX "/nrf", h_nrf_notify },
+			{ NOTIFY_PREFIX "/nssf", h_nssf_notify },
+			{ NOTIFY_PREFIX "/amf", h_amf_notify },
+			{ NOTIFY_PREFIX "/smf", h_smf_notify },
+			{ NOTIFY_PREFIX "/nwdaf", h_nwdaf_notify },
+		};
+		size_t i;
+		sd_strlcpy(c->notify_root, host->notify_root(host->arg), sizeof c->notify_root);
+		for (i = 0; i < SD_ARRAY_LEN(routes); i++) {
+			if (sd_sbi_server_route(c->srv, "POST", routes[i].path, routes[i].h, c) < 0) {
+				snprintf(err, errsz, "SBI route %s cannot be registered", routes[i].path);
+				sd_collect_free(c);
+				return NULL;
+			}
 		}
-		sd_strlcpy(c->notify_root, c->conf.notify_api_root[0] ? c->conf.notify_api_root
-			   : sd_sbi_server_api_root(c->srv), sizeof c->notify_root);
-		sd_sbi_server_route(c->srv, "POST", NOTIFY_PREFIX "/nrf", h_nrf_notify, c);
-		sd_sbi_server_route(c->srv, "POST", NOTIFY_PREFIX "/nssf", h_nssf_notify, c);
-		sd_sbi_server_route(c->srv, "POST", NOTIFY_PREFIX "/amf", h_amf_notify, c);
-		sd_sbi_server_route(c->srv, "POST", NOTIFY_PREFIX "/smf", h_smf_notify, c);
-		sd_sbi_server_route(c->srv, "POST", NOTIFY_PREFIX "/nwdaf", h_nwdaf_notify, c);
-		sd_info("SBI notifications on %s", c->notify_root);
+		c->routed = true;
+		sd_info("SBI notifications on %s%s", c->notify_root, NOTIFY_PREFIX);
 	}
 	c->cli = make_client(c);
 	if (!c->cli) {
 		snprintf(err, errsz, "cannot create the SBI client");
-		sd_sbi_server_free(c->srv);
-		free(c);
+		sd_collect_free(c);
 		return NULL;
 	}
 	if (c->conf.nrf_api_root[0])
@@ -1104,7 +1144,8 @@ void sd_collect_free(struct sd_collect *c)
 		return;
 	c->closing = true;
 	sd_sbi_client_free(c->cli);
-	sd_sbi_server_free(c->srv);
+	if (c->routed)   /* the server is the engine's: leave it, take our routes */
+		sd_sbi_server_unroute_owner(c->srv, c);
 	sd_loop_timer_del(c->loop, c->nrf_timer);
 	sd_loop_timer_del(c->loop, c->nwdaf_timer);
 	sd_loop_timer_del(c->loop, c->nrf_sub_timer);

@@ -24,31 +24,15 @@
 
 #include <stdbool.h>
 
-#include "core/config.h"
-#include "core/loop.h"
+#include "core/host.h"
 
 struct sd_collect;
 
-struct sd_collect_host {
-	/* The current model and configuration (both change on reload). */
-	struct sd_model *(*model)(void *arg);
-	const struct sd_config *(*config)(void *arg);
-	/* These SD_TOPIC_* topics changed. */
-	void (*changed)(void *arg, unsigned topics);
-	/* A measurement of a slice for the KPI store (enum sd_kpi_metric);
-	 * may be NULL. */
-	void (*sample)(void *arg, const char *slice_id, int metric, double value);
-	/* A cell's mean radio as its UEs measure it (NWDAF NETWORK_PERFORMANCE
-	 * with the vendor nwPerfTypes RSRP_MEAN / SINR_MEAN, docs/wire-compat.md):
-	 * cell_index into model->cells, RSRP dBm, SINR dB; may be NULL. */
-	void (*cell_sample)(void *arg, int cell_index, double rsrp, double sinr);
-	void *arg;
-};
-
-/* Start collecting. NULL with err on a setup failure (e.g. the notification
- * listener cannot bind). */
-struct sd_collect *sd_collect_new(struct sd_loop *loop, const struct sd_collect_host *host,
-				  char *err, size_t errsz);
+/* Start collecting on the engine's host: the model (NF instances, slices'
+ * live state), the bus (SD_BUS_MODEL per changed object, SD_BUS_SAMPLE for
+ * the KPI store), the engine's SBI server for notifications (host->sbi,
+ * may be NULL: then polling only). NULL with err on a setup failure. */
+struct sd_collect *sd_collect_new(const struct sd_host *host, char *err, size_t errsz);
 void sd_collect_free(struct sd_collect *c);
 
 /* The configuration was replaced: pick up a new NRF, intervals, TLS. */

@@ -21,19 +21,15 @@
 #include "core/ipc.h"
 #include "core/util.h"
 
-#define MAX_LIST 2000
-
-static const char *caller_factory(const struct sd_config *cfg, const struct sd_ipc_caller *c)
+static const char *caller_factory(const struct sd_ipc_caller *c)
 {
-	if (c->role != SD_ROLE_FACTORY || c->factory < 0 || c->factory >= cfg->model->nfactories)
-		return NULL;
-	return cfg->model->factories[c->factory].id;
+	return c->role == SD_ROLE_FACTORY && c->factory_id[0] ? c->factory_id : NULL;
 }
 
-#define FAIL(c, ...) do { *code = (c); snprintf(msg, msgsz, __VA_ARGS__); return NULL; } while (0)
+/* The op's error (sd_op_fail) and return NULL. */
+#define FAIL(...) return sd_op_fail(call, __VA_ARGS__)
 /* a named object absent or outside the caller's scope (sd_ipc_scope_error) */
-#define SCOPE_FAIL(what, id) \
-	do { *code = sd_ipc_scope_error(c, (what), (id), msg, msgsz); return NULL; } while (0)
+#define SCOPE_FAIL(what, id) return sd_op_fail_scope(call, (what), (id))
 
 struct report_acc {
 	json_t *bySlice;   /* slice id -> array of month rows */
@@ -54,11 +50,13 @@ static bool valid_period(const char *p)
 	       (p[5] == '0' || (p[5] == '1' && p[6] <= '2'));
 }
 
-static json_t *op_sla(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c,
-		      json_t *params, const char **code, char *msg, size_t msgsz)
+static json_t *op_sla(struct sd_op_call *call)
 {
+	void *arg = call->arg;
+	const struct sd_ipc_caller *c = call->caller;
+	json_t *params = call->params;
 	struct sd_pipeline *p = arg;
-	const struct sd_model *m = cfg->model;
+	const struct sd_model *m = call->model;
 	json_t *jf = json_object_get(params, "factory"), *js = json_object_get(params, "slice");
 	json_t *jp = json_object_get(params, "period"), *rows;
 	struct report_acc acc;
@@ -112,32 +110,46 @@ static json_t *op_sla(void *arg, const struct sd_config *cfg, const struct sd_ip
 	return json_pack("{s:s, s:o}", "period", period, "slices", rows);
 }
 
-static json_t *alarm_list(struct sd_pipeline *p, const struct sd_config *cfg,
-			  const struct sd_ipc_caller *c, bool all)
+/* Every alarm the caller may see, active first: no cap but the manager's
+ * own (max_active plus the cleared ones it keeps). */
+static json_t *alarm_list(struct sd_pipeline *p, const struct sd_ipc_caller *c, bool all)
 {
-	static const struct sd_alarm *out[MAX_LIST];
+	struct sd_alarms *am = sd_pipeline_alarms(p);
+	const struct sd_alarm **out;
 	json_t *a = json_array();
-	int i, n;
+	int i, n, max;
 	if (c->role == SD_ROLE_NONE)
 		return a;
-	n = sd_alarms_list(sd_pipeline_alarms(p), all, c->role, caller_factory(cfg, c), out, MAX_LIST);
+	/* grow until the list fits: the manager bounds what it keeps */
+	for (max = sd_alarms_active_count(am) + 257;; max *= 2) {
+		out = sd_calloc((size_t)max, sizeof *out);
+		n = sd_alarms_list(am, all, c->role, caller_factory(c), out, max);
+		if (n < max)
+			break;
+		free(out);
+	}
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, sd_alarm_to_json(out[i]));
+	free(out);
 	return a;
 }
 
-static json_t *op_alarms(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c,
-			 json_t *params, const char **code, char *msg, size_t msgsz)
+static json_t *op_alarms(struct sd_op_call *call)
 {
+	void *arg = call->arg;
+	const struct sd_ipc_caller *c = call->caller;
+	json_t *params = call->params;
 	json_t *all = json_object_get(params, "all");
 	if (all && !json_is_boolean(all))
 		FAIL(SD_IPC_E_BADREQ, "\"all\" must be true or false");
-	return json_pack("{s:o}", "alarms", alarm_list(arg, cfg, c, all && json_is_true(all)));
+	return json_pack("{s:o}", "alarms", alarm_list(arg, c, all && json_is_true(all)));
 }
 
-static json_t *op_alarm_ack(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c,
-			    json_t *params, const char **code, char *msg, size_t msgsz)
+static json_t *op_alarm_ack(struct sd_op_call *call)
 {
+	void *arg = call->arg;
+	const struct sd_ipc_caller *c = call->caller;
+	json_t *params = call->params;
 	struct sd_pipeline *p = arg;
 	json_t *jid = json_object_get(params, "alarm");
 	json_int_t id;
@@ -146,7 +158,12 @@ static json_t *op_alarm_ack(void *arg, const struct sd_config *cfg, const struct
 	if (!json_is_integer(jid) || json_integer_value(jid) <= 0)
 		FAIL(SD_IPC_E_BADREQ, "\"alarm\" (a positive alarm id) is required");
 	id = json_integer_value(jid);
-	rc = sd_alarm_ack(sd_pipeline_alarms(p), (uint64_t)id, c->role, caller_factory(cfg, c),
+	{
+		const struct sd_alarm *a = sd_alarms_get(sd_pipeline_alarms(p), (uint64_t)id);
+		if (a && sd_alarm_visible(a, c->role, caller_factory(c)))
+			sd_op_about(call, a->factory);
+	}
+	rc = sd_alarm_ack(sd_pipeline_alarms(p), (uint64_t)id, c->role, caller_factory(c),
 			  c->user, sd_wall_ms());
 	if (rc == SD_ALARM_EPERM)
 		FAIL(SD_IPC_E_FORBIDDEN, "acknowledging alarms needs the operator role; you are %s",
@@ -164,33 +181,31 @@ static json_t *op_alarm_ack(void *arg, const struct sd_config *cfg, const struct
 
 /* The site named by "site" in params, checked against the caller's scope;
  * NULL with the error set. */
-static const struct sd_site *scoped_site(const struct sd_config *cfg, const struct sd_ipc_caller *c,
-					 json_t *params, bool required, const char **code,
-					 char *msg, size_t msgsz, bool *absent)
+static const struct sd_site *scoped_site(struct sd_op_call *call, bool required, bool *absent)
 {
-	json_t *js = json_object_get(params, "site");
+	json_t *js = json_object_get(call->params, "site");
 	int i;
 	*absent = false;
 	if (!js || json_is_null(js)) {
 		if (required)
-			FAIL(SD_IPC_E_BADREQ, "\"site\" (a site id) is required");
+			sd_op_fail(call, SD_IPC_E_BADREQ, "\"site\" (a site id) is required");
 		*absent = true;
 		return NULL;
 	}
-	if (!json_is_string(js))
-		FAIL(SD_IPC_E_BADREQ, "\"site\" must be a string");
-	i = sd_model_site_index(cfg->model, json_string_value(js));
-	if (i < 0 || !sd_ipc_sees_factory(c, cfg->model->sites[i].factory))
-		SCOPE_FAIL("site", json_string_value(js));
-	return &cfg->model->sites[i];
+	i = sd_model_site_index(call->model, json_string_value(js));
+	if (i < 0 || !sd_ipc_sees_factory(call->caller, call->model->sites[i].factory)) {
+		sd_op_fail_scope(call, "site", json_string_value(js));
+		return NULL;
+	}
+	return &call->model->sites[i];
 }
 
-static json_t *site_coverage(struct sd_pipeline *p, const struct sd_config *cfg,
+static json_t *site_coverage(struct sd_pipeline *p, const struct sd_model *m,
 			     const struct sd_site *site, int rows, int cols)
 {
 	struct sd_cov_site *cs = sd_pipeline_coverage(p, site);
 	json_t *o = cs ? sd_cov_site_to_json(cs, rows, cols, 10) : json_pack("{s:s}", "site", site->id);
-	json_object_set_new(o, "factory", json_string(cfg->model->factories[site->factory].id));
+	json_object_set_new(o, "factory", json_string(m->factories[site->factory].id));
 	json_object_set_new(o, "name", json_string(site->name));
 	return o;
 }
@@ -205,14 +220,16 @@ static int int_param(json_t *params, const char *name, int def, int lo, int hi)
 	return json_integer_value(v) > hi ? hi : (int)json_integer_value(v);
 }
 
-static json_t *op_coverage(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c,
-			   json_t *params, const char **code, char *msg, size_t msgsz)
+static json_t *op_coverage(struct sd_op_call *call)
 {
+	void *arg = call->arg;
+	const struct sd_ipc_caller *c = call->caller;
+	json_t *params = call->params;
 	struct sd_pipeline *p = arg;
-	const struct sd_model *m = cfg->model;
+	const struct sd_model *m = call->model;
 	int rows = int_param(params, "rows", 12, 0, 100), cols = int_param(params, "cols", 48, 0, 250);
 	bool absent;
-	const struct sd_site *one = scoped_site(cfg, c, params, false, code, msg, msgsz, &absent);
+	const struct sd_site *one = scoped_site(call, false, &absent);
 	json_t *a;
 	int i;
 
@@ -225,7 +242,7 @@ static json_t *op_coverage(void *arg, const struct sd_config *cfg, const struct 
 			continue;
 		if (!sd_ipc_sees_factory(c, s->factory))
 			continue;
-		json_array_append_new(a, site_coverage(p, cfg, s, one ? rows : 0, one ? cols : 0));
+		json_array_append_new(a, site_coverage(p, m, s, one ? rows : 0, one ? cols : 0));
 	}
 	return json_pack("{s:o}", "sites", a);
 }
@@ -233,9 +250,10 @@ static json_t *op_coverage(void *arg, const struct sd_config *cfg, const struct 
 /* Walk-test samples for one site, parsed and checked by the client (which
  * reports file:line errors); the engine checks them again, counts what it
  * refuses, and raises or clears the site's coverage alarm. */
-static json_t *op_coverage_add(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c,
-			       json_t *params, const char **code, char *msg, size_t msgsz)
+static json_t *op_coverage_add(struct sd_op_call *call)
 {
+	void *arg = call->arg;
+	json_t *params = call->params;
 	struct sd_pipeline *p = arg;
 	json_t *samples = json_object_get(params, "samples"), *row;
 	const struct sd_site *site;
@@ -248,11 +266,10 @@ static json_t *op_coverage_add(void *arg, const struct sd_config *cfg, const str
 	unsigned accepted = 0, refused = 0, duplicates;
 	int rc;
 
-	if (c->role == SD_ROLE_VIEWER)
-		FAIL(SD_IPC_E_FORBIDDEN, "importing walk tests needs the operator or factory role; you are viewer");
-	site = scoped_site(cfg, c, params, true, code, msg, msgsz, &absent);
+	site = scoped_site(call, true, &absent);
 	if (!site)
 		return NULL;
+	sd_op_about(call, call->model->factories[site->factory].id);
 	if (!json_is_array(samples) || json_array_size(samples) > 5000)
 		FAIL(SD_IPC_E_BADREQ, "\"samples\" must be an array of at most 5000 [t_ms, x_m, y_m, cell, rsrp_dbm, sinr_db]");
 	cs = sd_pipeline_coverage(p, site);
@@ -284,14 +301,14 @@ static json_t *op_coverage_add(void *arg, const struct sd_config *cfg, const str
 	refused += (unsigned)rc;
 	duplicates = (unsigned)nv - (unsigned)rc - accepted;
 	sd_cov_site_report(cs, &rep);
-	sd_cov_conf_from(&cc, sd_monitor_conf_get(cfg));
+	sd_cov_conf_from(&cc, sd_monitor_conf_get(call->cfg));
 	if (rep.samples)
 		sd_alarm_coverage(sd_pipeline_alarms(p), site->id,
-				  cfg->model->factories[site->factory].id, rep.share_pct,
+				  call->model->factories[site->factory].id, rep.share_pct,
 				  cc.target_pct, sd_wall_ms());
 	return json_pack("{s:s, s:i, s:i, s:i, s:o}", "site", site->id, "accepted", accepted,
 			 "duplicates", duplicates, "refused", refused,
-			 "coverage", site_coverage(p, cfg, site, 0, 0));
+			 "coverage", site_coverage(p, call->model, site, 0, 0));
 }
 
 /* A roll-up bucket as the kpi op returns it; p50/p99 only when the metric
@@ -323,11 +340,13 @@ static void on_kpi_row(void *arg, const struct sd_kpi_agg *agg, const struct sd_
  * of a level from the store, oldest first, and the open bucket ("current",
  * null when it has no samples yet). Scoped like sla: a factory caller sees
  * its own slices only and "forbidden" for any other id, existing or not. */
-static json_t *op_kpi(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c,
-		      json_t *params, const char **code, char *msg, size_t msgsz)
+static json_t *op_kpi(struct sd_op_call *call)
 {
+	void *arg = call->arg;
+	const struct sd_ipc_caller *c = call->caller;
+	json_t *params = call->params;
 	struct sd_pipeline *p = arg;
-	const struct sd_model *m = cfg->model;
+	const struct sd_model *m = call->model;
 	struct sd_kpi *k = sd_pipeline_kpi(p);
 	json_t *js = json_object_get(params, "slice"), *jm = json_object_get(params, "metric");
 	json_t *jl = json_object_get(params, "level"), *jn = json_object_get(params, "points");
@@ -388,29 +407,112 @@ static json_t *op_kpi(void *arg, const struct sd_config *cfg, const struct sd_ip
 			 "buckets", acc.rows, "current", cur);
 }
 
-static json_t *alarms_topic(void *arg, const struct sd_config *cfg, const struct sd_ipc_caller *c)
+/* --- the alarms topic: the active alarms, each visible as sd_alarm_visible says */
+
+static void alarms_each(void *arg, void (*fn)(void *fa, const char *id), void *fa)
 {
-	return json_pack("{s:o}", "alarms", alarm_list(arg, cfg, c, false));
+	struct sd_alarms *am = sd_pipeline_alarms(arg);
+	int max = sd_alarms_active_count(am) + 1, n, i;
+	const struct sd_alarm **out = sd_calloc((size_t)max, sizeof *out);
+	n = sd_alarms_list(am, false, SD_ROLE_OPERATOR, NULL, out, max);
+	for (i = 0; i < n; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "%llu", (unsigned long long)out[i]->id);
+		fn(fa, id);
+	}
+	free(out);
 }
 
-static const struct sd_ipc_ext_op monitor_ops[] = {
-	{ "sla", op_sla, SD_ROLE_FACTORY, "SLA report [factory, slice, period YYYY-MM]" },
-	{ "alarms", op_alarms, SD_ROLE_FACTORY, "alarms in scope [all: include cleared]" },
-	{ "alarm.ack", op_alarm_ack, SD_ROLE_FACTORY, "acknowledge an alarm (operators): alarm" },
-	{ "coverage", op_coverage, SD_ROLE_FACTORY, "coverage per site [site, rows, cols]" },
-	{ "coverage.add", op_coverage_add, SD_ROLE_FACTORY,
-	  "add walk-test samples to a site (operators, own factory): site, samples" },
-	{ "kpi", op_kpi, SD_ROLE_FACTORY,
-	  "a slice's KPI history: slice [metric, level 1min|5min|1h|1day, points <= 500]" },
+static const struct sd_alarm *active_alarm(void *arg, const char *id)
+{
+	char *end;
+	unsigned long long v = strtoull(id, &end, 10);
+	const struct sd_alarm *a;
+	if (!*id || *end)
+		return NULL;
+	a = sd_alarms_get(sd_pipeline_alarms(arg), (uint64_t)v);
+	return a && a->severity != SD_SEV_CLEARED ? a : NULL;
+}
+
+static int alarms_owner(void *arg, const char *id)
+{
+	const struct sd_alarm *a = active_alarm(arg, id);
+	struct sd_pipeline *p = arg;
+	int f;
+	if (!a)
+		return SD_OWNER_UNKNOWN;
+	if (!a->factory[0])
+		return SD_OWNER_ZONE;   /* zone-wide alarms are not shown to factories */
+	f = sd_model_factory_index(sd_pipeline_model(p), a->factory);
+	return f >= 0 ? f : SD_OWNER_ZONE;
+}
+
+static json_t *alarms_object(void *arg, const char *id, const struct sd_ipc_caller *c)
+{
+	const struct sd_alarm *a = active_alarm(arg, id);
+	if (!a || !sd_alarm_visible(a, c->role, caller_factory(c)))
+		return NULL;
+	return sd_alarm_to_json(a);
+}
+
+void sd_pipeline_alarm_topic(struct sd_pipeline *p, struct sd_ipc_topic_def *def)
+{
+	*def = (struct sd_ipc_topic_def){
+		.topic = SD_TOPIC_ALARMS, .name = "alarms", .int_ids = true,
+		.scope_invariant = true, .each = alarms_each, .object = alarms_object,
+		.owner = alarms_owner, .arg = p,
+	};
+}
+
+static const struct sd_param p_sla[] = {
+	{ "factory", SD_PT_ID, false, "only this factory's slices" },
+	{ "slice", SD_PT_ID, false, "only this slice" },
+	{ "period", SD_PT_STRING, false, "a month, YYYY-MM (default: this month)" },
+	SD_PARAMS_END
+};
+static const struct sd_param p_alarms[] = {
+	{ "all", SD_PT_BOOL, false, "include the cleared alarms kept in memory" },
+	SD_PARAMS_END
+};
+static const struct sd_param p_ack[] = {
+	{ "alarm", SD_PT_INT, true, "a positive alarm id" },
+	SD_PARAMS_END
+};
+static const struct sd_param p_coverage[] = {
+	{ "site", SD_PT_ID, false, "one site (with a heat map)" },
+	{ "rows", SD_PT_INT, false, "heat map rows, 0..100 (default 12)" },
+	{ "cols", SD_PT_INT, false, "heat map columns, 0..250 (default 48)" },
+	SD_PARAMS_END
+};
+static const struct sd_param p_coverage_add[] = {
+	{ "site", SD_PT_ID, true, "the site walked" },
+	{ "samples", SD_PT_ARRAY, true, "up to 5000 [t_ms, x_m, y_m, cell, rsrp_dbm, sinr_db]" },
+	SD_PARAMS_END
+};
+static const struct sd_param p_kpi[] = {
+	{ "slice", SD_PT_ID, true, "a slice id" },
+	{ "metric", SD_PT_STRING, false, "latency, ues, pdu_sessions, availability, ..." },
+	{ "level", SD_PT_STRING, false, "1min, 5min, 1h or 1day" },
+	{ "points", SD_PT_INT, false, "closed buckets, 1..500 (default 60)" },
+	SD_PARAMS_END
 };
 
-int sd_pipeline_register_ipc(struct sd_pipeline *p)
+static const struct sd_op monitor_ops[] = {
+	{ "sla", op_sla, SD_PERM_READ, 0, p_sla, "SLA report per slice and KPI" },
+	{ "alarms", op_alarms, SD_PERM_READ, 0, p_alarms, "alarms in scope" },
+	{ "alarm.ack", op_alarm_ack, SD_PERM_ACT, SD_OP_MUTATES, p_ack, "acknowledge an alarm" },
+	{ "coverage", op_coverage, SD_PERM_READ, 0, p_coverage, "coverage per site" },
+	{ "coverage.add", op_coverage_add, SD_PERM_IMPORT, SD_OP_MUTATES, p_coverage_add,
+	  "add walk-test samples to a site in scope" },
+	{ "kpi", op_kpi, SD_PERM_READ, 0, p_kpi, "a slice's KPI history" },
+};
+
+int sd_pipeline_register_ipc(struct sd_pipeline *p, struct sd_ops *ops)
 {
-	return sd_ipc_ops_register(monitor_ops, SD_ARRAY_LEN(monitor_ops), p,
-				   SD_TOPIC_ALARMS, alarms_topic);
+	return sd_ops_register(ops, monitor_ops, SD_ARRAY_LEN(monitor_ops), p);
 }
 
-void sd_pipeline_unregister_ipc(void)
+void sd_pipeline_unregister_ipc(struct sd_ops *ops)
 {
-	sd_ipc_ops_unregister(monitor_ops);
+	sd_ops_unregister(ops, monitor_ops);
 }

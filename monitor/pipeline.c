@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ipc.h"
 #include "core/log.h"
 #include "core/store.h"
 #include "core/util.h"
@@ -14,14 +13,15 @@
 
 struct sd_pipeline {
 	struct sd_loop *loop;
-	struct sd_collect_host host;
-	struct sd_store *store;
+	struct sd_host host;
+	struct sd_store *store;       /* the engine's */
+	int bus_sub;
 	struct sd_kpi *kpi;
 	struct sd_sla *sla;
 	struct sd_alarms *alarms;
 	struct sd_cov_store *covdb;   /* imported coverage samples */
 	uint64_t timer;
-	bool alarms_changed;
+	bool ops_registered;
 	/* coverage per site, made on first use; kept across reloads by id */
 	struct cov_entry {
 		char site[SD_ID_MAX];
@@ -30,8 +30,9 @@ struct sd_pipeline {
 	int ncov;
 };
 
-static const struct sd_config *config(struct sd_pipeline *p) { return p->host.config(p->host.arg); }
-static struct sd_model *model(struct sd_pipeline *p) { return p->host.model(p->host.arg); }
+static const struct sd_config *config(struct sd_pipeline *p) { return sd_host_config(&p->host); }
+static struct sd_model *model(struct sd_pipeline *p) { return sd_host_model(&p->host); }
+struct sd_model *sd_pipeline_model(struct sd_pipeline *p) { return model(p); }
 
 /* SLA breach and recovery become alarms (X.733 quality-of-service). */
 static void on_sla_event(void *arg, const struct sd_sla_event *ev)
@@ -43,13 +44,32 @@ static void on_sla_event(void *arg, const struct sd_sla_event *ev)
 		  name, ev->observed, sd_sla_kpi_unit(ev->kpi), ev->target);
 	sd_alarm_sla(p->alarms, ev->slice, ev->factory, name, ev->breach, ev->observed,
 		     ev->target, sd_sla_kpi_unit(ev->kpi), sd_wall_ms());
-	p->alarms_changed = true;
 }
 
+/* Each alarm notification changes that alarm in the alarms topic. */
 static void on_alarm(void *arg, enum sd_alarm_notif kind, const struct sd_alarm *a)
 {
 	struct sd_pipeline *p = arg;
-	p->alarms_changed = true;
+	char id[24];
+	snprintf(id, sizeof id, "%llu", (unsigned long long)a->id);
+	sd_bus_model_changed(p->host.bus, SD_TOPIC_ALARMS, id, kind == SD_ALARM_CLEARED);
+}
+
+/* Measurements from the collectors (and, later, plugins). */
+static void on_bus(const struct sd_bus_event *ev, void *arg)
+{
+	struct sd_pipeline *p = arg;
+	const struct sd_bus_sample *s = &ev->u.sample;
+	const struct sd_model *m = model(p);
+	if (ev->kind != SD_BUS_SAMPLE)
+		return;
+	if (s->cell_index >= 0) {
+		if (s->cell_index < m->ncells)
+			sd_pipeline_cell_sample(p, &m->cells[s->cell_index], s->value, s->value2);
+		return;
+	}
+	sd_kpi_add_id(p->kpi, SD_KPI_SLICE, s->slice, (enum sd_kpi_metric)s->metric,
+		      s->time_ms ? s->time_ms : sd_wall_ms(), s->value);
 }
 
 /* Once a second: the model's state as samples and alarms, then the KPI
@@ -81,30 +101,24 @@ static void on_tick(struct sd_loop *loop, uint64_t id, void *arg)
 	sd_kpi_flush(p->kpi);
 	sd_sla_tick(p->sla, now);
 	sd_sla_flush(p->sla);
-	if (p->alarms_changed) {
-		p->alarms_changed = false;
-		p->host.changed(p->host.arg, SD_TOPIC_ALARMS);
-	}
 }
 
-struct sd_pipeline *sd_pipeline_new(struct sd_loop *loop, const struct sd_collect_host *host,
-				    char *err, size_t errsz)
+struct sd_pipeline *sd_pipeline_new(const struct sd_host *host, char *err, size_t errsz)
 {
 	struct sd_pipeline *p = sd_calloc(1, sizeof *p);
 	const struct sd_config *cfg;
 	struct sd_kpi_conf kc;
 	struct sd_sla_conf sc;
 	struct sd_alarm_conf ac;
-	char *path;
 
-	p->loop = loop;
+	p->loop = host->loop;
 	p->host = *host;
 	cfg = config(p);
-	path = sd_printf("%s/slicedeck.db", cfg->state_dir);
-	p->store = sd_store_open(path, err, errsz);
-	free(path);
-	if (!p->store)
+	p->store = host->store;
+	if (!p->store) {
+		snprintf(err, errsz, "no store");
 		goto fail;
+	}
 	sd_kpi_conf_from(&kc, sd_monitor_conf_get(cfg));
 	sd_sla_conf_from(&sc, sd_monitor_conf_get(cfg));
 	sd_alarm_conf_default(&ac);
@@ -121,10 +135,18 @@ struct sd_pipeline *sd_pipeline_new(struct sd_loop *loop, const struct sd_collec
 	if (!p->covdb)
 		goto fail;
 	sd_sla_set_event_hook(p->sla, on_sla_event, p);
-	sd_alarms_add_sink(p->alarms, "ipc", on_alarm, p, NULL);
+	if (sd_alarms_add_sink(p->alarms, "ipc", on_alarm, p, NULL) < 0) {
+		snprintf(err, errsz, "cannot attach the IPC alarm sink");
+		goto fail;
+	}
 	sd_sla_set_model(p->sla, model(p));
-	sd_pipeline_register_ipc(p);
-	p->timer = sd_loop_timer_add(loop, TICK_MS, on_tick, p);
+	if (sd_pipeline_register_ipc(p, host->ops) < 0) {
+		snprintf(err, errsz, "the monitoring ops clash with registered ones");
+		goto fail;
+	}
+	p->ops_registered = true;
+	p->bus_sub = sd_bus_subscribe(host->bus, SD_BUS_BIT(SD_BUS_SAMPLE), on_bus, p);
+	p->timer = sd_loop_timer_add(p->loop, TICK_MS, on_tick, p);
 	sd_info("monitoring: SLA windows of %d s, hysteresis %d; %d active alarms from the store",
 		sc.window_s, sc.hysteresis, sd_alarms_active_count(p->alarms));
 	return p;
@@ -239,7 +261,10 @@ void sd_pipeline_free(struct sd_pipeline *p)
 	if (!p)
 		return;
 	sd_loop_timer_del(p->loop, p->timer);
-	sd_pipeline_unregister_ipc();
+	if (p->ops_registered)
+		sd_pipeline_unregister_ipc(p->host.ops);
+	if (p->bus_sub > 0)
+		sd_bus_unsubscribe(p->host.bus, p->bus_sub);
 	if (p->kpi)
 		sd_kpi_flush_all(p->kpi);
 	if (p->sla)
@@ -251,6 +276,5 @@ void sd_pipeline_free(struct sd_pipeline *p)
 	sd_alarms_free(p->alarms);
 	sd_sla_free(p->sla);
 	sd_kpi_free(p->kpi);
-	sd_store_close(p->store);
 	free(p);
 }

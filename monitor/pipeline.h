@@ -13,24 +13,26 @@
 #ifndef SD_PIPELINE_H
 #define SD_PIPELINE_H
 
-#include "core/loop.h"
+#include "core/host.h"
+#include "core/ipc_server.h"
 #include "monitor/alarm.h"
-#include "monitor/collect.h"
 #include "monitor/coverage.h"
 #include "monitor/kpi.h"
 #include "monitor/sla.h"
 
 struct sd_pipeline;
 
-/* The host is the same as the collectors' (model, config, changed). */
-struct sd_pipeline *sd_pipeline_new(struct sd_loop *loop, const struct sd_collect_host *host,
-				    char *err, size_t errsz);
+/* On the engine's host: its store (host->store) keeps the history, its
+ * bus brings samples (SD_BUS_SAMPLE) and takes alarm changes (an
+ * SD_BUS_MODEL event per alarm id, SD_TOPIC_ALARMS), its op registry gets
+ * the monitoring ops. */
+struct sd_pipeline *sd_pipeline_new(const struct sd_host *host, char *err, size_t errsz);
 /* Flushes everything queued to the store, then frees. */
 void sd_pipeline_free(struct sd_pipeline *p);
-/* The model was replaced (configuration reload). */
+/* The configuration was reloaded (the model merged: indexes moved). */
 void sd_pipeline_reload(struct sd_pipeline *p);
 
-/* A measurement of a slice (by id) from the collectors. */
+/* A measurement of a slice (by id); the bus's SD_BUS_SAMPLE lands here. */
 void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
 			enum sd_kpi_metric m, double value);
 
@@ -40,10 +42,13 @@ void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
 void sd_pipeline_cell_sample(struct sd_pipeline *p, const struct sd_cell *cell,
 			     double rsrp, double sinr);
 
-/* The IPC operations sla, alarms, alarm.ack, coverage, kpi and the alarms topic
+/* The IPC operations sla, alarms, alarm.ack, coverage, coverage.add, kpi
  * (monitor/ipc_monitor.c); done by sd_pipeline_new / sd_pipeline_free. */
-int  sd_pipeline_register_ipc(struct sd_pipeline *p);
-void sd_pipeline_unregister_ipc(void);
+int  sd_pipeline_register_ipc(struct sd_pipeline *p, struct sd_ops *ops);
+void sd_pipeline_unregister_ipc(struct sd_ops *ops);
+/* The alarms topic (active alarms in scope) for the IPC server. */
+void sd_pipeline_alarm_topic(struct sd_pipeline *p, struct sd_ipc_topic_def *def);
+struct sd_model *sd_pipeline_model(struct sd_pipeline *p);
 
 struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p);
 /* The coverage accumulator of a site (walk-test imports), made on first
