@@ -421,6 +421,46 @@ static void test_batch_timer_and_size(void **st)
 	sd_loop_free(loop);
 }
 
+/* A batch whose COMMIT fails (a deferred foreign key nobody satisfied) is
+ * lost whole: its waiters hear -1, the store counts it, nothing of it is
+ * stored, and the next batch works. */
+static void test_lost_batch(void **st)
+{
+	char err[256];
+	struct sd_store *s = open_items();
+	assert_int_equal(sd_store_exec(s, "CREATE TABLE parent(id INTEGER PRIMARY KEY);"
+		"CREATE TABLE child(p INTEGER REFERENCES parent(id)"
+		" DEFERRABLE INITIALLY DEFERRED)"), 0);
+	struct sd_stmt *ins = sd_store_prepare(s, "INSERT INTO item(k, v) VALUES(?1, 1)");
+	struct sd_stmt *orphan = sd_store_prepare(s, "INSERT INTO child VALUES(42)");
+	struct sd_loop *loop = sd_loop_new();
+	struct sd_store_batch *b = sd_store_batch_new(s, loop, NULL, err, sizeof err);
+	assert_int_equal(write_item(s, ins, "a", false), 0);
+	assert_int_equal(sd_store_write_begin(s), 0);
+	assert_int_equal(sd_stmt_run(orphan), 0);    /* checked at COMMIT only */
+	assert_int_equal(sd_store_write_end(s, true), 0);
+	struct done d = { 0 };
+	sd_store_batch_on_commit(b, on_done, &d);
+	assert_int_equal(sd_store_lost(s), 0);
+	assert_int_equal(sd_store_batch_flush(b, NULL, NULL), -1);
+	assert_non_null(strstr(sd_store_errmsg(s), "FOREIGN KEY"));
+	assert_int_equal(d.calls, 1);
+	assert_int_equal(d.rc, -1);
+	assert_int_equal(sd_store_lost(s), 1);
+	assert_false(sd_store_in_txn(s));
+	assert_int_equal(count_rows(s), 0);
+	struct sd_store_batch_stats bs;
+	sd_store_batch_get_stats(b, &bs);
+	assert_int_equal(bs.lost_batches, 1);
+	assert_int_equal(bs.commits, 0);
+	/* the next batch commits */
+	assert_int_equal(write_item(s, ins, "b", false), 0);
+	assert_int_equal(sd_store_batch_flush(b, NULL, NULL), 0);
+	assert_int_equal(committed_rows(), 1);
+	sd_store_close(s);
+	sd_loop_free(loop);
+}
+
 /* The child: batches of `per` writes (one row each, tagged with the
  * batch number) through a batch committing by size; after each COMMIT
  * the commit callback reports the batch number on fd. With stop_after >=
@@ -637,6 +677,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_durability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_savepoints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_timer_and_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_mid_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(measure, setup, teardown),
 	};
