@@ -42,25 +42,30 @@
  *              a row.
  *
  * Commit cost and the writer-thread question. Measured on the 2-core
- * build machine (ext4 on a virtio disk, shared with other builds), 50
- * batches of 1,000 writes of one ~100-byte row each, every write its own
- * savepoint (SD_STORE_MEASURE=1 tests/unit/test_store):
+ * build machine (ext4 on a virtio disk), 50 batches of 1,000 writes of one
+ * ~100-byte row each, every write its own savepoint (SD_STORE_MEASURE=1
+ * build/tests/test_store), once with the machine lightly used and once
+ * with a load average of 10 (other builds):
  *
- *              1,000 writes   COMMIT mean   COMMIT worst
- *   NORMAL     2.9-3.9 ms     0.54-0.65 ms  15-22 ms
- *   FULL       2.9-4.1 ms     1.0-2.2 ms    10-17 ms
+ *                 1,000 writes  COMMIT mean   COMMIT worst  worst, no auto-checkpoint
+ *   NORMAL quiet  2.9-3.9 ms    0.54-0.65 ms  15-22 ms
+ *   FULL   quiet  2.9-4.1 ms    1.0-2.2 ms    10-17 ms
+ *   NORMAL load   6-10 ms       1.0-2.1 ms    22-55 ms      8-14 ms
+ *   FULL   load   5-6 ms        4-10 ms       27-41 ms      13-23 ms
  *
  * The mean COMMIT is the WAL append (plus, for FULL, its fsync); the worst
- * is the automatic checkpoint (every ~1000 WAL pages), which copies the
- * WAL into the database file and fsyncs it, with either setting. At one
- * batch per 200 ms that is 2-3 % of the loop, and the worst stall stays
- * under the 50 ms IPC answer target, so there is no writer thread: one
- * would need its own connection, would make a module's reads miss its own
- * uncommitted writes (a savepoint gives them for free), and would put a
- * queue and locks where a savepoint is today. If stalls grow (slow
- * storage, larger batches), the part to move off the loop is the
- * checkpoint, not the commit: wal_autocheckpoint=0 and PRAGMA
- * wal_checkpoint(PASSIVE) from a thread with its own connection.
+ * is mostly SQLite's automatic checkpoint (every ~1000 WAL pages), which
+ * copies the WAL into the database file and fsyncs it, with either
+ * setting: with it off the worst case drops by half or more. At one batch
+ * per 200 ms the loop spends 2-8 % of its time writing, and the worst
+ * stall stays under the 50 ms IPC answer target except on a saturated
+ * machine, so there is no writer thread: one would need its own
+ * connection, would make a module's reads miss its own uncommitted writes
+ * (a savepoint gives them for free), and would put a queue and locks where
+ * a savepoint is today. When the stalls matter, the part to move off the
+ * loop is the checkpoint, not the commit: wal_autocheckpoint=0 and PRAGMA
+ * wal_checkpoint(PASSIVE) from a thread with its own connection, which
+ * needs no change to this interface.
  *
  * Errors: functions return 0 / -1 (or a row flag); sd_store_errmsg() has
  * the backend's message for the last failure. Not thread-safe: one loop.
