@@ -152,10 +152,12 @@ void sd_config_child_path(char *buf, size_t n, const char *parent, const char *n
 void sd_config_note_secret(struct sd_config_ctx *x, const struct config_setting_t *s,
 			   const char *what);
 /* Uniqueness in a namespace ("tariff", "site", ...), in linear time: the
- * string member key of element e is recorded with value (>= 0, usually the
- * element's index). If it was recorded already, reports at e "duplicate
- * WHAT \"ID\" (first defined at FILE:LINE)" and returns false. A missing
- * or non-string member is ignored (true). */
+ * id in string member key of element e is recorded with value (>= 0,
+ * usually the element's index). If it was recorded already, reports at e
+ * "duplicate WHAT \"ID\" (first defined at FILE:LINE)" and returns false.
+ * A missing member, or one that is not a valid id (already reported by its
+ * row), is ignored (true). Namespaces live for one load; the core uses
+ * "factory", "site", "cell" and "slice". */
 bool sd_config_unique(struct sd_config_ctx *x, const char *ns, struct config_setting_t *e,
 		      const char *key, int value, const char *path, const char *what);
 /* The value recorded for id in namespace ns, or -1. */
