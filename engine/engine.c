@@ -76,36 +76,6 @@ static struct sd_store *host_store_open(void *arg, const char *name, enum sd_dur
 	return st;
 }
 
-/* The configuration's declared inventory, copied: the configuration keeps
- * its own (its access rules name factories by index into it) and the copy
- * is merged into the engine's model. */
-static struct sd_model *copy_declared(const struct sd_model *src)
-{
-	struct sd_model *m = sd_model_new();
-	int i;
-	m->plmn = src->plmn;
-	memcpy(m->zone_name, src->zone_name, sizeof m->zone_name);
-#define COPY(arr, n)                                                        \
-	do {                                                                \
-		m->n = src->n;                                              \
-		m->arr = m->n ? sd_calloc((size_t)m->n, sizeof *m->arr) : NULL; \
-		if (m->n)                                                   \
-			memcpy(m->arr, src->arr, (size_t)m->n * sizeof *m->arr); \
-	} while (0)
-	COPY(factories, nfactories);
-	COPY(sites, nsites);
-	COPY(cells, ncells);
-	COPY(slices, nslices);
-#undef COPY
-	for (i = 0; i < m->nslices; i++) {
-		const struct sd_slice *s = &src->slices[i];
-		m->slices[i].sites = s->nsites ? sd_calloc((size_t)s->nsites, sizeof(int)) : NULL;
-		if (s->nsites)
-			memcpy(m->slices[i].sites, s->sites, (size_t)s->nsites * sizeof(int));
-	}
-	return m;
-}
-
 struct merge_log {
 	struct sd_engine *e;
 	int n;
@@ -124,12 +94,17 @@ static int merge_config(struct sd_engine *e, const struct sd_config *c)
 {
 	struct merge_log ml = { e, 0 };
 	char err[512] = "";
-	int rc = sd_model_merge_declared(e->model, copy_declared(c->model), on_merged, &ml,
+	/* a copy: the configuration keeps its own (its access rules name
+	 * factories by index into it); the merge consumes what it is given */
+	int rc = sd_model_merge_declared(e->model, sd_model_copy_declared(c->model), on_merged, &ml,
 					 err, sizeof err);
-	if (err[0])
-		sd_warn("model: %s", err);
-	if (rc < 0)
+	if (rc < 0) {
+		sd_err("model: %s", err);
 		return -1;
+	}
+	if (rc > 0)
+		sd_warn("model: %d conflict%s with run-time objects, which are kept: %s", rc,
+			rc == 1 ? "" : "s", err);
 	sd_debug("model: %d objects changed by the configuration", ml.n);
 	return 0;
 }
@@ -258,9 +233,19 @@ int sd_engine_start(struct sd_engine *e)
 		return -1;
 	}
 	e->mstore = sd_model_store_open(e->store, sd_scenario_find, err, sizeof err);
-	if (!e->mstore || sd_model_store_load(e->model, e->mstore, err, sizeof err) < 0) {
-		sd_err("model: the store's slices could not be loaded: %s", err);
+	if (!e->mstore) {
+		sd_err("model: the store's slices could not be opened: %s", err);
 		return -1;
+	}
+	{
+		int refused = sd_model_store_load(e->model, e->mstore, err, sizeof err);
+		if (refused < 0) {
+			sd_err("model: the store's slices could not be loaded: %s", err);
+			return -1;
+		}
+		if (refused > 0)
+			sd_warn("model: %d stored slice%s refused (kept in the store): %s", refused,
+				refused == 1 ? "" : "s", err);
 	}
 	path = sd_printf("%s/audit.db", e->state_dir);
 	e->audit = sd_audit_open(path, e->bus, err, sizeof err);
@@ -351,9 +336,11 @@ int sd_engine_reload(struct sd_engine *e, json_t *pending)
 		       e->opts.config_path);
 		return -1;
 	}
-	/* keys the running engine does not apply are named, not ignored */
-	sd_config_restart_changes(e->cfg, c, on_restart_key, &rx);
-	/* what needs a restart keeps its running value */
+	/* keys the running engine does not apply are named, not ignored:
+	 * against what it was started with, so a key stays named at every
+	 * reload until the restart */
+	sd_config_restart_changes(e->boot ? e->boot : e->cfg, c, on_restart_key, &rx);
+	/* what the engine holds open keeps its running value */
 	sd_strlcpy(c->socket_path, e->cfg->socket_path, sizeof c->socket_path);
 	sd_strlcpy(c->state_dir, e->cfg->state_dir, sizeof c->state_dir);
 	sd_strlcpy(c->sbi.notify_listen, e->cfg->sbi.notify_listen, sizeof c->sbi.notify_listen);
@@ -372,7 +359,15 @@ int sd_engine_reload(struct sd_engine *e, json_t *pending)
 	sd_collect_reload(e->collect);
 	sd_pipeline_reload(e->pipeline);
 	publish_engine(e, SD_ENGINE_RELOADED);
-	sd_config_free(old);
+	if (!e->boot) {
+		/* the start configuration, kept for the comparison above; its
+		 * inventory is not needed (list keys are always live) */
+		e->boot = old;
+		sd_model_free(e->boot->model);
+		e->boot->model = NULL;
+	} else {
+		sd_config_free(old);
+	}
 	sd_config_summary(c, summary, sizeof summary);
 	if (rx.n)
 		sd_notice("reloaded: %s; %d changed key%s need%s a restart (named above)", summary,
@@ -412,4 +407,6 @@ void sd_engine_stop(struct sd_engine *e)
 	e->model = NULL;
 	sd_config_free(e->cfg);
 	e->cfg = NULL;
+	sd_config_free(e->boot);
+	e->boot = NULL;
 }

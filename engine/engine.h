@@ -47,6 +47,8 @@ struct sd_engine {
 	struct sd_loop *loop;
 	struct sd_engine_opts opts;
 	struct sd_config *cfg;
+	struct sd_config *boot;        /* the start configuration, without its
+					* inventory, once a reload replaced it */
 	struct sd_model *model;        /* owned by the engine, kept across reloads */
 	struct sd_bus *bus;
 	struct sd_ops *ops;
