@@ -122,6 +122,23 @@ sd kpi --slice bhm-crane-rc --metric ues --points 5 --json >"$T/kpi.json" || t_f
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["metric"]=="ues" and r["slice"]=="bhm-crane-rc", r' \
 	"$T/kpi.json" || t_fail "kpi options not sent"
 
+# every option of every listing is one its operation takes: the engine answers
+# a parameter outside an operation's schema with bad_request (exit 1)
+while read -r args; do
+	sd $args --json >"$T/each.json" 2>"$T/each.err" || { cat "$T/each.err"; t_fail "slicedeck $args"; }
+done <<'EOF'
+factories --factory beilun-heavy
+slices --factory beilun-heavy
+sites --factory beilun-heavy
+cells --factory beilun-heavy
+sla --factory beilun-heavy --slice bhm-crane-rc --period 2026-11
+alarms --all --factory beilun-heavy
+coverage --site bhm-works
+kpi --slice bhm-crane-rc --metric latency --level 5min --points 3
+nfs
+whoami
+EOF
+
 # help from the table: per command, with what --factory means for alarms
 sd help >"$T/help.txt" || t_fail "slicedeck help"
 t_expect_grep '^  slicedeck alarms \[--all\] \[--factory ID\] \[--json\|--csv\]' "$T/help.txt"
