@@ -202,7 +202,7 @@ void *sd_config_grow(void *arr, int n, int *cap, size_t size)
 	return arr;
 }
 
-static struct sd_cfg_ns *find_ns(struct sd_config_ctx *x, const char *name, bool create)
+struct sd_cfg_ns *sd_cfg_ns(struct sd_config_ctx *x, const char *name, bool create)
 {
 	int i;
 	for (i = 0; i < x->nns; i++)
@@ -218,7 +218,7 @@ static struct sd_cfg_ns *find_ns(struct sd_config_ctx *x, const char *name, bool
 bool sd_config_unique(struct sd_config_ctx *x, const char *ns, config_setting_t *e,
 		      const char *key, int value, const char *path, const char *what)
 {
-	struct sd_cfg_ns *n = find_ns(x, ns, true);
+	struct sd_cfg_ns *n = sd_cfg_ns(x, ns, true);
 	const char *id = NULL;
 	char w[300];
 	int first;
@@ -242,7 +242,7 @@ bool sd_config_unique(struct sd_config_ctx *x, const char *ns, config_setting_t 
 
 int sd_config_find(struct sd_config_ctx *x, const char *ns, const char *id)
 {
-	struct sd_cfg_ns *n = find_ns(x, ns, false);
+	struct sd_cfg_ns *n = sd_cfg_ns(x, ns, false);
 	int k = n && id ? sd_strindex_get(&n->ix, id) : -1;
 	return k >= 0 ? n->vals[k] : -1;
 }
@@ -1105,6 +1105,7 @@ static void check_root(struct sd_config_ctx *x)
 	int i;
 
 	build_root(x, rows, objs);
+	sd_cfg_zone_reserve(x);
 	check_group(x, config_root_setting(&x->cf), rows, NULL, objs, "");
 	for (i = 0; i < x->c->nsections; i++) {
 		const struct sd_config_section *sec = x->c->sections[i].section;
@@ -1126,6 +1127,7 @@ struct sd_config *sd_config_load_schema(const char *path, const struct sd_config
 	const char *slash;
 	int i, before = errs->n;
 	bool bad = false;
+	int64_t t0 = sd_now_ms(), t1 = t0, t2 = t0, t3 = t0;
 
 	memset(&x, 0, sizeof x);
 	x.schema = schema ? schema : &core_only;
@@ -1164,6 +1166,7 @@ struct sd_config *sd_config_load_schema(const char *path, const struct sd_config
 	}
 	if (sd_cfg_prescan(&x, 0, 0, NULL, 0) < 0 || x.nerrs)
 		goto finish;
+	t1 = sd_now_ms();
 
 	config_set_include_dir(&x.cf, x.dir);
 	if (!config_read_file(&x.cf, path)) {
@@ -1181,6 +1184,7 @@ struct sd_config *sd_config_load_schema(const char *path, const struct sd_config
 				       config_error_text(&x.cf));
 		goto finish;
 	}
+	t2 = sd_now_ms();
 	sd_cfg_check_sources(&x, config_root_setting(&x.cf), &bad);
 	if (bad)
 		goto finish;
@@ -1188,6 +1192,7 @@ struct sd_config *sd_config_load_schema(const char *path, const struct sd_config
 	check_root(&x);
 	sd_cfg_check_sbi(&x);
 	sd_cfg_check_permissions(&x);
+	t3 = sd_now_ms();
 
 finish:
 	if (x.nerrs > 1)
@@ -1195,8 +1200,16 @@ finish:
 	for (i = 0; i < x.nerrs; i++)
 		sd_errlist_add(errs, x.files[x.errs[i].file].display, x.errs[i].line, "%s",
 			       x.errs[i].msg);
-	config_destroy(&x.cf);
+	/* our indexes first: freed after libconfig's millions of small
+	 * blocks, their large blocks would make malloc consolidate them all */
 	ctx_done(&x);
+	config_destroy(&x.cf);
+	/* where a large zone's load time goes (libconfig's parse is most of it) */
+	if (t3 > t0)
+		sd_debug("%s: loaded in %lld ms: pre-scan %lld, libconfig %lld, checks %lld, "
+			 "freeing the tree %lld", path, (long long)(sd_now_ms() - t0),
+			 (long long)(t1 - t0), (long long)(t2 - t1), (long long)(t3 - t2),
+			 (long long)(sd_now_ms() - t3));
 	if (errs->n > before) {
 		sd_config_free(c);
 		return NULL;

@@ -79,6 +79,8 @@ void sd_cfg_add_err(struct sd_config_ctx *x, int file, int line, const char *fmt
 	__attribute__((format(printf, 4, 5)));
 int  sd_cfg_file_of(struct sd_config_ctx *x, const config_setting_t *s);
 const char *sd_cfg_scenario_check(struct sd_config_ctx *x, const char *v);
+/* namespace name (a string with static storage), made when create */
+struct sd_cfg_ns *sd_cfg_ns(struct sd_config_ctx *x, const char *name, bool create);
 
 /* config_file.c */
 int  sd_cfg_prescan(struct sd_config_ctx *x, int fi, int depth, int *stack, int nstack);
@@ -98,6 +100,9 @@ void *sd_cfg_new_factory(struct sd_config_ctx *x, config_setting_t *e, void *par
 void sd_cfg_done_factory(struct sd_config_ctx *x, config_setting_t *e, void *obj,
 			 const char *path);
 void *sd_cfg_enter_model(struct sd_config *c, void *parent);
+/* Size the model's arrays and the zone's indexes from the raw tree's list
+ * lengths, so that a large zone is not copied and rehashed as it grows. */
+void sd_cfg_zone_reserve(struct sd_config_ctx *x);
 
 /* access.c */
 extern const struct sd_config_key sd_cfg_access_keys[];

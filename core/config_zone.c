@@ -342,6 +342,71 @@ static void done_slice(struct sd_config_ctx *x, config_setting_t *e, void *obj, 
 }
 
 void *sd_cfg_enter_model(struct sd_config *c, void *parent) { return c->model; }
+
+static int list_len(const config_setting_t *g, const char *name)
+{
+	const config_setting_t *l = g ? config_setting_get_member(g, name) : NULL;
+	int n = l && config_setting_is_list(l) ? config_setting_length(l) : 0;
+	return n < SD_CFG_MAX_ELEMS ? n : SD_CFG_MAX_ELEMS;
+}
+
+static void reserve_ns(struct sd_config_ctx *x, const char *name, int n)
+{
+	struct sd_cfg_ns *ns = sd_cfg_ns(x, name, true);
+	if (!ns || n <= 0)
+		return;
+	sd_strindex_reset(&ns->ix, (size_t)n);
+	ns->set = sd_reallocarray(ns->set, (size_t)n, sizeof *ns->set);
+	ns->vals = sd_reallocarray(ns->vals, (size_t)n, sizeof *ns->vals);
+	ns->cap = ns->vcap = n;
+}
+
+void sd_cfg_zone_reserve(struct sd_config_ctx *x)
+{
+	struct sd_model *m = x->m;
+	const config_setting_t *fl = config_lookup(&x->cf, "factories");
+	int nf = fl && config_setting_is_list(fl) ? config_setting_length(fl) : 0;
+	int i, j, ns = 0, nc = 0, nsl = 0;
+
+	if (nf > SD_CFG_MAX_ELEMS)
+		nf = SD_CFG_MAX_ELEMS;
+	for (i = 0; i < nf; i++) {
+		const config_setting_t *f = config_setting_get_elem(fl, i);
+		const config_setting_t *sl = config_setting_is_group(f) ?
+			config_setting_get_member(f, "sites") : NULL;
+		int n = list_len(f, "sites");
+		ns += n;
+		nsl += list_len(f, "slices");
+		for (j = 0; j < n; j++)
+			nc += list_len(config_setting_get_elem(sl, j), "cells");
+	}
+	if (nf <= 0)
+		return;
+	/* only growth from here: sd_config_grow keeps these capacities */
+	m->factories = sd_reallocarray(m->factories, (size_t)nf, sizeof *m->factories);
+	x->fac_set = sd_reallocarray(x->fac_set, (size_t)nf, sizeof *x->fac_set);
+	x->fac_cap = nf;
+	if (ns) {
+		m->sites = sd_reallocarray(m->sites, (size_t)ns, sizeof *m->sites);
+		x->site_cap = ns;
+	}
+	if (nc) {
+		m->cells = sd_reallocarray(m->cells, (size_t)nc, sizeof *m->cells);
+		x->cell_set = sd_reallocarray(x->cell_set, (size_t)nc, sizeof *x->cell_set);
+		x->cell_cap = nc;
+		sd_u64index_reset(&x->ncis, (size_t)nc);
+	}
+	if (nsl) {
+		m->slices = sd_reallocarray(m->slices, (size_t)nsl, sizeof *m->slices);
+		x->slice_set = sd_reallocarray(x->slice_set, (size_t)nsl, sizeof *x->slice_set);
+		x->slice_cap = nsl;
+		sd_u64index_reset(&x->snssais, (size_t)nsl);
+	}
+	reserve_ns(x, "factory", nf);
+	reserve_ns(x, "site", ns);
+	reserve_ns(x, "cell", nc);
+	reserve_ns(x, "slice", nsl);
+}
 static void *enter_plmn(struct sd_config *c, void *parent) { return &c->model->plmn; }
 
 static const struct sd_config_key plmn_keys[] = {
