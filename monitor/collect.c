@@ -35,6 +35,7 @@ struct svc_root {
 	char root[256];       /* "http://127.0.0.1:7777" (+ apiPrefix) */
 	char nf_id[40];
 	char nf_type[16];
+	char label[48];       /* "NWDAF 1a2b3c4d": how the SBI client keys its health */
 };
 
 /* An event-exposure style subscription we hold at some NF. */
@@ -44,6 +45,8 @@ struct nf_sub {
 	bool busy;            /* a POST is in flight */
 	char root[256];       /* where it was made */
 	char location[512];   /* resource URI from Location, for DELETE */
+	char nf_label[48];    /* "AMF 1a2b3c4d": the NF that holds it */
+	uint64_t renew_timer; /* re-made before its validity ends */
 	struct sd_complaint complaint;
 };
 
@@ -80,6 +83,8 @@ struct sd_collect {
 	/* NWDAF */
 	uint64_t nwdaf_timer;
 	bool nwdaf_busy;
+	int nwdaf_failures;           /* rounds in a row that failed: the backoff */
+	int deletes_pending;          /* subscription DELETEs in flight */
 	struct sd_complaint c_nwdaf, c_nwdaf_radio;
 
 	struct nf_sub subs[SUB_COUNT];
@@ -167,6 +172,17 @@ static void make_uuid(char out[40])
 
 /* --- service endpoints ---------------------------------------------------- */
 
+/* The SBI client keeps reachability per label: requests to an NF carry
+ * "TYPE id8" (the NRF, reached at its configured apiRoot, is "NRF"), and
+ * an NF's `reachable` asks with the same label. */
+static void nf_label(char *buf, size_t n, const char *type, const char *id)
+{
+	if (strcmp(type, "NRF") == 0)
+		snprintf(buf, n, "NRF");
+	else
+		snprintf(buf, n, "%s %.8s", type, id);
+}
+
 /* Remember where each service of a REGISTERED profile is reached. */
 static void learn_roots(struct svc_root *roots, int *n, const struct sd_nf_profile *p)
 {
@@ -200,6 +216,7 @@ static void learn_roots(struct svc_root *roots, int *n, const struct sd_nf_profi
 		sd_strlcpy(r->service, s->name, sizeof r->service);
 		sd_strlcpy(r->nf_id, p->nf.id, sizeof r->nf_id);
 		sd_strlcpy(r->nf_type, p->nf.type, sizeof r->nf_type);
+		nf_label(r->label, sizeof r->label, p->nf.type, p->nf.id);
 		(*n)++;
 	}
 }
@@ -224,8 +241,10 @@ static void keep_observed(struct sd_nf_instance *nf, const struct sd_nf_instance
 
 static void nf_mark(struct sd_collect *c, struct sd_nf_instance *nf)
 {
-	char label[64];
-	snprintf(label, sizeof label, "%s %.8s", nf->type, nf->id);
+	char label[48];
+	/* registered, and answering when we talk to it (an NF we never talk
+	 * to has no probe record: registered is all we know) */
+	nf_label(label, sizeof label, nf->type, nf->id);
 	if (nf->status == SD_NF_REGISTERED && !nf->stale)
 		nf->last_seen_ms = sd_wall_ms();
 	nf->reachable = nf->status == SD_NF_REGISTERED && sd_sbi_nf_reachable(c->cli, label);
@@ -501,25 +520,116 @@ out:
 	free(x);
 }
 
+struct del_ctx {
+	struct sd_collect *c;
+	char what[600];
+};
+
 static void on_deleted(const struct sd_sbi_result *res, void *arg)
 {
-	free(arg);
+	struct del_ctx *d = arg;
+	if (res->err == SD_SBI_OK && (res->status == 204 || res->status == 200 ||
+				      res->status == 404))
+		sd_debug("%s: deleted", d->what);
+	else
+		sd_info("%s: delete failed (%s); the NF expires it", d->what,
+			res->errmsg[0] ? res->errmsg : "no 2xx");
+	d->c->deletes_pending--;
+	free(d);
 }
 
-/* Renew the NRF subscription before its validity runs out: a new one is
- * made, the old one deleted (the NRF would expire it anyway). */
+/* DELETE a subscription resource we hold (best effort: an NF that cannot
+ * be reached expires it by its validity). */
+static void sub_delete(struct sd_collect *c, const char *nf, const char *scope,
+		       const char *location)
+{
+	struct sd_sbi_reqopts o = { .nf = nf, .method = "DELETE", .url = location,
+				    .scope = scope, .timeout_ms = 1000 };
+	struct del_ctx *d;
+	if (!location || !location[0])
+		return;
+	d = sd_calloc(1, sizeof *d);
+	d->c = c;
+	snprintf(d->what, sizeof d->what, "%s subscription %s", nf, location);
+	c->deletes_pending++;
+	if (sd_sbi_request(c->cli, &o, on_deleted, d) < 0) {
+		c->deletes_pending--;
+		free(d);
+	}
+}
+
+/* Every subscription we hold, deleted: on reload (they are made again
+ * with the new configuration) and at shutdown. Without this each reload
+ * added one more of each, and every notification arrived once per reload. */
+static void subs_delete_all(struct sd_collect *c)
+{
+	int k;
+	if (c->nrf_sub_location[0])
+		sub_delete(c, "NRF", "nnrf-nfm", c->nrf_sub_location);
+	c->nrf_sub_location[0] = '\0';
+	c->nrf_subscribed = false;
+	sd_loop_timer_del(c->loop, c->nrf_sub_timer);
+	c->nrf_sub_timer = 0;
+	for (k = 0; k < SUB_COUNT; k++) {
+		struct nf_sub *s = &c->subs[k];
+		if (s->location[0])
+			sub_delete(c, s->nf_label[0] ? s->nf_label : s->service, s->service,
+				   s->location);
+		s->location[0] = '\0';
+		s->active = s->busy = false;
+		sd_loop_timer_del(c->loop, s->renew_timer);
+		s->renew_timer = 0;
+	}
+}
+
+static void on_nrf_sub_patched(const struct sd_sbi_result *res, void *arg)
+{
+	struct req_ctx *x = arg;
+	struct sd_collect *c = x->c;
+	if (!ctx_live(x))
+		goto out;
+	if (res->err == SD_SBI_OK && (res->status == 200 || res->status == 204)) {
+		sd_debug("NRF: subscription %s renewed", c->nrf_sub_location);
+		c->nrf_sub_timer = sd_loop_timer_add(c->loop, (SUB_VALIDITY_S - 300) * 1000LL,
+						     on_nrf_sub_renew, c);
+		goto out;
+	}
+	/* gone at the NRF (404) or refused: make a new one */
+	sd_notice("NRF: renewing subscription %s failed (%s); subscribing again",
+		  c->nrf_sub_location, res->errmsg[0] ? res->errmsg : "no 2xx");
+	c->nrf_sub_location[0] = '\0';
+	c->nrf_subscribed = false;
+	nrf_subscribe(c);
+out:
+	free(x);
+}
+
+/* Renew the NRF subscription before its validity runs out: TS 29.510's
+ * update, a JSON Patch replacing validityTime. */
 static void on_nrf_sub_renew(struct sd_loop *loop, uint64_t id, void *arg)
 {
 	struct sd_collect *c = arg;
+	char validity[40], *patch;
+	struct sd_sbi_reqopts o = { .nf = "NRF", .method = "PATCH", .scope = "nnrf-nfm",
+				    .target_nf_type = "NRF",
+				    .content_type = "application/json-patch+json" };
 	c->nrf_sub_timer = 0;
-	if (c->nrf_sub_location[0]) {
-		struct sd_sbi_reqopts o = { .nf = "NRF", .method = "DELETE",
-					    .url = c->nrf_sub_location, .scope = "nnrf-nfm",
-					    .target_nf_type = "NRF" };
-		sd_sbi_request(c->cli, &o, on_deleted, NULL);
+	if (!c->nrf_sub_location[0]) {
+		c->nrf_subscribed = false;
+		nrf_subscribe(c);
+		return;
 	}
-	c->nrf_subscribed = false;
-	nrf_subscribe(c);
+	sd_fmt_time(sd_wall_ms() + SUB_VALIDITY_S * 1000LL, validity, sizeof validity);
+	patch = sd_printf("[{\"op\":\"replace\",\"path\":\"/validityTime\",\"value\":\"%s\"}]",
+			  validity);
+	o.url = c->nrf_sub_location;
+	o.body = patch;
+	o.body_len = strlen(patch);
+	if (sd_sbi_request(c->cli, &o, on_nrf_sub_patched, ctx_new(c, 0, NULL)) < 0) {
+		c->nrf_subscribed = false;
+		nrf_subscribe(c);
+	}
+	free(patch);
 }
 
 static void nrf_subscribe(struct sd_collect *c)
@@ -676,8 +786,12 @@ static void on_analytics(const struct sd_sbi_result *res, void *arg)
 	if (res->err != SD_SBI_OK || (res->status != 200 && res->status != 204)) {
 		sd_complain(&c->c_nwdaf, SD_LOG_WARN, "%s; slice load values are kept as they were",
 			    res->errmsg);
+		if (x->kind == NWDAF_SLICE_LOAD)
+			c->nwdaf_failures++;
 		goto out;
 	}
+	if (x->kind == NWDAF_SLICE_LOAD)
+		c->nwdaf_failures = 0;
 	if (res->status == 204)
 		goto out;   /* no analytics available yet */
 	if (sd_decode_nwdaf_analytics(res->body, res->body_len, &a, &diag) < 0) {
@@ -715,7 +829,7 @@ static void nwdaf_poll(struct sd_collect *c)
 	c->nwdaf_busy = true;
 	for (i = 0; i < SD_ARRAY_LEN(q); i++) {
 		char *url = sd_printf("%s/nnwdaf-analyticsinfo/v1/analytics?%s", r->root, q[i].query);
-		struct sd_sbi_reqopts o = { .nf = "NWDAF", .method = "GET", .url = url,
+		struct sd_sbi_reqopts o = { .nf = r->label, .method = "GET", .url = url,
 					    .scope = "nnwdaf-analyticsinfo", .target_nf_type = "NWDAF" };
 		if (sd_sbi_request(c->cli, &o, on_analytics, ctx_new(c, q[i].kind, r->nf_id)) < 0 &&
 		    q[i].kind == NWDAF_CELL_RADIO)
@@ -724,11 +838,18 @@ static void nwdaf_poll(struct sd_collect *c)
 	}
 }
 
+/* Polled every interval; after a failed round the interval doubles, up to
+ * 8 times, and a good answer brings it back (collectd's read backoff). */
 static void on_nwdaf_timer(struct sd_loop *loop, uint64_t id, void *arg)
 {
 	struct sd_collect *c = arg;
+	int64_t next = interval_ms(c);
 	nwdaf_poll(c);
-	c->nwdaf_timer = sd_loop_timer_add(loop, interval_ms(c), on_nwdaf_timer, c);
+	if (c->nwdaf_failures > 0) {
+		int k = c->nwdaf_failures > 3 ? 3 : c->nwdaf_failures;
+		next <<= k;
+	}
+	c->nwdaf_timer = sd_loop_timer_add(loop, next, on_nwdaf_timer, c);
 }
 
 /* --- NSSF / AMF / SMF subscriptions --------------------------------------------- */
@@ -866,6 +987,33 @@ static void apply_smf(struct sd_collect *c, const struct sd_smf_notification *n)
 
 static const char *const sub_names[SUB_COUNT] = { "NSSF", "AMF", "SMF" };
 
+static void subscribe_one(struct sd_collect *c, enum sub_kind k);
+
+/* An event-exposure subscription's validity is about to end: make a new
+ * one (subscribe_one deletes the old one once it is replaced). */
+static void on_sub_renew(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct nf_sub *s = arg;
+	struct sd_collect *c = NULL;
+	int k;
+	(void)loop;
+	(void)id;
+	s->renew_timer = 0;
+	/* find our collector from the sub's place in its array */
+	for (k = 0; k < SUB_COUNT; k++) {
+		struct sd_collect *cand = (struct sd_collect *)((char *)(s - k) -
+					  offsetof(struct sd_collect, subs));
+		if (&cand->subs[k] == s) {
+			c = cand;
+			break;
+		}
+	}
+	if (!c)
+		return;
+	s->active = false;
+	subscribe_one(c, (enum sub_kind)k);
+}
+
 static void on_sub_created(const struct sd_sbi_result *res, void *arg)
 {
 	struct req_ctx *x = arg;
@@ -883,6 +1031,11 @@ static void on_sub_created(const struct sd_sbi_result *res, void *arg)
 	}
 	s->active = true;
 	sd_strlcpy(s->location, res->location ? res->location : "", sizeof s->location);
+	/* re-made (new one first, then the old one deleted) before the
+	 * validity we asked for ends */
+	sd_loop_timer_del(c->loop, s->renew_timer);
+	s->renew_timer = sd_loop_timer_add(c->loop, (SUB_VALIDITY_S - 300) * 1000LL,
+					   on_sub_renew, s);
 	sd_complain_clear(&s->complaint, "%s: subscribed", sub_names[x->kind]);
 	sd_info("%s: subscribed (%s)", sub_names[x->kind], s->location);
 	if (x->kind == SUB_NSSF && res->body_len) {
@@ -954,8 +1107,15 @@ static void subscribe_one(struct sd_collect *c, enum sub_kind k)
 		return;   /* in place where it should be */
 	if (s->busy || !r || !c->notify_root[0])
 		return;
+	if (s->location[0]) {
+		/* it moved to another NF, or is being renewed: the old one goes */
+		sub_delete(c, s->nf_label[0] ? s->nf_label : sub_names[k], s->service, s->location);
+		s->location[0] = '\0';
+	}
 	s->active = false;
 	sd_strlcpy(s->root, r->root, sizeof s->root);
+	sd_strlcpy(s->nf_label, r->label, sizeof s->nf_label);
+	o.nf = s->nf_label;
 	notify = sd_printf("%s%s/%s", c->notify_root, NOTIFY_PREFIX, kinds[k]);
 	b = sub_body(c, k, notify);
 	text = json_dumps(b, JSON_COMPACT);
@@ -977,8 +1137,15 @@ static void subs_check(struct sd_collect *c)
 {
 	int k;
 	for (k = 0; k < SUB_COUNT; k++) {
-		if (c->subs[k].active && !find_root(c, c->subs[k].service))
-			c->subs[k].active = false;   /* its NF is gone */
+		if (c->subs[k].active && !find_root(c, c->subs[k].service)) {
+			/* its NF is gone: say goodbye in case it comes back */
+			struct nf_sub *s = &c->subs[k];
+			sub_delete(c, s->nf_label, s->service, s->location);
+			s->location[0] = '\0';
+			s->active = false;
+			sd_loop_timer_del(c->loop, s->renew_timer);
+			s->renew_timer = 0;
+		}
 		subscribe_one(c, (enum sub_kind)k);
 	}
 	if (!c->nwdaf_timer && find_root(c, "nnwdaf-analyticsinfo"))
@@ -1127,13 +1294,14 @@ void sd_collect_reload(struct sd_collect *c)
 	/* answers to the old configuration's requests are dropped by epoch */
 	sd_sbi_client_free(old);
 	c->cli = make_client(c);
+	/* what we hold at the NFs is deleted and made again below */
+	subs_delete_all(c);
 	free(c->cycle);
 	c->cycle = NULL;
 	c->ncycle = 0;
 	c->nrf_busy = c->nrf_sub_busy = c->nwdaf_busy = false;
-	c->nrf_subscribed = false;
-	for (k = 0; k < SUB_COUNT; k++)
-		c->subs[k].active = c->subs[k].busy = false;
+	c->nwdaf_failures = 0;
+	(void)k;
 	if (c->conf.nrf_api_root[0])
 		nrf_schedule(c, 0);
 }
@@ -1142,6 +1310,15 @@ void sd_collect_free(struct sd_collect *c)
 {
 	if (!c)
 		return;
+	/* delete what we hold at the NFs, waiting a little for the answers
+	 * (bounded: an NF that does not answer expires it) */
+	if (c->cli) {
+		int64_t until = sd_now_ms() + 800;
+		c->epoch++;
+		subs_delete_all(c);
+		while (c->deletes_pending > 0 && sd_now_ms() < until)
+			sd_loop_once(c->loop, 50);
+	}
 	c->closing = true;
 	sd_sbi_client_free(c->cli);
 	if (c->routed)   /* the server is the engine's: leave it, take our routes */
@@ -1150,6 +1327,8 @@ void sd_collect_free(struct sd_collect *c)
 	sd_loop_timer_del(c->loop, c->nwdaf_timer);
 	sd_loop_timer_del(c->loop, c->nrf_sub_timer);
 	sd_loop_timer_del(c->loop, c->subs_timer);
+	for (int k = 0; k < SUB_COUNT; k++)
+		sd_loop_timer_del(c->loop, c->subs[k].renew_timer);
 	free(c->cycle);
 	free(c);
 }
