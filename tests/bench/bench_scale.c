@@ -989,6 +989,7 @@ int main(int argc, char **argv)
 		int settled_ops = 0, settled_fac = 0, closed = 0, refused = 0, nops = 0, nfac = 0;
 		uint64_t gaps = 0, perr = 0, resyncs = 0, deltas = 0, fulls = 0, maxline = 0;
 		uint64_t wbytes = 0, wdeltas = 0, wfulls = 0, bytes = 0;
+		int w_ops = 0, w_fac = 0;
 		double p50, p99, mx, net, per_change;
 		int cnt, lost;
 		const char *first_refusal = NULL;
@@ -1015,6 +1016,8 @@ int main(int argc, char **argv)
 			wbytes += c->w_bytes;
 			wdeltas += c->w_deltas;
 			wfulls += c->w_fulls;
+			if (c->w_deltas + c->w_fulls)
+				*(c->factory ? &w_fac : &w_ops) += 1;
 			if (c->max_line > maxline)
 				maxline = c->max_line;
 		}
@@ -1050,6 +1053,9 @@ int main(int argc, char **argv)
 			    "to all consoles per change", (double)wdeltas / changes_in_window,
 			    (double)wfulls / changes_in_window,
 			    (double)wbytes / changes_in_window / 1e3);
+			OUT("window_consoles_updated", "%d/%d operator, %d/%d factory consoles got at "
+			    "least one update in the window%s", w_ops, nops, w_fac, nfac,
+			    w_ops ? "" : " (NONE of the operators: the changes did not reach them)");
 		} else {
 			OUT("cpu_pct", "%s", "no change was delivered in the window");
 		}

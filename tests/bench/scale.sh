@@ -17,7 +17,8 @@
 # BENCH_SCALE_CELLS (300000), BENCH_SCALE_SMALL (1: also the zone / 10),
 # BENCH_SCALE_MODES ("delta full"), BENCH_SCALE_WINDOW (30 s),
 # BENCH_SCALE_SIM (1; 0: no simulator, the engine has no NRF),
-# BENCH_SCALE_FACTORY_USERS (200), BENCH_SCALE_OPERATORS (50).
+# BENCH_SCALE_FACTORY_USERS (200), BENCH_SCALE_OPERATORS (50),
+# BENCH_SCALE_KEEP (1: keep the work directory with every log).
 set -u
 BUILD=${1:-build}
 SLICES=${BENCH_SCALE_SLICES:-100000}
@@ -43,6 +44,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 W=$(mktemp -d /tmp/sdscale.XXXXXX) || exit 1
+# the factory users connect to the engine's socket in here
+chmod 0711 "$W"
 SIM_PID=
 ENG_PID=
 CREATED=
@@ -67,7 +70,11 @@ cleanup() {
 	for u in $CREATED; do
 		userdel "$u" 2>/dev/null
 	done
-	rm -rf "$W"
+	if [ "${BENCH_SCALE_KEEP:-0}" = 1 ]; then
+		echo "scale: logs and outputs kept in $W"
+	else
+		rm -rf "$W"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -126,6 +133,7 @@ run_size() {
 	if [ "$USE_SIM" = 1 ]; then
 		t0=$(ms)
 		"$BUILD/slicedeck-sim" -c "$conf" --listen 127.0.0.1:0 --seed 1 \
+			--control "$W/sim-$label.ctl" \
 			> "$W/sim-$label.out" 2> "$W/sim-$label.err" &
 		SIM_PID=$!
 		i=0
@@ -143,6 +151,24 @@ run_size() {
 			SIM_PID=
 		else
 			echo "scale.$label.sim                      $NRF ready in $(( $(ms) - t0 )) ms"
+			# can it serve this zone? One NF profile (the AMF's lists every
+			# S-NSSAI) within 10 s; if not, the engine's NRF cycle would only
+			# time out against it while it keeps a core busy, so the engine
+			# runs without a 5G core
+			t0=$(ms)
+			href=$(curl -s -m 5 --http2-prior-knowledge \
+			       "$NRF/nnrf-nfm/v1/nf-instances?nf-type=AMF" |
+			       grep -o '"href": *"[^"]*"' | head -1 | sed 's/.*"\(http[^"]*\)"/\1/')
+			if [ -n "$href" ] && curl -s -o /dev/null -m 10 --http2-prior-knowledge "$href"; then
+				echo "scale.$label.sim_profile_ms           $(( $(ms) - t0 )) (the AMF's NF profile)"
+			else
+				echo "scale.$label.sim                      cannot serve this zone: the AMF's NF" \
+					"profile took over 10 s (slicedeck-sim builds each profile's S-NSSAI" \
+					"list in O(slices^2)); the engine runs without a 5G core"
+				stop_pid "$SIM_PID"
+				SIM_PID=
+				NRF=
+			fi
 		fi
 	fi
 
@@ -226,6 +252,31 @@ run_mode() {
 			"$( [ "$warn" -gt 0 ] && grep -i 'warn\|error\|err:' \
 			"$W/engine-$label-$mode.err" | sort | uniq -c | sort -rn | head -3 |
 			cut -c1-160 | tr '\n' ';')"
+	fi
+	if [ -n "$SIM_PID" ]; then
+		# what the engine holds at the simulator (subscriptions by kind) and
+		# what the sim sent it
+		python3 - "$W/sim-$label.ctl" <<'EOF' | sed "s/^/scale.$mode.$label.sim_view             /"
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(30)
+try:
+    s.connect(sys.argv[1])
+    s.sendall(b"status\n")
+    buf = b""
+    while not buf.endswith(b"\n"):
+        d = s.recv(1 << 20)
+        if not d:
+            break
+        buf += d
+    st = json.loads(buf)
+    sub, n = st["subscriptions"], st["notifications"]
+    print("subscriptions " + " ".join("%s=%d" % kv for kv in sorted(sub.items())) +
+          "; notifications sent=%d failed=%d dropped=%d; %d requests served" %
+          (n["sent"], n["failed"], n["dropped"], st["requests"]))
+except Exception as e:
+    print("no status from the simulator: %s" % e)
+EOF
 	fi
 	stop_pid "$ENG_PID"
 	ENG_PID=
