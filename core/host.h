@@ -38,10 +38,6 @@
 
 struct sd_sbi_server;
 
-enum sd_durability {
-	SD_DURABLE_NORMAL,  /* WAL + synchronous=NORMAL: may lose the last commits on power loss */
-	SD_DURABLE_FULL,    /* WAL + synchronous=FULL: a commit is on disk when it returns */
-};
 
 struct sd_host {
 	struct sd_loop *loop;

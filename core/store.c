@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/host.h"     /* enum sd_durability */
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/util.h"

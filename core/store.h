@@ -78,6 +78,12 @@
 #include <stdint.h>
 
 struct sd_loop;
+/* How a database commits (sd_store_open_ex). */
+enum sd_durability {
+	SD_DURABLE_NORMAL,  /* WAL + synchronous=NORMAL: may lose the last commits on power loss */
+	SD_DURABLE_FULL,    /* WAL + synchronous=FULL: a commit is on disk when it returns */
+};
+
 struct sd_store;
 struct sd_stmt;
 struct sd_store_batch;
@@ -88,7 +94,7 @@ struct sd_store_migration {
 };
 
 /* Opens (creating if needed) the database at path; ":memory:" works for
- * tests. durability is an enum sd_durability (core/host.h:
+ * tests. durability is an enum sd_durability (above:
  * SD_DURABLE_NORMAL = WAL + synchronous=NORMAL, SD_DURABLE_FULL = WAL +
  * synchronous=FULL); anything else is refused. On failure returns NULL
  * with a message in err. */

@@ -232,6 +232,12 @@ int sd_engine_start(struct sd_engine *e)
 		sd_err("store in %s: %s", e->state_dir, err);
 		return -1;
 	}
+	/* modules' writes group-commit (200 ms or 1,000 writes); history may
+	 * lose the last batch on a power cut, which NORMAL accepts anyway */
+	if (!sd_store_batch_new(e->store, e->loop, NULL, err, sizeof err)) {
+		sd_err("store batch: %s", err);
+		return -1;
+	}
 	e->mstore = sd_model_store_open(e->store, sd_scenario_find, err, sizeof err);
 	if (!e->mstore) {
 		sd_err("model: the store's slices could not be opened: %s", err);

@@ -303,9 +303,10 @@ static json_t *op_coverage_add(struct sd_op_call *call)
 	sd_cov_site_report(cs, &rep);
 	sd_cov_conf_from(&cc, sd_monitor_conf_get(call->cfg));
 	if (rep.samples)
-		sd_alarm_coverage(sd_pipeline_alarms(p), site->id,
-				  call->model->factories[site->factory].id, rep.share_pct,
-				  cc.target_pct, sd_wall_ms());
+		sd_alarm_coverage_ex(sd_pipeline_alarms(p), site->id,
+				     call->model->factories[site->factory].id,
+				     call->model->factories[site->factory].security_grade,
+				     rep.share_pct, cc.target_pct, sd_wall_ms());
 	return json_pack("{s:s, s:i, s:i, s:i, s:o}", "site", site->id, "accepted", accepted,
 			 "duplicates", duplicates, "refused", refused,
 			 "coverage", site_coverage(p, call->model, site, 0, 0));
@@ -409,18 +410,23 @@ static json_t *op_kpi(struct sd_op_call *call)
 
 /* --- the alarms topic: the active alarms, each visible as sd_alarm_visible says */
 
+struct each_ctx {
+	void (*fn)(void *fa, const char *id);
+	void *fa;
+};
+
+static void each_alarm(const struct sd_alarm *a, void *arg)
+{
+	struct each_ctx *x = arg;
+	char id[24];
+	snprintf(id, sizeof id, "%llu", (unsigned long long)a->id);
+	x->fn(x->fa, id);
+}
+
 static void alarms_each(void *arg, void (*fn)(void *fa, const char *id), void *fa)
 {
-	struct sd_alarms *am = sd_pipeline_alarms(arg);
-	int max = sd_alarms_active_count(am) + 1, n, i;
-	const struct sd_alarm **out = sd_calloc((size_t)max, sizeof *out);
-	n = sd_alarms_list(am, false, SD_ROLE_OPERATOR, NULL, out, max);
-	for (i = 0; i < n; i++) {
-		char id[24];
-		snprintf(id, sizeof id, "%llu", (unsigned long long)out[i]->id);
-		fn(fa, id);
-	}
-	free(out);
+	struct each_ctx x = { fn, fa };
+	sd_alarms_each(sd_pipeline_alarms(arg), false, each_alarm, &x);
 }
 
 static const struct sd_alarm *active_alarm(void *arg, const char *id)

@@ -42,8 +42,20 @@ static void on_sla_event(void *arg, const struct sd_sla_event *ev)
 	sd_notice("SLA %s: slice %s (%s) %s: observed %.3g %s, target %.3g",
 		  ev->breach ? "breach" : "recovery", ev->slice, ev->factory ? ev->factory : "-",
 		  name, ev->observed, sd_sla_kpi_unit(ev->kpi), ev->target);
-	sd_alarm_sla(p->alarms, ev->slice, ev->factory, name, ev->breach, ev->observed,
-		     ev->target, sd_sla_kpi_unit(ev->kpi), sd_wall_ms());
+	{
+		const struct sd_model *m = model(p);
+		int si = sd_model_slice_index(m, ev->slice);
+		int fi = ev->factory ? sd_model_factory_index(m, ev->factory) : -1;
+		char sn[SD_SNSSAI_STRLEN];
+		struct sd_alarm_sla_in in = {
+			.slice = ev->slice, .factory = ev->factory,
+			.grade = fi >= 0 ? m->factories[fi].security_grade : 0,
+			.snssai = si >= 0 ? sd_snssai_format(&m->slices[si].snssai, sn, sizeof sn) : NULL,
+			.kpi = name, .breach = ev->breach, .observed = ev->observed,
+			.target = ev->target, .unit = sd_sla_kpi_unit(ev->kpi),
+		};
+		sd_alarm_sla_ex(p->alarms, &in, sd_wall_ms());
+	}
 }
 
 /* Each alarm notification changes that alarm in the alarms topic. */
@@ -139,6 +151,7 @@ struct sd_pipeline *sd_pipeline_new(const struct sd_host *host, char *err, size_
 		snprintf(err, errsz, "cannot attach the IPC alarm sink");
 		goto fail;
 	}
+	sd_alarms_set_bus(p->alarms, host->bus);
 	sd_sla_set_model(p->sla, model(p));
 	if (sd_pipeline_register_ipc(p, host->ops) < 0) {
 		snprintf(err, errsz, "the monitoring ops clash with registered ones");
@@ -188,8 +201,9 @@ void sd_pipeline_cell_sample(struct sd_pipeline *p, const struct sd_cell *cell,
 	sd_cov_site_report(cs, &rep);
 	sd_cov_conf_from(&cc, sd_monitor_conf_get(cfg));
 	if (rep.samples && site->factory >= 0 && site->factory < m->nfactories)
-		sd_alarm_coverage(p->alarms, site->id, m->factories[site->factory].id,
-				  rep.share_pct, cc.target_pct, now);
+		sd_alarm_coverage_ex(p->alarms, site->id, m->factories[site->factory].id,
+				     m->factories[site->factory].security_grade,
+				     rep.share_pct, cc.target_pct, now);
 }
 
 struct sd_alarms *sd_pipeline_alarms(struct sd_pipeline *p) { return p->alarms; }
