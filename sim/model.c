@@ -5,7 +5,10 @@
 #include "sim/model.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "core/util.h"
 #include "sim/rng.h"
 
 /* Salts keep the hash streams of different quantities apart. */
@@ -135,67 +138,114 @@ double sd_sim_latency_sample(const struct sd_sim_kpi *k, uint64_t seed, uint64_t
 	return k->lat_median_ms * exp(k->lat_sigma * z) + k->lat_add_ms;
 }
 
+/* The cells of site `site`, through the model's per-site index. The
+ * simulator's model comes from the configuration loader, which does not
+ * index it; the first helper that needs the index builds it (only the
+ * lookup tables, nothing the model holds changes), so these helpers cost
+ * the cells of a slice's sites instead of every cell of the zone. */
+static int site_cells(const struct sd_model *m, int site, const int **idx)
+{
+	if (!m->ix)
+		sd_model_reindex((struct sd_model *)m);
+	return sd_model_site_cells(m, site, idx);
+}
+
 bool sd_sim_slice_in_tac(const struct sd_model *m, int idx, uint32_t tac)
 {
 	const struct sd_slice *s = &m->slices[idx];
 	int i, c;
-	for (i = 0; i < s->nsites; i++)
-		for (c = 0; c < m->ncells; c++)
-			if (m->cells[c].site == s->sites[i] && m->cells[c].tac == tac)
+	for (i = 0; i < s->nsites; i++) {
+		const int *cells;
+		int n = site_cells(m, s->sites[i], &cells);
+		for (c = 0; c < n; c++)
+			if (m->cells[cells[c]].tac == tac)
 				return true;
+	}
 	return false;
 }
 
 int sd_sim_tacs(const struct sd_model *m, uint32_t *tacs, int max)
 {
-	int n = 0, c, i, j;
+	int n = 0, c;
+	/* the max smallest distinct TACs, kept sorted: binary search, then
+	 * insert (dropping the largest when full) */
 	for (c = 0; c < m->ncells; c++) {
 		uint32_t t = m->cells[c].tac;
-		for (i = 0; i < n && tacs[i] != t; i++)
-			;
-		if (i < n || n >= max)
+		int lo = 0, hi = n;
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (tacs[mid] < t)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if ((lo < n && tacs[lo] == t) || lo >= max)
 			continue;
-		/* insert sorted */
-		for (j = n; j > 0 && tacs[j - 1] > t; j--)
-			tacs[j] = tacs[j - 1];
-		tacs[j] = t;
-		n++;
+		if (n < max)
+			n++;
+		memmove(&tacs[lo + 1], &tacs[lo], (size_t)(n - 1 - lo) * sizeof *tacs);
+		tacs[lo] = t;
 	}
 	return n;
 }
 
+/* The slice's UEs in one TAC: spread over the TACs of the cells of its
+ * sites, weighted by how many of those cells each TAC has; the rounding
+ * remainder goes to the lowest TACs, one each. */
 int sd_sim_slice_ues_in_tac(const struct sd_model *m, int idx, uint32_t tac, int total)
 {
 	const struct sd_slice *s = &m->slices[idx];
-	uint32_t tacs[256];
-	int ntacs = sd_sim_tacs(m, tacs, 256);
-	int weight[256] = {0};
-	int i, c, sum = 0, share, rem, mine = -1;
+	uint32_t stack_t[64], *tv = stack_t;
+	int stack_w[64], *wv = stack_w;
+	int i, k, n = 0, cap = 64, sum = 0, share, rem, mine = -1;
 
-	for (i = 0; i < ntacs; i++) {
-		for (c = 0; c < m->ncells; c++) {
-			int k;
-			if (m->cells[c].tac != tacs[i])
-				continue;
-			for (k = 0; k < s->nsites; k++)
-				if (m->cells[c].site == s->sites[k])
-					weight[i]++;
+	for (i = 0; i < s->nsites; i++) {
+		const int *cells;
+		int nc = site_cells(m, s->sites[i], &cells), c;
+		for (c = 0; c < nc; c++) {
+			uint32_t t = m->cells[cells[c]].tac;
+			for (k = 0; k < n && tv[k] != t; k++)
+				;
+			if (k == n) {
+				if (n == cap) {
+					cap *= 2;
+					if (tv == stack_t) {
+						tv = sd_reallocarray(NULL, (size_t)cap, sizeof *tv);
+						wv = sd_reallocarray(NULL, (size_t)cap, sizeof *wv);
+						memcpy(tv, stack_t, sizeof stack_t);
+						memcpy(wv, stack_w, sizeof stack_w);
+					} else {
+						tv = sd_reallocarray(tv, (size_t)cap, sizeof *tv);
+						wv = sd_reallocarray(wv, (size_t)cap, sizeof *wv);
+					}
+				}
+				tv[n] = t;
+				wv[n++] = 0;
+			}
+			wv[k]++;
+			sum++;
 		}
-		sum += weight[i];
-		if (tacs[i] == tac)
-			mine = i;
 	}
-	if (mine < 0 || sum == 0 || weight[mine] == 0)
-		return 0;
-	share = (int)((int64_t)total * weight[mine] / sum);
-	/* Hand the rounding remainder to the first TACs, one each. */
-	rem = total;
-	for (i = 0; i < ntacs; i++)
-		rem -= (int)((int64_t)total * weight[i] / sum);
-	for (i = 0; i < mine && rem > 0; i++)
-		if (weight[i])
-			rem--;
-	return share + (rem > 0 ? 1 : 0);
+	for (k = 0; k < n; k++)
+		if (tv[k] == tac)
+			mine = k;
+	share = 0;
+	if (mine >= 0 && sum > 0) {
+		share = (int)((int64_t)total * wv[mine] / sum);
+		rem = total;
+		for (k = 0; k < n; k++)
+			rem -= (int)((int64_t)total * wv[k] / sum);
+		/* the remainder: one each to the TACs below this one first */
+		for (k = 0; k < n && rem > 0; k++)
+			if (tv[k] < tac)
+				rem--;
+		share += rem > 0 ? 1 : 0;
+	}
+	if (tv != stack_t) {
+		free(tv);
+		free(wv);
+	}
+	return share;
 }
 
 /* Received power (dBm) from one cell at distance d metres. */
@@ -213,13 +263,14 @@ int sd_sim_radio_at(const struct sd_model *m, uint64_t seed, int site, double x,
 	uint64_t gx = (uint64_t)(int64_t)floor(x / 10.0), gy = (uint64_t)(int64_t)floor(y / 10.0);
 	uint64_t minute = (uint64_t)(wall_ms / 60000);
 	double best = -1e9, total_mw = 0.0, noise_mw = pow(10.0, -105.0 / 10.0);
-	int c, best_cell = -1;
+	int c, best_cell = -1, k;
+	const int *cells;
+	int nc = site_cells(m, site, &cells);
 
-	for (c = 0; c < m->ncells; c++) {
-		const struct sd_cell *cl = &m->cells[c];
+	for (k = 0; k < nc; k++) {
+		const struct sd_cell *cl = &m->cells[cells[k]];
 		double d, p, mw;
-		if (cl->site != site)
-			continue;
+		c = cells[k];
 		d = hypot(cl->x_m - x, cl->y_m - y);
 		p = path_rsrp(d) +
 		    6.0 * sd_sim_hash_normal(sd_sim_hash(seed, SALT_SHADOW, (uint64_t)c, gx * 65537 + gy)) +
