@@ -206,13 +206,18 @@ static json_t *authorized(struct sd_sim *sim, const json_t *tai_list)
 	for (i = 0; i < ntacs; i++) {
 		json_t *list = json_array();
 		for (s = 0; s < sim->m->nslices; s++) {
-			int k;
+			const int *same;
+			int k, nsame;
 			bool dup = false;
 			if (!slice_offered(sim, s) || !sd_sim_slice_in_tac(sim->m, s, tacs[i]))
 				continue;
-			for (k = 0; k < s; k++)
-				if (slice_offered(sim, k) && sd_sim_slice_in_tac(sim->m, k, tacs[i]) &&
-				    sd_snssai_equal(&sim->m->slices[k].snssai, &sim->m->slices[s].snssai))
+			/* listed already when an earlier slice with this S-NSSAI is
+			 * offered here: only those slices are looked at (the
+			 * model's S-NSSAI index), not every earlier one */
+			nsame = sd_model_slices_by_snssai(sim->m, &sim->m->slices[s].snssai, &same);
+			for (k = 0; k < nsame && same[k] < s && !dup; k++)
+				if (slice_offered(sim, same[k]) &&
+				    sd_sim_slice_in_tac(sim->m, same[k], tacs[i]))
 					dup = true;
 			if (!dup)
 				json_array_append_new(list, sd_snssai_to_json(&sim->m->slices[s].snssai));
