@@ -78,7 +78,7 @@ int sd_ipc_reader_next(struct sd_ipc_reader *r, char **line, size_t *len, bool *
 {
 	*overflow = false;
 	for (;;) {
-		char *start = r->buf.data + r->consumed, *lf;
+		char *start, *lf;
 		size_t avail = r->buf.len - r->consumed;
 
 		if (!r->buf.data || avail <= r->scanned) {
@@ -91,6 +91,7 @@ int sd_ipc_reader_next(struct sd_ipc_reader *r, char **line, size_t *len, bool *
 			}
 			return 0;
 		}
+		start = r->buf.data + r->consumed;   /* not before: data may be NULL */
 		lf = memchr(start + r->scanned, '\n', avail - r->scanned);
 		if (!lf) {
 			/* do not rescan a long partial line on every feed */
@@ -122,13 +123,16 @@ int sd_ipc_request_parse(const char *line, size_t len, struct sd_ipc_request *re
 			 const char **code, char *msg, size_t msgsz)
 {
 	json_error_t jerr;
+	char clean[sizeof jerr.text * 4];
 	json_t *op;
 
 	memset(req, 0, sizeof *req);
 	req->root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!req->root) {
 		*code = SD_IPC_E_PARSE;
-		snprintf(msg, msgsz, "invalid JSON at column %d: %s", jerr.column, jerr.text);
+		/* jansson quotes the offending input: never echo raw bytes */
+		sd_sanitize(clean, sizeof clean, jerr.text, strlen(jerr.text));
+		snprintf(msg, msgsz, "invalid JSON at column %d: %s", jerr.column, clean);
 		return -1;
 	}
 	if (!json_is_object(req->root)) {

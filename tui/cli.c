@@ -491,11 +491,8 @@ static const struct cli_opt alarm_opts[] = {
 	{ .name = "all", .kind = OPT_FLAG, .param = "all",
 	  .help = "cleared alarms the engine still keeps, too" },
 	{ .name = "factory", .metavar = "ID", .kind = OPT_TEXT, .param = "factory",
-	  .filter = true, .check_op = "factories",
-	  .help = "only alarms raised on this factory's objects. Filtered by slicedeck on "
-		  "each alarm's factory member (the engine's alarms operation takes no "
-		  "factory), so zone-wide alarms such as an NF unreachable are left out; "
-		  "the factory is first checked with the engine" },
+	  .help = "only alarms raised on this factory's objects (the engine filters; "
+		  "zone-wide alarms such as an NF unreachable are left out)" },
 };
 static const struct cli_opt coverage_opts[] = {
 	{ .name = "site", .metavar = "ID", .kind = OPT_TEXT, .param = "site",

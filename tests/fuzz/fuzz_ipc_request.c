@@ -9,8 +9,7 @@
  *   - the same bytes framed with a small cap give different lines (or
  *     overflow reports) when fed in one piece and in uneven chunks;
  *   - a parse failure has no code, a code not in ipc.h, or a message that
- *     is unterminated or holds a control character (see
- *     KNOWN_RAW_PARSE_MESSAGE);
+ *     is unterminated or holds a control character;
  *   - a reply is not exactly one JSON object on one line, or does not echo
  *     the request's id and error code.
  *
@@ -31,16 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SMALL_CAP 48   /* a cap the corpus' requests straddle */
 
-/* Known defect, left to the codec's owner (issue 8 notes): a parse_error
- * message quotes jansson's error text, which carries raw input bytes (a
- * control byte, ESC, invalid UTF-8: `{"op":"\xff"}` gives "unable to
- * decode byte 0xff near ..."). The message then reaches the client
- * unsanitised, and with invalid UTF-8 json_pack fails, so the reply is
- * {"id":null} with neither result nor error. Until sd_ipc_request_parse
- * passes jerr.text through sd_sanitize, parse_error messages are checked
- * for termination only and their reply for being one JSON line with the
- * id. Delete this define when that is fixed: every check then applies. */
-#define KNOWN_RAW_PARSE_MESSAGE 1
 
 static void check_text(const char *s, size_t n)
 {
@@ -172,11 +161,6 @@ static void check_request(const char *line, size_t len)
 		if (memchr(msg, '\0', sizeof msg) == NULL || msg[0] == '\0')
 			abort();
 		o = check_reply(sd_ipc_reply_error(req.id, code, msg), req.id);
-		if (KNOWN_RAW_PARSE_MESSAGE && strcmp(code, SD_IPC_E_PARSE) == 0) {
-			json_decref(o);
-			sd_ipc_request_done(&req);
-			return;
-		}
 		check_text(msg, sizeof msg);
 		if (!json_is_string(json_object_get(json_object_get(o, "error"), "code")) ||
 		    strcmp(json_string_value(json_object_get(json_object_get(o, "error"),
@@ -195,12 +179,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len;
 	bool overflow;
 
-	/* Callers feed before they read (tui/client.c, the engine): a reader
-	 * that was never fed computes NULL + 0 in sd_ipc_reader_next, which
-	 * UBSan reports; that is left to the codec's owner (issue 8 notes),
-	 * so the empty input is not tried here. */
-	if (size == 0)
-		return 0;
 	check_framing(data, size);
 
 	/* the engine's reader: the protocol's cap, each line parsed */

@@ -142,7 +142,7 @@ EOF
 # help from the table: per command, with what --factory means for alarms
 sd help >"$T/help.txt" || t_fail "slicedeck help"
 t_expect_grep '^  slicedeck alarms \[--all\] \[--factory ID\] \[--json\|--csv\]' "$T/help.txt"
-t_expect_grep 'Filtered' "$T/help.txt"
+t_expect_grep 'only alarms raised on this factory' "$T/help.txt"
 t_expect_grep '^  slicedeck coverage \[--site ID\] \[--json\|--csv\]' "$T/help.txt"
 sd kpi --help >"$T/kpi-help.txt" || t_fail "kpi --help"
 t_expect_grep '^usage: slicedeck kpi --slice ID' "$T/kpi-help.txt"

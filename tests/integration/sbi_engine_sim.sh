@@ -47,13 +47,35 @@ t_expect_grep 'NRF: subscribed to NF status' "$T/engine.log"
 [ "$(nfs_field AMF status)" = REGISTERED ] || t_fail "AMF not REGISTERED at start"
 
 # live slice data from NWDAF / AMF / SMF / NSSF
+# what the engine shows must be what the sim reports, not just "something":
+# UEs within the spread of two AMF reports of the sim's model, the slice
+# offered in all its tracking areas when the sim has it active
 live_ok() {
-	sd slices --json | python3 -c '
+	sd slices --json >"$T/live.json" || return 1
+	simctl status >"$T/simstat.json" || return 1
+	python3 - "$T/live.json" "$T/simstat.json" <<'PY'
 import json, sys
-s = [x for x in json.load(sys.stdin) if x["state"] == "active"]
-ok = all(x["live"]["load_level"] is not None and x["live"]["ues"] is not None
-         and x["live"]["tas_available"] is not None for x in s)
-sys.exit(0 if ok and s else 1)'
+eng = {s["id"]: s for s in json.load(open(sys.argv[1]))}
+sim = {s["id"]: s for s in json.load(open(sys.argv[2]))["slices"]}
+bad = []
+for sid, s in eng.items():
+    if s["state"] != "active" or sid not in sim:
+        continue
+    live, truth = s["live"], sim[sid]
+    if live["load_level"] is None or live["ues"] is None or live["tas_available"] is None:
+        bad.append(sid + ": missing live values")
+        continue
+    if truth["active"]:
+        if live["tas_total"] < 1 or live["tas_available"] != live["tas_total"]:
+            bad.append("%s: offered in %s of %s TAs, the sim serves it" %
+                       (sid, live["tas_available"], live["tas_total"]))
+        ues, want = live["ues"], truth["ues"]
+        if not (want * 0.5 - 2 <= ues <= want * 1.5 + 2):
+            bad.append("%s: %d UEs, the sim has %d" % (sid, ues, want))
+if bad or not eng:
+    print("\n".join(bad), file=sys.stderr)
+    sys.exit(1)
+PY
 }
 t_until 20 live_ok || { sd slices --json | head -60; t_fail "no live slice data (load, UEs, availability)"; }
 
@@ -64,9 +86,17 @@ amf_down() { [ "$(nfs_field AMF status)" != REGISTERED ] && [ "$(nfs_field AMF r
 # the notification and one poll interval on top
 t_until $((HB * 3 + 12)) amf_down || { sd nfs; t_fail "AMF not shown down within its heartbeat window"; }
 t_expect_grep 'NRF: NF AMF .* is SUSPENDED' "$T/engine.log"
+# and the operator is told: an active NF alarm naming the AMF
+amf_alarm() { sd alarms --json | python3 -c '
+import json, sys
+sys.exit(0 if any(a["probable_cause"] == "communicationsSubsystemFailure" and "AMF" in
+                  (a["object"] + a["text"]) and a["active"] for a in json.load(sys.stdin)) else 1)'; }
+t_until 5 amf_alarm || { sd alarms; t_fail "no NF alarm for the AMF"; }
 simctl "clear" >/dev/null || t_fail "clear"
 amf_up() { [ "$(nfs_field AMF status)" = REGISTERED ] && [ "$(nfs_field AMF reachable)" = True ]; }
 t_until $((HB * 3 + 12)) amf_up || { sd nfs; t_fail "AMF did not come back"; }
+amf_alarm_gone() { ! amf_alarm; }
+t_until 5 amf_alarm_gone || { sd alarms; t_fail "the AMF's NF alarm did not clear"; }
 
 # --- garbage and problem+json from the NRF ---------------------------------------
 simctl "fault malformed:path=/nnrf-nfm/v1/nf-instances" >/dev/null || t_fail "malformed fault"
