@@ -98,6 +98,16 @@ t_until $((HB * 3 + 12)) amf_up || { sd nfs; t_fail "AMF did not come back"; }
 amf_alarm_gone() { ! amf_alarm; }
 t_until 5 amf_alarm_gone || { sd alarms; t_fail "the AMF's NF alarm did not clear"; }
 
+# --- an NF that stays REGISTERED at the NRF but does not answer us ----------------
+# reachable is what our own requests found, not the NRF's word: the NWDAF
+# (polled every interval) drops our connections
+simctl "fault drop-conn:nf=NWDAF" >/dev/null || t_fail "drop-conn fault"
+nwdaf_unreach() { [ "$(nfs_field NWDAF status)" = REGISTERED ] && [ "$(nfs_field NWDAF reachable)" = False ]; }
+t_until 30 nwdaf_unreach || { sd nfs; t_fail "a REGISTERED NWDAF that drops every connection is shown reachable"; }
+simctl "clear" >/dev/null || t_fail "clear"
+nwdaf_back() { [ "$(nfs_field NWDAF reachable)" = True ]; }
+t_until 45 nwdaf_back || { sd nfs; t_fail "the NWDAF did not come back"; }
+
 # --- garbage and problem+json from the NRF ---------------------------------------
 simctl "fault malformed:path=/nnrf-nfm/v1/nf-instances" >/dev/null || t_fail "malformed fault"
 t_wait_log engine 'bad UriList|bad NFProfile' 40
