@@ -127,6 +127,10 @@ check: deps layers
 	@$(MAKE) --no-print-directory all tests
 	@sh tests/run.sh $(BUILD)
 
+# `make print-VAR`: a variable's value, for tests (print-SYSCONFDIR)
+print-%:
+	@echo '$($*)'
+
 # the include arrows allowed between folders (tests/tools/layers.sh)
 layers:
 	@sh tests/tools/layers.sh

@@ -121,4 +121,10 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	sqlite3 "$T/state/audit.db" "DELETE FROM audit" 2>/dev/null && t_fail "audit rows deletable"
 fi
 t_stop engine || t_fail "engine did not stop"
+
+# the default configuration is where `make install` puts it (SYSCONFDIR
+# follows PREFIX), not a path fixed at /etc
+sc=$(make -s --no-print-directory print-SYSCONFDIR)
+"$BUILD/slicedeckd" --help | grep -q "default $sc/slicedeck/slicedeck.conf" \
+	|| t_fail "slicedeckd's default config is not under SYSCONFDIR $sc"
 echo "spine: ok"
