@@ -315,12 +315,13 @@ for mode in $MODES; do
 			"($a / $b ms; 1 = follows the objects changed, 10 = follows the zone)"
 	fi
 done
-case " $MODES " in *" delta "*" full "*|*" full "*" delta "*)
+has_mode() { case " $MODES " in *" $1 "*) return 0 ;; esac; return 1; }
+if has_mode delta && has_mode full; then
 	for l in $BIG ${SM:-}; do
 		a=$(fig "$W/out-$l-full" cpu_ms_per_change)
 		b=$(fig "$W/out-$l-delta" cpu_ms_per_change)
 		echo "scale.ratio.full_vs_delta.$l.cpu_per_change   $(ratio "$a" "$b")" \
 			"(${a:-did not run} / ${b:-did not run} ms)"
 	done
-esac
+fi
 exit 0
