@@ -429,6 +429,18 @@ static struct msg *serialise(struct sd_ipc_server *s, json_t *obj)
 	return m;
 }
 
+/* The objects a scope may see, in list order: a factory scope walks only
+ * its factory's objects when the topic can list them (each_owned), not
+ * the whole zone. */
+static void each_in_scope(const struct sd_ipc_topic_def *d, const struct scope *sc,
+			  void (*fn)(void *fa, const char *id), void *fa)
+{
+	if (sc->key[0] && d->each_owned && sc->rep.factory >= 0)
+		d->each_owned(d->arg, sc->rep.factory, fn, fa);
+	else
+		d->each(d->arg, fn, fa);
+}
+
 struct fill_ctx {
 	struct sd_ipc_server *s;
 	struct scope *sc;
@@ -458,7 +470,7 @@ static void tstate_fill(struct sd_ipc_server *s, struct scope *sc, int ti)
 	const struct sd_ipc_topic_def *d = &s->topics[ti];
 	if (sc->t[ti].live)
 		return;
-	d->each(d->arg, fill_one, &x);
+	each_in_scope(d, sc, fill_one, &x);
 	sc->t[ti].live = true;
 }
 
@@ -520,7 +532,7 @@ static int build_snapshot(struct sd_ipc_server *s, struct scope *sc, int ti, boo
 	struct msg **lines;
 	int i;
 	sd_buf_init(&x.body, SIZE_MAX / 2);
-	d->each(d->arg, page_one, &x);
+	each_in_scope(d, sc, page_one, &x);
 	if (x.nobj || x.npages == 0)
 		page_close(&x);
 	lines = sd_calloc((size_t)x.npages, sizeof *lines);
@@ -573,7 +585,7 @@ static struct msg *full_list(struct sd_ipc_server *s, struct scope *sc, int ti)
 	msg_unref(t->full);
 	t->full = NULL;
 	sd_buf_init(&x.body, SIZE_MAX / 2);
-	d->each(d->arg, list_one, &x);
+	each_in_scope(d, sc, list_one, &x);
 	head = sd_printf("{\"event\":\"%s\",\"data\":{\"%s\":[", d->name, d->name);
 	hl = strlen(head);
 	m = sd_malloc(sizeof *m + hl + x.body.len + 5);
@@ -642,7 +654,9 @@ static void send_live(struct sd_ipc_peer *p, int ti, struct msg *m)
 	unsigned bit = 1u << ti;
 	if (p->resync & bit)
 		return;
-	if (p->live_bytes + m->len > SD_IPC_SLOW_BYTES) {
+	/* behind = live messages already waiting past the mark; a large one
+	 * (a whole list of a big zone) to a peer that is keeping up goes out */
+	if (p->live_bytes > 0 && p->live_bytes + m->len > SD_IPC_SLOW_BYTES) {
 		sd_info("ipc: %s (uid %u) is not keeping up with %s; it gets a resync once "
 			"it has read what is queued", p->caller.user, (unsigned)p->caller.uid,
 			p->srv->topics[ti].name);
@@ -861,8 +875,8 @@ void sd_ipc_server_flush(struct sd_ipc_server *s)
 	}
 	for (p = s->peers; p; p = next) {
 		next = p->next;
-		if (p->qlen)
-			peer_flush(p);
+		if (p->qlen || p->resync)
+			peer_flush(p);   /* an idle peer owed a resync gets it now */
 	}
 }
 

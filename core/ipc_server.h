@@ -66,6 +66,10 @@ struct sd_ipc_topic_def {
 	/* The factory index owning the object, or an SD_OWNER_* value. */
 	int (*owner)(void *arg, const char *id);
 	void *arg;
+	/* Optional: visit the ids of factory f's objects, in list order (a
+	 * topic whose objects each belong to one factory: what a factory
+	 * scope sees, without walking the zone). */
+	void (*each_owned)(void *arg, int f, void (*fn)(void *fa, const char *id), void *fa);
 };
 
 struct sd_ipc_server;

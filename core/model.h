@@ -25,7 +25,10 @@
 #define SD_ID_MAX    32
 #define SD_NAME_MAX  96
 #define SD_MAX_DNNS  8
-#define SD_MAX_NF_SNSSAI 32
+/* S-NSSAIs kept per NF instance: an SMF or UPF of a large zone serves
+ * many; what a profile lists beyond this is counted in a decode note (and a
+ * factory's view of such an NF may miss it). */
+#define SD_MAX_NF_SNSSAI 1024
 
 struct sd_plmn {
 	char mcc[4];    /* 3 digits */

@@ -416,9 +416,10 @@ json_t *sd_ops_help(const struct sd_ops *r, const struct sd_ipc_caller *caller)
 		for (i = 0; i < r->tables[t].n; i++) {
 			const struct sd_op *op = &r->tables[t].rows[i];
 			const struct sd_param *p;
-			json_t *params = json_array();
+			json_t *params;
 			if (op->perms & ~have)
 				continue;
+			params = json_array();
 			for (p = op->params; p && p->name; p++)
 				json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:s}",
 					"name", p->name, "type", ptype_word(p->type),

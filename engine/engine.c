@@ -367,10 +367,14 @@ int sd_engine_reload(struct sd_engine *e, json_t *pending)
 	publish_engine(e, SD_ENGINE_RELOADED);
 	if (!e->boot) {
 		/* the start configuration, kept for the comparison above; its
-		 * inventory is not needed (list keys are always live) */
+		 * inventory is not needed (list keys are always live), only the
+		 * zone's scalars (plmn, name), which an empty model keeps */
+		struct sd_model *zone = sd_model_new();
+		zone->plmn = old->model->plmn;
+		memcpy(zone->zone_name, old->model->zone_name, sizeof zone->zone_name);
 		e->boot = old;
 		sd_model_free(e->boot->model);
-		e->boot->model = NULL;
+		e->boot->model = zone;
 	} else {
 		sd_config_free(old);
 	}

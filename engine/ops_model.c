@@ -227,6 +227,48 @@ EACH(site, sites, nsites)
 EACH(cell, cells, ncells)
 EACH(nf, nfs, nnfs)
 
+/* What a factory scope sees of each topic, from the per-factory lists. */
+static void owned_factory(void *arg, int f, void (*fn)(void *fa, const char *id), void *fa)
+{
+	struct sd_model *m = sd_host_model(arg);
+	if (f >= 0 && f < m->nfactories)
+		fn(fa, m->factories[f].id);
+}
+
+static void owned_slice(void *arg, int f, void (*fn)(void *fa, const char *id), void *fa)
+{
+	struct sd_model *m = sd_host_model(arg);
+	const int *idx;
+	int n = sd_model_factory_slices(m, f, &idx), i;
+	for (i = 0; i < n; i++)
+		fn(fa, m->slices[idx[i]].id);
+}
+
+static void owned_site(void *arg, int f, void (*fn)(void *fa, const char *id), void *fa)
+{
+	struct sd_model *m = sd_host_model(arg);
+	const int *idx;
+	int n = sd_model_factory_sites(m, f, &idx), i;
+	for (i = 0; i < n; i++)
+		fn(fa, m->sites[idx[i]].id);
+}
+
+static void owned_cell(void *arg, int f, void (*fn)(void *fa, const char *id), void *fa)
+{
+	struct sd_model *m = sd_host_model(arg);
+	const int *sites;
+	int ns = sd_model_factory_sites(m, f, &sites), i, k;
+	for (i = 0; i < ns; i++) {
+		const int *cells;
+		/* the site list may move when the cell list is regrouped: copy */
+		int site = sites[i];
+		int nc = sd_model_site_cells(m, site, &cells);
+		for (k = 0; k < nc; k++)
+			fn(fa, m->cells[cells[k]].id);
+		ns = sd_model_factory_sites(m, f, &sites);
+	}
+}
+
 static int owner_factory(void *arg, const char *id)
 {
 	int i = sd_model_factory_index(sd_host_model(arg), id);
@@ -301,12 +343,15 @@ int sd_ops_model_topics(struct sd_ipc_server *srv, const struct sd_host *host)
 	void *arg = (void *)host;
 	const struct sd_ipc_topic_def defs[] = {
 		{ SD_TOPIC_FACTORIES, "factories", false, true, each_factory, obj_factory,
-		  owner_factory, arg },
-		{ SD_TOPIC_SLICES, "slices", false, true, each_slice, obj_slice, owner_slice, arg },
-		{ SD_TOPIC_SITES, "sites", false, true, each_site, obj_site, owner_site, arg },
-		{ SD_TOPIC_CELLS, "cells", false, true, each_cell, obj_cell, owner_cell, arg },
+		  owner_factory, arg, owned_factory },
+		{ SD_TOPIC_SLICES, "slices", false, true, each_slice, obj_slice, owner_slice, arg,
+		  owned_slice },
+		{ SD_TOPIC_SITES, "sites", false, true, each_site, obj_site, owner_site, arg,
+		  owned_site },
+		{ SD_TOPIC_CELLS, "cells", false, true, each_cell, obj_cell, owner_cell, arg,
+		  owned_cell },
 		/* a factory sees only its own S-NSSAIs of a shared NF */
-		{ SD_TOPIC_NFS, "nfs", false, false, each_nf, obj_nf, owner_nf, arg },
+		{ SD_TOPIC_NFS, "nfs", false, false, each_nf, obj_nf, owner_nf, arg, NULL },
 	};
 	size_t i;
 	for (i = 0; i < SD_ARRAY_LEN(defs); i++)

@@ -1000,16 +1000,18 @@ void sd_dc_snssai_add(struct sd_dctx *c, struct sd_snssai *set, int *n,
 		      int cap, const struct sd_snssai *s, bool *noted)
 {
 	int i;
+	if (*n >= cap) {
+		/* full: no more scanning (a profile listing 100,000 would cost
+		 * cap compares per entry) */
+		if (!*noted) {
+			*noted = true;
+			sd_dc_note(c, "more than %d S-NSSAIs listed, kept the first %d distinct",
+				   cap, cap);
+		}
+		return;
+	}
 	for (i = 0; i < *n; i++)
 		if (sd_snssai_equal(&set[i], s))
 			return;
-	if (*n < cap) {
-		set[(*n)++] = *s;
-		return;
-	}
-	if (!*noted) {
-		*noted = true;
-		sd_dc_note(c, "more than %d distinct S-NSSAIs, kept the first %d",
-			   cap, cap);
-	}
+	set[(*n)++] = *s;
 }

@@ -435,8 +435,8 @@ static void test_profile_sanitise_and_caps(void **state)
 	assert_int_equal(sd_decode_nf_profile(body, len, &p, &d), 0);
 	assert_int_equal(p.nf.nsnssais, SD_MAX_NF_SNSSAI);
 	assert_int_equal(d.nnotes, 1);
-	assert_string_equal(d.notes[0], "sNssais[32]: more than 32 distinct "
-			    "S-NSSAIs, kept the first 32");
+	assert_string_equal(d.notes[0], "sNssais[1024]: more than 1024 S-NSSAIs "
+			    "listed, kept the first 1024 distinct");
 	sd_nf_profile_done(&p);
 	sd_free(body);
 
