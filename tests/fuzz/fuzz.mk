@@ -36,7 +36,9 @@ $(FUZZ_DIR)/obj/%.o: %.c
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter-out -Werror,$(WARN)) \
 	  -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
-$(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC))
+# the engine's library, and the console's parsers of outside input
+FUZZ_SRC    := $(LIB_SRC) tui/walk.c
+$(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC))
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 

@@ -22,7 +22,7 @@ seeds() {
 	echo "tests/fuzz/corpus/$1"
 	case $1 in
 	sbi_decode)   echo tests/data/sbi_decode tests/data/open5gs tests/data/sbi_client ;;
-	coverage_csv) echo tests/data/coverage ;;
+	coverage_csv|walk_csv) echo tests/data/coverage ;;
 	esac
 }
 
