@@ -349,13 +349,21 @@ json_t *sd_sim_nf_profile(const struct sd_sim *sim, const struct sd_sim_nf *nf,
 		json_object_set_new(p, "heartBeatTimer", json_integer(nf->hb_s));
 	json_object_set_new(p, "plmnList", json_pack("[o]", sd_sim_plmn_json(sim)));
 	snssais = json_array();
+	if (!sim->m->ix)
+		sd_model_reindex((struct sd_model *)sim->m);   /* lookup tables only */
 	for (s = 0; s < sim->m->nslices; s++) {
-		bool dup = false;
-		for (i = 0; i < s; i++)
-			if (nf_serves_slice(sim, nf, i) &&
-			    sd_snssai_equal(&sim->m->slices[i].snssai, &sim->m->slices[s].snssai))
-				dup = true;
-		if (!dup && nf_serves_slice(sim, nf, s))
+		const int *same;
+		int nsame, j;
+		bool first = true;
+		if (!nf_serves_slice(sim, nf, s))
+			continue;
+		/* listed once: only at the first served slice with this S-NSSAI
+		 * (the index, not a scan of every earlier slice) */
+		nsame = sd_model_slices_by_snssai(sim->m, &sim->m->slices[s].snssai, &same);
+		for (j = 0; j < nsame && same[j] < s; j++)
+			if (nf_serves_slice(sim, nf, same[j]))
+				first = false;
+		if (first)
 			json_array_append_new(snssais, sd_snssai_to_json(&sim->m->slices[s].snssai));
 	}
 	if (json_array_size(snssais))
