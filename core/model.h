@@ -25,10 +25,10 @@
 #define SD_ID_MAX    32
 #define SD_NAME_MAX  96
 #define SD_MAX_DNNS  8
-/* S-NSSAIs kept per NF instance: an SMF or UPF of a large zone serves
- * many; what a profile lists beyond this is counted in a decode note (and a
- * factory's view of such an NF may miss it). */
-#define SD_MAX_NF_SNSSAI 1024
+/* S-NSSAIs kept per NF instance: one SMF of a 100,000-slice zone may
+ * serve thousands; a profile listing more keeps the first ones (with a
+ * decoder note). */
+#define SD_MAX_NF_SNSSAI 65536
 
 struct sd_plmn {
 	char mcc[4];    /* 3 digits */
@@ -176,26 +176,34 @@ enum sd_nf_status {
 };
 const char *sd_nf_status_name(enum sd_nf_status s);
 
-/* An NF instance as the NRF reports it, plus what we observed. */
+/* An NF instance as a source reports it (the NRF today; plugins later),
+ * plus what we observed. It owns heap memory (snssais): copy, move and
+ * free it only with the helpers of core/model_nf.h, never with = or
+ * memcpy (sd_nf_instance_copy / _move / _done). */
 struct sd_nf_instance {
 	char id[40];               /* nfInstanceId (UUID) */
 	char type[16];             /* NFType: AMF, SMF, ... (unknown kept as sent) */
 	char name[SD_NAME_MAX];    /* nfInstanceName, sanitised */
+	char source[16];           /* who reports it: "nrf", a plugin's name */
 	enum sd_nf_status status;
 	int load;                  /* 0..100 percent, -1 when not reported */
 	int heartbeat_s;           /* heartBeatTimer, 0 when not reported */
 	char addr[64];             /* first ipv4/ipv6 address or fqdn */
-	struct sd_snssai snssais[SD_MAX_NF_SNSSAI];
+	/* The S-NSSAIs it serves: distinct, in the order the profile lists
+	 * them; heap (NULL when none), at most SD_MAX_NF_SNSSAI. */
+	struct sd_snssai *snssais;
 	int nsnssais;
 	char services[8][32];      /* service names */
 	int nservices;
 	/* observed */
 	int64_t last_seen_ms;      /* wall clock of the last good profile */
-	bool reachable;            /* answered its last probe or heartbeat window */
+	bool reachable;            /* REGISTERED and not marked unreachable by
+				    * the SBI client's probes of this instance */
 	bool stale;                /* last update failed; this is the previous view */
 };
 
 struct sd_model_ix;
+struct sd_model_nfix;
 
 struct sd_model {
 	struct sd_plmn plmn;
@@ -208,6 +216,10 @@ struct sd_model {
 	/* Lookup tables over the arrays above (model.c), rebuilt by
 	 * sd_model_reindex; NULL until the first one. */
 	struct sd_model_ix *ix;
+	/* The NF instances' id index, kept in step by the functions of
+	 * core/model_nf.h (O(1) sd_model_nf_find); NULL until the first of
+	 * them runs. Freed by sd_model_nfs_clear. */
+	struct sd_model_nfix *nf_index;
 };
 
 /* Indexes. Lookups by id, NCI and S-NSSAI and the per-owner lists below

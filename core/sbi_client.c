@@ -65,10 +65,11 @@ struct host {
 	enum sd_sbi_err open_err; /* ... and how */
 };
 
-/* One per NF label. */
+/* One per NF key (reqopts.nf_key, else the label). */
 struct health {
 	struct health *next;
-	char nf[64];
+	char nf[64];             /* the key */
+	char label[112];         /* for messages: "AMF" or "AMF 1121...: key" */
 	int fails;               /* consecutive transport failures */
 	bool down;
 	bool probing;            /* the one probe allowed is in flight */
@@ -95,6 +96,7 @@ struct req {
 	struct sd_sbi_client *c;
 	enum rstate state;
 	/* the caller's options, copied */
+	char *key;               /* health key (nf_key, else nf) */
 	char *nf, *method, *url, *body, *ctype, *accept, *scope, *target;
 	char *xhdr[4];
 	size_t body_len;
@@ -371,14 +373,26 @@ bool sd_sbi_problem_decode(const char *body, size_t len, struct sd_sbi_problem *
 
 /* ---- NF health ---------------------------------------------------------- */
 
-static struct health *health_get(struct sd_sbi_client *c, const char *nf)
+static struct health *health_find(const struct sd_sbi_client *c, const char *key)
 {
 	struct health *h;
 	for (h = c->health; h; h = h->next)
-		if (!strncmp(h->nf, nf, sizeof h->nf - 1))
+		if (!strncmp(h->nf, key, sizeof h->nf - 1))
 			return h;
+	return NULL;
+}
+
+static struct health *health_get(struct sd_sbi_client *c, const struct req *r)
+{
+	struct health *h = health_find(c, r->key);
+	if (h)
+		return h;
 	h = sd_calloc(1, sizeof *h);
-	sd_strlcpy(h->nf, nf, sizeof h->nf);
+	sd_strlcpy(h->nf, r->key, sizeof h->nf);
+	if (strcmp(r->key, r->nf) == 0)
+		sd_strlcpy(h->label, r->nf, sizeof h->label);
+	else
+		snprintf(h->label, sizeof h->label, "%s %s", r->nf, r->key);
 	h->next = c->health;
 	c->health = h;
 	return h;
@@ -388,7 +402,7 @@ static struct health *health_get(struct sd_sbi_client *c, const char *nf)
  * interval; everything else is refused. */
 static bool health_admit(struct sd_sbi_client *c, struct req *r, int64_t *wait_ms)
 {
-	struct health *h = health_get(c, r->nf);
+	struct health *h = health_get(c, r);
 	int64_t now = sd_now_ms();
 	if (!h->down)
 		return true;
@@ -405,7 +419,7 @@ static bool health_admit(struct sd_sbi_client *c, struct req *r, int64_t *wait_m
  * failure. */
 static void health_note(struct sd_sbi_client *c, struct req *r, bool answered)
 {
-	struct health *h = health_get(c, r->nf);
+	struct health *h = health_get(c, r);
 	int64_t now = sd_now_ms();
 	if (r->probe) {
 		h->probing = false;
@@ -413,7 +427,7 @@ static void health_note(struct sd_sbi_client *c, struct req *r, bool answered)
 	}
 	if (answered) {
 		if (h->down)
-			sd_notice("SBI: %s is reachable again", h->nf);
+			sd_notice("SBI: %s is reachable again", h->label);
 		h->down = false;
 		h->fails = 0;
 		h->backoff_ms = 0;
@@ -430,17 +444,24 @@ static void health_note(struct sd_sbi_client *c, struct req *r, bool answered)
 		h->backoff_ms = c->probe_min_ms;
 		h->next_probe = now + h->backoff_ms;
 		sd_warn("SBI: %s marked unreachable after %d transport failures",
-			h->nf, h->fails);
+			h->label, h->fails);
 	}
 }
 
-bool sd_sbi_nf_reachable(const struct sd_sbi_client *c, const char *nf)
+bool sd_sbi_nf_reachable(const struct sd_sbi_client *c, const char *key)
+{
+	return sd_sbi_nf_health(c, key) != SD_SBI_HEALTH_DOWN;
+}
+
+enum sd_sbi_health sd_sbi_nf_health(const struct sd_sbi_client *c, const char *key)
 {
 	const struct health *h;
+	if (!c || !key)
+		return SD_SBI_HEALTH_UNKNOWN;
 	for (h = c->health; h; h = h->next)
-		if (sd_streq(h->nf, nf))
-			return !h->down;
-	return true;
+		if (sd_streq(h->nf, key))
+			return h->down ? SD_SBI_HEALTH_DOWN : SD_SBI_HEALTH_UP;
+	return SD_SBI_HEALTH_UNKNOWN;
 }
 
 /* ---- requests: creation, completion ------------------------------------- */
@@ -485,7 +506,7 @@ static void easy_done(struct sd_sbi_client *c, struct req *r)
 static void req_free(struct req *r)
 {
 	easy_done(r->c, r);
-	/* nf, method, url, body, ctype, accept, scope, target, xhdr[] live in
+	/* key, nf, method, url, body, ctype, accept, scope, target, xhdr[] live in
 	 * r's own block (req_new) */
 	sd_buf_done(&r->resp);
 	sd_free(r->resp_ctype);
@@ -517,7 +538,7 @@ static void deliver(struct sd_sbi_client *c, struct req *r, struct sd_sbi_result
 	if (r->probe) {
 		/* completed without an outcome (cancelled, token failure):
 		 * give the probe slot back */
-		struct health *h = health_get(c, r->nf);
+		struct health *h = health_get(c, r);
 		h->probing = false;
 		r->probe = false;
 	}
@@ -1391,7 +1412,8 @@ static struct req *req_new(struct sd_sbi_client *c, const struct sd_sbi_reqopts 
 		sd_err("SBI: bad request method for %s", path);
 		return NULL;
 	}
-	if (has_crlf(o->nf) || has_crlf(o->content_type) || has_crlf(o->accept) ||
+	if (has_crlf(o->nf) || has_crlf(o->nf_key) || has_crlf(o->content_type) ||
+	    has_crlf(o->accept) ||
 	    has_crlf(o->scope) || has_crlf(o->target_nf_type) || (o->body_len && !o->body)) {
 		sd_err("SBI: bad request options for %s %s", method, path);
 		return NULL;
@@ -1406,6 +1428,7 @@ static struct req *req_new(struct sd_sbi_client *c, const struct sd_sbi_reqopts 
 	/* the request and its copies of the caller's strings in one block */
 	{
 		const char *nf = o->nf && o->nf[0] ? o->nf : hostkey;
+		const char *key = o->nf_key && o->nf_key[0] ? o->nf_key : nf;
 		const char *ctype = o->content_type ? o->content_type : "application/json";
 		const char *accept = o->accept ? o->accept
 				   : "application/json, application/problem+json";
@@ -1414,7 +1437,7 @@ static struct req *req_new(struct sd_sbi_client *c, const struct sd_sbi_reqopts 
 		size_t need = sizeof *r, off;
 		char *p;
 
-		need += strlen(nf) + 1 + strlen(method) + 1 + strlen(o->url) + 1 +
+		need += strlen(nf) + 1 + strlen(key) + 1 + strlen(method) + 1 + strlen(o->url) + 1 +
 			strlen(ctype) + 1 + strlen(accept) + 1;
 		if (o->body)
 			need += blen + 1;
@@ -1430,6 +1453,7 @@ static struct req *req_new(struct sd_sbi_client *c, const struct sd_sbi_reqopts 
 #define REQ_STR(dst, src) do { size_t n_ = strlen(src) + 1; \
 		(dst) = memcpy(p + off, (src), n_); off += n_; } while (0)
 		REQ_STR(r->nf, nf);
+		REQ_STR(r->key, key);
 		REQ_STR(r->method, method);
 		REQ_STR(r->url, o->url);
 		REQ_STR(r->ctype, ctype);
@@ -1595,6 +1619,29 @@ void sd_sbi_client_free(struct sd_sbi_client *c)
 	sd_free(c);
 	if (--curl_users == 0)
 		curl_global_cleanup();
+}
+
+void sd_sbi_client_reconfigure(struct sd_sbi_client *c, const struct sd_sbi_conf *conf)
+{
+	struct token *t;
+	bool tokens_void;
+	if (!c || !conf)
+		return;
+	tokens_void = c->conf.oauth2 != conf->oauth2 ||
+		      strcmp(c->conf.nrf_api_root, conf->nrf_api_root) != 0 ||
+		      strcmp(c->conf.nf_instance_id, conf->nf_instance_id) != 0;
+	c->conf = *conf;
+	if (c->conf.retries < 0)
+		c->conf.retries = 0;
+	if (!tokens_void)
+		return;
+	/* a fetch in flight finishes under the old settings and serves its
+	 * waiters; the next request for that scope fetches anew */
+	for (t = c->tokens; t; t = t->next) {
+		sd_free(t->value);
+		t->value = NULL;
+		t->expires = 0;
+	}
 }
 
 enum sd_sbi_h2c_mode sd_sbi_client_h2c_mode(const struct sd_sbi_client *c)

@@ -94,6 +94,10 @@ struct sd_sbi_reqopts {
 	const char *target_nf_type; /* targetNfType in the token request, e.g.
 				     * "SMF"; NULL = not sent. Part of the
 				     * token cache key with scope. */
+	const char *nf_key;        /* health key: which NF instance this is
+				    * (its nfInstanceId), so that two AMFs are
+				    * judged apart; NULL/"" = the nf label.
+				    * Messages still name the nf label. */
 };
 
 struct sd_sbi_client_opts {
@@ -129,9 +133,26 @@ void sd_sbi_client_free(struct sd_sbi_client *c);
 int sd_sbi_request(struct sd_sbi_client *c, const struct sd_sbi_reqopts *o,
 		   sd_sbi_cb cb, void *arg);
 
-/* Health per NF label: after repeated failures an NF is unreachable and only
- * probed with backoff; any response marks it reachable again. */
-bool sd_sbi_nf_reachable(const struct sd_sbi_client *c, const char *nf);
+/* Health per NF key (reqopts.nf_key, else the nf label): after repeated
+ * transport failures an NF is unreachable and only probed with backoff;
+ * any response marks it reachable again. sd_sbi_nf_reachable is true for
+ * a key never used (nothing speaks against it); sd_sbi_nf_health tells
+ * that case apart. */
+bool sd_sbi_nf_reachable(const struct sd_sbi_client *c, const char *key);
+enum sd_sbi_health {
+	SD_SBI_HEALTH_UNKNOWN = 0,   /* no request with this key yet */
+	SD_SBI_HEALTH_UP,            /* answered, or fewer failures than the limit */
+	SD_SBI_HEALTH_DOWN,          /* marked unreachable */
+};
+enum sd_sbi_health sd_sbi_nf_health(const struct sd_sbi_client *c, const char *key);
+
+/* Take a new configuration (a reload) without dropping requests, health or
+ * connections: requests made from now on use its timeout, retries, TLS
+ * settings (libcurl opens a new connection when they differ from a cached
+ * one's) and OAuth2 settings; cached access tokens are dropped when the
+ * NRF, nf_instance_id or oauth2 changed. Client options (h2c mode, body
+ * cap, probe timings) stay as created. */
+void sd_sbi_client_reconfigure(struct sd_sbi_client *c, const struct sd_sbi_conf *conf);
 
 /* The h2c strategy actually in use after AUTO resolution. */
 enum sd_sbi_h2c_mode sd_sbi_client_h2c_mode(const struct sd_sbi_client *c);

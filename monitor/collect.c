@@ -1,10 +1,12 @@
 /* monitor/collect.c — collectors for NRF, NSSF, NWDAF, AMF and SMF; see
  * collect.h for what each one does.
  *
- * Every request carries a small context with the collector's epoch: a
- * reload bumps the epoch and replaces the SBI client, so answers to the old
- * configuration's requests are recognised and dropped. Pointers into the
- * model are never kept across callbacks: the model is replaced on reload.
+ * One SBI client lives as long as the collector (a reload reconfigures
+ * it), so subscriptions and their deletes survive reloads. Requests of the
+ * NRF cycle and the NWDAF poll carry the collector's epoch: a reload bumps
+ * it, and answers to the old configuration's requests are dropped.
+ * Pointers into the model are never kept across callbacks: rows move when
+ * others are added or removed, and slices on reload.
  */
 #include "monitor/collect.h"
 
@@ -17,17 +19,25 @@
 
 #include <jansson.h>
 
-#include "core/ipc.h"
+#include "core/bus.h"
+#include "core/host.h"
+#include "core/index.h"
 #include "core/log.h"
+#include "core/model_nf.h"
 #include "core/sbi_client.h"
 #include "core/sbi_server.h"
+#include "core/strmap.h"
 #include "core/util.h"
 #include "monitor/kpi.h"
 #include "monitor/sbi_decode.h"
+#include "monitor/subscription.h"
 
 #define NOTIFY_PREFIX "/slicedeck/v1/notify"
 #define SUB_VALIDITY_S 3600
-#define MAX_ROOTS 64
+#define PROFILE_INFLIGHT 32      /* profile GETs in flight per NRF cycle */
+#define NWDAF_BACKOFF_MAX 8      /* intervals */
+#define SOURCE "nrf"
+#define MISMATCH_LOG_MAX 1024    /* ids whose profile/id mismatch was logged */
 
 /* Where a service of some NF is reached, learnt from NF profiles. */
 struct svc_root {
@@ -35,67 +45,85 @@ struct svc_root {
 	char root[256];       /* "http://127.0.0.1:7777" (+ apiPrefix) */
 	char nf_id[40];
 	char nf_type[16];
-	char label[48];       /* "NWDAF 1a2b3c4d": how the SBI client keys its health */
 };
 
-/* An event-exposure style subscription we hold at some NF. */
-struct nf_sub {
-	const char *service;  /* the service that takes it */
-	bool active;
-	bool busy;            /* a POST is in flight */
-	char root[256];       /* where it was made */
-	char location[512];   /* resource URI from Location, for DELETE */
-	char nf_label[48];    /* "AMF 1a2b3c4d": the NF that holds it */
-	uint64_t renew_timer; /* re-made before its validity ends */
-	struct sd_complaint complaint;
+struct roots {
+	struct svc_root *v;
+	int n, cap;
 };
 
 enum sub_kind { SUB_NSSF, SUB_AMF, SUB_SMF, SUB_COUNT };
 
+/* One NRF inventory cycle: the list's ids, their profiles fetched at most
+ * PROFILE_INFLIGHT at a time. */
+struct cycle {
+	char (*ids)[SD_UUID_STRLEN];
+	int nids, next, inflight, done;
+	struct sd_nf_instance *nfs;   /* one per id, filled as answers come */
+	struct roots roots;           /* services of the profiles fetched */
+	bool any_failed;
+};
+
+/* What a subscription's callbacks get. */
+struct sub_arg {
+	struct sd_collect *c;
+	int kind;                     /* enum sub_kind, or -1 for the NRF */
+};
+
 struct sd_collect {
+	const struct sd_host *host;
 	struct sd_loop *loop;
-	struct sd_host host;
 	struct sd_sbi_client *cli;
-	struct sd_sbi_server *srv;    /* the engine's; NULL without one */
-	bool routed;
 	struct sd_sbi_conf conf;      /* copy of the configuration in use */
-	char notify_root[256];
 	char our_id[40];              /* our NF instance id for subscriptions */
 	unsigned epoch;
 	bool closing;
+	bool routed;                  /* our routes are on host->sbi */
+	int sub_validity_s, sub_backoff_min_ms, sub_backoff_max_ms;
 
 	/* NRF */
 	uint64_t nrf_timer;
-	bool nrf_busy;
-	int nrf_pending;              /* profile GETs outstanding in this cycle */
-	struct sd_nf_instance *cycle; /* profiles gathered in this cycle */
-	int ncycle;
-	struct svc_root cycle_roots[MAX_ROOTS];
-	int ncycle_roots;
-	struct svc_root roots[MAX_ROOTS];
-	int nroots;
+	struct cycle *cyc;            /* the cycle in progress, or NULL */
+	struct roots roots;
 	int nrf_backoff_ms;
-	bool nrf_subscribed, nrf_sub_busy;
-	char nrf_sub_location[512];
-	uint64_t nrf_sub_timer;
-	struct sd_complaint c_nrf, c_nrf_sub;
+	struct sd_complaint c_nrf;
+	struct sd_strmap warned;      /* ids whose profile named another id */
 
 	/* NWDAF */
 	uint64_t nwdaf_timer;
-	bool nwdaf_busy;
-	int nwdaf_failures;           /* rounds in a row that failed: the backoff */
-	int deletes_pending;          /* subscription DELETEs in flight */
+	int nwdaf_pending;            /* analytics GETs of this poll in flight */
+	bool nwdaf_failed;            /* one of them failed */
+	int nwdaf_backoff_ms;
 	struct sd_complaint c_nwdaf, c_nwdaf_radio;
 
-	struct nf_sub subs[SUB_COUNT];
-	uint64_t subs_timer;
+	/* subscriptions */
+	struct sd_sub *nrf_sub;
+	struct sd_sub *subs[SUB_COUNT];
+	struct sub_arg sargs[SUB_COUNT + 1]; /* [SUB_COUNT]: the NRF's */
+	char tag[12];                 /* random, in our notifIds / correlation ids */
+	unsigned smf_counting;        /* SMF subscription generation being counted */
+
+	/* shutdown */
+	bool down_started, down_done;
+	void (*down_cb)(void *arg);
+	void *down_arg;
+	uint64_t down_timer;
+	int64_t down_deadline;
+
+	struct sd_collect_stats st;
 };
 
 struct req_ctx {
 	struct sd_collect *c;
 	unsigned epoch;
 	int kind;
+	int idx;
 	char nf_id[40];
+};
+
+static const char *const sub_names[SUB_COUNT] = { "NSSF", "AMF", "SMF" };
+static const char *const sub_services[SUB_COUNT] = {
+	"nnssf-nssaiavailability", "namf-evts", "nsmf-event-exposure",
 };
 
 static struct req_ctx *ctx_new(struct sd_collect *c, int kind, const char *nf_id)
@@ -115,37 +143,66 @@ static bool ctx_live(const struct req_ctx *x)
 	return !x->c->closing && x->epoch == x->c->epoch;
 }
 
-static struct sd_model *model(struct sd_collect *c) { return sd_host_model(&c->host); }
+static struct sd_model *model(struct sd_collect *c) { return sd_host_model(c->host); }
 
-static void sample(struct sd_collect *c, const char *slice_id, enum sd_kpi_metric m, double v)
+static const char *notify_root(const struct sd_collect *c)
+{
+	const char *r = c->host->notify_root ? c->host->notify_root(c->host->arg) : "";
+	return r ? r : "";
+}
+
+static int interval_ms(const struct sd_collect *c)
+{
+	return (c->conf.poll_interval_s > 0 ? c->conf.poll_interval_s : 10) * 1000;
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static int jitter(int ms)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return ms / 2 > 0 ? (int)(rng_state % (uint64_t)(ms / 2 + 1)) : 0;
+}
+
+/* --- the bus ---------------------------------------------------------------- */
+
+static void nf_changed(struct sd_collect *c, const char *id, bool removed)
+{
+	if (c->host->bus)
+		sd_bus_model_changed(c->host->bus, SD_TOPIC_NFS, id, removed);
+}
+
+static void slice_changed(struct sd_collect *c, int i)
+{
+	if (c->host->bus)
+		sd_bus_model_changed(c->host->bus, SD_TOPIC_SLICES, model(c)->slices[i].id, false);
+}
+
+static void sample(struct sd_collect *c, int slice, enum sd_kpi_metric m, double v)
 {
 	struct sd_bus_event ev = { .kind = SD_BUS_SAMPLE };
-	sd_strlcpy(ev.u.sample.slice, slice_id, sizeof ev.u.sample.slice);
+	if (!c->host->bus)
+		return;
+	sd_strlcpy(ev.u.sample.slice, model(c)->slices[slice].id, sizeof ev.u.sample.slice);
 	ev.u.sample.cell_index = -1;
 	ev.u.sample.metric = (int)m;
 	ev.u.sample.value = v;
-	sd_bus_publish(c->host.bus, &ev);
+	sd_bus_publish(c->host->bus, &ev);
 }
 
 static void cell_sample(struct sd_collect *c, int cell, double rsrp, double sinr)
 {
 	struct sd_bus_event ev = { .kind = SD_BUS_SAMPLE };
+	if (!c->host->bus)
+		return;
+	/* the cell's id rides along: indexes change on reload */
+	sd_strlcpy(ev.u.sample.slice, model(c)->cells[cell].id, sizeof ev.u.sample.slice);
 	ev.u.sample.cell_index = cell;
+	ev.u.sample.metric = SD_KPI_RSRP;
 	ev.u.sample.value = rsrp;
 	ev.u.sample.value2 = sinr;
-	sd_bus_publish(c->host.bus, &ev);
-}
-
-/* One object of a topic changed (id "" = any of them). */
-static void changed_id(struct sd_collect *c, unsigned t, const char *id, bool removed)
-{
-	sd_bus_model_changed(c->host.bus, t, id, removed);
-}
-
-
-static int interval_ms(const struct sd_collect *c)
-{
-	return (c->conf.poll_interval_s > 0 ? c->conf.poll_interval_s : 10) * 1000;
+	sd_bus_publish(c->host->bus, &ev);
 }
 
 /* A random UUID (v4) for our NF instance id when the config names none. */
@@ -170,28 +227,42 @@ static void make_uuid(char out[40])
 		 b[12], b[13], b[14], b[15]);
 }
 
-/* --- service endpoints ---------------------------------------------------- */
+/* --- service endpoints ------------------------------------------------------ */
 
-/* The SBI client keeps reachability per label: requests to an NF carry
- * "TYPE id8" (the NRF, reached at its configured apiRoot, is "NRF"), and
- * an NF's `reachable` asks with the same label. */
-static void nf_label(char *buf, size_t n, const char *type, const char *id)
+static void roots_add(struct roots *rs, const struct svc_root *r)
 {
-	if (strcmp(type, "NRF") == 0)
-		snprintf(buf, n, "NRF");
-	else
-		snprintf(buf, n, "%s %.8s", type, id);
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 16;
+		rs->v = sd_reallocarray(rs->v, (size_t)rs->cap, sizeof *rs->v);
+	}
+	rs->v[rs->n++] = *r;
 }
 
-/* Remember where each service of a REGISTERED profile is reached. */
-static void learn_roots(struct svc_root *roots, int *n, const struct sd_nf_profile *p)
+static void roots_drop_nf(struct roots *rs, const char *nf_id)
+{
+	int i, k = 0;
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i].nf_id, nf_id) != 0)
+			rs->v[k++] = rs->v[i];
+	rs->n = k;
+}
+
+static void roots_done(struct roots *rs)
+{
+	free(rs->v);
+	memset(rs, 0, sizeof *rs);
+}
+
+/* Remember where each service of a REGISTERED profile is reached, under
+ * the id the profile was fetched or notified as. */
+static void learn_roots(struct roots *rs, const char *nf_id, const struct sd_nf_profile *p)
 {
 	int i;
 	if (p->nf.status != SD_NF_REGISTERED)
 		return;
-	for (i = 0; i < p->nservices && *n < MAX_ROOTS; i++) {
+	for (i = 0; i < p->nservices; i++) {
 		const struct sd_nf_service *s = &p->services[i];
-		struct svc_root *r = &roots[*n];
+		struct svc_root r = { 0 };
 		const char *host = NULL;
 		int port = -1;
 		if (s->status != SD_NF_REGISTERED)
@@ -210,134 +281,160 @@ static void learn_roots(struct svc_root *roots, int *n, const struct sd_nf_profi
 			continue;
 		if (port <= 0)
 			port = strcmp(s->scheme, "https") == 0 ? 443 : 80;
-		snprintf(r->root, sizeof r->root, "%s://%s%s%s:%d%s",
+		snprintf(r.root, sizeof r.root, "%s://%s%s%s:%d%s",
 			 s->scheme[0] ? s->scheme : "http", strchr(host, ':') ? "[" : "", host,
 			 strchr(host, ':') ? "]" : "", port, s->api_prefix);
-		sd_strlcpy(r->service, s->name, sizeof r->service);
-		sd_strlcpy(r->nf_id, p->nf.id, sizeof r->nf_id);
-		sd_strlcpy(r->nf_type, p->nf.type, sizeof r->nf_type);
-		nf_label(r->label, sizeof r->label, p->nf.type, p->nf.id);
-		(*n)++;
+		sd_strlcpy(r.service, s->name, sizeof r.service);
+		sd_strlcpy(r.nf_id, nf_id, sizeof r.nf_id);
+		sd_strlcpy(r.nf_type, p->nf.type, sizeof r.nf_type);
+		roots_add(rs, &r);
 	}
 }
 
-static const struct svc_root *find_root(const struct sd_collect *c, const char *service)
+/* Where to reach a service: at prefer_nf if it still offers it and is
+ * usable, else the first NF offering it that is REGISTERED and reachable,
+ * else the first REGISTERED one. */
+static const struct svc_root *find_root(struct sd_collect *c, const char *service,
+					const char *prefer_nf)
 {
-	int i;
-	for (i = 0; i < c->nroots; i++)
-		if (strcmp(c->roots[i].service, service) == 0)
-			return &c->roots[i];
-	return NULL;
+	const struct sd_model *m = model(c);
+	const struct svc_root *any = NULL;
+	int i, k;
+	for (i = 0; i < c->roots.n; i++) {
+		const struct svc_root *r = &c->roots.v[i];
+		if (strcmp(r->service, service) != 0)
+			continue;
+		k = sd_model_nf_find(m, r->nf_id);
+		if (k < 0 || m->nfs[k].status != SD_NF_REGISTERED)
+			continue;
+		if (prefer_nf && prefer_nf[0] && strcmp(r->nf_id, prefer_nf) == 0 &&
+		    m->nfs[k].reachable)
+			return r;
+		if (!any)
+			any = r;
+	}
+	for (i = 0; i < c->roots.n; i++) {
+		const struct svc_root *r = &c->roots.v[i];
+		if (strcmp(r->service, service) != 0)
+			continue;
+		k = sd_model_nf_find(m, r->nf_id);
+		if (k >= 0 && m->nfs[k].status == SD_NF_REGISTERED && m->nfs[k].reachable)
+			return r;
+	}
+	return any;
 }
 
-/* --- applying results to the model ------------------------------------------ */
+/* --- NF rows ---------------------------------------------------------------- */
+
+/* The SBI client's health key for an NF: its instance id, except NRF
+ * instances, which are what we reach through the configured NRF. */
+static const char *health_key(const struct sd_nf_instance *nf)
+{
+	return strcmp(nf->type, "NRF") == 0 ? "NRF" : nf->id;
+}
+
+static bool reach_of(const struct sd_collect *c, const struct sd_nf_instance *nf)
+{
+	return nf->status == SD_NF_REGISTERED &&
+	       sd_sbi_nf_health(c->cli, health_key(nf)) != SD_SBI_HEALTH_DOWN;
+}
 
 /* Our own observations about an NF follow it from one profile to the next. */
-static void keep_observed(struct sd_nf_instance *nf, const struct sd_nf_instance *old)
+static void observe(struct sd_collect *c, struct sd_nf_instance *nf,
+		    const struct sd_nf_instance *old)
 {
-	if (old && nf->status != SD_NF_REGISTERED && old->last_seen_ms)
-		nf->last_seen_ms = old->last_seen_ms;
-}
-
-static void nf_mark(struct sd_collect *c, struct sd_nf_instance *nf)
-{
-	char label[48];
-	/* registered, and answering when we talk to it (an NF we never talk
-	 * to has no probe record: registered is all we know) */
-	nf_label(label, sizeof label, nf->type, nf->id);
+	sd_strlcpy(nf->source, SOURCE, sizeof nf->source);
 	if (nf->status == SD_NF_REGISTERED && !nf->stale)
 		nf->last_seen_ms = sd_wall_ms();
-	nf->reachable = nf->status == SD_NF_REGISTERED && sd_sbi_nf_reachable(c->cli, label);
+	else if (old)
+		nf->last_seen_ms = old->last_seen_ms;
+	nf->reachable = reach_of(c, nf);
 }
 
-/* Insert or replace one NF in the model (notification path). */
-static void upsert_nf(struct sd_collect *c, const struct sd_nf_instance *nf)
+/* After a request to the NF with this health key completed: its
+ * reachability may have changed. */
+static void refresh_reach(struct sd_collect *c, const char *key)
 {
 	struct sd_model *m = model(c);
-	int i = sd_model_nf_index(m, nf->id);
-	struct sd_nf_instance n = *nf;
-	if (i >= 0) {
-		keep_observed(&n, &m->nfs[i]);
-	} else {
-		m->nfs = sd_reallocarray(m->nfs, (size_t)m->nnfs + 1, sizeof *m->nfs);
-		i = m->nnfs++;
+	int i;
+	for (i = 0; i < m->nnfs; i++) {
+		struct sd_nf_instance *nf = &m->nfs[i];
+		bool r;
+		if (nf->stale || strcmp(health_key(nf), key) != 0)
+			continue;
+		r = reach_of(c, nf);
+		if (r != nf->reachable) {
+			nf->reachable = r;
+			sd_notice("NF %s %s is %s", nf->type, nf->id,
+				  r ? "reachable again" : "unreachable (its requests fail)");
+			nf_changed(c, nf->id, false);
+		}
 	}
-	n.stale = false;
-	nf_mark(c, &n);
-	m->nfs[i] = n;
-	sd_model_reindex(m);
-	changed_id(c, SD_TOPIC_NFS, n.id, false);
 }
 
-static void remove_nf(struct sd_collect *c, const char *id)
+static void on_nf_change(void *arg, const char *id, enum sd_nf_change what)
 {
-	struct sd_model *m = model(c);
-	int i = sd_model_nf_index(m, id);
-	if (i < 0)
+	struct sd_collect *c = arg;
+	if (what == SD_NF_REFUSED) {
+		sd_warn("NRF lists NF %s, which another source reports; left as it is", id);
 		return;
-	memmove(&m->nfs[i], &m->nfs[i + 1], (size_t)(m->nnfs - i - 1) * sizeof *m->nfs);
-	m->nnfs--;
-	sd_model_reindex(m);
-	changed_id(c, SD_TOPIC_NFS, id, true);
+	}
+	nf_changed(c, id, what == SD_NF_REMOVED);
 }
 
 static void mark_all_stale(struct sd_collect *c)
 {
 	struct sd_model *m = model(c);
-	int i, n = 0;
+	int i;
 	for (i = 0; i < m->nnfs; i++) {
-		if (!m->nfs[i].stale) {
-			n++;
-			changed_id(c, SD_TOPIC_NFS, m->nfs[i].id, false);
-		}
-		m->nfs[i].stale = true;
-		m->nfs[i].reachable = false;
+		struct sd_nf_instance *nf = &m->nfs[i];
+		if (strcmp(nf->source, SOURCE) != 0 || (nf->stale && !nf->reachable))
+			continue;
+		nf->stale = true;
+		nf->reachable = false;
+		nf_changed(c, nf->id, false);
 	}
-	(void)n;
 }
 
 /* --- NRF: the NF list and profiles ------------------------------------------ */
 
 static void nrf_schedule(struct sd_collect *c, int64_t ms);
-static void nrf_subscribe(struct sd_collect *c);
-static void on_nrf_sub_renew(struct sd_loop *loop, uint64_t id, void *arg);
 static void subs_check(struct sd_collect *c);
+
+static void cycle_free(struct cycle *y)
+{
+	int i;
+	if (!y)
+		return;
+	for (i = 0; i < y->nids; i++)
+		sd_nf_instance_done(&y->nfs[i]);
+	free(y->nfs);
+	free(y->ids);
+	roots_done(&y->roots);
+	free(y);
+}
 
 static void nrf_cycle_finish(struct sd_collect *c)
 {
+	struct cycle *y = c->cyc;
 	struct sd_model *m = model(c);
-	int i;
-	/* the cycle's view replaces the model's, keeping our observations */
-	for (i = 0; i < c->ncycle; i++) {
-		int old = sd_model_nf_index(m, c->cycle[i].id);
-		keep_observed(&c->cycle[i], old >= 0 ? &m->nfs[old] : NULL);
-		nf_mark(c, &c->cycle[i]);
-		if (c->cycle[i].stale && old >= 0)
-			c->cycle[i].last_seen_ms = m->nfs[old].last_seen_ms;
-	}
-	/* announce what this cycle changed: new or different instances, and
-	 * the ones that are gone */
-	for (i = 0; i < c->ncycle; i++) {
-		int old = sd_model_nf_index(m, c->cycle[i].id);
-		if (old < 0 || memcmp(&m->nfs[old], &c->cycle[i], sizeof c->cycle[i]) != 0)
-			changed_id(c, SD_TOPIC_NFS, c->cycle[i].id, false);
-	}
-	for (i = 0; i < m->nnfs; i++) {
-		int k;
-		for (k = 0; k < c->ncycle && strcmp(c->cycle[k].id, m->nfs[i].id) != 0; k++)
-			;
-		if (k == c->ncycle)
-			changed_id(c, SD_TOPIC_NFS, m->nfs[i].id, true);
-	}
-	free(m->nfs);
-	m->nfs = c->cycle;
-	m->nnfs = c->ncycle;
-	c->cycle = NULL;
-	c->ncycle = 0;
-	sd_model_reindex(m);
-	memcpy(c->roots, c->cycle_roots, sizeof c->roots);
-	c->nroots = c->ncycle_roots;
-	c->nrf_busy = false;
+	int i, k;
+
+	c->cyc = NULL;
+	/* services of NFs whose profile could not be fetched this time: as
+	 * they were */
+	for (i = 0; i < y->nids; i++)
+		if (y->nfs[i].stale)
+			for (k = 0; k < c->roots.n; k++)
+				if (strcmp(c->roots.v[k].nf_id, y->nfs[i].id) == 0)
+					roots_add(&y->roots, &c->roots.v[k]);
+	roots_done(&c->roots);
+	c->roots = y->roots;
+	memset(&y->roots, 0, sizeof y->roots);
+	/* only what changed is published */
+	sd_model_nf_replace_source(m, SOURCE, y->nfs, y->nids, on_nf_change, c);
+	cycle_free(y);
+	c->st.nrf_cycles++;
 	c->nrf_backoff_ms = 0;
 	sd_complain_clear(&c->c_nrf, "NRF %s: NF inventory is back (%d NF instances)",
 			  c->conf.nrf_api_root, m->nnfs);
@@ -351,17 +448,40 @@ static void nrf_cycle_finish(struct sd_collect *c)
 static void nrf_cycle_failed(struct sd_collect *c, const char *why)
 {
 	sd_complain(&c->c_nrf, SD_LOG_ERR, "%s; keeping the last NF inventory, marked stale", why);
-	free(c->cycle);
-	c->cycle = NULL;
-	c->ncycle = 0;
-	c->nrf_busy = false;
+	cycle_free(c->cyc);
+	c->cyc = NULL;
 	mark_all_stale(c);
 	c->nrf_backoff_ms = c->nrf_backoff_ms ? c->nrf_backoff_ms * 2 : interval_ms(c);
 	/* the SBI client already probes an unreachable NRF with backoff; this
 	 * only spaces out whole inventory cycles against a sick one */
 	if (c->nrf_backoff_ms > 3 * interval_ms(c))
 		c->nrf_backoff_ms = 3 * interval_ms(c);
-	nrf_schedule(c, c->nrf_backoff_ms);
+	nrf_schedule(c, c->nrf_backoff_ms + jitter(c->nrf_backoff_ms / 4));
+	subs_check(c);
+}
+
+static void profile_fetch_next(struct sd_collect *c);
+
+/* The profile of y->ids[idx] could not be had: keep what we knew of this
+ * NF, marked stale. */
+static void profile_keep_old(struct sd_collect *c, int idx)
+{
+	struct cycle *y = c->cyc;
+	struct sd_model *m = model(c);
+	struct sd_nf_instance *slot = &y->nfs[idx];
+	int old = sd_model_nf_find(m, y->ids[idx]);
+	sd_nf_instance_done(slot);
+	if (old >= 0) {
+		sd_nf_instance_copy(slot, &m->nfs[old]);
+	} else {
+		sd_strlcpy(slot->id, y->ids[idx], sizeof slot->id);
+		sd_strlcpy(slot->type, "?", sizeof slot->type);
+		slot->status = SD_NF_STATUS_OTHER;
+	}
+	sd_strlcpy(slot->source, SOURCE, sizeof slot->source);
+	slot->stale = true;
+	slot->reachable = old >= 0 && m->nfs[old].reachable && !m->nfs[old].stale;
+	y->any_failed = true;
 }
 
 static void on_profile(const struct sd_sbi_result *res, void *arg)
@@ -370,40 +490,76 @@ static void on_profile(const struct sd_sbi_result *res, void *arg)
 	struct sd_collect *c = x->c;
 	struct sd_nf_profile p = { 0 };
 	struct sd_decode_diag diag;
-	struct sd_nf_instance *slot;
+	struct cycle *y = c->cyc;
+	int idx = x->idx;
 
-	if (!ctx_live(x))
+	if (!ctx_live(x) || !y)
 		goto out;
-	slot = &c->cycle[c->ncycle++];
+	y->inflight--;
+	y->done++;
 	if (res->err == SD_SBI_OK && res->status == 200 &&
 	    sd_decode_nf_profile(res->body, res->body_len, &p, &diag) == 0) {
-		*slot = p.nf;
-		learn_roots(c->cycle_roots, &c->ncycle_roots, &p);
-	} else {
-		/* keep what we knew of this NF, marked stale */
 		struct sd_model *m = model(c);
-		int old = sd_model_nf_index(m, x->nf_id);
+		int old;
+		if (strcmp(p.nf.id, y->ids[idx]) != 0) {
+			/* one row per id it was fetched under */
+			if (!sd_strmap_has(&c->warned, y->ids[idx]) &&
+			    sd_strmap_len(&c->warned) < MISMATCH_LOG_MAX) {
+				sd_strmap_put(&c->warned, y->ids[idx], NULL);
+				sd_warn("NRF GET nf-instances/%s: the profile says nfInstanceId %s; "
+					"kept as %s", y->ids[idx], p.nf.id, y->ids[idx]);
+			}
+			sd_strlcpy(p.nf.id, y->ids[idx], sizeof p.nf.id);
+		}
+		learn_roots(&y->roots, y->ids[idx], &p);
+		sd_nf_instance_move(&y->nfs[idx], &p.nf);
+		old = sd_model_nf_find(m, y->ids[idx]);
+		observe(c, &y->nfs[idx], old >= 0 ? &m->nfs[old] : NULL);
+	} else {
 		if (res->err == SD_SBI_OK && res->status == 200)
 			sd_complain(&c->c_nrf, SD_LOG_ERR, "NRF GET nf-instances/%s: bad NFProfile: %s",
-				    x->nf_id, diag.error);
+				    y->ids[idx], diag.error);
 		else
 			sd_complain(&c->c_nrf, SD_LOG_ERR, "%s", res->errmsg);
-		if (old >= 0) {
-			*slot = m->nfs[old];
-		} else {
-			memset(slot, 0, sizeof *slot);
-			sd_strlcpy(slot->id, x->nf_id, sizeof slot->id);
-			sd_strlcpy(slot->type, "?", sizeof slot->type);
-			slot->status = SD_NF_STATUS_OTHER;
-			slot->load = -1;
-		}
-		slot->stale = true;
+		profile_keep_old(c, idx);
 	}
 	sd_nf_profile_done(&p);
-	if (--c->nrf_pending == 0)
-		nrf_cycle_finish(c);
+	profile_fetch_next(c);
 out:
 	free(x);
+}
+
+/* Keep up to PROFILE_INFLIGHT profile GETs in flight; finish the cycle
+ * when every id has its answer. */
+static void profile_fetch_next(struct sd_collect *c)
+{
+	struct cycle *y = c->cyc;
+	while (y && y->next < y->nids && y->inflight < PROFILE_INFLIGHT) {
+		int idx = y->next++;
+		char *id = sd_uri_escape(y->ids[idx]);
+		char *url = sd_printf("%s/nnrf-nfm/v1/nf-instances/%s", c->conf.nrf_api_root, id);
+		struct sd_sbi_reqopts o = { .nf = "NRF", .method = "GET", .url = url,
+					    .scope = "nnrf-nfm", .target_nf_type = "NRF" };
+		struct req_ctx *x = ctx_new(c, 0, y->ids[idx]);
+		x->idx = idx;
+		if (sd_sbi_request(c->cli, &o, on_profile, x) == 0) {
+			y->inflight++;
+			c->st.profile_gets++;
+			if (y->inflight > c->st.profile_inflight_max)
+				c->st.profile_inflight_max = y->inflight;
+		} else {
+			/* cannot happen with valid options; account for it anyway */
+			free(x);
+			profile_keep_old(c, idx);
+			y->done++;
+		}
+		free(url);
+		free(id);
+	}
+	if (y && y->done == y->nids) {
+		refresh_reach(c, "NRF");
+		nrf_cycle_finish(c);
+	}
 }
 
 static void on_nf_list(const struct sd_sbi_result *res, void *arg)
@@ -412,13 +568,17 @@ static void on_nf_list(const struct sd_sbi_result *res, void *arg)
 	struct sd_collect *c = x->c;
 	struct sd_nrf_urilist l = { 0 };
 	struct sd_decode_diag diag;
+	struct sd_strmap seen;
+	struct cycle *y;
 	char why[512];
 	int i;
 
-	if (!ctx_live(x))
+	if (!ctx_live(x) || !c->cyc)
 		goto out;
+	refresh_reach(c, "NRF");
 	if (res->err != SD_SBI_OK || res->status != 200) {
-		nrf_cycle_failed(c, res->errmsg);
+		nrf_cycle_failed(c, res->errmsg[0] ? res->errmsg : "NRF GET /nnrf-nfm/v1/nf-instances: "
+				 "unexpected answer");
 		goto out;
 	}
 	if (sd_decode_nrf_urilist(res->body, res->body_len, &l, &diag) < 0) {
@@ -427,32 +587,24 @@ static void on_nf_list(const struct sd_sbi_result *res, void *arg)
 		nrf_cycle_failed(c, why);
 		goto out;
 	}
-	c->cycle = sd_calloc((size_t)(l.nids ? l.nids : 1), sizeof *c->cycle);
-	c->ncycle = 0;
-	c->ncycle_roots = 0;
-	c->nrf_pending = l.nids;
-	if (l.nids == 0) {
-		nrf_cycle_finish(c);
-		goto done;
-	}
+	y = c->cyc;
+	y->ids = sd_calloc((size_t)(l.nids ? l.nids : 1), sizeof *y->ids);
+	sd_strmap_init(&seen);
+	/* an id listed twice is fetched once */
 	for (i = 0; i < l.nids; i++) {
-		char *id = sd_uri_escape(l.ids[i]);
-		char *url = sd_printf("%s/nnrf-nfm/v1/nf-instances/%s", c->conf.nrf_api_root, id);
-		struct sd_sbi_reqopts o = { .nf = "NRF", .method = "GET", .url = url,
-					    .scope = "nnrf-nfm", .target_nf_type = "NRF" };
-		if (sd_sbi_request(c->cli, &o, on_profile, ctx_new(c, 0, l.ids[i])) < 0) {
-			/* cannot happen with valid options; account for it anyway */
-			c->cycle[c->ncycle].stale = true;
-			sd_strlcpy(c->cycle[c->ncycle].id, l.ids[i], sizeof c->cycle[0].id);
-			c->ncycle++;
-			if (--c->nrf_pending == 0)
-				nrf_cycle_finish(c);
-		}
-		free(url);
-		free(id);
+		if (sd_strmap_has(&seen, l.ids[i]))
+			continue;
+		sd_strmap_put(&seen, l.ids[i], NULL);
+		memcpy(y->ids[y->nids++], l.ids[i], sizeof y->ids[0]);
 	}
-done:
+	sd_strmap_done(&seen);
+	if (y->nids < l.nids)
+		sd_debug("NRF listed %d NF instance ids more than once", l.nids - y->nids);
+	y->nfs = sd_calloc((size_t)(y->nids ? y->nids : 1), sizeof *y->nfs);
+	for (i = 0; i < y->nids; i++)
+		sd_nf_instance_init(&y->nfs[i]);
 	sd_nrf_urilist_done(&l);
+	profile_fetch_next(c);
 out:
 	free(x);
 }
@@ -463,13 +615,15 @@ static void nrf_poll(struct sd_collect *c)
 	struct sd_sbi_reqopts o = { .nf = "NRF", .method = "GET", .scope = "nnrf-nfm",
 				    .target_nf_type = "NRF",
 				    .accept = "application/3gppHal+json, application/json, application/problem+json" };
-	if (c->nrf_busy || !c->conf.nrf_api_root[0])
+	if (c->cyc || !c->conf.nrf_api_root[0] || c->closing)
 		return;
 	url = sd_printf("%s/nnrf-nfm/v1/nf-instances", c->conf.nrf_api_root);
 	o.url = url;
-	c->nrf_busy = true;
-	if (sd_sbi_request(c->cli, &o, on_nf_list, ctx_new(c, 0, NULL)) < 0)
-		c->nrf_busy = false;
+	c->cyc = sd_calloc(1, sizeof *c->cyc);
+	if (sd_sbi_request(c->cli, &o, on_nf_list, ctx_new(c, 0, NULL)) < 0) {
+		cycle_free(c->cyc);
+		c->cyc = NULL;
+	}
 	free(url);
 }
 
@@ -477,10 +631,11 @@ static void on_nrf_timer(struct sd_loop *loop, uint64_t id, void *arg)
 {
 	struct sd_collect *c = arg;
 	c->nrf_timer = 0;
+	if (c->closing)
+		return;
 	nrf_poll(c);
-	if (!c->nrf_subscribed && !c->nrf_sub_busy && c->notify_root[0])
-		nrf_subscribe(c);
-	if (c->nrf_busy == false && c->nrf_timer == 0)
+	subs_check(c);
+	if (!c->cyc && c->nrf_timer == 0)
 		nrf_schedule(c, interval_ms(c));
 }
 
@@ -490,181 +645,14 @@ static void nrf_schedule(struct sd_collect *c, int64_t ms)
 	c->nrf_timer = sd_loop_timer_add(c->loop, ms, on_nrf_timer, c);
 }
 
-/* --- NRF: NFStatusSubscribe and notifications -------------------------------- */
+/* --- NRF: notifications ------------------------------------------------------- */
 
-static void on_nrf_subscribed(const struct sd_sbi_result *res, void *arg)
+static void h_nrf_notify(struct sd_collect *c, const struct sd_sbi_req *req,
+			 struct sd_sbi_resp *resp)
 {
-	struct req_ctx *x = arg;
-	struct sd_collect *c = x->c;
-	if (!ctx_live(x))
-		goto out;
-	c->nrf_sub_busy = false;
-	if (res->err == SD_SBI_OK && res->status == 201) {
-		c->nrf_subscribed = true;
-		sd_strlcpy(c->nrf_sub_location, res->location ? res->location : "",
-			   sizeof c->nrf_sub_location);
-		sd_complain_clear(&c->c_nrf_sub, "NRF: subscribed to NF status changes");
-		sd_info("NRF: subscribed to NF status notifications (%s); also polling every %d s",
-			c->nrf_sub_location, interval_ms(c) / 1000);
-		/* renew well before the validity we asked for runs out */
-		sd_loop_timer_del(c->loop, c->nrf_sub_timer);
-		c->nrf_sub_timer = sd_loop_timer_add(c->loop, (SUB_VALIDITY_S - 300) * 1000LL,
-						     on_nrf_sub_renew, c);
-	} else {
-		sd_complain(&c->c_nrf_sub, SD_LOG_WARN,
-			    "%s; NF status comes from polling every %d s instead",
-			    res->err == SD_SBI_OK && res->status != 201 && !res->errmsg[0]
-			    ? "NRF subscription refused" : res->errmsg, interval_ms(c) / 1000);
-	}
-out:
-	free(x);
-}
-
-struct del_ctx {
-	struct sd_collect *c;
-	char what[600];
-};
-
-static void on_deleted(const struct sd_sbi_result *res, void *arg)
-{
-	struct del_ctx *d = arg;
-	if (res->err == SD_SBI_OK && (res->status == 204 || res->status == 200 ||
-				      res->status == 404))
-		sd_debug("%s: deleted", d->what);
-	else
-		sd_info("%s: delete failed (%s); the NF expires it", d->what,
-			res->errmsg[0] ? res->errmsg : "no 2xx");
-	d->c->deletes_pending--;
-	free(d);
-}
-
-/* DELETE a subscription resource we hold (best effort: an NF that cannot
- * be reached expires it by its validity). */
-static void sub_delete(struct sd_collect *c, const char *nf, const char *scope,
-		       const char *location)
-{
-	struct sd_sbi_reqopts o = { .nf = nf, .method = "DELETE", .url = location,
-				    .scope = scope, .timeout_ms = 1000 };
-	struct del_ctx *d;
-	if (!location || !location[0])
-		return;
-	d = sd_calloc(1, sizeof *d);
-	d->c = c;
-	snprintf(d->what, sizeof d->what, "%s subscription %s", nf, location);
-	c->deletes_pending++;
-	if (sd_sbi_request(c->cli, &o, on_deleted, d) < 0) {
-		c->deletes_pending--;
-		free(d);
-	}
-}
-
-/* Every subscription we hold, deleted: on reload (they are made again
- * with the new configuration) and at shutdown. Without this each reload
- * added one more of each, and every notification arrived once per reload. */
-static void subs_delete_all(struct sd_collect *c)
-{
-	int k;
-	if (c->nrf_sub_location[0])
-		sub_delete(c, "NRF", "nnrf-nfm", c->nrf_sub_location);
-	c->nrf_sub_location[0] = '\0';
-	c->nrf_subscribed = false;
-	sd_loop_timer_del(c->loop, c->nrf_sub_timer);
-	c->nrf_sub_timer = 0;
-	for (k = 0; k < SUB_COUNT; k++) {
-		struct nf_sub *s = &c->subs[k];
-		if (s->location[0])
-			sub_delete(c, s->nf_label[0] ? s->nf_label : s->service, s->service,
-				   s->location);
-		s->location[0] = '\0';
-		s->active = s->busy = false;
-		sd_loop_timer_del(c->loop, s->renew_timer);
-		s->renew_timer = 0;
-	}
-}
-
-static void on_nrf_sub_patched(const struct sd_sbi_result *res, void *arg)
-{
-	struct req_ctx *x = arg;
-	struct sd_collect *c = x->c;
-	if (!ctx_live(x))
-		goto out;
-	if (res->err == SD_SBI_OK && (res->status == 200 || res->status == 204)) {
-		sd_debug("NRF: subscription %s renewed", c->nrf_sub_location);
-		c->nrf_sub_timer = sd_loop_timer_add(c->loop, (SUB_VALIDITY_S - 300) * 1000LL,
-						     on_nrf_sub_renew, c);
-		goto out;
-	}
-	/* gone at the NRF (404) or refused: make a new one */
-	sd_notice("NRF: renewing subscription %s failed (%s); subscribing again",
-		  c->nrf_sub_location, res->errmsg[0] ? res->errmsg : "no 2xx");
-	c->nrf_sub_location[0] = '\0';
-	c->nrf_subscribed = false;
-	nrf_subscribe(c);
-out:
-	free(x);
-}
-
-/* Renew the NRF subscription before its validity runs out: TS 29.510's
- * update, a JSON Patch replacing validityTime. */
-static void on_nrf_sub_renew(struct sd_loop *loop, uint64_t id, void *arg)
-{
-	struct sd_collect *c = arg;
-	char validity[40], *patch;
-	struct sd_sbi_reqopts o = { .nf = "NRF", .method = "PATCH", .scope = "nnrf-nfm",
-				    .target_nf_type = "NRF",
-				    .content_type = "application/json-patch+json" };
-	c->nrf_sub_timer = 0;
-	if (!c->nrf_sub_location[0]) {
-		c->nrf_subscribed = false;
-		nrf_subscribe(c);
-		return;
-	}
-	sd_fmt_time(sd_wall_ms() + SUB_VALIDITY_S * 1000LL, validity, sizeof validity);
-	patch = sd_printf("[{\"op\":\"replace\",\"path\":\"/validityTime\",\"value\":\"%s\"}]",
-			  validity);
-	o.url = c->nrf_sub_location;
-	o.body = patch;
-	o.body_len = strlen(patch);
-	if (sd_sbi_request(c->cli, &o, on_nrf_sub_patched, ctx_new(c, 0, NULL)) < 0) {
-		c->nrf_subscribed = false;
-		nrf_subscribe(c);
-	}
-	free(patch);
-}
-
-static void nrf_subscribe(struct sd_collect *c)
-{
-	char validity[40];
-	json_t *body;
-	char *text, *url;
-	struct sd_sbi_reqopts o = { .nf = "NRF", .method = "POST", .scope = "nnrf-nfm",
-				    .target_nf_type = "NRF" };
-	sd_fmt_time(sd_wall_ms() + SUB_VALIDITY_S * 1000LL, validity, sizeof validity);
-	body = json_pack("{s:s, s:s, s:[s,s,s], s:s}",
-			 "nfStatusNotificationUri", "", "reqNfInstanceId", c->our_id,
-			 "reqNotifEvents", "NF_REGISTERED", "NF_DEREGISTERED", "NF_PROFILE_CHANGED",
-			 "validityTime", validity);
-	text = sd_printf("%s%s/nrf", c->notify_root, NOTIFY_PREFIX);
-	json_object_set_new(body, "nfStatusNotificationUri", json_string(text));
-	free(text);
-	text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	url = sd_printf("%s/nnrf-nfm/v1/subscriptions", c->conf.nrf_api_root);
-	o.url = url;
-	o.body = text;
-	o.body_len = strlen(text);
-	c->nrf_sub_busy = true;
-	if (sd_sbi_request(c->cli, &o, on_nrf_subscribed, ctx_new(c, 0, NULL)) < 0)
-		c->nrf_sub_busy = false;
-	free(url);
-	free(text);
-}
-
-static void h_nrf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
-{
-	struct sd_collect *c = arg;
 	struct sd_nrf_notification n = { 0 };
 	struct sd_decode_diag diag;
+	struct sd_model *m = model(c);
 
 	if (sd_decode_nrf_notification(req->body, req->body_len, &n, &diag) < 0) {
 		sd_warn("NRF notification from %s rejected: %s", req->peer, diag.error);
@@ -675,21 +663,32 @@ static void h_nrf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp,
 	switch (n.event) {
 	case SD_NRF_EV_DEREGISTERED:
 		sd_notice("NRF: NF %s deregistered", n.nf_id);
-		remove_nf(c, n.nf_id);
+		if (sd_model_nf_remove(m, SOURCE, n.nf_id))
+			nf_changed(c, n.nf_id, true);
+		roots_drop_nf(&c->roots, n.nf_id);
+		subs_check(c);
 		break;
 	case SD_NRF_EV_REGISTERED:
 	case SD_NRF_EV_PROFILE_CHANGED:
 		if (n.has_profile) {
-			struct sd_model *m = model(c);
-			int old = sd_model_nf_index(m, n.nf_id);
+			struct sd_nf_instance nf;
+			enum sd_nf_change what;
+			int old = sd_model_nf_find(m, n.nf_id);
 			if (old < 0 || m->nfs[old].status != n.profile.nf.status)
 				sd_notice("NRF: NF %s %s is %s", n.profile.nf.type, n.nf_id,
 					  sd_nf_status_name(n.profile.nf.status));
-			upsert_nf(c, &n.profile.nf);
-			learn_roots(c->roots, &c->nroots, &n.profile);
+			roots_drop_nf(&c->roots, n.nf_id);
+			learn_roots(&c->roots, n.nf_id, &n.profile);
+			sd_nf_instance_move(&nf, &n.profile.nf);
+			observe(c, &nf, old >= 0 ? &m->nfs[old] : NULL);
+			sd_model_nf_upsert_move(m, &nf, &what);
+			if (what == SD_NF_ADDED || what == SD_NF_CHANGED)
+				nf_changed(c, n.nf_id, false);
+			subs_check(c);
 		} else {
 			/* profileChanges only: fetch the whole profile on the next poll */
-			nrf_schedule(c, 0);
+			if (!c->cyc)
+				nrf_schedule(c, 0);
 		}
 		break;
 	default:
@@ -699,24 +698,61 @@ static void h_nrf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp,
 	resp->status = 204;
 }
 
-/* --- NWDAF analytics ----------------------------------------------------------- */
+/* --- NWDAF analytics ------------------------------------------------------------ */
 
 enum { NWDAF_SLICE_LOAD, NWDAF_NF_LOAD, NWDAF_CELL_RADIO };
+
+/* A small set of slice indexes touched by one answer, each published once. */
+struct touched {
+	unsigned char *bits;
+	int *idx;
+	int n;
+};
+
+static void touched_init(struct touched *t, int nslices)
+{
+	t->bits = sd_calloc((size_t)nslices / 8 + 1, 1);
+	t->idx = NULL;
+	t->n = 0;
+}
+
+static void touch(struct touched *t, int i)
+{
+	if (t->bits[i / 8] & (1u << (i % 8)))
+		return;
+	t->bits[i / 8] |= (unsigned char)(1u << (i % 8));
+	t->idx = sd_reallocarray(t->idx, (size_t)t->n + 1, sizeof *t->idx);
+	t->idx[t->n++] = i;
+}
+
+static void touched_publish(struct sd_collect *c, struct touched *t)
+{
+	int i;
+	for (i = 0; i < t->n; i++)
+		slice_changed(c, t->idx[i]);
+	free(t->bits);
+	free(t->idx);
+}
 
 static void apply_slice_loads(struct sd_collect *c, const struct sd_nwdaf_slice_load *l, int n)
 {
 	struct sd_model *m = model(c);
-	int i, k;
+	struct touched t;
+	int i, j, k;
+	const int *idx;
+	touched_init(&t, m->nslices);
 	for (i = 0; i < n; i++) {
-		const int *idx;
-		int ns = sd_model_slices_by_snssai(m, &l[i].snssai, &idx);
-		for (k = 0; k < ns; k++) {
-			struct sd_slice *s = &m->slices[idx[k]];
-			s->live.load_level = l[i].load_level;
-			s->live.updated_ms = sd_wall_ms();
-			changed_id(c, SD_TOPIC_SLICES, s->id, false);
+		k = sd_model_slices_by_snssai(m, &l[i].snssai, &idx);
+		for (j = 0; j < k; j++) {
+			struct sd_slice_live *lv = &m->slices[idx[j]].live;
+			lv->updated_ms = sd_wall_ms();
+			if (lv->load_level != l[i].load_level) {
+				lv->load_level = l[i].load_level;
+				touch(&t, idx[j]);
+			}
 		}
 	}
+	touched_publish(c, &t);
 }
 
 static void apply_nf_loads(struct sd_collect *c, const struct sd_nwdaf_nf_load *l, int n)
@@ -724,11 +760,11 @@ static void apply_nf_loads(struct sd_collect *c, const struct sd_nwdaf_nf_load *
 	struct sd_model *m = model(c);
 	int i, k;
 	for (i = 0; i < n; i++) {
-		k = sd_model_nf_index(m, l[i].nf_id);
+		k = sd_model_nf_find(m, l[i].nf_id);
 		if (k >= 0 && l[i].load_avg >= 0 && l[i].load_avg <= 100 &&
 		    m->nfs[k].load != (int)l[i].load_avg) {
 			m->nfs[k].load = (int)l[i].load_avg;
-			changed_id(c, SD_TOPIC_NFS, m->nfs[k].id, false);
+			nf_changed(c, m->nfs[k].id, false);
 		}
 	}
 }
@@ -741,7 +777,7 @@ static void apply_cell_radio(struct sd_collect *c, const struct sd_nwdaf_nw_perf
 	double *rsrp, *sinr;
 	int i, k;
 
-	if (m->ncells <= 0)
+	if (m->ncells <= 0 || n <= 0)
 		return;
 	rsrp = sd_calloc((size_t)m->ncells * 2, sizeof *rsrp);
 	sinr = rsrp + m->ncells;
@@ -750,20 +786,21 @@ static void apply_cell_radio(struct sd_collect *c, const struct sd_nwdaf_nw_perf
 	for (i = 0; i < n; i++) {
 		if (l[i].radio == SD_NWDAF_RADIO_NONE || l[i].area.nncis < 1)
 			continue;
-		for (k = 0; k < m->ncells; k++) {
-			if (m->cells[k].nci != l[i].area.ncis[0])
-				continue;
-			if (l[i].radio == SD_NWDAF_RADIO_RSRP)
-				rsrp[k] = l[i].radio_value;
-			else
-				sinr[k] = l[i].radio_value;
-		}
+		k = sd_model_cell_by_nci(m, l[i].area.ncis[0]);
+		if (k < 0)
+			continue;
+		if (l[i].radio == SD_NWDAF_RADIO_RSRP)
+			rsrp[k] = l[i].radio_value;
+		else
+			sinr[k] = l[i].radio_value;
 	}
 	for (k = 0; k < m->ncells; k++)
 		if (!isnan(rsrp[k]) && !isnan(sinr[k]))
 			cell_sample(c, k, rsrp[k], sinr[k]);
 	free(rsrp);
 }
+
+static void nwdaf_poll_done(struct sd_collect *c);
 
 static void on_analytics(const struct sd_sbi_result *res, void *arg)
 {
@@ -774,40 +811,68 @@ static void on_analytics(const struct sd_sbi_result *res, void *arg)
 
 	if (!ctx_live(x))
 		goto out;
-	if (x->kind == NWDAF_CELL_RADIO)
-		c->nwdaf_busy = false;
+	c->nwdaf_pending--;
+	refresh_reach(c, x->nf_id);
 	if (x->kind == NWDAF_CELL_RADIO && res->err == SD_SBI_OK && res->status != 200 &&
 	    res->status != 204) {
 		/* an NWDAF without the vendor extension: say so once, not as an outage */
 		sd_complain(&c->c_nwdaf_radio, SD_LOG_INFO, "%s; no cell RSRP/SINR from the NWDAF "
 			    "(vendor nwPerfTypes RSRP_MEAN/SINR_MEAN)", res->errmsg);
-		goto out;
+		goto done;
 	}
 	if (res->err != SD_SBI_OK || (res->status != 200 && res->status != 204)) {
+		c->nwdaf_failed = true;
 		sd_complain(&c->c_nwdaf, SD_LOG_WARN, "%s; slice load values are kept as they were",
 			    res->errmsg);
-		if (x->kind == NWDAF_SLICE_LOAD)
-			c->nwdaf_failures++;
-		goto out;
+		goto done;
 	}
-	if (x->kind == NWDAF_SLICE_LOAD)
-		c->nwdaf_failures = 0;
 	if (res->status == 204)
-		goto out;   /* no analytics available yet */
+		goto done;   /* no analytics available yet */
 	if (sd_decode_nwdaf_analytics(res->body, res->body_len, &a, &diag) < 0) {
+		c->nwdaf_failed = true;
 		sd_complain(&c->c_nwdaf, SD_LOG_WARN, "NWDAF analytics: bad AnalyticsData: %s",
 			    diag.error);
-		goto out;
+		goto done;
 	}
-	sd_complain_clear(&c->c_nwdaf, "NWDAF: analytics flowing again");
 	apply_slice_loads(c, a.slice_loads, a.nslice_loads);
 	apply_nf_loads(c, a.nf_loads, a.nnf_loads);
 	apply_cell_radio(c, a.nw_perfs, a.nnw_perfs);
 	if (x->kind == NWDAF_CELL_RADIO)
 		sd_complain_clear(&c->c_nwdaf_radio, "NWDAF: cell RSRP/SINR flowing again");
 	sd_nwdaf_analytics_done(&a);
+done:
+	if (c->nwdaf_pending == 0)
+		nwdaf_poll_done(c);
 out:
 	free(x);
+}
+
+static void on_nwdaf_timer(struct sd_loop *loop, uint64_t id, void *arg);
+
+static void nwdaf_schedule(struct sd_collect *c, int64_t ms)
+{
+	sd_loop_timer_del(c->loop, c->nwdaf_timer);
+	c->nwdaf_timer = sd_loop_timer_add(c->loop, ms, on_nwdaf_timer, c);
+}
+
+/* All answers of one poll are in: the next poll after an interval, or
+ * later while the NWDAF fails (doubling, with jitter, up to
+ * NWDAF_BACKOFF_MAX intervals). */
+static void nwdaf_poll_done(struct sd_collect *c)
+{
+	int iv = interval_ms(c);
+	if (c->nwdaf_failed) {
+		c->st.nwdaf_failures++;
+		c->nwdaf_backoff_ms = c->nwdaf_backoff_ms ? c->nwdaf_backoff_ms * 2 : iv;
+		if (c->nwdaf_backoff_ms > (NWDAF_BACKOFF_MAX - 1) * iv)
+			c->nwdaf_backoff_ms = (NWDAF_BACKOFF_MAX - 1) * iv;
+		nwdaf_schedule(c, iv + c->nwdaf_backoff_ms + jitter(c->nwdaf_backoff_ms));
+		return;
+	}
+	if (c->nwdaf_backoff_ms)
+		sd_complain_clear(&c->c_nwdaf, "NWDAF: analytics flowing again");
+	c->nwdaf_backoff_ms = 0;
+	nwdaf_schedule(c, iv);
 }
 
 static void nwdaf_poll(struct sd_collect *c)
@@ -822,113 +887,115 @@ static void nwdaf_poll(struct sd_collect *c)
 		{ NWDAF_CELL_RADIO, "event-id=NETWORK_PERFORMANCE&event-filter="
 				    "%7B%22nwPerfTypes%22%3A%5B%22RSRP_MEAN%22%2C%22SINR_MEAN%22%5D%7D" },
 	};
-	const struct svc_root *r = find_root(c, "nnwdaf-analyticsinfo");
+	const struct svc_root *r = find_root(c, "nnwdaf-analyticsinfo", NULL);
 	size_t i;
-	if (!r || c->nwdaf_busy)
+	if (!r || c->nwdaf_pending || c->closing) {
+		if (!c->nwdaf_pending && !c->closing)
+			nwdaf_schedule(c, interval_ms(c));
 		return;
-	c->nwdaf_busy = true;
+	}
+	c->nwdaf_failed = false;
+	c->st.nwdaf_polls++;
 	for (i = 0; i < SD_ARRAY_LEN(q); i++) {
 		char *url = sd_printf("%s/nnwdaf-analyticsinfo/v1/analytics?%s", r->root, q[i].query);
-		struct sd_sbi_reqopts o = { .nf = r->label, .method = "GET", .url = url,
+		struct sd_sbi_reqopts o = { .nf = "NWDAF", .method = "GET", .url = url,
+					    .nf_key = r->nf_id,
 					    .scope = "nnwdaf-analyticsinfo", .target_nf_type = "NWDAF" };
-		if (sd_sbi_request(c->cli, &o, on_analytics, ctx_new(c, q[i].kind, r->nf_id)) < 0 &&
-		    q[i].kind == NWDAF_CELL_RADIO)
-			c->nwdaf_busy = false;
+		if (sd_sbi_request(c->cli, &o, on_analytics, ctx_new(c, q[i].kind, r->nf_id)) == 0)
+			c->nwdaf_pending++;
 		free(url);
 	}
+	if (!c->nwdaf_pending)
+		nwdaf_schedule(c, interval_ms(c));
 }
 
-/* Polled every interval; after a failed round the interval doubles, up to
- * 8 times, and a good answer brings it back (collectd's read backoff). */
 static void on_nwdaf_timer(struct sd_loop *loop, uint64_t id, void *arg)
 {
 	struct sd_collect *c = arg;
-	int64_t next = interval_ms(c);
+	c->nwdaf_timer = 0;
 	nwdaf_poll(c);
-	if (c->nwdaf_failures > 0) {
-		int k = c->nwdaf_failures > 3 ? 3 : c->nwdaf_failures;
-		next <<= k;
-	}
-	c->nwdaf_timer = sd_loop_timer_add(loop, next, on_nwdaf_timer, c);
 }
 
-/* --- NSSF / AMF / SMF subscriptions --------------------------------------------- */
+/* --- NSSF / AMF / SMF: what they report ----------------------------------------- */
 
-/* The tracking areas a slice covers: those of its sites' cells (all of its
- * factory's sites when it names none). */
+/* Tracking areas of a slice: those of its sites' cells (all of its
+ * factory's sites when it names none), distinct, at most max. */
 static int slice_tacs(const struct sd_model *m, const struct sd_slice *s, uint32_t *tacs, int max)
 {
-	int i, j, k, n = 0;
-	for (i = 0; i < m->ncells; i++) {
-		const struct sd_cell *cell = &m->cells[i];
-		bool in = false;
-		if (s->nsites == 0)
-			in = m->sites[cell->site].factory == s->factory;
-		for (j = 0; j < s->nsites && !in; j++)
-			in = s->sites[j] == cell->site;
-		if (!in)
-			continue;
-		for (k = 0; k < n && tacs[k] != cell->tac; k++)
-			;
-		if (k == n && n < max)
-			tacs[n++] = cell->tac;
+	const int *sites = s->sites, *cells;
+	int nsites = s->nsites, i, j, k, nc, n = 0;
+	if (nsites == 0)
+		nsites = sd_model_factory_sites(m, s->factory, &sites);
+	for (i = 0; i < nsites; i++) {
+		nc = sd_model_site_cells(m, sites[i], &cells);
+		for (j = 0; j < nc; j++) {
+			uint32_t tac = m->cells[cells[j]].tac;
+			for (k = 0; k < n && tacs[k] != tac; k++)
+				;
+			if (k == n && n < max)
+				tacs[n++] = tac;
+		}
 	}
 	return n;
 }
 
-static json_t *tai_json(const struct sd_model *m, uint32_t tac)
+static uint64_t avail_key(uint32_t tac, const struct sd_snssai *sn)
 {
-	char t[8];
-	snprintf(t, sizeof t, "%06x", tac);
-	return json_pack("{s:{s:s, s:s}, s:s}", "plmnId", "mcc", m->plmn.mcc, "mnc", m->plmn.mnc,
-			 "tac", t);
+	return (uint64_t)tac << 34 | (uint64_t)sn->sst << 25 | (uint64_t)sn->has_sd << 24 |
+	       (uint64_t)(sn->has_sd ? sn->sd & 0xffffffu : 0);
 }
 
 static void apply_availability(struct sd_collect *c, const struct sd_nssai_avail *a)
 {
 	struct sd_model *m = model(c);
+	struct sd_u64index have;
 	uint32_t tacs[256];
-	int i, j, k, n;
+	int i, j, n;
+
+	sd_u64index_init(&have);
+	sd_u64index_reset(&have, (size_t)a->nitems);
+	for (i = 0; i < a->nitems; i++)
+		sd_u64index_put(&have, avail_key(a->items[i].tac, &a->items[i].snssai), i);
 	for (i = 0; i < m->nslices; i++) {
 		struct sd_slice *s = &m->slices[i];
+		int avail = 0;
 		n = slice_tacs(m, s, tacs, (int)SD_ARRAY_LEN(tacs));
-		int was_total = s->live.tas_total, was_avail = s->live.tas_available;
-		s->live.tas_total = n;
-		s->live.tas_available = 0;
-		for (j = 0; j < n; j++) {
-			for (k = 0; k < a->nitems; k++) {
-				if (a->items[k].tac == tacs[j] &&
-				    sd_snssai_equal(&a->items[k].snssai, &s->snssai)) {
-					s->live.tas_available++;
-					break;
-				}
-			}
-		}
+		for (j = 0; j < n; j++)
+			if (sd_u64index_get(&have, avail_key(tacs[j], &s->snssai)) >= 0)
+				avail++;
 		s->live.updated_ms = sd_wall_ms();
-		if (s->live.tas_total != was_total || s->live.tas_available != was_avail)
-			changed_id(c, SD_TOPIC_SLICES, s->id, false);
+		if (s->live.tas_total != n || s->live.tas_available != avail) {
+			s->live.tas_total = n;
+			s->live.tas_available = avail;
+			slice_changed(c, i);
+		}
 	}
+	sd_u64index_done(&have);
 }
 
 static void apply_amf(struct sd_collect *c, const struct sd_amf_notification *n)
 {
 	struct sd_model *m = model(c);
-	int i, k;
+	struct touched t;
+	const int *idx;
+	int i, j, k;
+	touched_init(&t, m->nslices);
 	for (i = 0; i < n->nreports; i++) {
 		const struct sd_amf_report *r = &n->reports[i];
-		const int *idx;
-		int ns;
 		if (r->type != SD_AMF_EV_UES_IN_AREA || !r->has_snssai || r->number_of_ues < 0)
 			continue;
-		ns = sd_model_slices_by_snssai(m, &r->snssai, &idx);
-		for (k = 0; k < ns; k++) {
-			struct sd_slice *s = &m->slices[idx[k]];
-			sample(c, s->id, SD_KPI_UES, (double)r->number_of_ues);
-			s->live.ues = r->number_of_ues;
-			s->live.updated_ms = sd_wall_ms();
-			changed_id(c, SD_TOPIC_SLICES, s->id, false);
+		k = sd_model_slices_by_snssai(m, &r->snssai, &idx);
+		for (j = 0; j < k; j++) {
+			struct sd_slice_live *l = &m->slices[idx[j]].live;
+			sample(c, idx[j], SD_KPI_UES, (double)r->number_of_ues);
+			l->updated_ms = sd_wall_ms();
+			if (l->ues != r->number_of_ues) {
+				l->ues = r->number_of_ues;
+				touch(&t, idx[j]);
+			}
 		}
 	}
+	touched_publish(c, &t);
 }
 
 static double mean_delay(const uint32_t *d, int n)
@@ -940,34 +1007,76 @@ static double mean_delay(const uint32_t *d, int n)
 	return n ? sum / n : -1;
 }
 
+/* Our notifIds and notifyCorrelationIds: "slicedeck-smf-TAG-GEN", TAG
+ * random per collector (an earlier engine's orphaned subscription is not
+ * ours), GEN the subscription's generation. */
+static void our_id_for(const struct sd_collect *c, const char *kind, unsigned gen,
+		       char *out, size_t outsz)
+{
+	snprintf(out, outsz, "slicedeck-%s-%s-%u", kind, c->tag, gen);
+}
+
+/* The generation one of our ids names, 0 when it is not one of ours. */
+static unsigned gen_of(const struct sd_collect *c, const char *id, const char *kind)
+{
+	char prefix[48];
+	size_t n;
+	long long g;
+	n = (size_t)snprintf(prefix, sizeof prefix, "slicedeck-%s-%s-", kind, c->tag);
+	if (strncmp(id, prefix, n) != 0 || !sd_parse_ll(id + n, 1, 1000000000LL, &g))
+		return 0;
+	return (unsigned)g;
+}
+
 static void apply_smf(struct sd_collect *c, const struct sd_smf_notification *n)
 {
 	struct sd_model *m = model(c);
-	int i, jj;
+	unsigned gen = gen_of(c, n->notif_id, "smf");
+	struct touched t;
+	const int *idx;
+	int i, j, k, q;
+
+	if (!gen || gen != sd_sub_generation(c->subs[SUB_SMF])) {
+		/* a subscription we no longer hold (being deleted) */
+		sd_debug("SMF notification %s is not for the current subscription; ignored",
+			 n->notif_id);
+		return;
+	}
+	touched_init(&t, m->nslices);
+	c->st.smf_reports++;
+	if (gen != c->smf_counting) {
+		/* a new subscription's first report lists every current session:
+		 * the count starts over */
+		c->smf_counting = gen;
+		c->st.smf_reports = 0;
+		for (i = 0; i < m->nslices; i++)
+			if (m->slices[i].live.pdu_sessions >= 0) {
+				m->slices[i].live.pdu_sessions = -1;
+				touch(&t, i);
+			}
+	}
 	for (i = 0; i < n->nevents; i++) {
 		const struct sd_smf_event_notif *e = &n->events[i];
-		const int *idx;
-		int ns;
 		if (!e->has_snssai)
 			continue;
-		ns = sd_model_slices_by_snssai(m, &e->snssai, &idx);
-		for (jj = 0; jj < ns; jj++) {
-			int j = idx[jj];
-			struct sd_slice_live *l = &m->slices[j].live;
+		k = sd_model_slices_by_snssai(m, &e->snssai, &idx);
+		for (j = 0; j < k; j++) {
+			struct sd_slice_live *l = &m->slices[idx[j]].live;
+			long ps = l->pdu_sessions;
+			double delay = l->delay_ms;
 			if (e->event == SD_SMF_EV_QOS_MON) {
 				double ul = mean_delay(e->ul_delays, e->nul);
-				int k;
-				/* every one-way delay is a latency sample (the SLA is
-				 * judged at a percentile); round trips count half */
-				for (k = 0; k < e->nul; k++)
-					sample(c, m->slices[j].id, SD_KPI_LATENCY, e->ul_delays[k]);
-				for (k = 0; k < e->ndl; k++)
-					sample(c, m->slices[j].id, SD_KPI_LATENCY, e->dl_delays[k]);
-				if (!e->nul && !e->ndl)
-					for (k = 0; k < e->nrt; k++)
-						sample(c, m->slices[j].id, SD_KPI_LATENCY, e->rt_delays[k] / 2.0);
 				double dl = mean_delay(e->dl_delays, e->ndl);
 				double rt = mean_delay(e->rt_delays, e->nrt);
+				/* every one-way delay is a latency sample (the SLA is
+				 * judged at a percentile); round trips count half */
+				for (q = 0; q < e->nul; q++)
+					sample(c, idx[j], SD_KPI_LATENCY, e->ul_delays[q]);
+				for (q = 0; q < e->ndl; q++)
+					sample(c, idx[j], SD_KPI_LATENCY, e->dl_delays[q]);
+				if (!e->nul && !e->ndl)
+					for (q = 0; q < e->nrt; q++)
+						sample(c, idx[j], SD_KPI_LATENCY, e->rt_delays[q] / 2.0);
 				if (ul >= 0 || dl >= 0)
 					l->delay_ms = ul >= 0 && dl >= 0 ? (ul + dl) / 2 : (ul >= 0 ? ul : dl);
 				else if (rt >= 0)
@@ -978,67 +1087,113 @@ static void apply_smf(struct sd_collect *c, const struct sd_smf_notification *n)
 				l->pdu_sessions = l->pdu_sessions > 0 ? l->pdu_sessions - 1 : 0;
 			}
 			if (l->pdu_sessions >= 0)
-				sample(c, m->slices[j].id, SD_KPI_PDU_SESSIONS, (double)l->pdu_sessions);
+				sample(c, idx[j], SD_KPI_PDU_SESSIONS, (double)l->pdu_sessions);
 			l->updated_ms = sd_wall_ms();
-			changed_id(c, SD_TOPIC_SLICES, m->slices[j].id, false);
+			if (ps != l->pdu_sessions || delay != l->delay_ms)
+				touch(&t, idx[j]);
 		}
 	}
+	touched_publish(c, &t);
 }
 
-static const char *const sub_names[SUB_COUNT] = { "NSSF", "AMF", "SMF" };
+/* --- NSSF / AMF / SMF subscriptions ----------------------------------------------- */
 
-static void subscribe_one(struct sd_collect *c, enum sub_kind k);
-
-/* An event-exposure subscription's validity is about to end: make a new
- * one (subscribe_one deletes the old one once it is replaced). */
-static void on_sub_renew(struct sd_loop *loop, uint64_t id, void *arg)
+static json_t *tai_json(const struct sd_model *m, uint32_t tac)
 {
-	struct nf_sub *s = arg;
-	struct sd_collect *c = NULL;
-	int k;
-	(void)loop;
-	(void)id;
-	s->renew_timer = 0;
-	/* find our collector from the sub's place in its array */
-	for (k = 0; k < SUB_COUNT; k++) {
-		struct sd_collect *cand = (struct sd_collect *)((char *)(s - k) -
-					  offsetof(struct sd_collect, subs));
-		if (&cand->subs[k] == s) {
-			c = cand;
-			break;
-		}
-	}
-	if (!c)
-		return;
-	s->active = false;
-	subscribe_one(c, (enum sub_kind)k);
+	char t[8];
+	snprintf(t, sizeof t, "%06x", tac);
+	return json_pack("{s:{s:s, s:s}, s:s}", "plmnId", "mcc", m->plmn.mcc, "mnc", m->plmn.mnc,
+			 "tac", t);
 }
 
-static void on_sub_created(const struct sd_sbi_result *res, void *arg)
+/* Every tracking area of the zone, once each, in cell order. */
+static json_t *zone_tais(const struct sd_model *m)
 {
-	struct req_ctx *x = arg;
-	struct sd_collect *c = x->c;
-	struct nf_sub *s;
+	json_t *tais = json_array();
+	struct sd_u64index seen;
+	int i;
+	sd_u64index_init(&seen);
+	sd_u64index_reset(&seen, (size_t)m->ncells);
+	for (i = 0; i < m->ncells; i++)
+		if (sd_u64index_put(&seen, m->cells[i].tac, i) < 0)
+			json_array_append_new(tais, tai_json(m, m->cells[i].tac));
+	sd_u64index_done(&seen);
+	return tais;
+}
 
-	if (!ctx_live(x))
-		goto out;
-	s = &c->subs[x->kind];
-	s->busy = false;
-	if (res->err != SD_SBI_OK || res->status != 201) {
-		sd_complain(&s->complaint, SD_LOG_WARN, "%s subscription failed: %s",
-			    sub_names[x->kind], res->errmsg[0] ? res->errmsg : "no 201 Created");
-		goto out;
+static char *dumps(json_t *b)
+{
+	char *text = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(b);
+	return text;
+}
+
+static char *nrf_sub_body(void *arg, int64_t expiry_ms)
+{
+	struct sd_collect *c = ((struct sub_arg *)arg)->c;
+	char validity[40], *uri;
+	json_t *b;
+	if (!notify_root(c)[0])
+		return NULL;
+	sd_fmt_time(expiry_ms, validity, sizeof validity);
+	uri = sd_printf("%s%s/nrf", notify_root(c), NOTIFY_PREFIX);
+	b = json_pack("{s:s, s:s, s:[s,s,s], s:s}",
+		      "nfStatusNotificationUri", uri, "reqNfInstanceId", c->our_id,
+		      "reqNotifEvents", "NF_REGISTERED", "NF_DEREGISTERED", "NF_PROFILE_CHANGED",
+		      "validityTime", validity);
+	free(uri);
+	return dumps(b);
+}
+
+static char *nf_sub_body(void *arg, int64_t expiry_ms)
+{
+	struct sub_arg *sa = arg;
+	struct sd_collect *c = sa->c;
+	struct sd_model *m = model(c);
+	char expiry[40], id[48], *notify;
+	unsigned gen = sd_sub_generation(c->subs[sa->kind]);
+	json_t *b;
+	static const char *const kinds[SUB_COUNT] = { "nssf", "amf", "smf" };
+
+	if (!notify_root(c)[0])
+		return NULL;
+	sd_fmt_time(expiry_ms, expiry, sizeof expiry);
+	notify = sd_printf("%s%s/%s", notify_root(c), NOTIFY_PREFIX, kinds[sa->kind]);
+	switch (sa->kind) {
+	case SUB_NSSF:
+		b = json_pack("{s:s, s:o, s:s, s:s}", "nfNssaiAvailabilityUri", notify,
+			      "taiList", zone_tais(m), "event", "SNSSAI_STATUS_CHANGE_REPORT",
+			      "expiry", expiry);
+		break;
+	case SUB_AMF:
+		our_id_for(c, "amf", gen, id, sizeof id);
+		b = json_pack("{s:{s:[{s:s, s:[{s:{s:o}}]}], s:s, s:s, s:s, s:b,"
+			      " s:{s:s, s:i, s:s}}}",
+			      "subscription", "eventList", "type", "UES_IN_AREA_REPORT",
+			      "areaList", "presenceInfo", "trackingAreaList", zone_tais(m),
+			      "eventNotifyUri", notify, "notifyCorrelationId", id,
+			      "nfId", c->our_id, "anyUE", 1,
+			      "options", "trigger", "PERIODIC", "repPeriod", c->conf.poll_interval_s,
+			      "expiry", expiry);
+		break;
+	default:
+		our_id_for(c, "smf", gen, id, sizeof id);
+		b = json_pack("{s:s, s:s, s:b, s:[{s:s},{s:s},{s:s}], s:s, s:i, s:s}",
+			      "notifId", id, "notifUri", notify, "anyUeInd", 1,
+			      "eventSubs", "event", "QOS_MON", "event", "PDU_SES_EST", "event", "PDU_SES_REL",
+			      "notifMethod", "PERIODIC", "repPeriod", c->conf.poll_interval_s,
+			      "expiry", expiry);
+		break;
 	}
-	s->active = true;
-	sd_strlcpy(s->location, res->location ? res->location : "", sizeof s->location);
-	/* re-made (new one first, then the old one deleted) before the
-	 * validity we asked for ends */
-	sd_loop_timer_del(c->loop, s->renew_timer);
-	s->renew_timer = sd_loop_timer_add(c->loop, (SUB_VALIDITY_S - 300) * 1000LL,
-					   on_sub_renew, s);
-	sd_complain_clear(&s->complaint, "%s: subscribed", sub_names[x->kind]);
-	sd_info("%s: subscribed (%s)", sub_names[x->kind], s->location);
-	if (x->kind == SUB_NSSF && res->body_len) {
+	free(notify);
+	return dumps(b);
+}
+
+static void sub_established(void *arg, const struct sd_sbi_result *res, bool created)
+{
+	struct sub_arg *sa = arg;
+	struct sd_collect *c = sa->c;
+	if (sa->kind == SUB_NSSF && created && res->body_len) {
 		/* the 201 body carries the current availability */
 		struct sd_nssai_avail a = { 0 };
 		struct sd_decode_diag diag;
@@ -1046,115 +1201,96 @@ static void on_sub_created(const struct sd_sbi_result *res, void *arg)
 			apply_availability(c, &a);
 		sd_nssai_avail_done(&a);
 	}
-out:
-	free(x);
+	if (sa->kind == -1 && created)
+		sd_info("NRF: subscribed to NF status notifications (%s); also polling every %d s",
+			sd_sub_location(c->nrf_sub), interval_ms(c) / 1000);
 }
 
-static json_t *sub_body(struct sd_collect *c, enum sub_kind k, const char *notify)
+static struct sd_sub *make_sub(struct sd_collect *c, int kind, struct sub_arg *sa)
 {
-	struct sd_model *m = model(c);
-	json_t *tais = json_array(), *b;
-	uint32_t seen[512];
-	int i, j, n = 0;
-	for (i = 0; i < m->ncells; i++) {
-		for (j = 0; j < n && seen[j] != m->cells[i].tac; j++)
-			;
-		if (j == n && n < (int)SD_ARRAY_LEN(seen)) {
-			seen[n++] = m->cells[i].tac;
-			json_array_append_new(tais, tai_json(m, m->cells[i].tac));
-		}
+	static const struct {
+		enum sd_sub_renew renew;
+		const char *member, *patch;
+	} how[SUB_COUNT] = {
+		/* TS 29.531 UpdateNSSAIAvailabilitySubscription: JSON Patch */
+		[SUB_NSSF] = { SD_SUB_RENEW_PATCH, "/expiry", "/expiry" },
+		/* TS 29.518 AmfUpdateEventOptionItem: /options/expiry */
+		[SUB_AMF] = { SD_SUB_RENEW_PATCH, "/subscription/options/expiry", "/options/expiry" },
+		/* TS 29.508: PUT /subscriptions/{subId} replaces it */
+		[SUB_SMF] = { SD_SUB_RENEW_PUT, "/expiry", NULL },
+	};
+	struct sd_sub_conf sc = { .validity_s = c->sub_validity_s,
+				  .backoff_min_ms = c->sub_backoff_min_ms,
+				  .backoff_max_ms = c->sub_backoff_max_ms,
+				  .established = sub_established, .arg = sa };
+	sa->c = c;
+	sa->kind = kind;
+	if (kind < 0) {
+		/* TS 29.510: PATCH validityTime is the standard renewal */
+		sc.name = "NRF";
+		sc.scope = "nnrf-nfm";
+		sc.target_nf_type = "NRF";
+		sc.renew = SD_SUB_RENEW_PATCH;
+		sc.expiry_member = sc.patch_path = "/validityTime";
+		sc.body = nrf_sub_body;
+	} else {
+		sc.name = sub_names[kind];
+		sc.scope = sub_services[kind];
+		sc.target_nf_type = sub_names[kind];
+		sc.renew = how[kind].renew;
+		sc.expiry_member = how[kind].member;
+		sc.patch_path = how[kind].patch;
+		sc.body = nf_sub_body;
 	}
-	switch (k) {
-	case SUB_NSSF:
-		b = json_pack("{s:s, s:o, s:s}", "nfNssaiAvailabilityUri", notify, "taiList", tais,
-			      "event", "SNSSAI_STATUS_CHANGE_REPORT");
-		break;
-	case SUB_AMF:
-		b = json_pack("{s:{s:[{s:s, s:[{s:{s:o}}]}], s:s, s:s, s:s, s:b, s:{s:s, s:i}}}",
-			      "subscription", "eventList", "type", "UES_IN_AREA_REPORT",
-			      "areaList", "presenceInfo", "trackingAreaList", tais,
-			      "eventNotifyUri", notify, "notifyCorrelationId", "slicedeck-amf",
-			      "nfId", c->our_id, "anyUE", 1,
-			      "options", "trigger", "PERIODIC", "repPeriod", c->conf.poll_interval_s);
-		break;
-	default:
-		json_decref(tais);
-		b = json_pack("{s:s, s:s, s:b, s:[{s:s},{s:s},{s:s}], s:s, s:i}",
-			      "notifId", "slicedeck-smf", "notifUri", notify, "anyUeInd", 1,
-			      "eventSubs", "event", "QOS_MON", "event", "PDU_SES_EST", "event", "PDU_SES_REL",
-			      "notifMethod", "PERIODIC", "repPeriod", c->conf.poll_interval_s);
-		break;
-	}
-	return b;
+	return sd_sub_new(c->loop, &sc);
 }
 
-static void subscribe_one(struct sd_collect *c, enum sub_kind k)
+/* Where each subscription should be, from what the NRF says now: at the
+ * NF holding it while that one is REGISTERED and reachable, else at
+ * another offering the service; deleted when none is left. Starts the
+ * NWDAF poll once an NWDAF is known. */
+static void subs_check(struct sd_collect *c)
 {
 	static const char *const paths[SUB_COUNT] = {
 		"/nnssf-nssaiavailability/v1/nssai-availability/subscriptions",
 		"/namf-evts/v1/subscriptions",
 		"/nsmf-event-exposure/v1/subscriptions",
 	};
-	static const char *const kinds[SUB_COUNT] = { "nssf", "amf", "smf" };
-	struct nf_sub *s = &c->subs[k];
-	const struct svc_root *r = find_root(c, s->service);
-	char *notify, *text, *url;
-	json_t *b;
-	struct sd_sbi_reqopts o = { .method = "POST", .nf = sub_names[k], .scope = s->service,
-				    .target_nf_type = sub_names[k] };
-
-	if (s->active && r && strcmp(r->root, s->root) == 0)
-		return;   /* in place where it should be */
-	if (s->busy || !r || !c->notify_root[0])
-		return;
-	if (s->location[0]) {
-		/* it moved to another NF, or is being renewed: the old one goes */
-		sub_delete(c, s->nf_label[0] ? s->nf_label : sub_names[k], s->service, s->location);
-		s->location[0] = '\0';
-	}
-	s->active = false;
-	sd_strlcpy(s->root, r->root, sizeof s->root);
-	sd_strlcpy(s->nf_label, r->label, sizeof s->nf_label);
-	o.nf = s->nf_label;
-	notify = sd_printf("%s%s/%s", c->notify_root, NOTIFY_PREFIX, kinds[k]);
-	b = sub_body(c, k, notify);
-	text = json_dumps(b, JSON_COMPACT);
-	json_decref(b);
-	url = sd_printf("%s%s", r->root, paths[k]);
-	o.url = url;
-	o.body = text;
-	o.body_len = strlen(text);
-	s->busy = true;
-	if (sd_sbi_request(c->cli, &o, on_sub_created, ctx_new(c, (int)k, r->nf_id)) < 0)
-		s->busy = false;
-	free(url);
-	free(text);
-	free(notify);
-}
-
-/* After each NRF cycle: (re)subscribe where a serving NF appeared or moved. */
-static void subs_check(struct sd_collect *c)
-{
 	int k;
-	for (k = 0; k < SUB_COUNT; k++) {
-		if (c->subs[k].active && !find_root(c, c->subs[k].service)) {
-			/* its NF is gone: say goodbye in case it comes back */
-			struct nf_sub *s = &c->subs[k];
-			sub_delete(c, s->nf_label, s->service, s->location);
-			s->location[0] = '\0';
-			s->active = false;
-			sd_loop_timer_del(c->loop, s->renew_timer);
-			s->renew_timer = 0;
-		}
-		subscribe_one(c, (enum sub_kind)k);
+	if (c->closing)
+		return;
+	if (c->conf.nrf_api_root[0] && notify_root(c)[0]) {
+		char *url = sd_printf("%s/nnrf-nfm/v1/subscriptions", c->conf.nrf_api_root);
+		sd_sub_want(c->nrf_sub, c->cli, url, "");
+		free(url);
+	} else {
+		sd_sub_drop(c->nrf_sub);
 	}
-	if (!c->nwdaf_timer && find_root(c, "nnwdaf-analyticsinfo"))
-		c->nwdaf_timer = sd_loop_timer_add(c->loop, 0, on_nwdaf_timer, c);
+	for (k = 0; k < SUB_COUNT; k++) {
+		const struct svc_root *r = notify_root(c)[0]
+			? find_root(c, sub_services[k], sd_sub_holder(c->subs[k])) : NULL;
+		if (!r) {
+			if (sd_sub_target(c->subs[k])[0])
+				sd_notice("%s: no NF offers %s now; letting the subscription go",
+					  sub_names[k], sub_services[k]);
+			sd_sub_drop(c->subs[k]);
+			continue;
+		}
+		{
+			char *url = sd_printf("%s%s", r->root, paths[k]);
+			sd_sub_want(c->subs[k], c->cli, url, r->nf_id);
+			free(url);
+		}
+	}
+	if (!c->nwdaf_timer && !c->nwdaf_pending && find_root(c, "nnwdaf-analyticsinfo", NULL))
+		nwdaf_schedule(c, 0);
 }
 
-static void h_nssf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
+/* --- notification routes -------------------------------------------------------- */
+
+static void h_nssf_notify(struct sd_collect *c, const struct sd_sbi_req *req,
+			  struct sd_sbi_resp *resp)
 {
-	struct sd_collect *c = arg;
 	struct sd_nssai_avail a = { 0 };
 	struct sd_decode_diag diag;
 	if (sd_decode_nssf_event_notification(req->body, req->body_len, &a, &diag) < 0) {
@@ -1168,25 +1304,31 @@ static void h_nssf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp
 	resp->status = 204;
 }
 
-static void h_amf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
+static void h_amf_notify(struct sd_collect *c, const struct sd_sbi_req *req,
+			 struct sd_sbi_resp *resp)
 {
-	struct sd_collect *c = arg;
 	struct sd_amf_notification n = { 0 };
 	struct sd_decode_diag diag;
+	unsigned gen;
 	if (sd_decode_amf_notification(req->body, req->body_len, &n, &diag) < 0) {
 		sd_warn("AMF notification from %s rejected: %s", req->peer, diag.error);
 		sd_sbi_resp_problem(resp, 400, "Bad AmfEventNotification", "MANDATORY_IE_INCORRECT",
 				    diag.error);
 		return;
 	}
-	apply_amf(c, &n);
+	gen = gen_of(c, n.correlation_id, "amf");
+	if (gen && gen == sd_sub_generation(c->subs[SUB_AMF]))
+		apply_amf(c, &n);
+	else
+		sd_debug("AMF notification %s is not for the current subscription; ignored",
+			 n.correlation_id);
 	sd_amf_notification_done(&n);
 	resp->status = 204;
 }
 
-static void h_smf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
+static void h_smf_notify(struct sd_collect *c, const struct sd_sbi_req *req,
+			 struct sd_sbi_resp *resp)
 {
-	struct sd_collect *c = arg;
 	struct sd_smf_notification n = { 0 };
 	struct sd_decode_diag diag;
 	if (sd_decode_smf_notification(req->body, req->body_len, &n, &diag) < 0) {
@@ -1200,9 +1342,9 @@ static void h_smf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp,
 	resp->status = 204;
 }
 
-static void h_nwdaf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
+static void h_nwdaf_notify(struct sd_collect *c, const struct sd_sbi_req *req,
+			   struct sd_sbi_resp *resp)
 {
-	struct sd_collect *c = arg;
 	struct sd_nwdaf_notification n = { 0 };
 	struct sd_decode_diag diag;
 	int i;
@@ -1220,18 +1362,45 @@ static void h_nwdaf_notify(const struct sd_sbi_req *req, struct sd_sbi_resp *res
 	resp->status = 204;
 }
 
-/* --- life cycle ---------------------------------------------------------------- */
+typedef void (*notify_fn)(struct sd_collect *c, const struct sd_sbi_req *req,
+			  struct sd_sbi_resp *resp);
 
-static struct sd_sbi_client *make_client(struct sd_collect *c)
-{
-	struct sd_sbi_client_opts o = { .conf = &c->conf, .user_agent = "slicedeck",
-					.nf_type = "AF" };
-	return sd_sbi_client_new(c->loop, &o);
-}
+static const struct {
+	const char *path;
+	notify_fn fn;
+} routes[] = {
+	{ NOTIFY_PREFIX "/nrf", h_nrf_notify },
+	{ NOTIFY_PREFIX "/nssf", h_nssf_notify },
+	{ NOTIFY_PREFIX "/amf", h_amf_notify },
+	{ NOTIFY_PREFIX "/smf", h_smf_notify },
+	{ NOTIFY_PREFIX "/nwdaf", h_nwdaf_notify },
+};
+
+/* One handler per route; the route's index picks the function. While the
+ * collector closes, notifications are answered and ignored. */
+#define ROUTE_HANDLER(i)                                                              \
+	static void route_##i(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, \
+			      void *arg)                                              \
+	{                                                                             \
+		struct sd_collect *c = arg;                                           \
+		if (c->closing) {                                                     \
+			resp->status = 204;                                           \
+			return;                                                       \
+		}                                                                     \
+		routes[i].fn(c, req, resp);                                           \
+	}
+ROUTE_HANDLER(0)
+ROUTE_HANDLER(1)
+ROUTE_HANDLER(2)
+ROUTE_HANDLER(3)
+ROUTE_HANDLER(4)
+static const sd_sbi_handler route_fns[] = { route_0, route_1, route_2, route_3, route_4 };
+
+/* --- life cycle ------------------------------------------------------------------- */
 
 static void take_conf(struct sd_collect *c)
 {
-	const struct sd_config *cfg = sd_host_config(&c->host);
+	const struct sd_config *cfg = sd_host_config(c->host);
 	c->conf = cfg->sbi;
 	if (c->conf.nf_instance_id[0])
 		sd_strlcpy(c->our_id, c->conf.nf_instance_id, sizeof c->our_id);
@@ -1242,42 +1411,50 @@ static void take_conf(struct sd_collect *c)
 struct sd_collect *sd_collect_new(const struct sd_host *host, char *err, size_t errsz)
 {
 	struct sd_collect *c = sd_calloc(1, sizeof *c);
+	struct sd_sbi_client_opts o = { .user_agent = "slicedeck", .nf_type = "AF" };
+	size_t i;
+	int k;
+
+	c->host = host;
 	c->loop = host->loop;
-	c->host = *host;
-	c->subs[SUB_NSSF].service = "nnssf-nssaiavailability";
-	c->subs[SUB_AMF].service = "namf-evts";
-	c->subs[SUB_SMF].service = "nsmf-event-exposure";
+	c->sub_validity_s = SUB_VALIDITY_S;
+	sd_strmap_init(&c->warned);
 	take_conf(c);
-	c->srv = host->sbi;
-	if (c->srv) {
-		static const struct {
-			const char *path;
-			sd_sbi_handler h;
-		} routes[] = {
-			{ NOTIFY_PREFIX "/nrf", h_nrf_notify },
-			{ NOTIFY_PREFIX "/nssf", h_nssf_notify },
-			{ NOTIFY_PREFIX "/amf", h_amf_notify },
-			{ NOTIFY_PREFIX "/smf", h_smf_notify },
-			{ NOTIFY_PREFIX "/nwdaf", h_nwdaf_notify },
-		};
-		size_t i;
-		sd_strlcpy(c->notify_root, host->notify_root(host->arg), sizeof c->notify_root);
-		for (i = 0; i < SD_ARRAY_LEN(routes); i++) {
-			if (sd_sbi_server_route(c->srv, "POST", routes[i].path, routes[i].h, c) < 0) {
-				snprintf(err, errsz, "SBI route %s cannot be registered", routes[i].path);
-				sd_collect_free(c);
-				return NULL;
-			}
-		}
-		c->routed = true;
-		sd_info("SBI notifications on %s%s", c->notify_root, NOTIFY_PREFIX);
-	}
-	c->cli = make_client(c);
+	o.conf = &c->conf;
+	c->cli = sd_sbi_client_new(c->loop, &o);
 	if (!c->cli) {
 		snprintf(err, errsz, "cannot create the SBI client");
-		sd_collect_free(c);
+		sd_strmap_done(&c->warned);
+		free(c);
 		return NULL;
 	}
+	if (host->sbi) {
+		/* a notification carries at most what the decoders take (an NRF
+		 * one a whole NFProfile) */
+		struct sd_sbi_route_opts ro = { .max_body = SD_DECODE_MAX_BODY, .owner = c };
+		c->routed = true;
+		for (i = 0; i < SD_ARRAY_LEN(routes); i++)
+			if (sd_sbi_server_route_ex(host->sbi, "POST", routes[i].path, route_fns[i],
+						   c, &ro) < 0) {
+				snprintf(err, errsz, "cannot register the notification route %s",
+					 routes[i].path);
+				sd_sbi_server_unroute_owner(host->sbi, c);
+				sd_sbi_client_free(c->cli);
+				sd_strmap_done(&c->warned);
+				free(c);
+				return NULL;
+			}
+		sd_info("SBI notifications on %s%s", notify_root(c), NOTIFY_PREFIX);
+	}
+	{
+		char u[40];
+		make_uuid(u);
+		memcpy(c->tag, u, 8);   /* 8 random hex digits */
+		c->tag[8] = '\0';
+	}
+	c->nrf_sub = make_sub(c, -1, &c->sargs[SUB_COUNT]);
+	for (k = 0; k < SUB_COUNT; k++)
+		c->subs[k] = make_sub(c, k, &c->sargs[k]);
 	if (c->conf.nrf_api_root[0])
 		nrf_schedule(c, 0);
 	else
@@ -1287,50 +1464,171 @@ struct sd_collect *sd_collect_new(const struct sd_host *host, char *err, size_t 
 
 void sd_collect_reload(struct sd_collect *c)
 {
-	struct sd_sbi_client *old = c->cli;
+	char old_nrf[sizeof c->conf.nrf_api_root];
 	int k;
-	c->epoch++;
+
+	if (c->closing)
+		return;
+	sd_strlcpy(old_nrf, c->conf.nrf_api_root, sizeof old_nrf);
 	take_conf(c);
-	/* answers to the old configuration's requests are dropped by epoch */
-	sd_sbi_client_free(old);
-	c->cli = make_client(c);
-	/* what we hold at the NFs is deleted and made again below */
-	subs_delete_all(c);
-	free(c->cycle);
-	c->cycle = NULL;
-	c->ncycle = 0;
-	c->nrf_busy = c->nrf_sub_busy = c->nwdaf_busy = false;
-	c->nwdaf_failures = 0;
-	(void)k;
-	if (c->conf.nrf_api_root[0])
+	sd_sbi_client_reconfigure(c->cli, &c->conf);
+	/* answers to the old configuration's polls are dropped by epoch */
+	c->epoch++;
+	cycle_free(c->cyc);
+	c->cyc = NULL;
+	c->nwdaf_pending = 0;
+	sd_loop_timer_del(c->loop, c->nwdaf_timer);
+	c->nwdaf_timer = 0;
+	if (strcmp(old_nrf, c->conf.nrf_api_root) != 0) {
+		/* another NRF: what the old one told us is no longer ours to show */
+		struct sd_model *m = model(c);
+		int i;
+		for (i = m->nnfs - 1; i >= 0; i--)
+			if (strcmp(m->nfs[i].source, SOURCE) == 0) {
+				char id[40];
+				sd_strlcpy(id, m->nfs[i].id, sizeof id);
+				sd_model_nf_remove(m, SOURCE, id);
+				nf_changed(c, id, true);
+			}
+		roots_done(&c->roots);
+	}
+	/* a subscription whose request is the same is kept; one that changed
+	 * (notification apiRoot, tracking areas, period) is re-created and the
+	 * old one deleted; a moved NRF or NF moves it (subs_check) */
+	sd_sub_recheck(c->nrf_sub);
+	for (k = 0; k < SUB_COUNT; k++)
+		sd_sub_recheck(c->subs[k]);
+	if (c->conf.nrf_api_root[0]) {
 		nrf_schedule(c, 0);
+	} else {
+		sd_loop_timer_del(c->loop, c->nrf_timer);
+		c->nrf_timer = 0;
+		subs_check(c);
+	}
+}
+
+static bool subs_quiet(const struct sd_collect *c)
+{
+	int k;
+	if (sd_sub_pending(c->nrf_sub))
+		return false;
+	for (k = 0; k < SUB_COUNT; k++)
+		if (sd_sub_pending(c->subs[k]))
+			return false;
+	return true;
+}
+
+/* No new work; every held subscription's delete goes out. */
+static void begin_shutdown(struct sd_collect *c)
+{
+	int k;
+	if (c->down_started)
+		return;
+	c->down_started = true;
+	c->closing = true;
+	sd_loop_timer_del(c->loop, c->nrf_timer);
+	sd_loop_timer_del(c->loop, c->nwdaf_timer);
+	c->nrf_timer = c->nwdaf_timer = 0;
+	sd_sub_drop(c->nrf_sub);
+	for (k = 0; k < SUB_COUNT; k++)
+		sd_sub_drop(c->subs[k]);
+	c->down_deadline = sd_now_ms() + SD_COLLECT_SHUTDOWN_MS;
+}
+
+static void on_down_timer(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct sd_collect *c = arg;
+	c->down_timer = 0;
+	if (!subs_quiet(c) && sd_now_ms() < c->down_deadline) {
+		c->down_timer = sd_loop_timer_add(loop, 10, on_down_timer, c);
+		return;
+	}
+	if (!subs_quiet(c))
+		sd_notice("shutdown: not every subscription delete was answered within %d ms",
+			  SD_COLLECT_SHUTDOWN_MS);
+	c->down_done = true;
+	if (c->down_cb)
+		c->down_cb(c->down_arg);
+}
+
+void sd_collect_shutdown(struct sd_collect *c, void (*done)(void *arg), void *arg)
+{
+	c->down_cb = done;
+	c->down_arg = arg;
+	if (c->down_done) {
+		/* from the loop, like the first time */
+		c->down_done = false;
+	}
+	begin_shutdown(c);
+	sd_loop_timer_del(c->loop, c->down_timer);
+	c->down_timer = sd_loop_timer_add(c->loop, 0, on_down_timer, c);
 }
 
 void sd_collect_free(struct sd_collect *c)
 {
+	int k;
 	if (!c)
 		return;
-	/* delete what we hold at the NFs, waiting a little for the answers
-	 * (bounded: an NF that does not answer expires it) */
-	if (c->cli) {
-		int64_t until = sd_now_ms() + 800;
-		c->epoch++;
-		subs_delete_all(c);
-		while (c->deletes_pending > 0 && sd_now_ms() < until)
-			sd_loop_once(c->loop, 50);
+	if (!c->down_done) {
+		begin_shutdown(c);
+		sd_loop_timer_del(c->loop, c->down_timer);
+		c->down_timer = 0;
+		while (!subs_quiet(c) && sd_now_ms() < c->down_deadline)
+			sd_loop_once(c->loop, 10);
 	}
+	sd_loop_timer_del(c->loop, c->down_timer);
 	c->closing = true;
+	/* the subscriptions first: their requests still in flight complete
+	 * (cancelled) when the client goes */
+	sd_sub_free(c->nrf_sub);
+	for (k = 0; k < SUB_COUNT; k++)
+		sd_sub_free(c->subs[k]);
 	sd_sbi_client_free(c->cli);
-	if (c->routed)   /* the server is the engine's: leave it, take our routes */
-		sd_sbi_server_unroute_owner(c->srv, c);
 	sd_loop_timer_del(c->loop, c->nrf_timer);
 	sd_loop_timer_del(c->loop, c->nwdaf_timer);
-	sd_loop_timer_del(c->loop, c->nrf_sub_timer);
-	sd_loop_timer_del(c->loop, c->subs_timer);
-	for (int k = 0; k < SUB_COUNT; k++)
-		sd_loop_timer_del(c->loop, c->subs[k].renew_timer);
-	free(c->cycle);
+	cycle_free(c->cyc);
+	roots_done(&c->roots);
+	sd_strmap_done(&c->warned);
+	/* the engine's server lives on: it must not call us again */
+	if (c->routed && c->host->sbi)
+		sd_sbi_server_unroute_owner(c->host->sbi, c);
 	free(c);
 }
 
-const char *sd_collect_notify_root(const struct sd_collect *c) { return c->notify_root; }
+const char *sd_collect_notify_root(const struct sd_collect *c) { return notify_root(c); }
+
+void sd_collect_set_sub_timing(struct sd_collect *c, int validity_s, int backoff_min_ms,
+			       int backoff_max_ms)
+{
+	int k;
+	c->sub_validity_s = validity_s > 0 ? validity_s : SUB_VALIDITY_S;
+	c->sub_backoff_min_ms = backoff_min_ms;
+	c->sub_backoff_max_ms = backoff_max_ms;
+	/* the subscriptions copied their conf: make them anew if unused */
+	for (k = -1; k < SUB_COUNT; k++) {
+		struct sd_sub **s = k < 0 ? &c->nrf_sub : &c->subs[k];
+		if (sd_sub_active(*s) || sd_sub_pending(*s) || sd_sub_target(*s)[0])
+			continue;
+		sd_sub_free(*s);
+		*s = make_sub(c, k, k < 0 ? &c->sargs[SUB_COUNT] : &c->sargs[k]);
+	}
+}
+
+void sd_collect_stats(const struct sd_collect *c, struct sd_collect_stats *st)
+{
+	struct sd_sub_stats ss;
+	int k;
+	*st = c->st;
+	st->nwdaf_backoff_ms = c->nwdaf_backoff_ms;
+	st->smf_generation = c->smf_counting;
+	st->nrf_subscribed = sd_sub_active(c->nrf_sub);
+	st->nssf_subscribed = sd_sub_active(c->subs[SUB_NSSF]);
+	st->amf_subscribed = sd_sub_active(c->subs[SUB_AMF]);
+	st->smf_subscribed = sd_sub_active(c->subs[SUB_SMF]);
+	for (k = -1; k < SUB_COUNT; k++) {
+		sd_sub_stats(k < 0 ? c->nrf_sub : c->subs[k], &ss);
+		st->sub_creates += ss.creates;
+		st->sub_renewals += ss.renewals;
+		st->sub_deletes += ss.deletes;
+	}
+}

@@ -3,8 +3,10 @@
 #include "monitor/sbi_decode.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "core/model_nf.h"
 #include "core/util.h"
 #include "monitor/decode_common.h"
 
@@ -341,9 +343,82 @@ out:
 	return r;
 }
 
+/* The S-NSSAIs of one profile as they are decoded: distinct, in document
+ * order, capped at SD_MAX_NF_SNSSAI. Distinctness is a hash set of packed
+ * values, so a profile listing 65,536 costs linear time (a scan of the kept
+ * ones per addition would be quadratic). */
+struct sn_set {
+	struct sd_snssai *v;           /* heap, n used of cap */
+	int n, cap;
+	uint64_t *h;                   /* packed + 1; 0 = empty; hcap a power of 2 */
+	size_t hcap;
+	bool noted;                    /* the cap note was made */
+};
+
+static uint64_t sn_pack(const struct sd_snssai *s)
+{
+	return 1 + ((uint64_t)s->sst | (uint64_t)s->has_sd << 8 |
+		    (uint64_t)(s->has_sd ? s->sd & 0xffffffu : 0) << 9);
+}
+
+static size_t sn_slot(const uint64_t *h, size_t hcap, uint64_t k)
+{
+	size_t i = (size_t)((k * 0x9E3779B97F4A7C15ull) >> 20) & (hcap - 1);
+	while (h[i] && h[i] != k)
+		i = (i + 1) & (hcap - 1);
+	return i;
+}
+
+static void sn_grow(struct sn_set *set)
+{
+	size_t ncap = set->hcap ? set->hcap * 2 : 64, i;
+	uint64_t *nh = sd_calloc(ncap, sizeof *nh);
+	for (i = 0; i < set->hcap; i++)
+		if (set->h[i])
+			nh[sn_slot(nh, ncap, set->h[i])] = set->h[i];
+	sd_free(set->h);
+	set->h = nh;
+	set->hcap = ncap;
+}
+
+/* Add s unless present; past the cap, note once (at the element's path)
+ * and drop. */
+static void sn_add(struct sd_dctx *c, struct sn_set *set, const struct sd_snssai *s)
+{
+	uint64_t k = sn_pack(s);
+	size_t i;
+	if ((size_t)set->n * 2 + 2 > set->hcap)
+		sn_grow(set);
+	i = sn_slot(set->h, set->hcap, k);
+	if (set->h[i])
+		return;
+	if (set->n >= SD_MAX_NF_SNSSAI) {
+		if (!set->noted)
+			sd_dc_note(c, "more than %d distinct S-NSSAIs, kept the first %d",
+				   SD_MAX_NF_SNSSAI, SD_MAX_NF_SNSSAI);
+		set->noted = true;
+		return;
+	}
+	set->h[i] = k;
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 8;
+		if (set->cap > SD_MAX_NF_SNSSAI)
+			set->cap = SD_MAX_NF_SNSSAI;
+		set->v = sd_reallocarray(set->v, (size_t)set->cap, sizeof *set->v);
+	}
+	set->v[set->n++] = *s;
+}
+
+static void sn_done(struct sn_set *set)
+{
+	sd_free(set->v);
+	sd_free(set->h);
+	memset(set, 0, sizeof *set);
+}
+
 /* An array of (Ext)Snssai at member k of o into the profile's set. */
 static int snssai_list(struct sd_dctx *c, const json_t *o, const char *k,
-		       bool req, struct sd_nf_profile *p, bool *noted)
+		       bool req, struct sn_set *set)
 {
 	const json_t *arr, *v;
 	struct sd_snssai s;
@@ -357,8 +432,7 @@ static int snssai_list(struct sd_dctx *c, const json_t *o, const char *k,
 		size_t mi = sd_dc_push_idx(c, i);
 		if (sd_dc_snssai(c, v, &s) < 0)
 			return -1;
-		sd_dc_snssai_add(c, p->nf.snssais, &p->nf.nsnssais,
-				 SD_MAX_NF_SNSSAI, &s, noted);
+		sn_add(c, set, &s);
 		sd_dc_pop(c, mi);
 	}
 	sd_dc_pop(c, m);
@@ -366,8 +440,7 @@ static int snssai_list(struct sd_dctx *c, const json_t *o, const char *k,
 }
 
 /* SmfInfo: sNssaiSmfInfoList[].sNssai. */
-static int smf_info(struct sd_dctx *c, const json_t *si, struct sd_nf_profile *p,
-		    bool *noted)
+static int smf_info(struct sd_dctx *c, const json_t *si, struct sn_set *set)
 {
 	const json_t *arr, *v, *sn;
 	struct sd_snssai s;
@@ -387,23 +460,20 @@ static int smf_info(struct sd_dctx *c, const json_t *si, struct sd_nf_profile *p
 		sd_dc_push_key(c, "sNssai");
 		if (sd_dc_snssai(c, sn, &s) < 0)
 			return -1;
-		sd_dc_snssai_add(c, p->nf.snssais, &p->nf.nsnssais,
-				 SD_MAX_NF_SNSSAI, &s, noted);
+		sn_add(c, set, &s);
 		sd_dc_pop(c, mi);
 	}
 	sd_dc_pop(c, m);
 	return 1;
 }
 
-static int profile_snssais(struct sd_dctx *c, const json_t *j,
-			   struct sd_nf_profile *p)
+static int profile_snssais_into(struct sd_dctx *c, const json_t *j, struct sn_set *set)
 {
 	const json_t *arr, *v, *si, *map;
 	const char *key;
-	bool noted = false;
 	size_t i, m;
 
-	if (snssai_list(c, j, "sNssais", false, p, &noted) < 0)
+	if (snssai_list(c, j, "sNssais", false, set) < 0)
 		return -1;
 	if (sd_dc_arr(c, j, "perPlmnSnssaiList", false, true, &arr) < 0)
 		return -1;
@@ -420,7 +490,7 @@ static int profile_snssais(struct sd_dctx *c, const json_t *j,
 		if (sd_dc_plmn(c, pl, &plmn) < 0)
 			return -1;
 		sd_dc_pop(c, mp);
-		if (snssai_list(c, v, "sNssaiList", true, p, &noted) < 0)
+		if (snssai_list(c, v, "sNssaiList", true, set) < 0)
 			return -1;
 		sd_dc_pop(c, mi);
 	}
@@ -429,7 +499,7 @@ static int profile_snssais(struct sd_dctx *c, const json_t *j,
 		return -1;
 	if (si) {
 		m = sd_dc_push_key(c, "smfInfo");
-		if (smf_info(c, si, p, &noted) < 0)
+		if (smf_info(c, si, set) < 0)
 			return -1;
 		sd_dc_pop(c, m);
 	}
@@ -439,13 +509,26 @@ static int profile_snssais(struct sd_dctx *c, const json_t *j,
 		m = sd_dc_push_key(c, "smfInfoList");
 		json_object_foreach((json_t *)map, key, v) {
 			size_t mk = sd_dc_push_key(c, key);
-			if (smf_info(c, v, p, &noted) < 0)
+			if (smf_info(c, v, set) < 0)
 				return -1;
 			sd_dc_pop(c, mk);
 		}
 		sd_dc_pop(c, m);
 	}
 	return 1;
+}
+
+/* The profile's S-NSSAIs into p->nf (heap, through model_nf.h). */
+static int profile_snssais(struct sd_dctx *c, const json_t *j, struct sd_nf_profile *p)
+{
+	struct sn_set set = { 0 };
+	int r = profile_snssais_into(c, j, &set);
+	if (r >= 0) {
+		sd_nf_snssais_take(&p->nf, set.v, set.n);
+		set.v = NULL;
+	}
+	sn_done(&set);
+	return r;
 }
 
 static int addresses(struct sd_dctx *c, const json_t *j, struct sd_nf_profile *p)
@@ -550,6 +633,7 @@ void sd_nf_profile_done(struct sd_nf_profile *p)
 	sd_free(p->services);
 	p->services = NULL;
 	p->nservices = 0;
+	sd_nf_snssais_take(&p->nf, NULL, 0);
 }
 
 int sd_decode_nf_profile(const char *body, size_t len,

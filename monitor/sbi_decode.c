@@ -358,11 +358,29 @@ static json_t *dc_loadb(const char *body, size_t len, size_t flags,
 	return root;
 }
 
+/* Members whose array may hold up to SD_DECODE_MAX_LIST items (see
+ * sbi_decode.h); every other container stops at SD_DECODE_MAX_ITEMS. */
+static bool long_list_key(const char *k)
+{
+	static const char *const keys[] = { "sNssais", "sNssaiList", "sNssaiSmfInfoList",
+					     "item" };
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(keys); i++)
+		if (strcmp(k, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+static size_t array_cap(bool long_ok)
+{
+	return long_ok ? SD_DECODE_MAX_LIST : SD_DECODE_MAX_ITEMS;
+}
+
 /* The limit checks, without a path: the walk every body takes, so it only
  * counts depth and sizes. Returns false at the first node over a limit, in
  * the same order as limits_error() visits them. Recursion is bounded by
- * SD_DECODE_MAX_DEPTH. */
-static bool limits_ok(const json_t *j, int depth)
+ * SD_DECODE_MAX_DEPTH. long_ok: j is the value of a long_list_key member. */
+static bool limits_ok(const json_t *j, int depth, bool long_ok)
 {
 	size_t i;
 	void *it;
@@ -371,10 +389,10 @@ static bool limits_ok(const json_t *j, int depth)
 	case JSON_STRING:
 		return json_string_length(j) <= SD_DECODE_MAX_STRING;
 	case JSON_ARRAY:
-		if (depth > SD_DECODE_MAX_DEPTH || json_array_size(j) > SD_DECODE_MAX_ITEMS)
+		if (depth > SD_DECODE_MAX_DEPTH || json_array_size(j) > array_cap(long_ok))
 			return false;
 		for (i = 0; i < json_array_size(j); i++)
-			if (!limits_ok(json_array_get(j, i), depth + 1))
+			if (!limits_ok(json_array_get(j, i), depth + 1, false))
 				return false;
 		return true;
 	case JSON_OBJECT:
@@ -383,7 +401,8 @@ static bool limits_ok(const json_t *j, int depth)
 		for (it = json_object_iter((json_t *)j); it;
 		     it = json_object_iter_next((json_t *)j, it))
 			if (json_object_iter_key_len(it) > SD_DECODE_MAX_STRING ||
-			    !limits_ok(json_object_iter_value(it), depth + 1))
+			    !limits_ok(json_object_iter_value(it), depth + 1,
+				       long_list_key(json_object_iter_key(it))))
 				return false;
 		return true;
 	default:
@@ -393,7 +412,7 @@ static bool limits_ok(const json_t *j, int depth)
 
 /* The same checks again, building the JSON path as it goes, to say where
  * and what the first violation is. Only run once limits_ok() has failed. */
-static int limits_error(struct sd_dctx *c, const json_t *j, int depth)
+static int limits_error(struct sd_dctx *c, const json_t *j, int depth, bool long_ok)
 {
 	size_t i, m;
 	const char *k;
@@ -411,12 +430,12 @@ static int limits_error(struct sd_dctx *c, const json_t *j, int depth)
 		return sd_dc_fail(c, "nested deeper than %d levels",
 				  SD_DECODE_MAX_DEPTH);
 	if (json_is_array(j)) {
-		if (json_array_size(j) > SD_DECODE_MAX_ITEMS)
-			return sd_dc_fail(c, "array of %zu items, over the limit of %d",
-					  json_array_size(j), SD_DECODE_MAX_ITEMS);
+		if (json_array_size(j) > array_cap(long_ok))
+			return sd_dc_fail(c, "array of %zu items, over the limit of %zu",
+					  json_array_size(j), array_cap(long_ok));
 		json_array_foreach(j, i, v) {
 			m = sd_dc_push_idx(c, i);
-			if (limits_error(c, v, depth + 1) < 0)
+			if (limits_error(c, v, depth + 1, false) < 0)
 				return -1;
 			sd_dc_pop(c, m);
 		}
@@ -430,7 +449,7 @@ static int limits_error(struct sd_dctx *c, const json_t *j, int depth)
 			return sd_dc_fail(c, "member name longer than %d bytes",
 					  SD_DECODE_MAX_STRING);
 		m = sd_dc_push_key(c, k);
-		if (limits_error(c, v, depth + 1) < 0)
+		if (limits_error(c, v, depth + 1, long_list_key(k)) < 0)
 			return -1;
 		sd_dc_pop(c, m);
 	}
@@ -442,11 +461,11 @@ static int limits_error(struct sd_dctx *c, const json_t *j, int depth)
  * The common case (within limits) pays for no path building. */
 static int walk_limits(struct sd_dctx *c, const json_t *j, int depth)
 {
-	if (limits_ok(j, depth))
+	if (limits_ok(j, depth, false))
 		return 0;
 	/* limits_error() is the authority (it measures a member name with
 	 * strlen(), limits_ok() by its full length, which is never less) */
-	return limits_error(c, j, depth);
+	return limits_error(c, j, depth, false);
 }
 
 json_t *sd_dc_parse(struct sd_dctx *c, struct sd_decode_diag *diag,

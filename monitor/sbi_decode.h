@@ -40,6 +40,12 @@
 #define SD_DECODE_MAX_BODY   (4u * 1024u * 1024u) /* bytes */
 #define SD_DECODE_MAX_DEPTH  32      /* nesting levels of arrays/objects */
 #define SD_DECODE_MAX_ITEMS  4096    /* members of any one array or object */
+/* ... except these arrays, which may hold up to SD_DECODE_MAX_LIST items:
+ * an NF profile's S-NSSAI lists (members sNssais, sNssaiList,
+ * sNssaiSmfInfoList — one SMF of a 100,000-slice zone may list thousands)
+ * and a UriList's _links.item (an NRF of thousands of NF instances). The
+ * body cap still bounds the whole document. */
+#define SD_DECODE_MAX_LIST   65536
 #define SD_DECODE_MAX_STRING 8192    /* bytes of any one JSON string */
 
 #define SD_DECODE_ERRLEN     256
@@ -111,7 +117,12 @@ struct sd_nf_service {
  * and for building service URLs. */
 struct sd_nf_profile {
 	/* id, type, name, status, load, heartbeat, addr, snssais, services
-	 * (first 8 distinct names) filled; the "observed" members are zero. */
+	 * (first 8 distinct names) filled; source and the "observed" members
+	 * are zero. nf.snssais is heap memory that sd_nf_profile_done frees:
+	 * to keep the instance, take it with sd_nf_instance_move (or _copy)
+	 * from core/model_nf.h first. S-NSSAIs of sNssais, perPlmnSnssaiList
+	 * and smfInfo/smfInfoList, deduplicated, at most SD_MAX_NF_SNSSAI
+	 * (more: the first ones, and a note). */
 	struct sd_nf_instance nf;
 	char status_text[24];          /* nfStatus as sent (sanitised) */
 	char fqdn[SD_NF_FQDN_MAX];     /* "" when absent */

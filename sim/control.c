@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,78 @@ static json_t *cells_json(struct sd_sim *sim)
 	return json_pack("{s:b, s:o}", "ok", 1, "cells", a);
 }
 
+static const char *const kind_names[] = {
+	[SD_SUB_NRF] = "nrf", [SD_SUB_NSSF] = "nssf", [SD_SUB_NWDAF] = "nwdaf",
+	[SD_SUB_AMF] = "amf", [SD_SUB_SMF] = "smf",
+};
+
+/* Every subscription the simulated NFs hold: what a subscriber left behind
+ * is seen here (read-only). For SMF ones, the PDU sessions per slice their
+ * reports have established so far (what a subscriber counting
+ * PDU_SES_EST - PDU_SES_REL must hold). */
+static json_t *subscriptions_json(struct sd_sim *sim)
+{
+	json_t *a = json_array(), *counts = json_object();
+	int64_t now = sd_wall_ms();
+	int i, k;
+	for (k = SD_SUB_NRF; k <= SD_SUB_SMF; k++)
+		json_object_set_new(counts, kind_names[k],
+				    json_integer(sd_sim_sub_count(sim, (enum sd_sim_sub_kind)k)));
+	for (i = 0; i < SD_SIM_MAX_SUBS; i++) {
+		const struct sd_sim_sub *s = &sim->subs[i];
+		json_t *o;
+		if (!s->used)
+			continue;
+		o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i}", "kind", kind_names[s->kind],
+			      "id", s->id, "uri", s->uri, "period_s", s->period_s,
+			      "reports", s->nreports, "failures", s->failures,
+			      "renewals", s->renewals);
+		json_object_set_new(o, "expires_in_s", s->expiry_wall
+				    ? json_integer((json_int_t)((s->expiry_wall - now) / 1000))
+				    : json_null());
+		if (s->kind == SD_SUB_SMF) {
+			json_t *ss = json_object();
+			int sl;
+			for (sl = 0; s->sessions && sl < sim->m->nslices; sl++)
+				json_object_set_new(ss, sim->m->slices[sl].id,
+						    json_integer(s->sessions[sl]));
+			json_object_set_new(o, "sessions", ss);
+		}
+		json_array_append_new(a, o);
+	}
+	return json_pack("{s:b, s:o, s:o}", "ok", 1, "counts", counts, "subscriptions", a);
+}
+
+/* Each slice as the NFs would report it right now (read-only): UEs (AMF,
+ * all tracking areas), PDU sessions (SMF), the NWDAF's load level, and in
+ * how many of the slice's tracking areas the NSSF offers its S-NSSAI. */
+static json_t *live_json(struct sd_sim *sim)
+{
+	json_t *a = json_array();
+	uint32_t tacs[256];
+	int ntacs = sd_sim_tacs(sim->m, tacs, 256), i, t;
+	char ts[40];
+	for (i = 0; i < sim->m->nslices; i++) {
+		const struct sd_slice *x = &sim->m->slices[i];
+		struct sd_sim_kpi k;
+		char sn[SD_SNSSAI_STRLEN];
+		int in = 0, offered = 0;
+		sd_sim_kpi(sim, i, &k);
+		for (t = 0; t < ntacs; t++) {
+			if (!sd_sim_slice_in_tac(sim->m, i, tacs[t]))
+				continue;
+			in++;
+			offered += sd_sim_nssf_offers(sim, tacs[t], &x->snssai);
+		}
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:i}",
+			"id", x->id, "snssai", sd_snssai_format(&x->snssai, sn, sizeof sn),
+			"active", k.active, "ues", k.ues, "pdu_sessions", k.pdu_sessions,
+			"load_level", (int)lround(k.load * 100.0), "tas", in, "tas_offered", offered));
+	}
+	sd_sim_fmt_time(sd_sim_time(sim), ts, sizeof ts);
+	return json_pack("{s:b, s:s, s:o}", "ok", 1, "model_time", ts, "slices", a);
+}
+
 json_t *sd_sim_control_exec(struct sd_sim *sim, const char *line)
 {
 	char cmd[16], err[256];
@@ -150,10 +223,14 @@ json_t *sd_sim_control_exec(struct sd_sim *sim, const char *line)
 	}
 	if (strcmp(cmd, "cells") == 0)
 		return cells_json(sim);
+	if (strcmp(cmd, "subscriptions") == 0)
+		return subscriptions_json(sim);
+	if (strcmp(cmd, "live") == 0)
+		return live_json(sim);
 	if (strcmp(cmd, "help") == 0)
-		return json_pack("{s:b, s:[s,s,s,s,s,s,s]}", "ok", 1, "commands",
+		return json_pack("{s:b, s:[s,s,s,s,s,s,s,s,s]}", "ok", 1, "commands",
 				 "fault SPEC", "clear [ID]", "faults", "status", "cells",
-				 "report SUBSCRIPTION-ID", "help");
+				 "subscriptions", "live", "report SUBSCRIPTION-ID", "help");
 	{
 		char shown[32], msg[96];
 		sd_sanitize(shown, sizeof shown, cmd, strlen(cmd));

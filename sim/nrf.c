@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -264,6 +265,87 @@ static bool http_uri(const char *s)
 	       strlen(s) < 500 && !strpbrk(s, " \r\n\t");
 }
 
+/* --- subscription validity (every kind) ------------------------------------ */
+
+/* RFC 3339 date-time to wall ms; false when it is not one. */
+static bool parse_time(const char *s, int64_t *ms)
+{
+	struct tm tm = { 0 };
+	int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0;
+	long frac = 0;
+	time_t t;
+
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+	    n != 19)
+		return false;
+	s += n;
+	if (*s == '.') {
+		int digits = 0;
+		for (s++; isdigit((unsigned char)*s); s++, digits++)
+			if (digits < 3)
+				frac = frac * 10 + (*s - '0');
+		for (; digits < 3; digits++)
+			frac *= 10;
+	}
+	if (*s == 'Z') {
+		s++;
+	} else if ((*s == '+' || *s == '-') && sscanf(s + 1, "%2d:%2d", &oh, &om) == 2) {
+		if (*s == '-')
+			oh = -oh, om = -om;
+		s += 6;
+	} else {
+		return false;
+	}
+	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	*ms = ((int64_t)t - (int64_t)oh * 3600 - (int64_t)om * 60) * 1000 + frac;
+	return true;
+}
+
+int64_t sd_sim_sub_grant(const json_t *requested)
+{
+	int64_t now = sd_wall_ms(), max = now + SUB_VALIDITY_S * 1000LL, ms;
+	if (json_is_string(requested) && parse_time(json_string_value(requested), &ms) &&
+	    ms > now && ms < max)
+		return ms;
+	return max;
+}
+
+bool sd_sim_sub_patch_expiry(const struct sd_sbi_req *req, const char *path, json_t **value)
+{
+	json_t *ops = req->body ? json_loadb(req->body, req->body_len, 0, NULL) : NULL, *op;
+	size_t i;
+	bool ok = json_is_array(ops) && json_array_size(ops) > 0;
+	*value = NULL;
+	json_array_foreach(ops, i, op) {
+		const char *o = json_string_value(json_object_get(op, "op"));
+		const char *p = json_string_value(json_object_get(op, "path"));
+		if (!json_is_object(op) || !o || !p) {
+			ok = false;
+			break;
+		}
+		if ((strcmp(o, "replace") == 0 || strcmp(o, "add") == 0) && strcmp(p, path) == 0) {
+			json_decref(*value);
+			*value = json_incref(json_object_get(op, "value"));
+		}
+	}
+	json_decref(ops);
+	if (!ok) {
+		json_decref(*value);
+		*value = NULL;
+	}
+	return ok;
+}
+
+/* --- status subscriptions ---------------------------------------------------- */
+
 void sd_sim_nrf_subscribe(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
 {
 	struct sd_sim *sim = arg;
@@ -286,7 +368,8 @@ void sd_sim_nrf_subscribe(const struct sd_sbi_req *req, struct sd_sbi_resp *resp
 				    "INSUFFICIENT_RESOURCES", NULL, "/subscriptions");
 		return;
 	}
-	s->expiry_wall = sd_wall_ms() + SUB_VALIDITY_S * 1000LL;
+	/* what was asked for, up to 24 h (the NRF may shorten it) */
+	s->expiry_wall = sd_sim_sub_grant(json_object_get(b, "validityTime"));
 	sd_sim_fmt_time(s->expiry_wall, ts, sizeof ts);
 	json_object_set_new(b, "subscriptionId", json_string(s->id));
 	json_object_set_new(b, "validityTime", json_string(ts));
@@ -298,13 +381,25 @@ void sd_sim_nrf_sub_patch(const struct sd_sbi_req *req, struct sd_sbi_resp *resp
 {
 	struct sd_sim *sim = arg;
 	struct sd_sim_sub *s = req->nparams ? sd_sim_sub_find(sim, SD_SUB_NRF, req->params[0]) : NULL;
+	json_t *v;
+	char ts[40];
 	if (!s) {
 		sd_sim_resp_problem(resp, 404, NFM, "Subscription not found",
 				    "SUBSCRIPTION_NOT_FOUND", NULL, "/subscriptions");
 		return;
 	}
-	/* Any patch (typically /validityTime) renews for the full period. */
-	s->expiry_wall = sd_wall_ms() + SUB_VALIDITY_S * 1000LL;
+	if (!sd_sim_sub_patch_expiry(req, "/validityTime", &v)) {
+		bad_body(resp, NFM, "a JSON Patch (array of PatchItem) is expected",
+			 "MANDATORY_IE_INCORRECT", "/subscriptions");
+		return;
+	}
+	/* /validityTime as asked (up to 24 h); any other patch renews for the
+	 * full period */
+	s->expiry_wall = sd_sim_sub_grant(v);
+	json_decref(v);
+	sd_sim_fmt_time(s->expiry_wall, ts, sizeof ts);
+	json_object_set_new(s->req, "validityTime", json_string(ts));
+	s->renewals++;
 	sd_sim_resp_empty(resp, 204);
 }
 

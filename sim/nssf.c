@@ -20,6 +20,16 @@ static bool slice_offered(const struct sd_sim *sim, int idx)
 	return !dg.down;
 }
 
+bool sd_sim_nssf_offers(const struct sd_sim *sim, uint32_t tac, const struct sd_snssai *sn)
+{
+	int k;
+	for (k = 0; k < sim->m->nslices; k++)
+		if (sd_snssai_equal(&sim->m->slices[k].snssai, sn) && slice_offered(sim, k) &&
+		    sd_sim_slice_in_tac(sim->m, k, tac))
+			return true;
+	return false;
+}
+
 /* Tai JSON -> TAC; false when malformed or another PLMN. */
 static bool tai_parse(const struct sd_sim *sim, const json_t *t, uint32_t *tac)
 {
@@ -272,10 +282,16 @@ void sd_sim_nssf_subscribe(const struct sd_sbi_req *req, struct sd_sbi_resp *res
 				    "INSUFFICIENT_RESOURCES", NULL, "/nssai-availability/subscriptions");
 		return;
 	}
+	/* the expiry asked for, up to 24 h; 24 h when none was asked */
+	s->expiry_wall = sd_sim_sub_grant(json_object_get(s->req, "expiry"));
+	{
+		char ts[40];
+		sd_sim_fmt_time(s->expiry_wall, ts, sizeof ts);
+		json_object_set_new(s->req, "expiry", json_string(ts));
+	}
 	o = json_pack("{s:s}", "subscriptionId", s->id);
 	json_object_set_new(o, "authorizedNssaiAvailabilityData", authorized(sim, tais));
-	if (json_is_string(json_object_get(s->req, "expiry")))
-		json_object_set(o, "expiry", json_object_get(s->req, "expiry"));
+	json_object_set(o, "expiry", json_object_get(s->req, "expiry"));
 	sd_sim_resp_location(resp, "%s" NSSAI "/nssai-availability/subscriptions/%s",
 			     sim->api_root, s->id);
 	sd_sim_resp_json(resp, 201, o);
@@ -287,13 +303,30 @@ json_t *sd_sim_nssf_report(struct sd_sim *sim, const struct sd_sim_sub *s)
 			 authorized(sim, json_object_get(s->req, "taiList")));
 }
 
+/* UpdateNSSAIAvailabilitySubscription: a JSON Patch; /expiry renews as
+ * asked (up to 24 h), other paths are accepted and ignored. */
 void sd_sim_nssf_sub_patch(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
 {
 	struct sd_sim *sim = arg;
-	if (!req->nparams || !sd_sim_sub_find(sim, SD_SUB_NSSF, req->params[0])) {
+	struct sd_sim_sub *s = req->nparams ? sd_sim_sub_find(sim, SD_SUB_NSSF, req->params[0]) : NULL;
+	json_t *v;
+	char ts[40];
+	if (!s) {
 		sd_sim_resp_problem(resp, 404, NSSAI, "Subscription not found", "SUBSCRIPTION_NOT_FOUND",
 				    NULL, "/nssai-availability/subscriptions");
 		return;
+	}
+	if (!sd_sim_sub_patch_expiry(req, "/expiry", &v)) {
+		sd_sim_resp_problem(resp, 400, NSSAI, "A JSON Patch (array of PatchItem) is expected",
+				    "MANDATORY_IE_INCORRECT", NULL, "/nssai-availability/subscriptions");
+		return;
+	}
+	if (v) {
+		s->expiry_wall = sd_sim_sub_grant(v);
+		sd_sim_fmt_time(s->expiry_wall, ts, sizeof ts);
+		json_object_set_new(s->req, "expiry", json_string(ts));
+		s->renewals++;
+		json_decref(v);
 	}
 	sd_sim_resp_empty(resp, 204);
 }

@@ -51,9 +51,11 @@ static const struct route_def route_defs[] = {
 	{ "DELETE", "/nnwdaf-eventssubscription/v1/subscriptions/{subscriptionId}", "NWDAF",
 		    sd_sim_nwdaf_sub_delete },
 	{ "POST",   "/namf-evts/v1/subscriptions", "AMF", sd_sim_amf_subscribe },
+	{ "PATCH",  "/namf-evts/v1/subscriptions/{subscriptionId}", "AMF", sd_sim_amf_sub_patch },
 	{ "DELETE", "/namf-evts/v1/subscriptions/{subscriptionId}", "AMF", sd_sim_amf_sub_delete },
 	{ "POST",   "/nsmf-event-exposure/v1/subscriptions", "SMF", sd_sim_smf_subscribe },
 	{ "GET",    "/nsmf-event-exposure/v1/subscriptions/{subId}", "SMF", sd_sim_smf_sub_get },
+	{ "PUT",    "/nsmf-event-exposure/v1/subscriptions/{subId}", "SMF", sd_sim_smf_sub_put },
 	{ "DELETE", "/nsmf-event-exposure/v1/subscriptions/{subId}", "SMF", sd_sim_smf_sub_delete },
 };
 
@@ -481,6 +483,12 @@ struct sd_sim_sub *sd_sim_sub_new(struct sd_sim *sim, enum sd_sim_sub_kind kind,
 	if (period_s > 0 && sim->loop)
 		s->timer = sd_loop_timer_add(sim->loop, (int64_t)period_s * 1000, sub_timer_cb, s);
 	return s;
+}
+
+void sd_sim_sub_rearm(struct sd_sim *sim, struct sd_sim_sub *s)
+{
+	if (s->used && !s->timer && s->period_s > 0 && sim->loop)
+		s->timer = sd_loop_timer_add(sim->loop, (int64_t)s->period_s * 1000, sub_timer_cb, s);
 }
 
 struct sd_sim_sub *sd_sim_sub_find(struct sd_sim *sim, enum sd_sim_sub_kind kind, const char *id)

@@ -87,6 +87,7 @@ struct sd_sim_sub {
 	int nreports;
 	int failures;              /* consecutive failed deliveries */
 	int *sessions;             /* SMF: PDU sessions per slice last reported */
+	int renewals;              /* PATCH/PUT that extended it */
 };
 
 struct sd_sim_route;
@@ -164,13 +165,25 @@ json_t *sd_sim_nf_profile(const struct sd_sim *sim, const struct sd_sim_nf *nf,
  * NF_PROFILE_CHANGED), filtered by their subscrCond and reqNotifEvents. */
 void sd_sim_nrf_status_notify(struct sd_sim *sim, struct sd_sim_nf *nf, const char *event);
 
+/* Does the NSSF offer this S-NSSAI in this TAC now? (sim/nssf.c) */
+bool sd_sim_nssf_offers(const struct sd_sim *sim, uint32_t tac, const struct sd_snssai *sn);
+
 /* Subscriptions. */
 struct sd_sim_sub *sd_sim_sub_new(struct sd_sim *sim, enum sd_sim_sub_kind kind,
 				  const char *uri, json_t *req, int period_s);
 struct sd_sim_sub *sd_sim_sub_find(struct sd_sim *sim, enum sd_sim_sub_kind kind,
 				   const char *id);
 void sd_sim_sub_free(struct sd_sim *sim, struct sd_sim_sub *s);
+/* Arm the periodic report timer if it is not (after a changed period). */
+void sd_sim_sub_rearm(struct sd_sim *sim, struct sd_sim_sub *s);
 int  sd_sim_sub_count(const struct sd_sim *sim, enum sd_sim_sub_kind kind);
+/* The expiry granted for a requested one (a JSON DateTime, or NULL): as
+ * asked, capped at 24 h from now; 24 h when absent or not a date-time. */
+int64_t sd_sim_sub_grant(const json_t *requested);
+/* A JSON Patch body: false when it is not an array of PatchItem; else
+ * *value is the (new reference to the) value of the last replace/add of
+ * path, or NULL when none touches it. */
+bool sd_sim_sub_patch_expiry(const struct sd_sbi_req *req, const char *path, json_t **value);
 
 /* POST a notification body (stolen) to a subscription's URI with the
  * 3gpp-Sbi-Callback header; dropped (and counted) when the sending NF is
@@ -230,9 +243,11 @@ void sd_sim_nwdaf_sub_put(const struct sd_sbi_req *, struct sd_sbi_resp *, void 
 void sd_sim_nwdaf_sub_delete(const struct sd_sbi_req *, struct sd_sbi_resp *, void *);
 /* AMF and SMF event exposure (sim/evts.c) */
 void sd_sim_amf_subscribe(const struct sd_sbi_req *, struct sd_sbi_resp *, void *);
+void sd_sim_amf_sub_patch(const struct sd_sbi_req *, struct sd_sbi_resp *, void *);
 void sd_sim_amf_sub_delete(const struct sd_sbi_req *, struct sd_sbi_resp *, void *);
 void sd_sim_smf_subscribe(const struct sd_sbi_req *, struct sd_sbi_resp *, void *);
 void sd_sim_smf_sub_get(const struct sd_sbi_req *, struct sd_sbi_resp *, void *);
+void sd_sim_smf_sub_put(const struct sd_sbi_req *, struct sd_sbi_resp *, void *);
 void sd_sim_smf_sub_delete(const struct sd_sbi_req *, struct sd_sbi_resp *, void *);
 
 /* The request path through fault injection to a handler, as the server

@@ -24,6 +24,7 @@
 #include "core/ipc.h"
 #include "core/ipc_server.h"
 #include "core/loop.h"
+#include "core/model_nf.h"
 #include "core/ops.h"
 #include "core/util.h"
 #include "engine/ops_model.h"
@@ -76,11 +77,9 @@ static struct sd_config *make_config(void)
 	m->nfs = calloc(3, sizeof *m->nfs);
 	strcpy(m->nfs[0].id, "nrf");
 	strcpy(m->nfs[1].id, "smf-f1");
-	m->nfs[1].nsnssais = 1;
-	m->nfs[1].snssais[0] = m->slices[0].snssai;
+	sd_nf_snssais_set(&m->nfs[1], &m->slices[0].snssai, 1);
 	strcpy(m->nfs[2].id, "upf-f2");
-	m->nfs[2].nsnssais = 1;
-	m->nfs[2].snssais[0] = m->slices[2].snssai;
+	sd_nf_snssais_set(&m->nfs[2], &m->slices[2].snssai, 1);
 	c->model = m;
 	sd_model_reindex(m);
 	return c;
@@ -88,6 +87,7 @@ static struct sd_config *make_config(void)
 
 static void free_config(struct sd_config *c)
 {
+	sd_model_nfs_clear(c->model);   /* the NF rows own their S-NSSAIs */
 	sd_model_free(c->model);
 	free(c->rules);
 	free(c);
@@ -365,8 +365,11 @@ static void test_shared_nf_snssais(void **state)
 	json_t *r;
 	(void)state;
 
-	cfg->model->nfs[1].nsnssais = 2;
-	cfg->model->nfs[1].snssais[1] = cfg->model->slices[2].snssai;   /* f2's */
+	{
+		struct sd_snssai two[2] = { cfg->model->slices[0].snssai,
+					    cfg->model->slices[2].snssai };   /* f2's */
+		sd_nf_snssais_set(&cfg->model->nfs[1], two, 2);
+	}
 	r = call(cfg, &f1_caller, true, "{\"id\":1,\"op\":\"nfs\"}", NULL);
 	nf = json_array_get(json_object_get(json_object_get(r, "result"), "nfs"), 1);
 	assert_string_equal(json_string_value(json_object_get(nf, "id")), "smf-f1");

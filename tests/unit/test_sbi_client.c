@@ -1095,6 +1095,66 @@ static void test_unreachable(void **state)
 	env_done(&e);
 }
 
+/* Health is kept per NF key (reqopts.nf_key), not per label: two AMFs
+ * behind one label are judged apart, and a key nobody used is UNKNOWN.
+ * A reconfigure keeps health and takes the new retries. */
+static void test_health_keys_and_reconfigure(void **state)
+{
+	struct env e;
+	struct sd_sbi_client_opts co = { .probe_min_ms = 200, .probe_max_ms = 400 };
+	struct sd_sbi_reqopts dead = { .nf = "AMF", .nf_key = "amf-dead" };
+	struct sd_sbi_reqopts live = { .nf = "AMF", .nf_key = "amf-live" };
+	struct sd_sbi_conf conf;
+	char u[128];
+	int i;
+	(void)state;
+	env_init(&e, &co);
+	snprintf(u, sizeof u, "http://127.0.0.1:%d/ok", free_port());
+	dead.url = u;
+	live.url = url(&e, "/ok");
+	dead.no_retry = true;
+
+	assert_int_equal(sd_sbi_nf_health(e.cli, "amf-dead"), SD_SBI_HEALTH_UNKNOWN);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(submit(e.cli, &dead, i), 0);
+		run_until(e.loop, i + 1);
+		assert_int_equal(results[i].err, SD_SBI_ECONNECT);
+		/* messages name the label */
+		assert_non_null(strstr(results[i].errmsg, "AMF GET /ok"));
+	}
+	assert_int_equal(submit(e.cli, &live, 3), 0);
+	run_until(e.loop, 4);
+	assert_each_ok(3, 4, 200);
+	assert_int_equal(sd_sbi_nf_health(e.cli, "amf-dead"), SD_SBI_HEALTH_DOWN);
+	assert_int_equal(sd_sbi_nf_health(e.cli, "amf-live"), SD_SBI_HEALTH_UP);
+	assert_false(sd_sbi_nf_reachable(e.cli, "amf-dead"));
+	assert_true(sd_sbi_nf_reachable(e.cli, "amf-live"));
+	/* the label itself was never a key */
+	assert_int_equal(sd_sbi_nf_health(e.cli, "AMF"), SD_SBI_HEALTH_UNKNOWN);
+	assert_true(sd_sbi_nf_reachable(e.cli, "AMF"));
+	/* the dead one is refused without trying */
+	assert_int_equal(submit(e.cli, &dead, 4), 0);
+	run_until(e.loop, 5);
+	assert_int_equal(results[4].err, SD_SBI_EUNREACHABLE);
+
+	/* reconfigure: no retries before, two after; health kept */
+	conf = e.conf;
+	conf.retries = 0;
+	sd_sbi_client_reconfigure(e.cli, &conf);
+	live.url = url(&e, "/status/503");
+	assert_int_equal(submit(e.cli, &live, 5), 0);
+	run_until(e.loop, 6);
+	assert_int_equal(results[5].status, 503);
+	assert_int_equal(results[5].attempts, 1);
+	conf.retries = 2;
+	sd_sbi_client_reconfigure(e.cli, &conf);
+	assert_int_equal(submit(e.cli, &live, 6), 0);
+	run_until(e.loop, 7);
+	assert_int_equal(results[6].attempts, 3);
+	assert_int_equal(sd_sbi_nf_health(e.cli, "amf-dead"), SD_SBI_HEALTH_DOWN);
+	env_done(&e);
+}
+
 static void test_oauth2(void **state)
 {
 	struct env e;
@@ -1291,6 +1351,7 @@ int main(void)
 		cmocka_unit_test(test_retries),
 		cmocka_unit_test(test_timeout_rst_toobig),
 		cmocka_unit_test(test_unreachable),
+		cmocka_unit_test(test_health_keys_and_reconfigure),
 		cmocka_unit_test(test_oauth2),
 		cmocka_unit_test(test_oauth2_no_nrf),
 		cmocka_unit_test(test_free_cancels),

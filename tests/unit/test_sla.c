@@ -561,13 +561,13 @@ static void test_usable_pct(void **st)
 	sl.live.tas_total = 4;
 	sl.live.tas_available = 3;
 	assert_true(sd_sla_usable_pct(&m, &sl) == 75);
-	/* the SMF serves another slice only */
+	/* the SMF serves another slice only (the array is the NF's; here it
+	 * lives on the stack and is never freed) */
+	struct sd_snssai smf_sn = { .sst = 1, .has_sd = true, .sd = 0x000202 };
+	nfs[1].snssais = &smf_sn;
 	nfs[1].nsnssais = 1;
-	nfs[1].snssais[0].sst = 1;
-	nfs[1].snssais[0].has_sd = true;
-	nfs[1].snssais[0].sd = 0x000202;
 	assert_true(sd_sla_usable_pct(&m, &sl) == 0);
-	nfs[1].snssais[0].sd = 0x000101;
+	smf_sn.sd = 0x000101;
 	assert_true(sd_sla_usable_pct(&m, &sl) == 75);
 	/* the UPF unreachable */
 	nfs[2].reachable = false;
