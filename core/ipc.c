@@ -908,10 +908,14 @@ static void before_sleep(struct sd_loop *loop, void *arg)
 static void do_subscribe(struct sd_ipc_peer *p, unsigned bits, int mode)
 {
 	struct sd_ipc_server *s = p->srv;
+	uint64_t serial = p->serial;
 	unsigned fresh;
 	/* what is dirty goes out first, so the scope's view is current for
-	 * everyone before a newcomer's snapshot is cut from it */
+	 * everyone before a newcomer's snapshot is cut from it (writing may
+	 * find this very peer gone) */
 	sd_ipc_server_flush(s);
+	if (peer_by_serial(s, serial) != p)
+		return;
 	if (!p->scope) {
 		p->scope = scope_get(s, &p->caller);
 		p->scope->npeers++;
@@ -1122,8 +1126,10 @@ static void handle_line(struct sd_ipc_peer *p, const char *line, size_t len)
 		return;
 	if (call.unsubscribe)
 		topic_unsub(s, p, call.unsubscribe);
-	if (call.subscribe)
-		do_subscribe(p, call.subscribe, call.sub_mode);
+	if (call.subscribe) {
+		do_subscribe(p, call.subscribe, call.sub_mode);   /* may free p */
+		return;
+	}
 	if (call.resync && p->scope) {
 		unsigned bits = call.resync & (p->delta | p->full);
 		while (bits) {
