@@ -1,5 +1,6 @@
 /* core/model.c — names of enums and lookups; see model.h. */
 #include "core/model.h"
+#include "core/model_nf.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -1376,7 +1377,7 @@ void sd_model_free(struct sd_model *m)
 	free(m->sites);
 	free(m->cells);
 	free(m->slices);
-	free(m->nfs);
+	sd_model_nfs_clear(m);   /* NF rows own their S-NSSAIs and index */
 	ix_free(m->ix);
 	free(m);
 }

@@ -17,7 +17,7 @@
  * Code that changes m->nfs behind their back (sd_model_carry_live moving
  * the array to a new model) must call sd_model_nf_reindex; a lookup that
  * notices the array moved falls back to a linear scan meanwhile, so it is
- * never wrong, only slower. sd_model_free must call sd_model_nfs_clear.
+ * never wrong, only slower. sd_model_free calls sd_model_nfs_clear.
  */
 #ifndef SD_MODEL_NF_H
 #define SD_MODEL_NF_H

@@ -87,8 +87,7 @@ static struct sd_config *make_config(void)
 
 static void free_config(struct sd_config *c)
 {
-	sd_model_nfs_clear(c->model);   /* the NF rows own their S-NSSAIs */
-	sd_model_free(c->model);
+	sd_model_free(c->model);   /* NF rows and their S-NSSAIs too */
 	free(c->rules);
 	free(c);
 }
