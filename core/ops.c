@@ -307,10 +307,13 @@ char *sd_ops_dispatch(struct sd_ops *r, const struct sd_config *cfg, struct sd_m
 {
 	const struct entry *e = sd_strmap_get(&r->byname, req->op);
 	unsigned have = sd_role_perms(caller->role);
+	/* a copy: an op may end the very connection it serves (a reload that
+	 * changes the caller's own role), and the audit record comes after */
+	struct sd_ipc_caller who = *caller;
 	json_t *result;
 
 	memset(call, 0, sizeof *call);
-	call->caller = caller;
+	call->caller = &who;
 	call->params = req->params;
 	call->id = req->id;
 	call->cfg = cfg;
@@ -343,7 +346,7 @@ char *sd_ops_dispatch(struct sd_ops *r, const struct sd_config *cfg, struct sd_m
 	}
 	result = e->op->fn(call);
 	if (!result && call->deferred)
-		return NULL;   /* the op answers through sd_op_finish */
+		return NULL;   /* the op answers through sd_op_finish (its own copy) */
 	write_audit(r, call, result != NULL);
 	if (!result)
 		return sd_ipc_reply_error(req->id, call->err_code ? call->err_code : SD_IPC_E_INTERNAL,

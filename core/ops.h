@@ -181,7 +181,9 @@ const struct sd_op *sd_ops_find(const struct sd_ops *r, const char *name);
 
 /* Run one request for a caller. Returns the reply line (with LF), or NULL
  * when the op deferred its answer. call (filled by the dispatcher) tells
- * the server what hello/subscribe did. */
+ * the server what hello/subscribe did; its caller pointer is valid only
+ * during the dispatch (ops see a copy, so an op may end the connection it
+ * serves). */
 struct sd_ipc_request;
 char *sd_ops_dispatch(struct sd_ops *r, const struct sd_config *cfg, struct sd_model *model,
 		      const struct sd_ipc_caller *caller, uint64_t peer_serial, bool hello_done,
