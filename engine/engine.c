@@ -165,6 +165,12 @@ static const struct sd_op engine_ops[] = {
 
 /* --- life cycle ------------------------------------------------------------------ */
 
+static void on_collect_done(void *arg)
+{
+	struct sd_engine *e = arg;
+	sd_loop_stop(e->loop);
+}
+
 static void on_signal(struct sd_loop *loop, int signo, void *arg)
 {
 	struct sd_engine *e = arg;
@@ -172,8 +178,18 @@ static void on_signal(struct sd_loop *loop, int signo, void *arg)
 		sd_engine_reload(e, NULL);
 		return;
 	}
+	if (e->stopping) {
+		sd_loop_stop(loop);   /* a second signal: now */
+		return;
+	}
 	sd_notice("%s: stopping", strsignal(signo));
-	sd_loop_stop(loop);
+	e->stopping = true;
+	/* the subscriptions at the 5GC are deleted while the loop still
+	 * serves everything else (bounded: SD_COLLECT_SHUTDOWN_MS) */
+	if (e->collect)
+		sd_collect_shutdown(e->collect, on_collect_done, e);
+	else
+		sd_loop_stop(loop);
 }
 
 static void publish_engine(struct sd_engine *e, enum sd_bus_engine_what what)

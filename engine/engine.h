@@ -64,6 +64,7 @@ struct sd_engine {
 	char state_dir[256];      /* what the store lives in */
 	char notify_root[256];    /* how NFs reach our SBI server, "" without one */
 	int exit_code;
+	bool stopping;            /* SIGTERM/SIGINT seen: deleting subscriptions */
 };
 
 /* Load the configuration (with overrides) and report every error. */
