@@ -792,6 +792,17 @@ static void emit_scope(struct sd_ipc_server *s, struct scope *sc, int ti)
 	if (!t->live || (!sc->nup[ti] && !sc->nrm[ti]))
 		return;
 	t->gen++;
+	/* the cached snapshot is of the last generation: drop it now rather
+	 * than hold a zone's worth of pages until the next subscriber (peers
+	 * still sending it hold their own references) */
+	if (t->snap) {
+		int i;
+		for (i = 0; i < t->nsnap; i++)
+			msg_unref(t->snap[i]);
+		free(t->snap);
+		t->snap = NULL;
+		t->nsnap = 0;
+	}
 	line = sd_printf("{\"event\":\"%s\",\"delta\":{\"gen\":%llu,\"base\":%llu},"
 			 "\"data\":{\"upsert\":[%s],\"remove\":[%s]}}\n", d->name,
 			 (unsigned long long)t->gen, (unsigned long long)(t->gen - 1),

@@ -76,6 +76,22 @@ static struct sd_store *host_store_open(void *arg, const char *name, enum sd_dur
 	return st;
 }
 
+/* After the merge the configuration needs no inventory but its factories
+ * (access rules name them by index) and the zone's scalars (the restart
+ * comparison): the rest goes, a second copy of a large zone. */
+static void slim_config(struct sd_config *c)
+{
+	struct sd_model *m = c->model, *k = sd_model_new();
+	k->plmn = m->plmn;
+	memcpy(k->zone_name, m->zone_name, sizeof k->zone_name);
+	k->factories = m->factories;
+	k->nfactories = m->nfactories;
+	m->factories = NULL;
+	m->nfactories = 0;
+	sd_model_free(m);
+	c->model = k;
+}
+
 struct merge_log {
 	struct sd_engine *e;
 	int n;
@@ -239,6 +255,8 @@ int sd_engine_start(struct sd_engine *e)
 		sd_err("model: the configuration's inventory could not be taken");
 		return -1;
 	}
+	sd_config_summary(e->cfg, summary, sizeof summary);
+	slim_config(e->cfg);
 	sd_model_reset_live(e->model);
 
 	path = sd_printf("%s/slicedeck.db", e->state_dir);
@@ -325,7 +343,6 @@ int sd_engine_start(struct sd_engine *e)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	publish_engine(e, SD_ENGINE_STARTED);
-	sd_config_summary(e->cfg, summary, sizeof summary);
 	sd_notice("slicedeckd %s ready: %s; listening on %s", SD_VERSION, summary,
 		  e->socket_path);
 	return 0;
@@ -374,6 +391,8 @@ int sd_engine_reload(struct sd_engine *e, json_t *pending)
 		sd_config_free(c);
 		return -1;
 	}
+	sd_config_summary(c, summary, sizeof summary);
+	slim_config(c);
 	old = e->cfg;
 	e->cfg = c;
 	sd_log_set_level((enum sd_log_level)c->log_level);
@@ -382,19 +401,12 @@ int sd_engine_reload(struct sd_engine *e, json_t *pending)
 	sd_pipeline_reload(e->pipeline);
 	publish_engine(e, SD_ENGINE_RELOADED);
 	if (!e->boot) {
-		/* the start configuration, kept for the comparison above; its
-		 * inventory is not needed (list keys are always live), only the
-		 * zone's scalars (plmn, name), which an empty model keeps */
-		struct sd_model *zone = sd_model_new();
-		zone->plmn = old->model->plmn;
-		memcpy(zone->zone_name, old->model->zone_name, sizeof zone->zone_name);
+		/* the start configuration (slim already), kept for the
+		 * comparison above */
 		e->boot = old;
-		sd_model_free(e->boot->model);
-		e->boot->model = zone;
 	} else {
 		sd_config_free(old);
 	}
-	sd_config_summary(c, summary, sizeof summary);
 	if (rx.n)
 		sd_notice("reloaded: %s; %d changed key%s need%s a restart (named above)", summary,
 			  rx.n, rx.n == 1 ? "" : "s", rx.n == 1 ? "s" : "");
