@@ -22,6 +22,7 @@ struct sd_pipeline {
 	struct sd_cov_store *covdb;   /* imported coverage samples */
 	uint64_t timer;
 	bool ops_registered;
+	struct sd_sla_usable usable;  /* which S-NSSAIs the NFs serve, per tick */
 	/* coverage per site, made on first use; kept across reloads by id */
 	struct cov_entry {
 		char site[SD_ID_MAX];
@@ -94,12 +95,13 @@ static void on_tick(struct sd_loop *loop, uint64_t id, void *arg)
 	int i;
 
 	p->timer = sd_loop_timer_add(loop, TICK_MS, on_tick, p);
+	sd_sla_usable_build(&p->usable, m);   /* once, not per slice */
 	for (i = 0; i < m->nslices; i++) {
 		const struct sd_slice *s = &m->slices[i];
 		double usable;
 		if (s->state != SD_SLICE_ACTIVE)
 			continue;
-		usable = sd_sla_usable_pct(m, s);
+		usable = sd_sla_usable_pct_with(&p->usable, s);
 		if (usable >= 0)
 			sd_kpi_add_id(p->kpi, SD_KPI_SLICE, s->id, SD_KPI_AVAILABILITY, now, usable);
 	}
@@ -125,6 +127,7 @@ struct sd_pipeline *sd_pipeline_new(const struct sd_host *host, char *err, size_
 
 	p->loop = host->loop;
 	p->host = *host;
+	sd_sla_usable_init(&p->usable);
 	cfg = config(p);
 	p->store = host->store;
 	if (!p->store) {
@@ -290,5 +293,6 @@ void sd_pipeline_free(struct sd_pipeline *p)
 	sd_alarms_free(p->alarms);
 	sd_sla_free(p->sla);
 	sd_kpi_free(p->kpi);
+	sd_sla_usable_done(&p->usable);
 	free(p);
 }

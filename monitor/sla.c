@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/index.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "monitor/qos5qi.h"
@@ -75,36 +76,65 @@ void sd_sla_month_of(int64_t wall_ms, char *buf, size_t bufsz)
 	snprintf(buf, bufsz, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
 }
 
-static bool nf_serves(const struct sd_nf_instance *nf, const struct sd_snssai *sn)
+static const char *const usable_types[SD_SLA_USABLE_TYPES] = { "AMF", "SMF", "UPF" };
+
+static uint64_t snssai_key(const struct sd_snssai *sn)
 {
-	if (nf->nsnssais == 0)
-		return true;
-	for (int i = 0; i < nf->nsnssais; i++)
-		if (sd_snssai_equal(&nf->snssais[i], sn))
-			return true;
-	return false;
+	return ((uint64_t)sn->sst << 32) | (sn->has_sd ? sn->sd : 0xffffffffu);
 }
 
-double sd_sla_usable_pct(const struct sd_model *m, const struct sd_slice *s)
+/* Which S-NSSAIs each NF type serves with a REGISTERED, reachable NF: one
+ * pass over the NFs, so that judging every slice costs a lookup each
+ * instead of a scan of every NF's S-NSSAI list (at 100,000 slices, the
+ * once-a-second availability sample was the engine's whole CPU). */
+void sd_sla_usable_build(struct sd_sla_usable *u, const struct sd_model *m)
 {
-	static const char *const types[] = { "AMF", "SMF", "UPF" };
+	int t, i, k;
+	for (t = 0; t < SD_SLA_USABLE_TYPES; t++) {
+		u->seen[t] = u->all[t] = false;
+		sd_u64index_reset(&u->set[t], 64);
+	}
+	for (i = 0; i < m->nnfs; i++) {
+		const struct sd_nf_instance *nf = &m->nfs[i];
+		for (t = 0; t < SD_SLA_USABLE_TYPES && strcmp(nf->type, usable_types[t]) != 0; t++)
+			;
+		if (t == SD_SLA_USABLE_TYPES)
+			continue;
+		u->seen[t] = true;
+		if (nf->status != SD_NF_REGISTERED || !nf->reachable)
+			continue;
+		if (nf->nsnssais == 0)
+			u->all[t] = true;   /* lists none: serves every slice */
+		for (k = 0; k < nf->nsnssais; k++)
+			sd_u64index_put(&u->set[t], snssai_key(&nf->snssais[k]), 1);
+	}
+}
+
+void sd_sla_usable_init(struct sd_sla_usable *u)
+{
+	int t;
+	memset(u, 0, sizeof *u);
+	for (t = 0; t < SD_SLA_USABLE_TYPES; t++)
+		sd_u64index_init(&u->set[t]);
+}
+
+void sd_sla_usable_done(struct sd_sla_usable *u)
+{
+	int t;
+	for (t = 0; t < SD_SLA_USABLE_TYPES; t++)
+		sd_u64index_done(&u->set[t]);
+}
+
+double sd_sla_usable_pct_with(const struct sd_sla_usable *u, const struct sd_slice *s)
+{
 	bool known = false;
-	for (size_t t = 0; t < SD_ARRAY_LEN(types); t++) {
-		bool seen = false, usable = false;
-		for (int i = 0; i < m->nnfs; i++) {
-			const struct sd_nf_instance *nf = &m->nfs[i];
-			if (strcmp(nf->type, types[t]) != 0)
-				continue;
-			seen = true;
-			if (nf->status == SD_NF_REGISTERED && nf->reachable &&
-			    nf_serves(nf, &s->snssai))
-				usable = true;
-		}
-		if (seen) {
-			known = true;
-			if (!usable)
-				return 0;
-		}
+	int t;
+	for (t = 0; t < SD_SLA_USABLE_TYPES; t++) {
+		if (!u->seen[t])
+			continue;
+		known = true;
+		if (!u->all[t] && sd_u64index_get(&u->set[t], snssai_key(&s->snssai)) < 0)
+			return 0;
 	}
 	if (s->live.tas_total > 0 && s->live.tas_available >= 0) {
 		int avail = s->live.tas_available > s->live.tas_total ? s->live.tas_total
@@ -112,6 +142,17 @@ double sd_sla_usable_pct(const struct sd_model *m, const struct sd_slice *s)
 		return 100.0 * avail / s->live.tas_total;
 	}
 	return known ? 100.0 : -1;
+}
+
+double sd_sla_usable_pct(const struct sd_model *m, const struct sd_slice *s)
+{
+	struct sd_sla_usable u;
+	double pct;
+	sd_sla_usable_init(&u);
+	sd_sla_usable_build(&u, m);
+	pct = sd_sla_usable_pct_with(&u, s);
+	sd_sla_usable_done(&u);
+	return pct;
 }
 
 /* --- inputs and the rule set ------------------------------------------- */

@@ -43,6 +43,7 @@
 #include <jansson.h>
 
 #include "core/config.h"
+#include "core/index.h"
 #include "monitor/monitor_conf.h"
 #include "core/model.h"
 #include "core/store.h"
@@ -130,6 +131,18 @@ typedef void (*sd_sla_event_fn)(void *arg, const struct sd_sla_event *ev);
  * not known yet). -1 when nothing is known at all (no NF instances, no
  * TA information): feed nothing then. */
 double sd_sla_usable_pct(const struct sd_model *m, const struct sd_slice *s);
+/* The same for many slices: build once from the model's NFs (one pass),
+ * then ask per slice in O(1). */
+#define SD_SLA_USABLE_TYPES 3   /* AMF, SMF, UPF */
+struct sd_sla_usable {
+	bool seen[SD_SLA_USABLE_TYPES];       /* an NF of the type is known */
+	bool all[SD_SLA_USABLE_TYPES];        /* a usable one lists no S-NSSAI */
+	struct sd_u64index set[SD_SLA_USABLE_TYPES]; /* S-NSSAIs a usable one serves */
+};
+void   sd_sla_usable_init(struct sd_sla_usable *u);
+void   sd_sla_usable_build(struct sd_sla_usable *u, const struct sd_model *m);
+double sd_sla_usable_pct_with(const struct sd_sla_usable *u, const struct sd_slice *s);
+void   sd_sla_usable_done(struct sd_sla_usable *u);
 
 /* A month's compliance for one slice and KPI. */
 struct sd_sla_month {
