@@ -214,6 +214,12 @@ static void done_site(struct sd_config_ctx *x, config_setting_t *e, void *obj, c
 		sd_strlcpy(s->name, s->id, sizeof s->name);
 }
 
+/* The channel bandwidths of TS 38.101-1 Table 5.3.2-1 at 30 kHz. */
+static bool nr_bandwidth_ok(int mhz)
+{
+	return (mhz >= 5 && mhz <= 30 && mhz % 5 == 0) || (mhz >= 40 && mhz <= 100 && mhz % 10 == 0);
+}
+
 static void *new_cell(struct sd_config_ctx *x, config_setting_t *e, void *parent)
 {
 	struct sd_model *m = x->m;
@@ -247,6 +253,12 @@ static void done_cell(struct sd_config_ctx *x, config_setting_t *e, void *obj, c
 		sd_config_child_path(cp, sizeof cp, path, c->x_m > site->width_m ? "x" : "y");
 		sd_config_err(x, e, cp, "position (%g, %g) m is outside the site plan of \"%s\" "
 		     "(%g x %g m)", c->x_m, c->y_m, site->id, site->width_m, site->height_m);
+	}
+	if (!nr_bandwidth_ok(c->bandwidth_mhz)) {
+		sd_config_child_path(cp, sizeof cp, path, "bandwidth_mhz");
+		sd_config_err(x, config_setting_get_member(e, "bandwidth_mhz"), cp,
+			      "%d MHz is not an NR channel bandwidth at 30 kHz subcarrier spacing "
+			      "(5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100)", c->bandwidth_mhz);
 	}
 	if (!c->name[0])
 		sd_strlcpy(c->name, c->id, sizeof c->name);
@@ -473,6 +485,18 @@ static const struct sd_config_key cell_keys[] = {
 	  .def = "0", .unit = "m", .help = "position on the site plan" },
 	{ .name = "pci", .type = SD_K_INT, SD_CONFIG_OF(struct sd_cell, pci), .min = 0, .max = 1007,
 	  .def = "0", .help = "physical cell id" },
+	{ .name = "antenna_height_m", .type = SD_K_FLOAT, SD_CONFIG_OF(struct sd_cell, antenna_height_m),
+	  .fmin = 1, .fmax = 60, .def = "6", .unit = "m",
+	  .help = "antenna above the floor (coverage prediction)" },
+	{ .name = "tx_power_dbm", .type = SD_K_FLOAT, SD_CONFIG_OF(struct sd_cell, tx_power_dbm),
+	  .fmin = 0, .fmax = 56, .def = "30", .unit = "dBm",
+	  .help = "total transmit power of the carrier, antenna gain included" },
+	{ .name = "carrier_ghz", .type = SD_K_FLOAT, SD_CONFIG_OF(struct sd_cell, carrier_ghz),
+	  .fmin = 0.5, .fmax = 7.125, .def = "3.5", .unit = "GHz",
+	  .help = "carrier frequency (FR1)" },
+	{ .name = "bandwidth_mhz", .type = SD_K_INT, SD_CONFIG_OF(struct sd_cell, bandwidth_mhz),
+	  .min = 5, .max = 100, .def = "100", .unit = "MHz",
+	  .help = "channel bandwidth at 30 kHz subcarrier spacing" },
 	{ 0 }
 };
 
@@ -488,6 +512,18 @@ static const struct sd_config_key site_keys[] = {
 	  .fmax = 100000, .def = "100", .unit = "m", .help = "site plan width" },
 	{ .name = "height_m", .type = SD_K_FLOAT, SD_CONFIG_OF(struct sd_site, height_m), .fmin = 1,
 	  .fmax = 100000, .def = "100", .unit = "m", .help = "site plan height" },
+	{ .name = "environment", .type = SD_K_ENUM, SD_CONFIG_OF(struct sd_site, env),
+	  .parse = sd_site_env_parse, .def = "hall", .choices = "hall, yard",
+	  .help = "indoor factory hall (TR 38.901 InF) or outdoor yard (UMi)" },
+	{ .name = "clutter_pct", .type = SD_K_FLOAT, SD_CONFIG_OF(struct sd_site, clutter_pct),
+	  .fmin = 0, .fmax = 99, .def = "20", .unit = "%",
+	  .help = "share of the hall's floor taken by machines and racks (40 and above: dense)" },
+	{ .name = "clutter_height_m", .type = SD_K_FLOAT, SD_CONFIG_OF(struct sd_site, clutter_height_m),
+	  .fmin = 0, .fmax = 25, .def = "2", .unit = "m",
+	  .help = "typical clutter height; antennas above it are \"high\"" },
+	{ .name = "clutter_size_m", .type = SD_K_FLOAT, SD_CONFIG_OF(struct sd_site, clutter_size_m),
+	  .fmin = 0, .fmax = 50, .def = "0", .unit = "m",
+	  .help = "typical clutter size; 0: 10 m when sparse, 2 m when dense" },
 	{ .name = "cells", .type = SD_K_LIST, .sub = cell_keys, .elem_new = new_cell,
 	  .elem_done = done_cell, .help = "NR cells" },
 	{ 0 }

@@ -35,6 +35,8 @@ static const char *const nf_status_names[] = {
 	[SD_NF_UNDISCOVERABLE] = "UNDISCOVERABLE", [SD_NF_STATUS_OTHER] = "OTHER",
 };
 
+static const char *const env_names[] = { [SD_ENV_HALL] = "hall", [SD_ENV_YARD] = "yard" };
+
 static const char *name_of(const char *const *names, size_t n, int v)
 {
 	return v >= 0 && (size_t)v < n && names[v] ? names[v] : "?";
@@ -57,6 +59,8 @@ const char *sd_nf_status_name(enum sd_nf_status s) { return name_of(nf_status_na
 int sd_pn_mode_parse(const char *s) { return parse_in(mode_names, SD_ARRAY_LEN(mode_names), s); }
 int sd_level_parse(const char *s) { return parse_in(level_names, SD_ARRAY_LEN(level_names), s); }
 int sd_slice_state_parse(const char *s) { return parse_in(state_names, SD_ARRAY_LEN(state_names), s); }
+int sd_site_env_parse(const char *s) { return parse_in(env_names, SD_ARRAY_LEN(env_names), s); }
+const char *sd_site_env_name(enum sd_site_env e) { return name_of(env_names, SD_ARRAY_LEN(env_names), (int)e); }
 
 /* ---- indexes ----
  *
@@ -619,7 +623,9 @@ static bool site_same(const struct sd_model *ma, const struct sd_site *a,
 	return strcmp(a->name, b->name) == 0 &&
 	       strcmp(fac_id(ma, a->factory), fac_id(mb, b->factory)) == 0 &&
 	       a->lat == b->lat && a->lon == b->lon &&
-	       a->width_m == b->width_m && a->height_m == b->height_m;
+	       a->width_m == b->width_m && a->height_m == b->height_m && a->env == b->env &&
+	       a->clutter_pct == b->clutter_pct && a->clutter_height_m == b->clutter_height_m &&
+	       a->clutter_size_m == b->clutter_size_m;
 }
 
 /* A cell's view names its site and that site's factory. */
@@ -630,7 +636,9 @@ static bool cell_same(const struct sd_model *ma, const struct sd_cell *a,
 	       strcmp(site_id(ma, a->site), site_id(mb, b->site)) == 0 &&
 	       strcmp(fac_id(ma, site_fac(ma, a->site)), fac_id(mb, site_fac(mb, b->site))) == 0 &&
 	       a->nci == b->nci && a->tac == b->tac && a->x_m == b->x_m && a->y_m == b->y_m &&
-	       a->pci == b->pci;
+	       a->pci == b->pci && a->antenna_height_m == b->antenna_height_m &&
+	       a->tx_power_dbm == b->tx_power_dbm && a->carrier_ghz == b->carrier_ghz &&
+	       a->bandwidth_mhz == b->bandwidth_mhz;
 }
 
 static bool slice_same(const struct sd_model *ma, const struct sd_slice *a,

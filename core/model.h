@@ -118,7 +118,20 @@ struct sd_cell {
 	uint32_t tac;              /* 24-bit tracking area code */
 	double x_m, y_m;           /* position on the site plan, metres */
 	uint32_t pci;              /* physical cell id 0..1007, informational */
+	/* radio, for coverage prediction (monitor/coverage.h) */
+	double antenna_height_m;   /* antenna above the floor, metres */
+	double tx_power_dbm;       /* total transmit power of the carrier */
+	double carrier_ghz;        /* carrier frequency (FR1) */
+	int bandwidth_mhz;         /* channel bandwidth; 30 kHz subcarriers */
 };
+
+/* Where a site's cells radiate (TR 38.901 scenario family). */
+enum sd_site_env {
+	SD_ENV_HALL,               /* indoor factory hall: InF-SL/DL/SH/DH */
+	SD_ENV_YARD,               /* outdoor yard: UMi street canyon */
+};
+int sd_site_env_parse(const char *s);
+const char *sd_site_env_name(enum sd_site_env e);
 
 struct sd_site {
 	char id[SD_ID_MAX];
@@ -126,6 +139,10 @@ struct sd_site {
 	int factory;               /* index into model->factories */
 	double lat, lon;           /* WGS84 degrees */
 	double width_m, height_m;  /* site plan extent for coverage maps */
+	enum sd_site_env env;
+	double clutter_pct;        /* clutter density r, % of the floor */
+	double clutter_height_m;   /* typical height of machines, racks */
+	double clutter_size_m;     /* typical clutter size; 0: by density */
 };
 
 struct sd_factory {
