@@ -81,16 +81,18 @@ static json_t *status_json(struct sd_sim *sim)
 static json_t *cells_json(struct sd_sim *sim)
 {
 	json_t *a = json_array();
+	uint8_t *down = sd_sim_cells_down(sim);
 	int i;
 	for (i = 0; i < sim->m->ncells; i++) {
 		double rsrp, sinr;
-		sd_sim_cell_radio(sim->m, sim->o.seed, i, sd_sim_time(sim), sim->o.utc_offset_min,
-				  &rsrp, &sinr);
-		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:i, s:f, s:f}",
+		sd_sim_cell_radio_ex(sim->m, sim->o.seed, i, sd_sim_time(sim), sim->o.utc_offset_min,
+				     down, &rsrp, &sinr);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:i, s:f, s:f, s:b}",
 			"id", sim->m->cells[i].id, "site", sim->m->sites[sim->m->cells[i].site].id,
 			"nci", (json_int_t)sim->m->cells[i].nci, "tac", (int)sim->m->cells[i].tac,
-			"rsrp_dbm", rsrp, "sinr_db", sinr));
+			"rsrp_dbm", rsrp, "sinr_db", sinr, "down", down && down[i]));
 	}
+	sd_free(down);
 	return json_pack("{s:b, s:o}", "ok", 1, "cells", a);
 }
 

@@ -20,6 +20,7 @@ static const char *const kind_names[SD_FAULT_KIND_COUNT] = {
 	[SD_FAULT_NOTIFY_FLOOD] = "notify-flood",
 	[SD_FAULT_SLICE_LATENCY] = "slice-latency",
 	[SD_FAULT_SLICE_DOWN] = "slice-down",
+	[SD_FAULT_CELL_DOWN] = "cell-down",
 };
 
 const char *sd_sim_fault_kind_name(enum sd_sim_fault_kind k)
@@ -62,6 +63,10 @@ static bool apply_kv(struct sd_sim_fault *f, const char *key, const char *val,
 		if (!sd_id_valid(val))
 			goto bad;
 		sd_strlcpy(f->slice, val, sizeof f->slice);
+	} else if (strcmp(key, "cell") == 0) {
+		if (!sd_id_valid(val) || strlen(val) >= sizeof f->cell)
+			goto bad;
+		sd_strlcpy(f->cell, val, sizeof f->cell);
 	} else if (strcmp(key, "prob") == 0) {
 		if (!parse_double(val, 0.0, 1.0, &f->prob))
 			goto bad;
@@ -101,7 +106,7 @@ static bool apply_kv(struct sd_sim_fault *f, const char *key, const char *val,
 			goto bad;
 		f->rate = (int)ll;
 	} else {
-		snprintf(err, errsz, "unknown key \"%s\" (nf, path, slice, prob, dur, ms, "
+		snprintf(err, errsz, "unknown key \"%s\" (nf, path, slice, cell, prob, dur, ms, "
 			 "status, mode, factor, add, rate)", key);
 		return false;
 	}
@@ -134,13 +139,11 @@ int sd_sim_fault_parse(const char *spec, struct sd_sim_fault *f, char *err, size
 		sd_sanitize(shown, sizeof shown, buf, strlen(buf));
 		snprintf(err, errsz, "unknown fault kind \"%s\" (nf-down, delay, error, malformed, "
 			 "truncated, drop-conn, rst-stream, goaway, notify-flood, slice-latency, "
-			 "slice-down)", shown);
+			 "slice-down, cell-down)", shown);
 		return -1;
 	}
 	f->kind = (enum sd_sim_fault_kind)k;
-	if (!colon)
-		return 0;
-	for (kv = strtok_r(colon + 1, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+	for (kv = colon ? strtok_r(colon + 1, ",", &save) : NULL; kv; kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
 		if (!eq || eq == kv) {
 			char shown[64];
@@ -151,6 +154,10 @@ int sd_sim_fault_parse(const char *spec, struct sd_sim_fault *f, char *err, size
 		*eq = '\0';
 		if (!apply_kv(f, kv, eq + 1, err, errsz))
 			return -1;
+	}
+	if (f->kind == SD_FAULT_CELL_DOWN && !f->cell[0]) {
+		snprintf(err, errsz, "cell-down needs cell=ID");
+		return -1;
 	}
 	return 0;
 }

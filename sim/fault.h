@@ -17,9 +17,12 @@
  *   slice-latency  a slice's latency median times factor=F (default 3),
  *                  plus add=MS
  *   slice-down     a slice carries nothing; the NSSF stops offering it
+ *   cell-down      cell=ID stops radiating: its UEs fall back on the other
+ *                  cells of the site and the NWDAF no longer reports its
+ *                  RSRP/SINR (the cell key is required)
  *
  * Scope and timing keys, for every kind: nf=TYPE or instance name
- * ("AMF", "smf-2"), path=PREFIX (of the request path), slice=ID,
+ * ("AMF", "smf-2"), path=PREFIX (of the request path), slice=ID, cell=ID,
  * prob=0..1 (per request; default 1), dur=SECONDS (default: until cleared).
  */
 #ifndef SD_SIM_FAULT_H
@@ -47,6 +50,7 @@ enum sd_sim_fault_kind {
 	SD_FAULT_NOTIFY_FLOOD,
 	SD_FAULT_SLICE_LATENCY,
 	SD_FAULT_SLICE_DOWN,
+	SD_FAULT_CELL_DOWN,
 	SD_FAULT_KIND_COUNT
 };
 
@@ -58,6 +62,7 @@ struct sd_sim_fault {
 	char nf[48];                 /* NF type or instance name; "" = any */
 	char path[128];              /* request path prefix; "" = any */
 	char slice[SD_ID_MAX];       /* slice id; "" = any */
+	char cell[SD_ID_MAX];        /* cell id (cell-down) */
 	double prob;                 /* per-request probability, 0..1 */
 	int64_t dur_ms;              /* 0 = until cleared */
 	int64_t until_ms;            /* monotonic expiry, 0 = none (set on add) */

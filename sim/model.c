@@ -259,6 +259,14 @@ static double path_rsrp(double d)
 int sd_sim_radio_at(const struct sd_model *m, uint64_t seed, int site, double x, double y,
 		    int64_t wall_ms, int utc_offset_min, double *rsrp_dbm, double *sinr_db)
 {
+	return sd_sim_radio_at_ex(m, seed, site, x, y, wall_ms, utc_offset_min, NULL, rsrp_dbm,
+				  sinr_db);
+}
+
+int sd_sim_radio_at_ex(const struct sd_model *m, uint64_t seed, int site, double x, double y,
+		       int64_t wall_ms, int utc_offset_min, const uint8_t *down,
+		       double *rsrp_dbm, double *sinr_db)
+{
 	double load = sd_sim_diurnal(wall_ms, utc_offset_min);
 	uint64_t gx = (uint64_t)(int64_t)floor(x / 10.0), gy = (uint64_t)(int64_t)floor(y / 10.0);
 	uint64_t minute = (uint64_t)(wall_ms / 60000);
@@ -271,6 +279,8 @@ int sd_sim_radio_at(const struct sd_model *m, uint64_t seed, int site, double x,
 		const struct sd_cell *cl = &m->cells[cells[k]];
 		double d, p, mw;
 		c = cells[k];
+		if (down && down[c])
+			continue;
 		d = hypot(cl->x_m - x, cl->y_m - y);
 		p = path_rsrp(d) +
 		    6.0 * sd_sim_hash_normal(sd_sim_hash(seed, SALT_SHADOW, (uint64_t)c, gx * 65537 + gy)) +
@@ -298,14 +308,21 @@ int sd_sim_radio_at(const struct sd_model *m, uint64_t seed, int site, double x,
 void sd_sim_cell_radio(const struct sd_model *m, uint64_t seed, int cell, int64_t wall_ms,
 		       int utc_offset_min, double *rsrp_dbm, double *sinr_db)
 {
+	sd_sim_cell_radio_ex(m, seed, cell, wall_ms, utc_offset_min, NULL, rsrp_dbm, sinr_db);
+}
+
+void sd_sim_cell_radio_ex(const struct sd_model *m, uint64_t seed, int cell, int64_t wall_ms,
+			  int utc_offset_min, const uint8_t *down, double *rsrp_dbm,
+			  double *sinr_db)
+{
 	const struct sd_cell *cl = &m->cells[cell];
 	double rs = 0.0, si = 0.0;
 	int i;
 	/* Eight points on a 40 m ring around the cell: where its UEs work. */
 	for (i = 0; i < 8; i++) {
 		double a = i * M_PI / 4.0, r, s;
-		sd_sim_radio_at(m, seed, cl->site, cl->x_m + 40.0 * cos(a), cl->y_m + 40.0 * sin(a),
-				wall_ms, utc_offset_min, &r, &s);
+		sd_sim_radio_at_ex(m, seed, cl->site, cl->x_m + 40.0 * cos(a),
+				   cl->y_m + 40.0 * sin(a), wall_ms, utc_offset_min, down, &r, &s);
 		rs += r;
 		si += s;
 	}

@@ -81,5 +81,13 @@ int sd_sim_radio_at(const struct sd_model *m, uint64_t seed, int site, double x,
 /* Average radio a cell's UEs see (sampled around the cell). */
 void sd_sim_cell_radio(const struct sd_model *m, uint64_t seed, int cell, int64_t wall_ms,
 		       int utc_offset_min, double *rsrp_dbm, double *sinr_db);
+/* The same with some cells off the air: down[c] nonzero for a cell that
+ * radiates nothing (a cell-down fault); down may be NULL. */
+int sd_sim_radio_at_ex(const struct sd_model *m, uint64_t seed, int site, double x, double y,
+		       int64_t wall_ms, int utc_offset_min, const uint8_t *down,
+		       double *rsrp_dbm, double *sinr_db);
+void sd_sim_cell_radio_ex(const struct sd_model *m, uint64_t seed, int cell, int64_t wall_ms,
+			  int utc_offset_min, const uint8_t *down, double *rsrp_dbm,
+			  double *sinr_db);
 
 #endif

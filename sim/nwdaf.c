@@ -163,17 +163,20 @@ static bool cell_in_filter(const struct sd_sim *sim, const struct filt *f, int c
 static void cell_radio(struct sd_sim *sim, const struct filt *f, json_t *a)
 {
 	bool rsrp = want_type(f, "RSRP_MEAN", true), sinr = want_type(f, "SINR_MEAN", true);
+	uint8_t *down;
 	int c;
 	if (!rsrp && !sinr)
 		return;
+	/* a cell that is down has no UEs to report for */
+	down = sd_sim_cells_down(sim);
 	for (c = 0; c < sim->m->ncells; c++) {
 		double r, q, ir, iq;
 		char nci[16];
 		json_t *area;
-		if (!cell_in_filter(sim, f, c))
+		if (!cell_in_filter(sim, f, c) || (down && down[c]))
 			continue;
-		sd_sim_cell_radio(sim->m, sim->o.seed, c, sd_sim_time(sim), sim->o.utc_offset_min,
-				  &r, &q);
+		sd_sim_cell_radio_ex(sim->m, sim->o.seed, c, sd_sim_time(sim), sim->o.utc_offset_min,
+				     down, &r, &q);
 		ir = floor(r + 157.0);
 		iq = floor(2.0 * q + 47.0);
 		ir = ir < 0 ? 0 : ir > 126 ? 126 : ir;
@@ -190,6 +193,7 @@ static void cell_radio(struct sd_sim *sim, const struct filt *f, json_t *a)
 				"nwPerfType", "SINR_MEAN", "absoluteNum", (int)iq, "confidence", 90));
 		json_decref(area);
 	}
+	sd_free(down);
 }
 
 static json_t *nw_perfs(struct sd_sim *sim, const struct filt *f)

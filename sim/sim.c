@@ -768,6 +768,21 @@ void sd_sim_slice_degrade(const struct sd_sim *sim, int idx, struct sd_sim_degra
 	}
 }
 
+uint8_t *sd_sim_cells_down(const struct sd_sim *sim)
+{
+	uint8_t *down = NULL;
+	int i, c;
+	for (i = 0; i < sim->faults.n; i++) {
+		const struct sd_sim_fault *f = &sim->faults.f[i];
+		if (f->kind != SD_FAULT_CELL_DOWN || (c = sd_model_cell_index(sim->m, f->cell)) < 0)
+			continue;
+		if (!down)
+			down = sd_calloc((size_t)sim->m->ncells, 1);
+		down[c] = 1;
+	}
+	return down;
+}
+
 void sd_sim_kpi(const struct sd_sim *sim, int idx, struct sd_sim_kpi *k)
 {
 	struct sd_sim_degrade dg;
@@ -900,7 +915,8 @@ void sd_sim_serve(struct sd_sim *sim, int route, const struct sd_sbi_req *req,
 	for (i = 0; i < sim->faults.n; i++) {
 		const struct sd_sim_fault *f = &sim->faults.f[i];
 		if (f->kind == SD_FAULT_NF_DOWN || f->kind == SD_FAULT_NOTIFY_FLOOD ||
-		    f->kind == SD_FAULT_SLICE_LATENCY || f->kind == SD_FAULT_SLICE_DOWN)
+		    f->kind == SD_FAULT_SLICE_LATENCY || f->kind == SD_FAULT_SLICE_DOWN ||
+		    f->kind == SD_FAULT_CELL_DOWN)
 			continue;
 		if (!fault_hits_api(sim, f, d->nf) || !sd_sim_fault_path_match(f, req->path))
 			continue;

@@ -145,6 +145,9 @@ int  sd_sim_fault_clear(struct sd_sim *sim, int id);
 
 /* Slice helpers. */
 void sd_sim_slice_degrade(const struct sd_sim *sim, int idx, struct sd_sim_degrade *dg);
+/* One flag per model cell, nonzero while a cell-down fault holds it
+ * (sd_free it); NULL when no cell is down. */
+uint8_t *sd_sim_cells_down(const struct sd_sim *sim);
 void sd_sim_kpi(const struct sd_sim *sim, int idx, struct sd_sim_kpi *k);
 /* Index of the slice with this S-NSSAI, -1 when none is configured. */
 int  sd_sim_slice_by_snssai(const struct sd_sim *sim, const struct sd_snssai *n);

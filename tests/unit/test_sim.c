@@ -308,6 +308,17 @@ static void test_radio_and_tacs(void **state)
 	assert_true(near_r > far_r + 20.0);
 	assert_true(near_r <= -44.0 && far_r >= -140.0);
 	assert_int_equal(sd_sim_radio_at(m, 3, 1, 10, 10, MONDAY_MIDNIGHT_CST, 480, &far_r, &far_s), 2);
+	{
+		/* with the nearest cell off the air the point is served from
+		 * further away, or not at all */
+		uint8_t *down = calloc((size_t)m->ncells, 1);
+		double r2, s2;
+		down[0] = 1;
+		cell = sd_sim_radio_at_ex(m, 3, 0, 101, 101, MONDAY_MIDNIGHT_CST, 480, down, &r2, &s2);
+		assert_int_not_equal(cell, 0);
+		assert_true(r2 < near_r - 10.0);
+		free(down);
+	}
 	sd_model_free(m);
 }
 
@@ -332,6 +343,11 @@ static void test_fault_parse(void **state)
 	assert_string_equal(f.path, "/nnwdaf-analyticsinfo");
 	assert_int_equal(f.status, 503);
 	assert_int_equal(sd_sim_fault_parse("goaway", &f, err, sizeof err), 0);
+	assert_int_equal(sd_sim_fault_parse("cell-down:cell=c1,dur=30", &f, err, sizeof err), 0);
+	assert_int_equal(f.kind, SD_FAULT_CELL_DOWN);
+	assert_string_equal(f.cell, "c1");
+	assert_int_equal(sd_sim_fault_parse("cell-down", &f, err, sizeof err), -1);
+	assert_string_equal(err, "cell-down needs cell=ID");
 	assert_true(f.prob == 1.0);
 
 	assert_int_equal(sd_sim_fault_parse("explode", &f, err, sizeof err), -1);
