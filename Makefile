@@ -26,7 +26,7 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 VERSION   := 0.1.0
 
 CC        ?= cc
-PKGS      := libconfig jansson libcurl libnghttp2 sqlite3 ncursesw openssl
+PKGS      := libconfig jansson libcurl libnghttp2 sqlite3 ncursesw openssl netsnmp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -167,11 +167,14 @@ BINDIR  := $(PREFIX)/bin
 SBINDIR := $(PREFIX)/sbin
 MANDIR  := $(PREFIX)/share/man
 DOCDIR  := $(PREFIX)/share/doc/slicedeck
+# net-snmp's default MIB directory (Debian: /usr/share/snmp/mibs); the base
+# modules we import go beside our MIB (etc/mibs/README.md)
+MIBDIR  := $(PREFIX)/share/snmp/mibs
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-	  $(DESTDIR)$(SYSCONFDIR)/slicedeck $(DESTDIR)$(DOCDIR)
+	  $(DESTDIR)$(SYSCONFDIR)/slicedeck $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MIBDIR)
 	install -m 0755 $(BUILD)/slicedeckd $(DESTDIR)$(SBINDIR)/slicedeckd
 	install -m 0755 $(BUILD)/slicedeck $(DESTDIR)$(BINDIR)/slicedeck
 	install -m 0755 $(BUILD)/slicedeck-sim $(DESTDIR)$(BINDIR)/slicedeck-sim
@@ -180,6 +183,7 @@ install: all
 	install -m 0644 packaging/man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0640 etc/slicedeck.conf $(DESTDIR)$(SYSCONFDIR)/slicedeck/slicedeck.conf
 	install -m 0644 docs/*.md README.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 etc/SLICEDECK-MIB.txt etc/mibs/*.txt $(DESTDIR)$(MIBDIR)/
 
 clean:
 	rm -rf build build-asan build-*

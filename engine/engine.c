@@ -13,7 +13,9 @@
 #include "core/util.h"
 #include "engine/ops_model.h"
 #include "monitor/collect.h"
+#include "monitor/alarm.h"
 #include "monitor/pipeline.h"
+#include "snmp/snmp_sink.h"
 #include "slicing/scenario.h"
 
 struct sd_config *sd_engine_load_config(const struct sd_engine_opts *o)
@@ -215,6 +217,14 @@ static void publish_engine(struct sd_engine *e, enum sd_bus_engine_what what)
 	sd_bus_publish(e->bus, &ev);
 }
 
+static void each_active_alarm(void *arg, void (*fn)(const struct sd_alarm *a, void *fnarg),
+			      void *fnarg)
+{
+	struct sd_engine *e = arg;
+	if (e->pipeline)
+		sd_alarms_each(sd_pipeline_alarms(e->pipeline), false, fn, fnarg);
+}
+
 static int start_sbi(struct sd_engine *e, char *err, size_t errsz)
 {
 	const struct sd_sbi_conf *sc = &e->cfg->sbi;
@@ -330,6 +340,14 @@ int sd_engine_start(struct sd_engine *e)
 		sd_err("ipc: the alarms topic could not be registered");
 		return -1;
 	}
+	{
+		struct sd_snmp_alarm_source src = { each_active_alarm, e };
+		e->snmp = sd_snmp_new(&e->host, &src, err, sizeof err);
+		if (!e->snmp) {
+			sd_err("cannot start SNMP notifications: %s", err);
+			return -1;
+		}
+	}
 	e->collect = sd_collect_new(&e->host, err, sizeof err);
 	if (!e->collect) {
 		sd_err("cannot start the collectors: %s", err);
@@ -421,6 +439,10 @@ void sd_engine_stop(struct sd_engine *e)
 		publish_engine(e, SD_ENGINE_STOPPING);
 	sd_collect_free(e->collect);
 	e->collect = NULL;
+	if (e->bus)
+		sd_bus_drain(e->bus);   /* the last alarms reach the NMS */
+	sd_snmp_free(e->snmp);
+	e->snmp = NULL;
 	sd_pipeline_free(e->pipeline);
 	e->pipeline = NULL;
 	if (e->ipc)

@@ -31,6 +31,7 @@
 struct sd_collect;
 struct sd_model_store;
 struct sd_pipeline;
+struct sd_snmp;
 struct sd_sbi_server;
 
 /* Command-line overrides that survive a reload. */
@@ -60,6 +61,7 @@ struct sd_engine {
 	struct sd_ipc_server *ipc;
 	struct sd_collect *collect;
 	struct sd_pipeline *pipeline;
+	struct sd_snmp *snmp;          /* notifications to the NMS */
 	char socket_path[256];    /* what the IPC server is bound to */
 	char state_dir[256];      /* what the store lives in */
 	char notify_root[256];    /* how NFs reach our SBI server, "" without one */

@@ -2,7 +2,9 @@
 # Install the Debian 12 packages slicedeck needs to build, test and demo.
 # As root: apt-get installs what is missing. Otherwise: print the exact
 # apt-get line and stop (exit 1). Nothing is installed that is present.
-# Tests only: python3-yaml and python3-jsonschema for the OpenAPI schema
+# net-snmp: libsnmp-dev to build; snmp (snmptrap, snmpwalk), snmpd and
+# snmptrapd for the SNMP tests and benchmark; smitools (smilint) checks the
+# MIB. Tests only: python3-yaml and python3-jsonschema for the OpenAPI schema
 # check (tests/tools/oas_check.py), clang for the libFuzzer runs
 # (tests/fuzz/fuzz.mk).
 set -eu
@@ -10,7 +12,8 @@ set -eu
 PKGS="build-essential pkg-config libconfig-dev libjansson-dev libcurl4-openssl-dev
 libnghttp2-dev libssl-dev libsqlite3-dev libncurses-dev libcmocka-dev
 nghttp2-client nghttp2-server openssl tmux util-linux procps iproute2 sqlite3 curl
-python3 python3-yaml python3-jsonschema clang passwd"
+python3 python3-yaml python3-jsonschema clang passwd
+libsnmp-dev snmp snmpd snmptrapd smitools"
 
 missing=""
 for p in $PKGS; do

@@ -70,6 +70,29 @@ static const struct sd_column kpi_cols[] = {
 	{ "MEAN", "mean" }, { "P50", "p50" }, { "P99", "p99" }, { "OPEN", "open" },
 };
 
+static const struct sd_column snmp_cols[] = {
+	{ "TARGET", "name" }, { "ADDRESS", "address" }, { "VER", "version" }, { "KIND", "kind" },
+	{ "SECURITY", "security" }, { "STATE", "state" }, { "SENT", "sent" }, { "ACKED", "acked" },
+	{ "FAILED", "failed" }, { "DROPPED", "dropped" }, { "SUPPRESSED", "suppressed" },
+	{ "QUEUED", "queued" },
+};
+
+/* The snmp result's targets as the rows. */
+static json_t *flatten_snmp(const json_t *res)
+{
+	json_t *t = json_object_get(res, "targets");
+	return json_is_array(t) ? json_incref(t) : json_array();
+}
+
+/* The receivers must know our engine ID (createUser -e for v3 traps). */
+static void after_snmp(const struct sd_cli_args *a, const json_t *res, const json_t *rows)
+{
+	printf("engine ID %s (boot %lld); heartbeat every %lld s\n",
+	       json_string_value(json_object_get(res, "engine_id")),
+	       (long long)json_integer_value(json_object_get(res, "engine_boots")),
+	       (long long)json_integer_value(json_object_get(res, "heartbeat_s")));
+}
+
 /* The sla result as one row per slice and KPI: the month's counts with the
  * last window's verdict beside them. */
 static json_t *flatten_sla(const json_t *res)
@@ -558,6 +581,9 @@ static const struct sd_cli_cmd commands[] = {
 	{ .name = "kpi", .op = "kpi", COLS(kpi_cols), OPTS(kpi_opts), .formats = true,
 	  .help = "a slice's KPI history from the engine's store, with a chart of the means",
 	  .flatten = flatten_kpi, .after = after_kpi },
+	{ .name = "snmp", .op = "snmp", COLS(snmp_cols), .formats = true,
+	  .help = "SNMP notification targets: sent, acked, failed, dropped, suppressed, queued; "
+		  "the engine's v3 engine ID", .flatten = flatten_snmp, .after = after_snmp },
 	{ .name = "help", .operand = "COMMAND", .help = "this list, or one command's options",
 	  .run = run_help },
 };

@@ -521,6 +521,38 @@ static const struct {
 	{ "snmp = { targets = (\n"
 	  "  { name = \"a\"; host = \"h\"; community = \"\"; }\n); };\n",
 	  2, "snmp.targets[a].community: must not be empty" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = \"3\"; user = \"u\"; inform = true;\n"
+	  "    auth_pass = \"12345678\"; priv_pass = \"12345678\"; }\n); };\n",
+	  2, "snmp.targets[a].engine_id: a v3 inform needs the receiver's engine_id" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = \"3\"; user = \"u\";\n"
+	  "    security = \"noAuthNoPriv\"; }\n); };\n",
+	  3, "snmp.targets[a].security: \"noAuthNoPriv\" sends alarms unauthenticated" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = \"3\"; user = \"u\"; security = \"authNoPriv\";\n"
+	  "    auth_pass = \"12345678\"; priv_pass = \"12345678\"; }\n); };\n",
+	  3, "snmp.targets[a].priv_pass: security \"authNoPriv\" sends in clear" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; version = \"3\"; user = \"u\"; security = \"auth\";\n"
+	  "    auth_pass = \"12345678\"; priv_pass = \"12345678\"; }\n); };\n",
+	  2, "snmp.targets[a].security: \"auth\" is not one of: authPriv, authNoPriv, noAuthNoPriv" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; community = \"c\"; timeout_ms = 100; }\n); };\n",
+	  2, "snmp.targets[a].timeout_ms: applies to informs only" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; community = \"c\"; inform = true;\n"
+	  "    retries = 11; }\n); };\n",
+	  3, "snmp.targets[a].retries: 11 is out of range 0-10" },
+	{ "snmp = { engine_id = \"0x12zz\"; targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; community = \"c\"; }\n); };\n",
+	  1, "snmp.engine_id: \"0x12zz\": must be an engine ID" },
+	{ "snmp = { heartbeat = -1; targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; community = \"c\"; }\n); };\n",
+	  1, "snmp.heartbeat: must not be negative (got -1)" },
+	{ "snmp = { targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; community = \"c\"; queue = 0; }\n); };\n",
+	  2, "snmp.targets[a].queue: 0 is out of range 1-100000" },
 };
 
 static void test_snmp_errors(void **state)
