@@ -48,6 +48,7 @@
 #define MAX_REJOINS        8
 #define ERRMSG_MAX         512
 #define EASY_POOL_MAX      32       /* idle easy handles kept for reuse */
+#define SD_SBI_RECV_BUFFER (128 * 1024) /* CURLOPT_BUFFERSIZE (4 x libcurl 7.88 h2 read) */
 
 enum rstate { R_KICK, R_TOKEN, R_RUNNING, R_RETRY };
 
@@ -927,6 +928,12 @@ static void start_transfer(struct sd_sbi_client *c, struct req *r)
 	curl_easy_setopt(e, CURLOPT_USERAGENT, c->ua);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	/* A receive buffer larger than what libcurl's HTTP/2 layer reads from
+	 * the socket at once (32 KiB in 7.88): with the default 16 KiB a DATA
+	 * frame that does not fit pauses nghttp2, and libcurl < 8 then leaves
+	 * the stream's last frames unprocessed until the timeout
+	 * (docs/sbi-client.md, "Large answers"). */
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, (long)SD_SBI_RECV_BUFFER);
 
 	if (!strcmp(r->method, "GET")) {
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);

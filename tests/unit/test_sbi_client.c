@@ -216,6 +216,7 @@ struct res {
 	char errmsg[512];
 	char location[256];
 	char ctype[64];
+	size_t body_len;
 	bool has_problem;
 	struct sd_sbi_problem problem;
 };
@@ -234,6 +235,7 @@ static void on_result(const struct sd_sbi_result *r, void *arg)
 	x->status = r->status;
 	x->attempts = r->attempts;
 	sd_strlcpy(x->body, r->body ? r->body : "", sizeof x->body);
+	x->body_len = r->body ? r->body_len : 0;
 	sd_strlcpy(x->errmsg, r->errmsg ? r->errmsg : "(null)", sizeof x->errmsg);
 	sd_strlcpy(x->location, r->location ? r->location : "", sizeof x->location);
 	sd_strlcpy(x->ctype, r->content_type ? r->content_type : "", sizeof x->ctype);
@@ -398,6 +400,27 @@ static void h_big(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, void *arg
 	rs->body_len = 5000;
 }
 
+/* GET /sized/{n}: a JSON-ish body of exactly n bytes */
+static void h_sized(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, void *arg)
+{
+	long long n = 0;
+	char *b;
+	(void)arg;
+	if (!sd_parse_ll(rq->params[0], 2, 16 << 20, &n)) {
+		sd_sbi_resp_problem(rs, 400, "Bad size", NULL, NULL);
+		return;
+	}
+	b = malloc((size_t)n + 1);
+	memset(b, ' ', (size_t)n);
+	b[0] = '[';
+	b[n - 1] = ']';
+	b[n] = '\0';
+	rs->status = 200;
+	strcpy(rs->content_type, "application/json");
+	rs->body = b;
+	rs->body_len = (size_t)n;
+}
+
 static void h_create(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, void *arg)
 {
 	(void)arg;
@@ -467,6 +490,7 @@ static struct sd_sbi_server *nf_start(struct sd_loop *loop, const char *listen)
 	sd_sbi_server_route(s, "GET", "/busy/{how}", h_busy, NULL);
 	sd_sbi_server_route(s, "GET", "/slow", h_slow, NULL);
 	sd_sbi_server_route(s, "GET", "/big", h_big, NULL);
+	sd_sbi_server_route(s, "GET", "/sized/{n}", h_sized, NULL);
 	sd_sbi_server_route(s, "POST", "/things", h_create, NULL);
 	sd_sbi_server_route(s, "GET", "/rst", h_rst, NULL);
 	sd_sbi_server_route(s, "GET", "/drop", h_drop, NULL);
@@ -749,6 +773,52 @@ static void test_join_reconnect(void **state)
 	}
 	assert_each_ok(60, 63, 200);
 	assert_int_equal(nf.npeers, 4);
+	env_done(&e);
+}
+
+/* Issue 9 item 7: answers of every size from 1 KiB to 8 MiB complete on one
+ * reused h2c connection (JOIN: the first request opens it, every later one
+ * joins), each well inside its timeout. */
+static void test_large_bodies_reused(void **state)
+{
+	static const int kib[] = { 1, 8, 16, 20, 24, 32, 40, 49, 52, 64, 70, 80,
+				   128, 390, 1024, 2900, 4095, 8192 };
+	struct env e;
+	struct sd_sbi_client_opts co = { .h2c_mode = SD_SBI_H2C_JOIN,
+					 .max_body = 9 << 20 };
+	struct sd_sbi_client_stats st;
+	size_t i;
+	int slot = 0;
+	(void)state;
+	env_init(&e, &co);
+	e.conf.retries = 0;
+	e.conf.timeout_ms = 3000;
+	sd_sbi_client_reconfigure(e.cli, &e.conf);
+	get(e.cli, url(&e, "/ok"), slot++);
+	run_until(e.loop, slot);
+	for (i = 0; i < SD_ARRAY_LEN(kib); i++) {
+		char path[64];
+		int n = kib[i] * 1024 + (int)i;   /* not only round sizes */
+		snprintf(path, sizeof path, "/sized/%d", n);
+		get(e.cli, url(&e, path), slot);
+		run_until(e.loop, slot + 1);
+		if (results[slot].err != SD_SBI_OK)
+			fail_msg("%d bytes on a reused connection: %s", n,
+				 results[slot].errmsg);
+		assert_int_equal(results[slot].status, 200);
+		assert_int_equal(results[slot].body_len, n);
+		slot++;
+	}
+	/* and several at once on the same connection */
+	for (i = 0; i < 12; i++)
+		get(e.cli, url(&e, i % 3 == 0 ? "/sized/2000000" : i % 3 == 1 ? "/sized/300000" :
+			       "/sized/70001"), slot + (int)i);
+	run_until(e.loop, slot + 12);
+	for (i = 0; i < 12; i++)
+		if (results[slot + (int)i].err != SD_SBI_OK)
+			fail_msg("concurrent %zu: %s", i, results[slot + (int)i].errmsg);
+	sd_sbi_client_stats(e.cli, &st);
+	assert_int_equal(st.connects, 1);
 	env_done(&e);
 }
 
@@ -1343,6 +1413,7 @@ int main(void)
 		cmocka_unit_test(test_problem_data),
 		cmocka_unit_test_teardown(test_h2c_modes, kill_started),
 		cmocka_unit_test(test_join_reconnect),
+		cmocka_unit_test(test_large_bodies_reused),
 		cmocka_unit_test_teardown(test_tls, kill_started),
 		cmocka_unit_test_teardown(test_mtls, kill_started),
 		cmocka_unit_test(test_problem_response),
