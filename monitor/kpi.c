@@ -153,6 +153,8 @@ struct sd_kpi {
 	size_t nrows, caprows;
 	sd_kpi_close_fn hook;
 	void *hook_arg;
+	sd_kpi_sample_fn sample_hook;
+	void *sample_arg;
 	int64_t last_tick_min;          /* minute of the last full scan */
 	int64_t last_prune_ms;
 	uint64_t store_lost;            /* sd_store_lost() when oids were last trusted */
@@ -347,6 +349,12 @@ void sd_kpi_set_close_hook(struct sd_kpi *k, sd_kpi_close_fn fn, void *arg)
 	k->hook_arg = arg;
 }
 
+void sd_kpi_set_sample_hook(struct sd_kpi *k, sd_kpi_sample_fn fn, void *arg)
+{
+	k->sample_hook = fn;
+	k->sample_arg = arg;
+}
+
 static int64_t floor_to(int64_t t, int64_t p)
 {
 	int64_t q = t / p;
@@ -492,6 +500,8 @@ int sd_kpi_add(struct sd_kpi *k, int obj, enum sd_kpi_metric m,
 		s->last_v = v;
 	}
 	k->st.samples++;
+	if (k->sample_hook)
+		k->sample_hook(k->sample_arg, obj, m, t_ms, v);
 	/* the 1-minute bucket */
 	struct bucket *b = &s->b[0];
 	if (b->count && t_ms >= b->start + level_ms[0])

@@ -174,6 +174,12 @@ long sd_kpi_flush_all(struct sd_kpi *k);
 
 void sd_kpi_set_close_hook(struct sd_kpi *k, sd_kpi_close_fn fn, void *arg);
 
+/* Called for every accepted sample (valid object, metric and value), in
+ * arrival order: what an SLA window shorter than a bucket judges from. */
+typedef void (*sd_kpi_sample_fn)(void *arg, int obj, enum sd_kpi_metric m,
+				 int64_t t_ms, double v);
+void sd_kpi_set_sample_hook(struct sd_kpi *k, sd_kpi_sample_fn fn, void *arg);
+
 /* Latest sample; false when the series has none. */
 bool sd_kpi_latest(const struct sd_kpi *k, int obj, enum sd_kpi_metric m,
 		   int64_t *t_ms, double *v);

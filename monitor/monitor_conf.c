@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <libconfig.h>
+
 #define OF(field) SD_CONFIG_OF(struct sd_monitor_conf, field)
 
 static const struct sd_config_key kpi_keys[] = {
@@ -27,10 +29,27 @@ static const struct sd_config_key kpi_keys[] = {
 	{ 0 }
 };
 
+/* monitor.sla.window_s (range checked already) must cut a minute into
+ * whole windows, so that windows stay UTC aligned. */
+static void store_window_s(struct sd_config_ctx *x, const struct sd_config_key *k,
+			   struct config_setting_t *s, void *obj, const char *path)
+{
+	int v = (int)config_setting_get_int64(s);
+	if (v && 60 % v)
+		sd_config_err(x, s, path, "%d s does not divide a minute; use 1, 2, 3, 4, 5, 6, "
+			      "10, 12, 15, 20 or 30 (0 = window minutes)", v);
+	else
+		((struct sd_monitor_conf *)obj)->sla_window_s = v;
+}
+
 static const struct sd_config_key sla_eval_keys[] = {
 	{ .name = "window", .type = SD_K_INT, .restart = true, OF(sla_window_min),
 	  .min = 1, .max = 60, .def = "5", .unit = "min",
 	  .help = "SLA evaluation window" },
+	{ .name = "window_s", .type = SD_K_INT, .restart = true, OF(sla_window_s),
+	  .min = 0, .max = 30, .def = "0", .unit = "s", .store = store_window_s,
+	  .help = "a window under a minute instead (demos, drills, tests): 1, 2, 3, 4, 5, 6, "
+		  "10, 12, 15, 20 or 30 s, judged from raw samples; 0 = use window" },
 	{ .name = "hysteresis", .type = SD_K_INT, .restart = true, OF(sla_hysteresis),
 	  .min = 1, .max = 100, .def = "2", .unit = "windows",
 	  .help = "windows in a row that breach (or meet) before a breach (or recovery)" },

@@ -21,6 +21,7 @@ struct sd_monitor_conf {
 	int kpi_retention_1h_days;
 	int kpi_retention_1day_days;
 	int sla_window_min;           /* evaluation window */
+	int sla_window_s;             /* 0, or a window under a minute (divides 60) */
 	int sla_hysteresis;           /* windows in a row to breach / recover */
 	double sla_rate_tolerance_pct;
 	double cov_rsrp_min_dbm;      /* a sample passes at or above both */

@@ -143,6 +143,8 @@ struct sd_pipeline *sd_pipeline_new(const struct sd_host *host, char *err, size_
 	p->sla = sd_sla_new(&sc, p->kpi, p->store, err, errsz);
 	if (!p->sla)
 		goto fail;
+	/* the window running now is partial: judging starts with the next */
+	sd_sla_set_start(p->sla, sd_wall_ms());
 	p->alarms = sd_alarms_new(&ac, p->store, err, errsz);
 	if (!p->alarms)
 		goto fail;
@@ -170,6 +172,8 @@ fail:
 	sd_pipeline_free(p);
 	return NULL;
 }
+
+int sd_pipeline_sla_window_s(const struct sd_pipeline *p) { return sd_sla_window_s(p->sla); }
 
 void sd_pipeline_reload(struct sd_pipeline *p)
 {

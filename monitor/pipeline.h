@@ -31,6 +31,8 @@ struct sd_pipeline *sd_pipeline_new(const struct sd_host *host, char *err, size_
 void sd_pipeline_free(struct sd_pipeline *p);
 /* The configuration was reloaded (the model merged: indexes moved). */
 void sd_pipeline_reload(struct sd_pipeline *p);
+/* The SLA evaluation window in seconds (consoles show a demo setting). */
+int sd_pipeline_sla_window_s(const struct sd_pipeline *p);
 
 /* A measurement of a slice (by id); the bus's SD_BUS_SAMPLE lands here. */
 void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,

@@ -9,7 +9,7 @@
 #include "core/index.h"
 #include "core/log.h"
 #include "core/util.h"
-#include "monitor/qos5qi.h"
+#include "core/qos5qi.h"
 
 static const struct {
 	const char *name, *unit;
@@ -63,7 +63,7 @@ void sd_sla_conf_default(struct sd_sla_conf *c)
 void sd_sla_conf_from(struct sd_sla_conf *c, const struct sd_monitor_conf *m)
 {
 	sd_sla_conf_default(c);
-	c->window_s = m->sla_window_min * 60;
+	c->window_s = m->sla_window_s ? m->sla_window_s : m->sla_window_min * 60;
 	c->hysteresis = m->sla_hysteresis;
 	c->rate_tolerance_pct = m->sla_rate_tolerance_pct;
 }
@@ -381,6 +381,8 @@ struct sd_sla {
 	struct pend_event *events;
 	size_t nev, capev;
 	int64_t last_tick_win;
+	bool from_samples;          /* window under a minute: judged from raw samples */
+	int64_t first_full;         /* start of the first window wholly after the start */
 	bool dirty;                 /* something for the next flush */
 	int ndirty;                 /* slices with dirty set */
 	int cursor;                 /* where the next flush starts */
@@ -453,9 +455,10 @@ struct sd_sla *sd_sla_new(const struct sd_sla_conf *c, struct sd_kpi *kpi,
 		s->conf = *c;
 	else
 		sd_sla_conf_default(&s->conf);
-	if (s->conf.window_s < 60 || s->conf.window_s > 3600 || s->conf.window_s % 60) {
-		snprintf(err, errsz, "sla: window %d s must be 60..3600 and a whole "
-			 "number of minutes", s->conf.window_s);
+	if (s->conf.window_s < 1 || s->conf.window_s > 3600 ||
+	    (s->conf.window_s >= 60 ? s->conf.window_s % 60 : 60 % s->conf.window_s)) {
+		snprintf(err, errsz, "sla: window %d s must be a whole number of minutes up "
+			 "to 3600 s, or a divisor of 60 s", s->conf.window_s);
 		sd_free(s);
 		return NULL;
 	}
@@ -468,6 +471,8 @@ struct sd_sla *sd_sla_new(const struct sd_sla_conf *c, struct sd_kpi *kpi,
 	s->kpi = kpi;
 	s->store = store;
 	s->last_tick_win = INT64_MIN;
+	s->first_full = INT64_MIN;
+	s->from_samples = s->conf.window_s < 60;
 	if (store) {
 		if (sd_store_migrate(store, "sla", sla_migrations,
 				     (int)SD_ARRAY_LEN(sla_migrations), err, errsz) < 0)
@@ -503,8 +508,11 @@ struct sd_sla *sd_sla_new(const struct sd_sla_conf *c, struct sd_kpi *kpi,
 			goto fail;
 		}
 	}
-	if (kpi)
+	if (kpi) {
 		sd_kpi_set_close_hook(kpi, sd_sla_on_kpi_close, s);
+		if (s->from_samples)
+			sd_kpi_set_sample_hook(kpi, sd_sla_on_kpi_sample, s);
+	}
 	return s;
 fail:
 	sd_sla_free(s);
@@ -781,6 +789,12 @@ static void evaluate(struct sd_sla *s, int idx, const struct sd_sla_inputs *in)
 {
 	struct slice *sl = &s->sl[idx];
 	struct sd_sla_result res[SD_SLA_KPI_COUNT];
+	if (in->start_ms < s->first_full) {
+		/* the window the engine started in: part of it went unseen, so
+		 * it is not judged at all (not even no-data) */
+		sl->last_win = in->start_ms;
+		return;
+	}
 	sd_sla_evaluate(&sl->p, in, s->conf.rate_tolerance_pct, res);
 	ensure_month(s, sl, in->start_ms);
 	sl->last_win = in->start_ms;
@@ -831,29 +845,59 @@ static void evaluate(struct sd_sla *s, int idx, const struct sd_sla_inputs *in)
 	}
 }
 
-void sd_sla_on_kpi_close(void *arg, int obj, enum sd_kpi_metric m,
-			 const struct sd_kpi_agg *agg, const struct sd_sketch *sk)
+/* The open window's inputs of the slice behind KPI object obj for data at
+ * t_ms (a bucket's start or a sample's time); a later window judges the
+ * open one first. NULL when the object is no active slice or the data
+ * belongs to a window already judged. */
+static struct sd_sla_inputs *window_inputs(struct sd_sla *s, int obj, int64_t t_ms)
 {
-	struct sd_sla *s = arg;
-	if (agg->level != SD_KPI_1MIN || obj < 0 || obj >= s->nby_obj)
-		return;
+	if (obj < 0 || obj >= s->nby_obj)
+		return NULL;
 	int idx = s->by_obj[obj];
 	if (idx < 0 || !s->sl[idx].active)
-		return;
+		return NULL;
 	struct slice *sl = &s->sl[idx];
-	int64_t w = agg->start_ms - (agg->start_ms % s->win_ms + s->win_ms) % s->win_ms;
+	int64_t w = t_ms - (t_ms % s->win_ms + s->win_ms) % s->win_ms;
 	if (w <= sl->last_win)
-		return;                  /* that window was already judged */
+		return NULL;             /* that window was already judged */
 	if (sl->acc_win != w) {
 		if (sl->acc_win >= 0 && sl->acc_win < w)
 			evaluate(s, idx, &sl->acc);
 		else if (sl->acc_win > w)
-			return;          /* older than the open window */
+			return NULL;     /* older than the open window */
 		inputs_reset(&sl->acc, w);
 		sl->acc_win = w;
 	}
-	sd_sla_inputs_add_agg(&sl->acc, m, agg, sk);
+	return &sl->acc;
 }
+
+void sd_sla_on_kpi_close(void *arg, int obj, enum sd_kpi_metric m,
+			 const struct sd_kpi_agg *agg, const struct sd_sketch *sk)
+{
+	struct sd_sla *s = arg;
+	struct sd_sla_inputs *in;
+	if (agg->level != SD_KPI_1MIN || s->from_samples)
+		return;
+	in = window_inputs(s, obj, agg->start_ms);
+	if (in)
+		sd_sla_inputs_add_agg(in, m, agg, sk);
+}
+
+void sd_sla_on_kpi_sample(void *arg, int obj, enum sd_kpi_metric m, int64_t t_ms, double v)
+{
+	struct sd_sla *s = arg;
+	struct sd_sla_inputs *in = window_inputs(s, obj, t_ms);
+	if (in)
+		sd_sla_inputs_add(in, m, v);
+}
+
+void sd_sla_set_start(struct sd_sla *s, int64_t now_ms)
+{
+	int64_t w = now_ms - (now_ms % s->win_ms + s->win_ms) % s->win_ms;
+	s->first_full = w == now_ms ? w : w + s->win_ms;
+}
+
+int sd_sla_window_s(const struct sd_sla *s) { return s->conf.window_s; }
 
 void sd_sla_tick(struct sd_sla *s, int64_t now_ms)
 {

@@ -75,7 +75,8 @@ int sd_sla_kpi_parse(const char *s);               /* -1 when unknown */
 const char *sd_sla_verdict_name(enum sd_sla_verdict v); /* "n/a" "no-data" "met" "breached" */
 
 struct sd_sla_conf {
-	int window_s;            /* 60..3600, multiple of 60; default 300 */
+	int window_s;            /* 60..3600, multiple of 60, or a divisor of 60
+				  * (then judged from raw samples); default 300 */
 	int hysteresis;          /* N windows, 1..100; default 2 */
 	double rate_tolerance_pct; /* 0..50; default 5 */
 };
@@ -179,6 +180,15 @@ void sd_sla_set_model(struct sd_sla *s, const struct sd_model *m);
  * that needs the hook for more can chain it). */
 void sd_sla_on_kpi_close(void *arg, int obj, enum sd_kpi_metric m,
 			 const struct sd_kpi_agg *agg, const struct sd_sketch *sk);
+/* The KPI store's sample hook, installed by sd_sla_new when the window is
+ * shorter than a minute (then the 1-minute buckets are not used). */
+void sd_sla_on_kpi_sample(void *arg, int obj, enum sd_kpi_metric m, int64_t t_ms, double v);
+/* The engine started watching at now_ms: the window that was already
+ * running then is partial and is never judged (no verdict, no counts);
+ * judging starts with the first whole window. Without a call every window
+ * is judged (replays, tests). */
+void sd_sla_set_start(struct sd_sla *s, int64_t now_ms);
+int sd_sla_window_s(const struct sd_sla *s);
 /* Evaluate every window that ended at or before now_ms (call after
  * sd_kpi_tick). Each active slice gets one verdict set per window, no-data
  * when nothing arrived. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/qos5qi.h"
 #include "core/util.h"
 #include "sim/rng.h"
 
@@ -85,41 +86,91 @@ static double peak_util(uint8_t sst)
 	}
 }
 
+/* z such that P(Z <= z) = pct / 100 for a standard normal Z (bisection on
+ * erfc; pct clamped to 50..99.99999). */
+static double normal_quantile(double pct)
+{
+	double lo = 0.0, hi = 6.0, p = clampd(pct, 50.0, 99.99999) / 100.0;
+	int i;
+	for (i = 0; i < 40; i++) {
+		double mid = (lo + hi) / 2.0;
+		if (0.5 * erfc(-mid / M_SQRT2) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2.0;
+}
+
+/* Queue-like growth of the median with utilisation, and the lognormal
+ * shape: the tail grows heavier near saturation. */
+static double queue_factor(double rho) { return 1.0 + 0.5 * rho / (1.0 - rho); }
+static double lat_sigma(double rho) { return 0.15 + 0.5 * rho * rho; }
+
+/* How many of the slice's latency and loss budgets its busiest ordinary
+ * hour uses: a network engineered for its contracts keeps the judged
+ * percentile at this share of the tightest budget at the slice's peak
+ * load (two noise deviations above its day-shift level). More load than
+ * that (a UE surge) or a fault is what breaks it. */
+#define PEAK_BUDGET_SHARE 0.6
+
 void sd_sim_slice_kpi(const struct sd_model *m, uint64_t seed, int idx, int64_t wall_ms,
 		      int utc_offset_min, const struct sd_sim_degrade *dg,
 		      struct sd_sim_kpi *k)
 {
 	const struct sd_slice *s = &m->slices[idx];
+	const struct sd_5qi *q = s->sla.fiveqi ? sd_5qi_lookup(s->sla.fiveqi) : NULL;
 	uint64_t sid = sd_sim_hash_str(seed, s->id);
 	uint64_t bucket = (uint64_t)(wall_ms / SD_SIM_BUCKET_MS);
 	double cur = sd_sim_diurnal(wall_ms, utc_offset_min);
 	double max_ues = s->sla.max_ues ? (double)s->sla.max_ues : 50.0;
-	double cap_dl, cap_ul, rho, fac, lat_fac = 1.0;
+	double cap_dl, cap_ul, rho, fac, lat_fac = 1.0, character, rho_peak, z, scale;
+	double loss_budget;
 
 	*k = (struct sd_sim_kpi){0};
 	k->budget_ms = s->sla.latency_us ? s->sla.latency_us / 1000.0
 					 : default_budget_ms(s->snssai.sst);
+	/* the network schedules the slice's flows against its 5QI's packet
+	 * delay budget when that is tighter than the contract (a predictive-
+	 * maintenance slice sold at "minutes" still rides 5QI 9's 300 ms) */
+	k->target_ms = q && q->pdb_ms < k->budget_ms ? q->pdb_ms : k->budget_ms;
 	k->active = s->state == SD_SLICE_ACTIVE && !(dg && dg->down);
 	k->lat_add_ms = dg ? dg->latency_add_ms : 0.0;
 	if (dg && dg->latency_factor > 0)
 		lat_fac = dg->latency_factor;
 
 	/* Per-slice character: some slices run hotter than others. */
-	rho = peak_util(s->snssai.sst) *
-	      (0.75 + 0.5 * sd_sim_hash_unit(sd_sim_hash(seed, sid, SALT_BASE, 0)));
+	character = 0.75 + 0.5 * sd_sim_hash_unit(sd_sim_hash(seed, sid, SALT_BASE, 0));
+	rho_peak = clampd(peak_util(s->snssai.sst) * character * exp(0.16), 0.01, 0.97);
+	rho = peak_util(s->snssai.sst) * character;
 	rho *= cur * exp(0.08 * sd_sim_hash_normal(sd_sim_hash(seed, sid, SALT_LOAD, bucket)));
+	if (dg && dg->load_factor > 0)
+		rho *= dg->load_factor;
 	k->load = k->active ? clampd(rho, 0.01, 0.97) : 0.0;
 
 	fac = (0.15 + 0.8 * cur) *
 	      exp(0.05 * sd_sim_hash_normal(sd_sim_hash(seed, sid, SALT_UES, bucket)));
-	k->ues = k->active ? (int)clampd(floor(max_ues * fac + 0.5), 0, max_ues) : 0;
+	if (dg && dg->ue_factor > 0)
+		fac *= dg->ue_factor;
+	k->ues = k->active ? (int)clampd(floor(max_ues * fac + 0.5), 0,
+					 max_ues * (dg && dg->ue_factor > 1 ? dg->ue_factor : 1.0)) : 0;
 	k->pdu_sessions = k->ues + (k->ues ?
 		(int)(sd_sim_hash(seed, sid, SALT_SESS, bucket) % (uint64_t)(k->ues / 5 + 1)) : 0);
+	if (dg && dg->extra_sessions > 0 && k->active)
+		k->pdu_sessions += dg->extra_sessions;
 
-	/* Queue-like growth of the median, heavier tail near saturation. */
+	/* The median scales so that, at the slice's peak load, the judged
+	 * percentile (the contract's, or the 5QI's p98 if higher) sits at
+	 * PEAK_BUDGET_SHARE of the tighter budget; it grows like a queue with
+	 * load from there. */
+	z = normal_quantile(s->sla.latency_pct > 0 ? s->sla.latency_pct : 99.0);
+	if (q && z < normal_quantile(SD_5QI_PDB_PCT))
+		z = normal_quantile(SD_5QI_PDB_PCT);
+	scale = PEAK_BUDGET_SHARE * k->target_ms /
+		(queue_factor(rho_peak) * exp(z * lat_sigma(rho_peak)));
 	rho = k->active ? k->load : 0.01;
-	k->lat_median_ms = 0.2 * k->budget_ms * (1.0 + 0.5 * rho / (1.0 - rho)) * lat_fac;
-	k->lat_sigma = 0.15 + 0.5 * rho * rho;
+	k->lat_median_ms = scale * queue_factor(rho) * lat_fac;
+	k->lat_sigma = lat_sigma(rho);
 	k->lat_p99_ms = k->lat_median_ms * exp(2.3263 * k->lat_sigma) + k->lat_add_ms;
 	k->lat_p999_ms = k->lat_median_ms * exp(3.0902 * k->lat_sigma) + k->lat_add_ms;
 
@@ -128,7 +179,15 @@ void sd_sim_slice_kpi(const struct sd_model *m, uint64_t seed, int idx, int64_t 
 		 (s->snssai.sst == 1 ? cap_dl / 4.0 : cap_dl);
 	k->dl_mbps = k->active ? cap_dl * k->load : 0.0;
 	k->ul_mbps = k->active ? cap_ul * k->load * 0.9 : 0.0;
-	k->loss_pct = k->active ? 0.001 + 0.5 * pow(k->load, 4.0) : 0.0;
+	/* loss: a small share of the tighter of the contract's reliability
+	 * and the 5QI's packet error rate, growing steeply past the peak */
+	loss_budget = 0.1;
+	if (s->sla.reliability_pct > 0 && s->sla.reliability_pct < 100)
+		loss_budget = 100.0 - s->sla.reliability_pct;
+	if (q && q->per * 100.0 < loss_budget)
+		loss_budget = q->per * 100.0;
+	k->loss_pct = k->active ? clampd(loss_budget * (0.02 + 0.4 * pow(k->load / rho_peak, 4.0)) +
+					 (dg ? dg->loss_add_pct : 0.0), 0.0, 100.0) : 0.0;
 }
 
 double sd_sim_latency_sample(const struct sd_sim_kpi *k, uint64_t seed, uint64_t n)

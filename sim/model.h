@@ -11,10 +11,16 @@
  *                   evening shift at 70 %, night shift at 35 %, dips at
  *                   shift changes and breaks, weekends at half load;
  *   slice KPIs      UEs and load follow the curve with noise per 10 s
- *                   bucket; latency is lognormal around a base (20 % of
- *                   the slice's budget) that grows like a queue with load,
- *                   its tail heavier near saturation; throughput is load
- *                   times capacity (the contract's MBR or a default by SST);
+ *                   bucket; latency is lognormal around a median that
+ *                   grows like a queue with load, its tail heavier near
+ *                   saturation, scaled so that at the slice's own peak
+ *                   load the percentile it is judged at (the contract's,
+ *                   or p98 against its 5QI's delay budget) uses 60 % of
+ *                   the tighter budget: a healthy zone meets every SLA,
+ *                   a fault or a surge beyond the peak breaks it; loss
+ *                   likewise against reliability and the 5QI's PER;
+ *                   throughput is load times capacity (the contract's MBR
+ *                   or a default by SST);
  *   radio           RSRP from log-distance path loss to the site's cells
  *                   with seeded shadowing, SINR against the other cells
  *                   whose interference follows the load curve.
@@ -34,6 +40,10 @@ struct sd_sim_degrade {
 	double latency_factor;   /* multiplies the latency median, 1 = none */
 	double latency_add_ms;   /* added to every latency value */
 	bool down;               /* the slice carries nothing */
+	double loss_add_pct;     /* added to the packet loss, percent */
+	double load_factor;      /* multiplies the utilisation (UE surge), 0 = none */
+	double ue_factor;        /* multiplies the registered UEs, 0 = none */
+	int extra_sessions;      /* PDU sessions on top of the UEs' own (storm) */
 };
 
 struct sd_sim_kpi {
@@ -42,6 +52,8 @@ struct sd_sim_kpi {
 	int ues;                 /* registered UEs */
 	int pdu_sessions;
 	double budget_ms;        /* latency bound (contract or default by SST) */
+	double target_ms;        /* what the network schedules for: the tighter of
+				  * budget_ms and the 5QI's packet delay budget */
 	double lat_median_ms;    /* one-way user-plane delay: median */
 	double lat_sigma;        /* lognormal shape parameter */
 	double lat_add_ms;       /* fault offset included in the percentiles */

@@ -752,9 +752,7 @@ void sd_sim_slice_degrade(const struct sd_sim *sim, int idx, struct sd_sim_degra
 {
 	int i;
 	const char *id = sim->m->slices[idx].id;
-	dg->latency_factor = 1.0;
-	dg->latency_add_ms = 0.0;
-	dg->down = false;
+	*dg = (struct sd_sim_degrade){ .latency_factor = 1.0 };
 	for (i = 0; i < sim->faults.n; i++) {
 		const struct sd_sim_fault *f = &sim->faults.f[i];
 		if (!sd_sim_fault_slice_match(f, id))

@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-#include "monitor/qos5qi.h"
+#include "core/qos5qi.h"
 
 static void test_table(void **st)
 {

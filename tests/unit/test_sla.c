@@ -305,6 +305,104 @@ static void test_from_kpi_store(void **st)
 	sd_kpi_free(k);
 }
 
+/* Issue 10: the window the engine starts in is partial and is not judged.
+ * The engine starts 3.5 minutes into a 5-minute window whose seen part is
+ * all breached (40 ms against 20 ms): judged as if whole it would count a
+ * breached window and, with hysteresis 1, raise a breach. It must count
+ * nothing; the next, whole window (8 ms) is the first verdict. */
+static void test_partial_first_window(void **st)
+{
+	char err[256] = "";
+	struct sd_kpi *k = sd_kpi_new(NULL, NULL, err, sizeof err);
+	struct sd_sla_conf c;
+	sd_sla_conf_default(&c);
+	c.hysteresis = 1;
+	struct sd_sla *s = sd_sla_new(&c, k, NULL, err, sizeof err);
+	assert_non_null(s);
+	struct events E = { 0 };
+	sd_sla_set_event_hook(s, on_event, &E);
+	struct sd_sla_profile p = { .latency_us = 20000, .latency_pct = 99 };
+	sd_sla_set_slice(s, "cell-robots", "f2", &p);
+	int h = sd_kpi_find(k, SD_KPI_SLICE, "cell-robots");
+	int64_t start = NOV1 + 210000;
+	sd_sla_set_start(s, start);
+	for (int64_t t = start; t < NOV1 + 2 * WIN + 1000; t += 1000) {
+		sd_kpi_add(k, h, SD_KPI_LATENCY, t, t < NOV1 + WIN ? 40 : 8);
+		sd_kpi_tick(k, t);
+		sd_sla_tick(s, t);
+	}
+	assert_int_equal(E.n, 0);
+	struct sd_sla_month m;
+	assert_int_equal(sd_sla_compliance(s, "cell-robots", SD_SLA_LATENCY, "2026-11", &m), 0);
+	assert_int_equal(m.breached, 0);
+	assert_int_equal(m.nodata, 0);
+	assert_int_equal(m.met, 1);
+	int64_t ws = 0;
+	struct sd_sla_result r[SD_SLA_KPI_COUNT];
+	assert_int_equal(sd_sla_last(s, "cell-robots", r, &ws), 0);
+	assert_int_equal(ws, NOV1 + WIN);
+	assert_int_equal(r[SD_SLA_LATENCY].verdict, SD_SLA_MET);
+	/* an engine started exactly on a boundary judges that window */
+	sd_sla_set_start(s, NOV1 + 2 * WIN);
+	for (int64_t t = NOV1 + 2 * WIN; t < NOV1 + 3 * WIN + 1000; t += 1000) {
+		sd_kpi_add(k, h, SD_KPI_LATENCY, t, 40);
+		sd_kpi_tick(k, t);
+		sd_sla_tick(s, t);
+	}
+	assert_int_equal(E.n, 1);
+	assert_true(E.e[0].breach);
+	assert_int_equal(E.e[0].start, NOV1 + 2 * WIN);
+	sd_sla_free(s);
+	sd_kpi_free(k);
+}
+
+/* A window under a minute (monitor.sla.window_s) is judged from the raw
+ * samples: 5-second windows, 20 s degraded in the middle of a minute
+ * (which a 1-minute bucket would hide in its mean and judge once). */
+static void test_short_windows(void **st)
+{
+	char err[256] = "";
+	struct sd_kpi *k = sd_kpi_new(NULL, NULL, err, sizeof err);
+	struct sd_sla_conf c;
+	sd_sla_conf_default(&c);
+	c.window_s = 5;
+	c.hysteresis = 2;
+	struct sd_sla *s = sd_sla_new(&c, k, NULL, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(sd_sla_window_s(s), 5);
+	struct events E = { 0 };
+	sd_sla_set_event_hook(s, on_event, &E);
+	struct sd_sla_profile p = { .latency_us = 20000, .latency_pct = 99 };
+	sd_sla_set_slice(s, "cell-robots", "f2", &p);
+	int h = sd_kpi_find(k, SD_KPI_SLICE, "cell-robots");
+	sd_sla_set_start(s, NOV1);
+	/* 4 samples a second for 60 s; seconds 20..39 at 40 ms */
+	for (int64_t t = NOV1; t <= NOV1 + 60000; t += 250) {
+		if (t < NOV1 + 60000)
+			sd_kpi_add(k, h, SD_KPI_LATENCY, t,
+				   t >= NOV1 + 20000 && t < NOV1 + 40000 ? 40 : 8);
+		sd_kpi_tick(k, t);
+		sd_sla_tick(s, t);
+	}
+	/* windows 0-3 met, 4-7 breached (breach at 5, the second), 8-11
+	 * met (recovery at 9) */
+	assert_int_equal(E.n, 2);
+	assert_true(E.e[0].breach);
+	assert_int_equal(E.e[0].start, NOV1 + 25000);
+	assert_false(E.e[1].breach);
+	assert_int_equal(E.e[1].start, NOV1 + 45000);
+	struct sd_sla_month m;
+	assert_int_equal(sd_sla_compliance(s, "cell-robots", SD_SLA_LATENCY, "2026-11", &m), 0);
+	assert_int_equal(m.met, 8);
+	assert_int_equal(m.breached, 4);
+	sd_sla_free(s);
+	sd_kpi_free(k);
+	/* a window that does not divide a minute is refused */
+	c.window_s = 7;
+	assert_null(sd_sla_new(&c, NULL, NULL, err, sizeof err));
+	assert_non_null(strstr(err, "divisor of 60"));
+}
+
 struct rep {
 	int n;
 	struct sd_sla_month rows[16];
@@ -640,6 +738,27 @@ static void test_config_keys(void **st)
 	}
 	assert_true(win && rsrp);
 	sd_errlist_done(&e);
+
+	/* monitor.sla.window_s: a divisor of a minute, else file:line */
+	sd_errlist_init(&e);
+	f = fopen(cpath, "w");
+	fputs("zone = { name = \"z\"; plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n"
+	      "monitor = { sla = { window_s = 30; }; };\n", f);
+	fclose(f);
+	c = sd_config_load_schema(cpath, &sd_slicedeck_schema, &e);
+	if (!c)
+		fail_msg("%s", e.n ? e.msgs[0] : "?");
+	sd_sla_conf_from(&sc, sd_monitor_conf_get(c));
+	assert_int_equal(sc.window_s, 30);
+	sd_config_free(c);
+	f = fopen(cpath, "w");
+	fputs("zone = { name = \"z\"; plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n"
+	      "monitor = { sla = {\n window_s = 7; }; };\n", f);
+	fclose(f);
+	assert_null(sd_config_load_schema(cpath, &sd_slicedeck_schema, &e));
+	assert_true(e.n >= 1);
+	assert_non_null(strstr(e.msgs[0], "m.conf:3: monitor.sla.window_s: 7 s does not divide"));
+	sd_errlist_done(&e);
 }
 
 int main(void)
@@ -648,6 +767,8 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_hysteresis),
 		cmocka_unit_test(test_from_kpi_store),
+		cmocka_unit_test(test_partial_first_window),
+		cmocka_unit_test(test_short_windows),
 		cmocka_unit_test_setup_teardown(test_compliance_month, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),

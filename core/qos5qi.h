@@ -1,4 +1,4 @@
-/* monitor/qos5qi.h — the standardized 5QI table (TS 23.501 Table 5.7.4-1)
+/* core/qos5qi.h — the standardized 5QI table (TS 23.501 Table 5.7.4-1)
  * and the check of observed delay / loss against a 5QI's budget.
  *
  * The packet delay budget (PDB) is the bound the delay of 98 % of a flow's

@@ -1,6 +1,6 @@
 /* monitor/qos5qi.c — see qos5qi.h. Values from TS 23.501 Table 5.7.4-1
  * (Rel-17), as summarised in the project's 5GC reference, section 10. */
-#include "monitor/qos5qi.h"
+#include "core/qos5qi.h"
 
 #include <math.h>
 #include <stddef.h>
