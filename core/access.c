@@ -102,7 +102,7 @@ static void done_rule(struct sd_config_ctx *x, config_setting_t *e, void *obj, c
 {
 	struct sd_access_rule *r = obj;
 	const char *fid = NULL;
-	char cp[512], w[300];
+	char cp[512];
 	config_setting_t *fs = config_setting_get_member(e, "factory");
 
 	if (!config_setting_get_member(e, "user") && !config_setting_get_member(e, "group"))
@@ -127,9 +127,9 @@ static void done_rule(struct sd_config_ctx *x, config_setting_t *e, void *obj, c
 		r->resolved = lookup_id(r->name, r->is_group, &r->id);
 		if (!r->resolved) {
 			r->id = ~0u;
-			sd_warn("%s: %s: %s \"%s\" does not exist (yet); the rule will not match "
-				"until it does and the configuration is reloaded",
-				sd_config_where(x, e, w, sizeof w), path, r->is_group ? "group" : "user", r->name);
+			sd_config_warn(x, e, path, "%s \"%s\" does not exist (yet); the rule will "
+				       "not match until it does and the configuration is reloaded",
+				       r->is_group ? "group" : "user", r->name);
 		}
 	}
 }

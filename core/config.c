@@ -159,6 +159,33 @@ void sd_config_err(struct sd_config_ctx *x, const config_setting_t *s, const cha
 	free(msg);
 }
 
+void sd_config_warn(struct sd_config_ctx *x, const config_setting_t *s, const char *path,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *p;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	for (p = msg; p && *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			*p = '?';
+	sd_errlist_add(&x->c->warnings, x->files[sd_cfg_file_of(x, s)].display,
+		       (int)config_setting_source_line(s), "%s: %s", path && *path ? path : "(top level)",
+		       msg ? msg : "(out of memory)");
+	free(msg);
+}
+
+void sd_config_log_warnings(const struct sd_config *c)
+{
+	if (c->warnings.n == 1)
+		sd_warn("%s", c->warnings.msgs[0]);
+	else if (c->warnings.n > 1)
+		sd_warn("%s: %d configuration warnings, the first: %s (slicedeckd -t %s lists them all)",
+			c->path, c->warnings.n, c->warnings.msgs[0], c->path);
+}
+
 const char *sd_config_where(struct sd_config_ctx *x, const config_setting_t *s, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s:%u", x->files[sd_cfg_file_of(x, s)].display,
@@ -1232,6 +1259,7 @@ void sd_config_free(struct sd_config *c)
 		free(c->sections[i].data);
 	}
 	free(c->rules);
+	sd_errlist_done(&c->warnings);
 	free(c);
 }
 

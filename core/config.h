@@ -31,6 +31,9 @@ struct sd_errlist {
 };
 void sd_errlist_init(struct sd_errlist *e);
 void sd_errlist_done(struct sd_errlist *e);
+/* One log line about a configuration's warnings (none: nothing): the only
+ * one in full, else how many, the first, and how to see them all. */
+void sd_config_log_warnings(const struct sd_config *c);
 void sd_errlist_add(struct sd_errlist *e, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -54,6 +57,12 @@ struct sd_sbi_conf {
 	char notify_api_root[256]; /* how NFs reach us; "" = derived from listen */
 };
 
+/* engine.environment: what kind of network this engine watches. It is
+ * told to every console in hello, which picks its theme from it. */
+enum sd_environment { SD_ENV_PRODUCTION, SD_ENV_LAB, SD_ENV_TRAINING, SD_ENV_COUNT };
+const char *sd_environment_name(int env);   /* "production", "lab", "training" */
+int sd_environment_parse(const char *s);   /* -1 when unknown */
+
 struct sd_config {
 	char path[4096];           /* the file it was loaded from */
 	/* engine */
@@ -63,11 +72,16 @@ struct sd_config {
 	int log_level;             /* enum sd_log_level */
 	int socket_mode;           /* default 0660 */
 	char socket_group[64];     /* "" = the engine's group */
+	int environment;           /* enum sd_environment */
 	/* zone and network */
 	struct sd_model *model;    /* owned */
 	struct sd_sbi_conf sbi;
 	struct sd_access_rule *rules; int nrules;
 	bool has_secrets;          /* any secret present (file must be private) */
+	/* warnings that do not stop the load, each "file:line: path: what"
+	 * (rules naming users that do not exist yet ...): the engine logs one
+	 * line about them at start and reload, slicedeckd -t prints them all */
+	struct sd_errlist warnings;
 	/* the schema it was loaded with, and each module section's data
 	 * (sd_config_section_data) */
 	const struct sd_config_schema *schema;

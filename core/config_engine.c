@@ -111,6 +111,24 @@ static int parse_log(const char *s)
 
 static int parse_log_level(const char *s) { return sd_log_level_parse(s); }
 
+static const char *const env_names[SD_ENV_COUNT] = {
+	[SD_ENV_PRODUCTION] = "production", [SD_ENV_LAB] = "lab", [SD_ENV_TRAINING] = "training",
+};
+
+const char *sd_environment_name(int env)
+{
+	return env >= 0 && env < SD_ENV_COUNT ? env_names[env] : "production";
+}
+
+int sd_environment_parse(const char *s)
+{
+	int i;
+	for (i = 0; i < SD_ENV_COUNT; i++)
+		if (sd_streq(s, env_names[i]))
+			return i;
+	return -1;
+}
+
 /* engine.log: the row's off/size point at log_syslog only so that a
  * reload can compare it */
 static void store_log(struct sd_config_ctx *x, const struct sd_config_key *k, config_setting_t *s,
@@ -149,6 +167,9 @@ const struct sd_config_key sd_cfg_engine_keys[] = {
 	{ .name = "log_level", .type = SD_K_ENUM, SD_CONFIG_OF(struct sd_config, log_level),
 	  .parse = parse_log_level, .choices = "err, warning, notice, info, debug",
 	  .def = "info", .help = "most verbose level logged" },
+	{ .name = "environment", .type = SD_K_ENUM, SD_CONFIG_OF(struct sd_config, environment),
+	  .parse = sd_environment_parse, .choices = "production, lab, training",
+	  .def = "production", .help = "what this engine watches; consoles show it (theme, badge)" },
 	{ 0 }
 };
 

@@ -140,6 +140,10 @@ void sd_config_section_defaults(const struct sd_config_section *s, void *data);
 /* Report "file:line: path: message" at setting s. */
 void sd_config_err(struct sd_config_ctx *x, const struct config_setting_t *s, const char *path,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A warning, not an error: the load goes on; kept as "file:line: path:
+ * message" in the configuration's warnings list. */
+void sd_config_warn(struct sd_config_ctx *x, const struct config_setting_t *s, const char *path,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* "file:line" of a setting, into buf. */
 const char *sd_config_where(struct sd_config_ctx *x, const struct config_setting_t *s,
 			    char *buf, size_t n);

@@ -144,6 +144,7 @@ struct sd_ipc_server {
 	int bus_sub;
 	bool hooked;              /* before_sleep registered (else a timer per mark) */
 	struct sd_ipc_stats stats;
+	json_t *hello_extra;      /* members added to every hello (modules' settings) */
 };
 
 static int topic_index(unsigned bit)
@@ -989,6 +990,10 @@ static json_t *op_hello(struct sd_op_call *call)
 	snprintf(plmn, sizeof plmn, "%s-%s", call->model->plmn.mcc, call->model->plmn.mnc);
 	json_object_set_new(o, "plmn", json_string(plmn));
 	json_object_set_new(o, "modes", json_pack("[s,s]", "full", "delta"));
+	json_object_set_new(o, "environment",
+			    json_string(sd_environment_name(call->cfg ? call->cfg->environment : 0)));
+	if (call->server && ((struct sd_ipc_server *)call->server)->hello_extra)
+		json_object_update_missing(o, ((struct sd_ipc_server *)call->server)->hello_extra);
 	return o;
 }
 
@@ -1407,6 +1412,13 @@ fail:
 	return NULL;
 }
 
+void sd_ipc_server_hello_set(struct sd_ipc_server *s, const char *key, json_t *value)
+{
+	if (!s->hello_extra)
+		s->hello_extra = json_object();
+	json_object_set_new(s->hello_extra, key, value);
+}
+
 void sd_ipc_server_free(struct sd_ipc_server *s)
 {
 	int i;
@@ -1414,6 +1426,7 @@ void sd_ipc_server_free(struct sd_ipc_server *s)
 		return;
 	while (s->peers)
 		peer_free(s->peers);
+	json_decref(s->hello_extra);
 	if (s->flush_timer)
 		sd_loop_timer_del(s->host.loop, s->flush_timer);
 	if (s->hooked)

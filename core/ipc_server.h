@@ -81,6 +81,11 @@ struct sd_ipc_server *sd_ipc_server_new(const struct sd_host *host, const char *
 					 const char *group, char *err, size_t errsz);
 void sd_ipc_server_free(struct sd_ipc_server *s);
 
+/* A member every hello answer carries from now on (a module's setting a
+ * console shows, e.g. the SLA window); value is taken over. Members the
+ * server sets itself win over these. */
+void sd_ipc_server_hello_set(struct sd_ipc_server *s, const char *key, json_t *value);
+
 /* Register a topic (def copied; static storage for name). */
 int  sd_ipc_server_topic(struct sd_ipc_server *s, const struct sd_ipc_topic_def *def);
 

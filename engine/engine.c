@@ -31,6 +31,7 @@ struct sd_config *sd_engine_load_config(const struct sd_engine_opts *o)
 	sd_errlist_done(&errs);
 	if (!c)
 		return NULL;
+	sd_config_log_warnings(c);
 	if (o->socket_path)
 		sd_strlcpy(c->socket_path, o->socket_path, sizeof c->socket_path);
 	if (o->state_dir)
@@ -335,6 +336,8 @@ int sd_engine_start(struct sd_engine *e)
 		sd_err("cannot start monitoring (state in %s): %s", e->state_dir, err);
 		return -1;
 	}
+	sd_ipc_server_hello_set(e->ipc, "sla_window_s",
+				json_integer(sd_pipeline_sla_window_s(e->pipeline)));
 	sd_pipeline_alarm_topic(e->pipeline, &alarms);
 	if (sd_ipc_server_topic(e->ipc, &alarms) < 0) {
 		sd_err("ipc: the alarms topic could not be registered");

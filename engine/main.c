@@ -52,6 +52,8 @@ static int check_config(const char *path)
 	sd_errlist_done(&errs);
 	if (!c)
 		return 1;
+	for (i = 0; i < c->warnings.n; i++)
+		fprintf(stderr, "warning: %s\n", c->warnings.msgs[i]);
 	sd_config_summary(c, summary, sizeof summary);
 	printf("%s: %s\n", path, summary);
 	sd_config_free(c);

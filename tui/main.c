@@ -15,7 +15,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: slicedeck [--socket PATH] [-r SECONDS] [--readonly] [--view NAME]\n"
-		"                 [--theme prod|lab|mono]               the console (ncurses)\n"
+		"                 [--theme prod|lab|training|mono]      the console (ncurses)\n"
 		"       slicedeck [--socket PATH] COMMAND [OPTIONS]   (slicedeck help: each one's options)\n"
 		"       slicedeck --version | --help\n"
 		"\n"
@@ -23,8 +23,8 @@ static void usage(FILE *f)
 		"  -r, --refresh N    console refresh period in seconds (default 2)\n"
 		"      --readonly     never offer actions (viewers and factories always are)\n"
 		"      --view NAME    start view: overview factories slices nfs cells sites\n"
-		"      --theme NAME   prod, lab or mono (default $SLICEDECK_THEME, else prod on\n"
-		"                     the system socket, lab elsewhere); NO_COLOR is honoured\n"
+		"      --theme NAME   prod, lab, training or mono (default $SLICEDECK_THEME, else\n"
+		"                     the engine's engine.environment); NO_COLOR is honoured\n"
 		"\n");
 	sd_cli_usage(f);
 }
@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			if (!sd_theme_known(optarg)) {
-				fprintf(stderr, "slicedeck: --theme %s: one of prod, lab, mono\n", optarg);
+				fprintf(stderr, "slicedeck: --theme %s: one of prod, lab, training, mono\n", optarg);
 				return 2;
 			}
 			so.theme = optarg;

@@ -113,7 +113,7 @@ static const struct {
 	{ "quit,q,q!,exit", C_QUIT, "quit" },
 	{ "help,?", C_HELP, "keys and commands" },
 	{ "sort", C_SORT, "sort COLUMN [desc]: sort by a column (name or prefix)" },
-	{ "theme", C_THEME, "theme prod|lab|mono" },
+	{ "theme", C_THEME, "theme prod|lab|training|mono" },
 	{ "back", C_BACK, "one level back" },
 };
 
@@ -323,6 +323,9 @@ static bool offers_delta(const json_t *hello)
 	return false;
 }
 
+static void apply_theme(struct sd_ui *u, const char *name);
+static const char *pick_theme(const struct sd_ui *u);
+
 static void try_connect(struct sd_ui *u, int timeout_ms)
 {
 	json_t *params, *res;
@@ -370,6 +373,8 @@ static void try_connect(struct sd_ui *u, int timeout_ms)
 	u->connected = true;
 	u->backoff_ms = 1000;
 	u->banner[0] = '\0';
+	if (!u->theme_opt)
+		apply_theme(u, pick_theme(u));   /* the engine's environment */
 	u->applied_ms = 0;   /* show the fresh state at once */
 	forget_other_scope(u);
 	if (!u->cells_pushed)
@@ -746,30 +751,50 @@ static void draw_title(struct sd_ui *u, int cols)
 	} else {
 		snprintf(line, sizeof line, " slicedeck | %s | %s view: all factories", zone, sd_ui_role(u));
 	}
+	/* a window under a minute is a demo or drill setting: say so, verdicts
+	 * and compliance move faster than an operator would expect */
+	if (h && json_integer_value(json_object_get(h, "sla_window_s")) > 0 &&
+	    json_integer_value(json_object_get(h, "sla_window_s")) < 60) {
+		size_t n = strlen(line);
+		snprintf(line + n, sizeof line - n, " | SLA window %llds",
+			 (long long)json_integer_value(json_object_get(h, "sla_window_s")));
+	}
 	put(0, 0, cols - bw - 1, line);
 	attrset(u->theme.attr[SD_T_BADGE]);
 	if (cols > bw + 20)
 		put(0, cols - bw, cols, u->theme.badge);
 }
 
+/* The tab bar: " name " per tab, one space apart, then "? help". When that
+ * is wider than the terminal (80 columns is) the gaps go; whatever still
+ * does not fit is cut before "? help", which keeps its place at the right
+ * end: it is how a newcomer finds everything else. */
 static void draw_tabs(struct sd_ui *u, int cols)
 {
-	int v, x = 1;
+	static const char help[] = "? help";
+	int v, x = 1, gap = 1, need = 1, end;
 	enum sd_view_id root = u->stack[0]->view;
 	fill_line(1, cols, u->theme.attr[SD_T_TAB]);
+	for (v = 0; v < SD_V_COUNT; v++)
+		if (sd_views[v].tab)
+			need += (int)strlen(sd_views[v].name) + 3;
+	if (need + 1 + (int)sizeof help - 1 > cols)
+		gap = 0;
+	end = cols - (int)sizeof help;   /* the tabs stop one column before help */
 	for (v = 0; v < SD_V_COUNT; v++) {
 		char t[32];
+		tab_x[v][0] = tab_x[v][1] = -1;
 		if (!sd_views[v].tab)
 			continue;
 		snprintf(t, sizeof t, " %s ", sd_views[v].name);
 		attrset(u->theme.attr[(int)root == v ? SD_T_TAB_ON : SD_T_TAB]);
-		put(1, x, cols, t);
+		put(1, x, end, t);
 		tab_x[v][0] = x;
-		tab_x[v][1] = x + (int)strlen(t);
-		x += (int)strlen(t) + 1;
+		tab_x[v][1] = x + (int)strlen(t) < end ? x + (int)strlen(t) : end;
+		x += (int)strlen(t) + gap;
 	}
 	attrset(u->theme.attr[SD_T_TAB]);
-	put(1, x + 1, cols, "? help");
+	put(1, x + 1 <= end ? x + 1 : end + 1, cols, help);
 }
 
 static void draw_crumb(struct sd_ui *u, int cols)
@@ -961,6 +986,14 @@ static void sort_by(struct sd_ui *u, struct sd_frame *f, int col)
 		      f->table.sort_rev ? ", descending" : "");
 }
 
+static int theme_index(const char *name)
+{
+	int i;
+	for (i = 0; sd_theme_names[i + 1] && strcmp(sd_theme_names[i], name) != 0; i++)
+		;
+	return i;
+}
+
 static void apply_theme(struct sd_ui *u, const char *name)
 {
 	sd_theme_apply(&u->theme, name, u->color);
@@ -1029,9 +1062,9 @@ static bool run_command(struct sd_ui *u, const char *line)
 		}
 		case C_THEME:
 			if (!sd_theme_known(arg))
-				sd_ui_message(u, "themes: prod lab mono");
+				sd_ui_message(u, "themes: prod lab training mono");
 			else
-				apply_theme(u, arg);
+				apply_theme(u, u->theme_opt = sd_theme_names[theme_index(arg)]);
 			return true;
 		}
 	}
@@ -1225,19 +1258,26 @@ bool sd_screen_view_known(const char *name)
 	return v >= 0 && (sd_views[v].tab || v == SD_V_HELP);
 }
 
-/* --theme, else $SLICEDECK_THEME, else the engine's word if it gives one,
- * else "prod" for the system socket and "lab" for any other. */
-static const char *pick_theme(const struct sd_ui *u, const char *opt)
+/* --theme, else $SLICEDECK_THEME: the user's choice, kept across
+ * reconnections; NULL = follow the engine's engine.environment. */
+static const char *chosen_theme(const char *opt)
 {
 	const char *env = getenv("SLICEDECK_THEME");
-	const char *eng = json_string_value(json_object_get(u->cl.hello, "environment"));
 	if (opt && *opt)
 		return opt;
 	if (env && sd_theme_known(env))
 		return env;
-	if (eng && sd_theme_known(eng))
-		return eng;
-	return strcmp(u->socket_path, SD_DEFAULT_SOCKET) == 0 ? "prod" : "lab";
+	return NULL;
+}
+
+/* The theme to show now: the user's, else the one for the environment the
+ * engine named in hello (prod until it has). */
+static const char *pick_theme(const struct sd_ui *u)
+{
+	if (u->theme_opt)
+		return u->theme_opt;
+	return sd_theme_for_environment(json_string_value(json_object_get(u->cl.hello,
+									  "environment")));
 }
 
 static void ui_free(struct sd_ui *u)
@@ -1296,7 +1336,8 @@ int sd_screen_run(const char *socket_path, const struct sd_screen_opts *o)
 	}
 	sd_glyphs_init(&u.g, false);
 	sd_table_ascii(!u.g.utf8);
-	apply_theme(&u, pick_theme(&u, o ? o->theme : NULL));
+	u.theme_opt = chosen_theme(o ? o->theme : NULL);
+	apply_theme(&u, pick_theme(&u));
 	v = o && o->view ? sd_view_lookup(o->view) : SD_V_OVERVIEW;
 	sd_ui_push(&u, v >= 0 ? (enum sd_view_id)v : SD_V_OVERVIEW, NULL, NULL);
 

@@ -7,7 +7,8 @@
 struct sd_screen_opts {
 	int refresh_s;      /* apply engine pushes at most this often, seconds (default 2) */
 	bool readonly;      /* never offer actions, whatever the role */
-	const char *theme;  /* prod | lab | mono; NULL = $SLICEDECK_THEME, else by socket */
+	const char *theme;  /* prod | lab | training | mono; NULL = $SLICEDECK_THEME,
+	                       else the engine's engine.environment */
 	const char *view;   /* start view name or alias; NULL = overview */
 };
 

@@ -8,7 +8,7 @@
 
 #include "core/util.h"
 
-const char *const sd_theme_names[] = { "prod", "lab", "mono", NULL };
+const char *const sd_theme_names[] = { "prod", "lab", "training", "mono", NULL };
 
 bool sd_theme_known(const char *name)
 {
@@ -17,6 +17,15 @@ bool sd_theme_known(const char *name)
 		if (strcmp(name, sd_theme_names[i]) == 0)
 			return true;
 	return false;
+}
+
+const char *sd_theme_for_environment(const char *env)
+{
+	if (env && strcmp(env, "lab") == 0)
+		return "lab";
+	if (env && strcmp(env, "training") == 0)
+		return "training";
+	return "prod";
 }
 
 /* One role's colours; -1 = the terminal's default. */
@@ -106,7 +115,8 @@ void sd_theme_apply(struct sd_theme *th, const char *name, bool color)
 
 	th->name = sd_theme_known(name) ? name : "lab";
 	th->badge = strcmp(th->name, "prod") == 0 ? " PRODUCTION " :
-		    strcmp(th->name, "lab") == 0 ? " lab " : " mono ";
+		    strcmp(th->name, "lab") == 0 ? " lab " :
+		    strcmp(th->name, "training") == 0 ? " TRAINING " : " mono ";
 	mono(th);
 	if (!color || strcmp(th->name, "mono") == 0)
 		return;

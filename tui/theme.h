@@ -2,7 +2,8 @@
  *
  * A theme maps roles (title bar, header, selection, status colours ...) to
  * curses attributes. One theme per environment, as k9s skins per context:
- * "prod" is loud (red title bar, PRODUCTION badge), "lab" calm, "mono" uses
+ * "prod" is loud (red title bar, PRODUCTION badge), "lab" calm, "training"
+ * the lab colours with a TRAINING badge (a drill on a simulator), "mono" uses
  * only bold/reverse/underline (also what NO_COLOR and terminals without
  * colour get).
  */
@@ -45,6 +46,10 @@ bool sd_theme_known(const char *name);
 /* Set up colour pairs for the named theme (after initscr/start_color) and
  * fill th. color=false gives the monochrome rendering of any theme. */
 void sd_theme_apply(struct sd_theme *th, const char *name, bool color);
+/* The theme for the engine's engine.environment word (hello's
+ * "environment"): production -> prod, lab -> lab, training -> training;
+ * an unknown or missing word -> prod (err towards caution). */
+const char *sd_theme_for_environment(const char *env);
 
 /* The glyph set for the current locale: UTF-8 when nl_langinfo(CODESET)
  * says so (call after setlocale), else plain ASCII. */

@@ -138,6 +138,7 @@ struct sd_ui {
 	int depth;
 	/* look */
 	struct sd_theme theme;
+	const char *theme_opt; /* --theme, $SLICEDECK_THEME or :theme; NULL = the engine's */
 	struct sd_glyphs g;
 	bool color;
 	/* prompt (":" and "/") */
