@@ -16,6 +16,9 @@ echo
 echo "== Console: render, filter and sort of 10,000 rows on a pty"
 "$BUILD/bench/bench_tui" || rc=1
 echo
+echo "== SNMP: alarm notifications into real snmptrapd, beside the snmptrap CLI in a loop (about 40 s)"
+sh tests/bench/snmp.sh "$BUILD" || rc=1
+echo
 echo "== Scale: 100,000 slices, 300,000 cells, 250 subscribed consoles, a change a second (and the zone / 10; delta and whole-list mode; about 11 min)"
 sh tests/bench/scale.sh "$BUILD" || rc=1
 exit $rc
