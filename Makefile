@@ -50,7 +50,9 @@ CPPFLAGS  += -I. -D_GNU_SOURCE -DSD_VERSION=\"$(VERSION)\" \
              -DSD_SYSCONFDIR=\"$(SYSCONFDIR)\"
 CFLAGS    += -std=c11 $(OPT) $(WARN) $(HARDEN) $(SAN) $(PKG_CFLAGS)
 LDFLAGS   += $(HARDEN_LD) $(SAN)
-LDLIBS    += $(PKG_LIBS) -lm
+# the AgentX subagent needs libnetsnmpagent, not the agent's MIB modules
+# (netsnmp-agent.pc would add libnetsnmpmibs and its dependencies)
+LDLIBS    += -lnetsnmpagent $(PKG_LIBS) -lm
 
 LIB_SRC   := $(filter-out core/main.c engine/main.c,$(wildcard core/*.c slicing/*.c monitor/*.c billing/*.c snmp/*.c engine/*.c))
 TUI_SRC   := $(filter-out tui/main.c,$(wildcard tui/*.c))

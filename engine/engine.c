@@ -2,6 +2,7 @@
 #include "engine/engine.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "monitor/collect.h"
 #include "monitor/alarm.h"
 #include "monitor/pipeline.h"
+#include "monitor/sla.h"
 #include "snmp/snmp_sink.h"
 #include "slicing/scenario.h"
 
@@ -226,6 +228,63 @@ static void each_active_alarm(void *arg, void (*fn)(const struct sd_alarm *a, vo
 		sd_alarms_each(sd_pipeline_alarms(e->pipeline), false, fn, fnarg);
 }
 
+/* The last window over a slice's KPIs, as SLICEDECK-MIB's sdSliceSlaVerdict. */
+static int slice_verdict(void *arg, const char *slice_id)
+{
+	struct sd_engine *e = arg;
+	struct sd_sla_result r[SD_SLA_KPI_COUNT];
+	bool met = false, nodata = false;
+	int k;
+	if (!e->pipeline || sd_sla_last(sd_pipeline_sla(e->pipeline), slice_id, r, NULL) < 0)
+		return SD_SNMP_SLA_UNKNOWN;
+	for (k = 0; k < SD_SLA_KPI_COUNT; k++) {
+		if (r[k].verdict == SD_SLA_BREACHED)
+			return SD_SNMP_SLA_BREACHED;
+		met |= r[k].verdict == SD_SLA_MET;
+		nodata |= r[k].verdict == SD_SLA_NODATA;
+	}
+	return met ? SD_SNMP_SLA_MET : nodata ? SD_SNMP_SLA_NODATA : SD_SNMP_SLA_UNKNOWN;
+}
+
+struct compliance_walk {
+	void (*fn)(const char *slice_id, int hundredths, void *fnarg);
+	void *fnarg;
+	char slice[SD_ID_MAX];
+	double low;                   /* NAN until a KPI with data */
+};
+
+static void compliance_flush(struct compliance_walk *w)
+{
+	if (w->slice[0] && !isnan(w->low))
+		w->fn(w->slice, (int)lround(w->low * 100.0), w->fnarg);
+}
+
+/* rows come ordered by slice: the lowest compliance of each */
+static void compliance_row(void *arg, const struct sd_sla_month *row)
+{
+	struct compliance_walk *w = arg;
+	if (strcmp(row->slice, w->slice) != 0) {
+		compliance_flush(w);
+		sd_strlcpy(w->slice, row->slice, sizeof w->slice);
+		w->low = NAN;
+	}
+	if (!isnan(row->compliance_pct) && (isnan(w->low) || row->compliance_pct < w->low))
+		w->low = row->compliance_pct;
+}
+
+static void each_compliance(void *arg, void (*fn)(const char *slice_id, int hundredths,
+						  void *fnarg), void *fnarg)
+{
+	struct sd_engine *e = arg;
+	struct compliance_walk w = { fn, fnarg, "", NAN };
+	char month[8];
+	if (!e->pipeline)
+		return;
+	sd_sla_month_of(sd_wall_ms(), month, sizeof month);
+	if (sd_sla_report(sd_pipeline_sla(e->pipeline), month, NULL, compliance_row, &w) >= 0)
+		compliance_flush(&w);
+}
+
 static int start_sbi(struct sd_engine *e, char *err, size_t errsz)
 {
 	const struct sd_sbi_conf *sc = &e->cfg->sbi;
@@ -344,7 +403,7 @@ int sd_engine_start(struct sd_engine *e)
 		return -1;
 	}
 	{
-		struct sd_snmp_alarm_source src = { each_active_alarm, e };
+		struct sd_snmp_source src = { each_active_alarm, slice_verdict, each_compliance, e };
 		e->snmp = sd_snmp_new(&e->host, &src, err, sizeof err);
 		if (!e->snmp) {
 			sd_err("cannot start SNMP notifications: %s", err);

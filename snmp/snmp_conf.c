@@ -232,6 +232,27 @@ static const struct sd_config_key snmp_target_keys[] = {
 	{ 0 }
 };
 
+static const char *check_agentx_socket(struct sd_config_ctx *x, const char *v)
+{
+	if (v[0] == '/' || strncmp(v, "tcp:", 4) == 0 || strncmp(v, "unix:", 5) == 0 ||
+	    strncmp(v, "tcp6:", 5) == 0)
+		return sd_config_check_text(x, v);
+	return "must be a socket path (\"/var/agentx/master\") or \"tcp:HOST:PORT\"";
+}
+
+static const struct sd_config_key agentx_keys[] = {
+	{ .name = "socket", .type = SD_K_STR, .restart = true,
+	  .off = offsetof(struct sd_snmp_conf, agentx_socket),
+	  .size = sizeof(((struct sd_snmp_conf *)0)->agentx_socket), .check = check_agentx_socket,
+	  .def = "", .help = "the master agent's AgentX socket (snmpd's agentXSocket); "
+	  "\"\": no subagent" },
+	{ .name = "retry", .type = SD_K_INT, .restart = true,
+	  .off = offsetof(struct sd_snmp_conf, agentx_retry_s), .size = sizeof(int),
+	  .min = 1, .max = 3600, .def = "15", .unit = "s",
+	  .help = "ping the master this often; reconnect when it went away" },
+	{ 0 }
+};
+
 static const struct sd_config_key snmp_keys[] = {
 	{ .name = "targets", .type = SD_K_LIST, .sub = snmp_target_keys, .elem_new = new_snmp,
 	  .elem_done = done_snmp, .help = "trap/inform receivers" },
@@ -246,6 +267,8 @@ static const struct sd_config_key snmp_keys[] = {
 	  .size = sizeof(((struct sd_snmp_conf *)0)->engine_id), .check = check_engine_id,
 	  .help = "the engine's own SNMPv3 engine ID (hex); default: made once, kept in "
 		  "the state directory (snmp-engine-id)" },
+	{ .name = "agentx", .type = SD_K_GROUP, .sub = agentx_keys,
+	  .help = "the AgentX subagent serving SLICEDECK-MIB's tables" },
 	{ 0 }
 };
 

@@ -49,6 +49,8 @@ struct sd_snmp_conf {
 	int storm_interval_s;   /* one sdStormSummary per interval at most */
 	char engine_id[2 + 2 * SD_SNMP_ENGINE_ID_MAX + 1];  /* ours; "" = made
 				 * once and kept in the state directory */
+	char agentx_socket[256];  /* the master agent; "" = no subagent */
+	int agentx_retry_s;     /* ping / reconnect interval */
 };
 
 /* "0x80007ed903..." (or without 0x) into bytes; returns the length

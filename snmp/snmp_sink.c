@@ -23,6 +23,7 @@
 #include "core/ipc.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "snmp/snmp_agentx.h"
 #include "snmp/snmp_conf.h"
 
 #define BUS_QUEUE 50000            /* bus events waiting for the sink */
@@ -111,7 +112,7 @@ struct target {
 
 struct sd_snmp {
 	const struct sd_host *host;
-	struct sd_snmp_alarm_source src;
+	struct sd_snmp_source src;
 	int sub;                      /* bus subscription */
 	struct target **t;
 	int nt;
@@ -127,11 +128,18 @@ struct sd_snmp {
 	uint32_t hb_seq;
 	uint64_t kick_timer;
 	netsnmp_large_fd_set fds;
+	struct sd_agentx *agentx;     /* NULL without snmp.agentx.socket */
 };
 
 static void kick(struct sd_snmp *s);
 
 /* --- net-snmp's log into ours ------------------------------------------------ */
+
+/* net-snmp's messages into our log. A message that repeats the previous
+ * one (the AgentX code's "Failed to connect" at every retry) is counted,
+ * not logged again: one line per change of state. */
+static char last_msg[512];
+static unsigned last_repeats;
 
 static int on_netsnmp_log(int major, int minor, void *server, void *client)
 {
@@ -141,19 +149,37 @@ static int on_netsnmp_log(int major, int minor, void *server, void *client)
 	if (!m || !m->msg)
 		return 0;
 	n = strlen(m->msg);
-	while (n && (m->msg[n - 1] == '\n' || m->msg[n - 1] == '\r'))
+	while (n && (m->msg[n - 1] == '\n' || m->msg[n - 1] == '\r' || m->msg[n - 1] == ' ' ||
+		     m->msg[n - 1] == ':'))
 		n--;
 	sd_sanitize(line, sizeof line, m->msg, n);
-	sd_log(m->priority <= LOG_WARNING ? SD_LOG_WARN : SD_LOG_DEBUG, "net-snmp: %s", line);
+	if (strcmp(line, last_msg) == 0) {
+		last_repeats++;
+		return 0;
+	}
+	if (last_repeats)
+		sd_log(SD_LOG_INFO, "net-snmp: (the previous message %u more time%s)", last_repeats,
+		       last_repeats == 1 ? "" : "s");
+	last_repeats = 0;
+	sd_strlcpy(last_msg, line, sizeof last_msg);
+	sd_log(m->priority <= LOG_WARNING ? SD_LOG_WARN
+	       : m->priority <= LOG_INFO ? SD_LOG_NOTICE : SD_LOG_DEBUG, "net-snmp: %s", line);
 	return 0;
 }
 
 static int netsnmp_users;
 
-static void netsnmp_up(void)
+/* Initialise net-snmp once per process. With snmp.agentx.socket the
+ * subagent role is set and the tables registered before init_snmp (which
+ * connects to the master and registers what is there). -1 with err when
+ * the tables could not be registered (net-snmp is up all the same: call
+ * netsnmp_down). */
+static int netsnmp_up(struct sd_snmp *s, const struct sd_snmp_conf *c,
+		      const struct sd_snmp_source *src, char *err, size_t errsz)
 {
+	int rc = 0;
 	if (netsnmp_users++)
-		return;
+		return 0;
 	/* no MIB files, no config files, no persistent state of net-snmp's
 	 * own (ours is in the state directory), no SIGALRM */
 	setenv("MIBS", "", 1);
@@ -165,7 +191,14 @@ static void netsnmp_up(void)
 	snmp_disable_log();
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_netsnmp_log, NULL);
 	snmp_enable_calllog();
+	if (c && c->agentx_socket[0]) {
+		sd_agentx_preinit(c->agentx_socket, c->agentx_retry_s);
+		s->agentx = sd_agentx_new(s->host, src, err, errsz);
+		if (!s->agentx)
+			rc = -1;
+	}
 	init_snmp("slicedeckd");
+	return rc;
 }
 
 static void netsnmp_down(void)
@@ -1122,7 +1155,7 @@ static const struct sd_op snmp_ops[] = {
 
 /* --- life cycle -------------------------------------------------------------------- */
 
-struct sd_snmp *sd_snmp_new(const struct sd_host *h, const struct sd_snmp_alarm_source *src,
+struct sd_snmp *sd_snmp_new(const struct sd_host *h, const struct sd_snmp_source *src,
 			    char *err, size_t errsz)
 {
 	const struct sd_config *cfg = sd_host_config(h);
@@ -1142,7 +1175,11 @@ struct sd_snmp *sd_snmp_new(const struct sd_host *h, const struct sd_snmp_alarm_
 		free(s);
 		return NULL;
 	}
-	netsnmp_up();
+	if (netsnmp_up(s, c, src, err, errsz) < 0) {
+		netsnmp_down();
+		free(s);
+		return NULL;
+	}
 	netsnmp_large_fd_set_init(&s->fds, FD_SETSIZE);
 	if (sd_ops_register(h->ops, snmp_ops, SD_ARRAY_LEN(snmp_ops), s) < 0) {
 		snprintf(err, errsz, "the snmp op is registered twice");
@@ -1187,6 +1224,7 @@ void sd_snmp_free(struct sd_snmp *s)
 		sd_loop_timer_del(s->host->loop, s->timeout_timer);
 	if (s->hb_timer)
 		sd_loop_timer_del(s->host->loop, s->hb_timer);
+	sd_agentx_free(s->agentx);
 	netsnmp_large_fd_set_cleanup(&s->fds);
 	netsnmp_down();
 	free(s);

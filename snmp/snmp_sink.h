@@ -33,18 +33,29 @@
 
 #define SD_SNMP_WINDOW 64          /* informs in flight per target */
 
-/* Where the sink reads the active alarms (for the heartbeat's count and
- * the AgentX table): the engine wires the alarm manager in. */
-struct sd_snmp_alarm_source {
+/* SLICEDECK-MIB sdSliceSlaVerdict */
+enum { SD_SNMP_SLA_UNKNOWN = 1, SD_SNMP_SLA_MET, SD_SNMP_SLA_BREACHED, SD_SNMP_SLA_NODATA };
+
+/* What the sink and the AgentX tables read from other modules (the engine
+ * wires the alarm manager and the SLA evaluator in; any member may be
+ * NULL). */
+struct sd_snmp_source {
+	/* every active alarm */
 	void (*each_active)(void *arg, void (*fn)(const struct sd_alarm *a, void *fnarg),
 			    void *fnarg);
+	/* the last closed window's verdict over the slice's KPIs (SD_SNMP_SLA_*) */
+	int (*slice_verdict)(void *arg, const char *slice_id);
+	/* this month's compliance per slice (the lowest of its KPIs), in
+	 * hundredths of a percent; slices without data are left out */
+	void (*each_compliance)(void *arg, void (*fn)(const char *slice_id, int hundredths,
+						      void *fnarg), void *fnarg);
 	void *arg;
 };
 
 struct sd_snmp;
 
 /* NULL + err when net-snmp or the engine ID file fail. src may be NULL. */
-struct sd_snmp *sd_snmp_new(const struct sd_host *h, const struct sd_snmp_alarm_source *src,
+struct sd_snmp *sd_snmp_new(const struct sd_host *h, const struct sd_snmp_source *src,
 			    char *err, size_t errsz);
 /* Sends what is queued as far as the sockets take it, closes. */
 void sd_snmp_free(struct sd_snmp *s);

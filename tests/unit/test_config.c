@@ -547,6 +547,9 @@ static const struct {
 	{ "snmp = { engine_id = \"0x12zz\"; targets = (\n"
 	  "  { name = \"a\"; host = \"h\"; community = \"c\"; }\n); };\n",
 	  1, "snmp.engine_id: \"0x12zz\": must be an engine ID" },
+	{ "snmp = { agentx = { socket = \"localhost:705\"; }; targets = (\n"
+	  "  { name = \"a\"; host = \"h\"; community = \"c\"; }\n); };\n",
+	  1, "snmp.agentx.socket: \"localhost:705\": must be a socket path" },
 	{ "snmp = { heartbeat = -1; targets = (\n"
 	  "  { name = \"a\"; host = \"h\"; community = \"c\"; }\n); };\n",
 	  1, "snmp.heartbeat: must not be negative (got -1)" },
