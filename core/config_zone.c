@@ -214,12 +214,6 @@ static void done_site(struct sd_config_ctx *x, config_setting_t *e, void *obj, c
 		sd_strlcpy(s->name, s->id, sizeof s->name);
 }
 
-/* The channel bandwidths of TS 38.101-1 Table 5.3.2-1 at 30 kHz. */
-static bool nr_bandwidth_ok(int mhz)
-{
-	return (mhz >= 5 && mhz <= 30 && mhz % 5 == 0) || (mhz >= 40 && mhz <= 100 && mhz % 10 == 0);
-}
-
 static void *new_cell(struct sd_config_ctx *x, config_setting_t *e, void *parent)
 {
 	struct sd_model *m = x->m;
@@ -254,7 +248,7 @@ static void done_cell(struct sd_config_ctx *x, config_setting_t *e, void *obj, c
 		sd_config_err(x, e, cp, "position (%g, %g) m is outside the site plan of \"%s\" "
 		     "(%g x %g m)", c->x_m, c->y_m, site->id, site->width_m, site->height_m);
 	}
-	if (!nr_bandwidth_ok(c->bandwidth_mhz)) {
+	if (!sd_nr_rbs_30khz(c->bandwidth_mhz)) {
 		sd_config_child_path(cp, sizeof cp, path, "bandwidth_mhz");
 		sd_config_err(x, config_setting_get_member(e, "bandwidth_mhz"), cp,
 			      "%d MHz is not an NR channel bandwidth at 30 kHz subcarrier spacing "

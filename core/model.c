@@ -59,6 +59,19 @@ const char *sd_nf_status_name(enum sd_nf_status s) { return name_of(nf_status_na
 int sd_pn_mode_parse(const char *s) { return parse_in(mode_names, SD_ARRAY_LEN(mode_names), s); }
 int sd_level_parse(const char *s) { return parse_in(level_names, SD_ARRAY_LEN(level_names), s); }
 int sd_slice_state_parse(const char *s) { return parse_in(state_names, SD_ARRAY_LEN(state_names), s); }
+int sd_nr_rbs_30khz(int bandwidth_mhz)
+{
+	static const struct { int mhz, nrb; } t[] = {
+		{ 5, 11 }, { 10, 24 }, { 15, 38 }, { 20, 51 }, { 25, 65 }, { 30, 78 },
+		{ 40, 106 }, { 50, 133 }, { 60, 162 }, { 70, 189 }, { 80, 217 },
+		{ 90, 245 }, { 100, 273 },
+	};
+	for (size_t i = 0; i < SD_ARRAY_LEN(t); i++)
+		if (t[i].mhz == bandwidth_mhz)
+			return t[i].nrb;
+	return 0;
+}
+
 int sd_site_env_parse(const char *s) { return parse_in(env_names, SD_ARRAY_LEN(env_names), s); }
 const char *sd_site_env_name(enum sd_site_env e) { return name_of(env_names, SD_ARRAY_LEN(env_names), (int)e); }
 

@@ -131,6 +131,10 @@ enum sd_site_env {
 	SD_ENV_YARD,               /* outdoor yard: UMi street canyon */
 };
 int sd_site_env_parse(const char *s);
+/* Resource blocks of an NR FR1 carrier at 30 kHz subcarrier spacing
+ * (TS 38.101-1 Table 5.3.2-1) for a channel bandwidth in MHz; 0 when the
+ * table has no such bandwidth. */
+int sd_nr_rbs_30khz(int bandwidth_mhz);
 const char *sd_site_env_name(enum sd_site_env e);
 
 struct sd_site {

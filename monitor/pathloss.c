@@ -139,19 +139,6 @@ double sd_pl_mean(const struct sd_pl_link *l, double d2d_m, double *plos)
 	return -10.0 * log10(p * pow(10.0, -los / 10.0) + (1.0 - p) * pow(10.0, -nlos / 10.0));
 }
 
-int sd_pl_nrb_30khz(int bandwidth_mhz)
-{
-	static const struct { int mhz, nrb; } t[] = {
-		{ 5, 11 }, { 10, 24 }, { 15, 38 }, { 20, 51 }, { 25, 65 }, { 30, 78 },
-		{ 40, 106 }, { 50, 133 }, { 60, 162 }, { 70, 189 }, { 80, 217 },
-		{ 90, 245 }, { 100, 273 },
-	};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (t[i].mhz == bandwidth_mhz)
-			return t[i].nrb;
-	return 0;
-}
-
 double sd_pl_re_power_dbm(double total_dbm, int n_rb)
 {
 	return total_dbm - 10.0 * log10(12.0 * (n_rb > 0 ? n_rb : 1));

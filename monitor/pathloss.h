@@ -88,12 +88,8 @@ struct sd_pl_link {
  * *plos, when not NULL, gets the LOS probability. */
 double sd_pl_mean(const struct sd_pl_link *l, double d2d_m, double *plos);
 
-/* Resource blocks of an NR FR1 carrier at 30 kHz subcarrier spacing
- * (TS 38.101-1 Table 5.3.2-1) for a channel bandwidth in MHz; 0 when the
- * table has no such bandwidth. */
-int sd_pl_nrb_30khz(int bandwidth_mhz);
 /* Power per resource element (dBm): the total power spread evenly over
- * 12 x n_rb subcarriers. */
+ * 12 x n_rb subcarriers (n_rb: sd_nr_rbs_30khz, core/model.h). */
 double sd_pl_re_power_dbm(double total_dbm, int n_rb);
 /* Thermal noise per 30 kHz resource element at the UE, dBm: -174 dBm/Hz
  * + 10 log10(30 kHz) + a 9 dB noise figure. */

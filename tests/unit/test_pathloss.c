@@ -11,6 +11,7 @@
 
 #include <math.h>
 
+#include "core/model.h"
 #include "monitor/pathloss.h"
 
 #define near(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
@@ -137,9 +138,9 @@ static void test_mean(void **st)
 static void test_power(void **st)
 {
 	(void)st;
-	assert_int_equal(sd_pl_nrb_30khz(100), 273);
-	assert_int_equal(sd_pl_nrb_30khz(40), 106);
-	assert_int_equal(sd_pl_nrb_30khz(35), 0);
+	assert_int_equal(sd_nr_rbs_30khz(100), 273);
+	assert_int_equal(sd_nr_rbs_30khz(40), 106);
+	assert_int_equal(sd_nr_rbs_30khz(35), 0);
 	near(sd_pl_re_power_dbm(30, 273), -5.153, 0.001);
 	near(sd_pl_noise_re_dbm(), -120.229, 0.001);
 }
