@@ -307,12 +307,24 @@ int sd_sim_slice_ues_in_tac(const struct sd_model *m, int idx, uint32_t tac, int
 	return share;
 }
 
-/* Received power (dBm) from one cell at distance d metres. */
-static double path_rsrp(double d)
+/* Received reference-signal power (dBm) from one cell at floor distance
+ * d metres: its configured power per resource element (30 kHz
+ * subcarriers) minus the simulator's own log-distance loss, free space at
+ * 1 m and an exponent of 2.5 beyond. It is deliberately not the TR 38.901
+ * model the engine predicts with: the engine has to calibrate. */
+static double path_rsrp(const struct sd_cell *cl, double d)
 {
-	if (d < 5.0)
-		d = 5.0;
-	return -60.0 - 35.0 * log10(d / 5.0);
+	double p = cl->tx_power_dbm, f = cl->carrier_ghz > 0 ? cl->carrier_ghz : 3.5;
+	double h = cl->antenna_height_m > 0 ? cl->antenna_height_m - 1.5 : 4.5;
+	int nrb = sd_nr_rbs_30khz(cl->bandwidth_mhz);
+	if (!nrb)
+		nrb = 273;
+	if (cl->antenna_height_m <= 0)
+		p = 30;     /* a cell built without radio keys (tests) */
+	d = hypot(d, h);
+	if (d < 1.0)
+		d = 1.0;
+	return p - 10.0 * log10(12.0 * nrb) - (32.4 + 20.0 * log10(f) + 25.0 * log10(d));
 }
 
 int sd_sim_radio_at(const struct sd_model *m, uint64_t seed, int site, double x, double y,
@@ -341,7 +353,7 @@ int sd_sim_radio_at_ex(const struct sd_model *m, uint64_t seed, int site, double
 		if (down && down[c])
 			continue;
 		d = hypot(cl->x_m - x, cl->y_m - y);
-		p = path_rsrp(d) +
+		p = path_rsrp(cl, d) +
 		    6.0 * sd_sim_hash_normal(sd_sim_hash(seed, SALT_SHADOW, (uint64_t)c, gx * 65537 + gy)) +
 		    1.5 * sd_sim_hash_normal(sd_sim_hash(seed, SALT_FADE, (uint64_t)c, minute));
 		mw = pow(10.0, p / 10.0);

@@ -21,7 +21,8 @@
  *                   likewise against reliability and the 5QI's PER;
  *                   throughput is load times capacity (the contract's MBR
  *                   or a default by SST);
- *   radio           RSRP from log-distance path loss to the site's cells
+ *   radio           RSRP from each cell's configured power and carrier and a
+ *                   log-distance path loss (exponent 2.5) to the site's cells
  *                   with seeded shadowing, SINR against the other cells
  *                   whose interference follows the load curve.
  */
