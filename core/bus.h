@@ -72,7 +72,9 @@ struct sd_bus_alarm {
 
 /* SD_BUS_SAMPLE: a measurement for the KPI store. object is a slice id
  * (cell_index < 0) or, with cell_index >= 0, a cell's radio (value = RSRP
- * dBm, value2 = SINR dB). metric is the KPI store's enum sd_kpi_metric. */
+ * dBm, value2 = SINR dB; both NaN: a complete radio report that did not
+ * name the cell, i.e. the cell is silent). metric is the KPI store's enum
+ * sd_kpi_metric. */
 struct sd_bus_sample {
 	char slice[SD_ID_MAX];
 	int cell_index;

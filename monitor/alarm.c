@@ -708,8 +708,8 @@ int64_t sd_alarm_coverage_ex(struct sd_alarms *am, const char *site, const char 
 	char object[SD_ALARM_OBJECT_MAX], text[SD_ALARM_TEXT_MAX];
 	const char *id = site ? site : "?";
 	snprintf(object, sizeof object, "site=%s", id);
-	snprintf(text, sizeof text, "coverage %.1f %% of samples meet the thresholds, "
-		 "target %.1f %%", share_pct, target_pct);
+	snprintf(text, sizeof text, "coverage %.1f %% (the lower of the sample share and the "
+		 "area share, measured and predicted), target %.1f %%", share_pct, target_pct);
 	if (!(share_pct < target_pct))
 		return clear_key(am, object, SD_CAUSE_DEGRADED_SIGNAL,
 				 "coverage-below-target", text, &share_pct, now_ms);

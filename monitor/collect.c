@@ -770,12 +770,15 @@ static void apply_nf_loads(struct sd_collect *c, const struct sd_nwdaf_nf_load *
 }
 
 /* RSRP_MEAN / SINR_MEAN per NCI become one sample per model cell that has
- * both in this answer; a cell the model does not know is ignored. */
+ * both in this answer; a cell the model does not know is ignored. When the
+ * answer reports some cell's radio, every model cell it leaves out is
+ * published as silent (NaN values): the NWDAF, which sees the cells'
+ * neighbours, has nothing from it (coverage takes it for down). */
 static void apply_cell_radio(struct sd_collect *c, const struct sd_nwdaf_nw_perf *l, int n)
 {
 	struct sd_model *m = model(c);
 	double *rsrp, *sinr;
-	int i, k;
+	int i, k, reported = 0;
 
 	if (m->ncells <= 0 || n <= 0)
 		return;
@@ -795,8 +798,12 @@ static void apply_cell_radio(struct sd_collect *c, const struct sd_nwdaf_nw_perf
 			sinr[k] = l[i].radio_value;
 	}
 	for (k = 0; k < m->ncells; k++)
+		reported += !isnan(rsrp[k]) && !isnan(sinr[k]);
+	for (k = 0; k < m->ncells && reported; k++)
 		if (!isnan(rsrp[k]) && !isnan(sinr[k]))
 			cell_sample(c, k, rsrp[k], sinr[k]);
+		else
+			cell_sample(c, k, NAN, NAN);
 	free(rsrp);
 }
 

@@ -15,7 +15,20 @@
  *               least min_hole_squares squares (default 2)
  *   heat map    rows x cols levels for a terminal: 0 no data, 1 failing,
  *               2 passing (fair), 3 good (RSRP >= -95 dBm), 4 excellent
- *               (RSRP >= -85 dBm), by mean RSRP of the squares covered
+ *               (RSRP >= -85 dBm), by mean RSRP of the squares covered;
+ *               5..8 the same four levels for predicted squares
+ *   prediction  every square without walk-test samples can carry a
+ *               predicted RSRP/SINR (sd_cov_site_predict, TR 38.901 path
+ *               loss from each cell's configuration, calibrated per cell;
+ *               docs/coverage.md). A square with samples is "measured"
+ *               and its samples decide it; one with only a prediction is
+ *               "predicted" and passes when the predicted RSRP and SINR
+ *               meet the thresholds. Area share counts both; the site is
+ *               below target when its sample share or its area share is
+ *               under target_pct.
+ *   cell reports a cell's own mean RSRP/SINR (NWDAF, sim) feeds its weak-
+ *               cell figures and its calibration, not the grid: it says
+ *               nothing about a place.
  *
  * Positions are metres on the site plan: x east, y north, the origin at
  * the plan's south-west corner, which is the site's lat/lon. Walk-test
@@ -95,17 +108,70 @@ void sd_cov_site_free(struct sd_cov_site *cs);
 void sd_cov_site_reset(struct sd_cov_site *cs);
 /* 0, or -1 when outside the plan or the values are out of range. */
 int sd_cov_site_add(struct sd_cov_site *cs, const struct sd_cov_sample *s);
-/* A cell's own RSRP/SINR report (NWDAF, sim), placed at the cell's x/y. */
+/* A cell's own RSRP/SINR report (NWDAF, sim): counted for the cell (weak
+ * cells) and as a cell report; no square gets it. */
 int sd_cov_site_add_cell(struct sd_cov_site *cs, const struct sd_cell *c, int64_t t_ms,
 			 double rsrp_dbm, double sinr_db);
+
+/* ---- prediction (docs/coverage.md) ---- */
+
+/* Where a cell's UEs are taken to be when its own mean RSRP calibrates
+ * it: this far from the antenna on the floor. */
+#define SD_COV_CAL_DISTANCE_M 40.0
+/* Load of the interfering cells on the same carrier (share of their
+ * resource elements in use) for the predicted SINR. */
+#define SD_COV_NEIGHBOUR_LOAD 0.5
+/* Calibration offsets are kept within +-this (dB): beyond it the
+ * configuration, not the propagation, is wrong. */
+#define SD_COV_MAX_OFFSET_DB 30.0
+
+/* A site's propagation environment (from its configuration). */
+struct sd_cov_env {
+	bool outdoor;                /* yard: UMi; hall: InF */
+	double clutter_r;            /* 0..1 */
+	double clutter_height_m;
+	double clutter_size_m;       /* 0: by density */
+};
+void sd_cov_env_from_site(struct sd_cov_env *e, const struct sd_site *s);
+
+/* One cell as the prediction sees it. */
+struct sd_cov_tx {
+	char id[SD_ID_MAX];
+	double x_m, y_m, antenna_height_m, tx_power_dbm, carrier_ghz;
+	int bandwidth_mhz;
+	bool down;                   /* off the air: left out */
+	double offset_db;            /* calibration, added to its RSRP */
+};
+/* The cell's configuration; not down, no offset. */
+void sd_cov_tx_from_cell(struct sd_cov_tx *t, const struct sd_cell *c);
+/* The TR 38.901 model a cell uses in env. */
+int sd_cov_tx_model(const struct sd_cov_env *e, const struct sd_cov_tx *t);
+/* Its uncalibrated mean RSRP (dBm) at floor distance d2d_m. */
+double sd_cov_tx_rsrp_at(const struct sd_cov_env *e, const struct sd_cov_tx *t, double d2d_m);
+
+/* Predicts every square of the site from the cells tx[0..n) (those not
+ * down), replacing the previous prediction: per square the best cell's
+ * calibrated RSRP, and its SINR against the other cells on the same
+ * carrier at SD_COV_NEIGHBOUR_LOAD plus thermal noise. With no cell up,
+ * every square is predicted at the floor (-156 dBm): a hole. n = 0
+ * clears the prediction. Returns the work done in square x cell
+ * evaluations. */
+long sd_cov_site_predict(struct sd_cov_site *cs, const struct sd_cov_env *e,
+			 const struct sd_cov_tx *tx, int n, int64_t now_ms);
+bool sd_cov_site_predicted(const struct sd_cov_site *cs);
 double sd_cov_site_grid_m(const struct sd_cov_site *cs);   /* after coarsening */
 
 struct sd_cov_report {
 	uint32_t samples, passing, refused;
 	double share_pct;              /* NaN without samples */
-	uint32_t squares, squares_with_data, squares_passing;
-	double area_share_pct;         /* NaN without samples */
+	uint32_t squares, squares_with_data, squares_passing;   /* measured squares */
+	uint32_t squares_predicted, squares_predicted_passing;  /* predicted only */
+	double measured_area_pct;      /* NaN without measured squares */
+	double predicted_area_pct;     /* NaN without predicted squares */
+	double area_share_pct;         /* both kinds; NaN without either */
+	double judged_pct;             /* the lower of share and area share (NaN: none) */
 	bool below_target;
+	uint32_t cell_reports;
 	int nweak, nholes;
 };
 void sd_cov_site_report(const struct sd_cov_site *cs, struct sd_cov_report *r);
@@ -120,6 +186,7 @@ int sd_cov_site_weak_cells(const struct sd_cov_site *cs, struct sd_cov_cell *out
 
 struct sd_cov_hole {
 	int squares;
+	int predicted;                  /* of squares, those only predicted */
 	uint32_t samples;
 	double x0_m, y0_m, x1_m, y1_m;  /* bounding box */
 	double cx_m, cy_m;              /* centre of its squares */
@@ -136,9 +203,12 @@ void sd_cov_site_heatmap(const struct sd_cov_site *cs, int rows, int cols, uint8
  * "rsrp_min_dbm", "sinr_min_db", "grid_m", "below_target", "weak_cells":
  * [{"cell", "samples", "share_pct", "rsrp_mean", "sinr_mean"}],
  * "holes": [{"squares", "samples", "x0_m", "y0_m", "x1_m", "y1_m",
- * "rsrp_mean"}], "heatmap": ["0123..", ...] (rows x cols digits, north
- * first; omitted when rows or cols is 0)}. At most max_items weak cells
- * and holes. */
+ * "rsrp_mean", "kind": "measured" | "predicted" | "mixed",
+ * "predicted_squares"}], "heatmap": ["0123..", ...] (rows x cols digits
+ * 0-8, north first; omitted when rows or cols is 0), "cell_reports",
+ * "measured": {"squares", "passing", "area_share_pct"}, "predicted":
+ * {"squares", "passing", "area_share_pct", "at" (RFC 3339 or null),
+ * "models"}}. At most max_items weak cells and holes. */
 json_t *sd_cov_site_to_json(const struct sd_cov_site *cs, int rows, int cols, int max_items);
 
 /* Persistence of imported samples in the engine's store (core/store.h),

@@ -221,6 +221,9 @@ static json_t *site_coverage(struct sd_pipeline *p, const struct sd_model *m,
 	json_t *o = cs ? sd_cov_site_to_json(cs, rows, cols, 10) : json_pack("{s:s}", "site", site->id);
 	json_object_set_new(o, "factory", json_string(m->factories[site->factory].id));
 	json_object_set_new(o, "name", json_string(site->name));
+	json_object_set_new(o, "environment", json_string(sd_site_env_name(site->env)));
+	if (rows > 0 && cols > 0)    /* one site asked for: its cells too */
+		json_object_set_new(o, "cells", sd_pipeline_coverage_cells(p, site));
 	return o;
 }
 
@@ -249,6 +252,8 @@ static json_t *op_coverage(struct sd_op_call *call)
 
 	if (!one && !absent)
 		return NULL;
+	if (one)
+		sd_pipeline_coverage_fresh(p, one);
 	a = json_array();
 	for (i = 0; i < m->nsites; i++) {
 		const struct sd_site *s = &m->sites[i];
@@ -272,8 +277,6 @@ static json_t *op_coverage_add(struct sd_op_call *call)
 	json_t *samples = json_object_get(params, "samples"), *row;
 	const struct sd_site *site;
 	struct sd_cov_site *cs;
-	struct sd_cov_report rep;
-	struct sd_cov_conf cc;
 	bool absent;
 	struct sd_cov_sample *v;
 	size_t i, nv = 0;
@@ -314,13 +317,7 @@ static json_t *op_coverage_add(struct sd_op_call *call)
 		FAIL(SD_IPC_E_INTERNAL, "site %s: storing the samples failed (see the engine log)", site->id);
 	refused += (unsigned)rc;
 	duplicates = (unsigned)nv - (unsigned)rc - accepted;
-	sd_cov_site_report(cs, &rep);
-	sd_cov_conf_from(&cc, sd_monitor_conf_get(call->cfg));
-	if (rep.samples)
-		sd_alarm_coverage_ex(sd_pipeline_alarms(p), site->id,
-				     call->model->factories[site->factory].id,
-				     call->model->factories[site->factory].security_grade,
-				     rep.share_pct, cc.target_pct, sd_wall_ms());
+	sd_pipeline_coverage_judge(p, site);
 	return json_pack("{s:s, s:i, s:i, s:i, s:o}", "site", site->id, "accepted", accepted,
 			 "duplicates", duplicates, "refused", refused,
 			 "coverage", site_coverage(p, call->model, site, 0, 0));

@@ -38,9 +38,13 @@ int sd_pipeline_sla_window_s(const struct sd_pipeline *p);
 void sd_pipeline_sample(struct sd_pipeline *p, const char *slice_id,
 			enum sd_kpi_metric m, double value);
 
-/* A cell's mean RSRP (dBm) and SINR (dB) from the collectors (NWDAF):
- * one sample for its site's coverage, placed at the cell, and the cell's
- * RSRP/SINR KPIs; the site's coverage alarm follows the new share. */
+/* A cell's mean RSRP (dBm) and SINR (dB) from the collectors (NWDAF): the
+ * cell's RSRP/SINR KPIs, its weak-cell figures, and its calibration for
+ * the site's coverage prediction (docs/coverage.md). Both NaN: a complete
+ * report left the cell out; after two in a row it is predicted as off
+ * the air. The site is predicted again, within the tick's budget, when a
+ * cell goes down or comes back or its calibration drifts by 1 dB; the
+ * coverage alarm is judged after each prediction. */
 void sd_pipeline_cell_sample(struct sd_pipeline *p, const struct sd_cell *cell,
 			     double rsrp, double sinr);
 
@@ -65,6 +69,16 @@ struct sd_cov_site *sd_pipeline_coverage(struct sd_pipeline *p, const struct sd_
  * The accumulator, made on first use, starts from the stored samples. */
 int sd_pipeline_coverage_add(struct sd_pipeline *p, const struct sd_site *site,
 			     const struct sd_cov_sample *v, size_t n, unsigned *added);
+/* Predicts the site now if its prediction is due (one site asked for by
+ * name need not wait for the tick). */
+void sd_pipeline_coverage_fresh(struct sd_pipeline *p, const struct sd_site *site);
+/* Judges the site's coverage (measured and predicted) and raises or
+ * clears its coverage alarm. */
+void sd_pipeline_coverage_judge(struct sd_pipeline *p, const struct sd_site *site);
+/* The site's cells as the prediction sees them: [{"cell", "model",
+ * "down", "reported_rsrp_dbm" (smoothed; null before a report),
+ * "offset_db"}]. */
+json_t *sd_pipeline_coverage_cells(struct sd_pipeline *p, const struct sd_site *site);
 struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p);
 /* The KPI store (history and open buckets for the kpi IPC operation). */
 struct sd_kpi *sd_pipeline_kpi(struct sd_pipeline *p);

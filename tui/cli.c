@@ -18,6 +18,7 @@
 
 #include "core/util.h"
 #include "tui/client.h"
+#include "tui/theme.h"
 #include "tui/walk.h"
 
 #define CALL_TIMEOUT_MS 5000
@@ -61,8 +62,11 @@ static const struct sd_column alarm_cols[] = {
 
 static const struct sd_column coverage_cols[] = {
 	{ "SITE", "site" }, { "FACTORY", "factory" }, { "SAMPLES", "samples" },
-	{ "SHARE%", "share_pct" }, { "AREA%", "area_share_pct" }, { "TARGET%", "target_pct" },
-	{ "BELOW", "below_target" }, { "WEAK_CELLS", "weak_count" }, { "HOLES", "hole_count" },
+	{ "SHARE%", "share_pct" }, { "AREA%", "area_share_pct" },
+	{ "MEASURED_SQ", "measured.squares" }, { "MEASURED%", "measured.area_share_pct" },
+	{ "PREDICTED_SQ", "predicted.squares" }, { "PREDICTED%", "predicted.area_share_pct" },
+	{ "TARGET%", "target_pct" }, { "BELOW", "below_target" }, { "WEAK_CELLS", "weak_count" },
+	{ "HOLES", "hole_count" },
 };
 
 static const struct sd_column kpi_cols[] = {
@@ -269,24 +273,49 @@ static int coverage_import(const char *socket_path, const struct sd_cli_args *a)
 	return rc;
 }
 
-/* The heat map of one site, north up, with its legend. */
+/* The heat map of one site, north up, with its legend, then the cells as
+ * the prediction sees them and the holes. */
 static void print_heatmap(const json_t *site)
 {
-	static const char glyph[] = " x-+#";
-	const json_t *row;
+	const json_t *row, *o;
 	size_t i, k;
 	const json_t *hm = json_object_get(site, "heatmap");
 	if (!json_is_array(hm) || json_array_size(hm) == 0)
 		return;
-	printf("\nheat map of %s (north up; ' ' no data, x failing, - fair, + good, # excellent):\n",
-	       json_string_value(json_object_get(site, "site")));
+	printf("\nheat map of %s (north up; ' ' no data; measured: x failing, - fair, + good, "
+	       "# excellent; predicted: %s failing, %s fair, %s good, %s excellent):\n",
+	       json_string_value(json_object_get(site, "site")), sd_heat_glyph(NULL, '5', NULL),
+	       sd_heat_glyph(NULL, '6', NULL), sd_heat_glyph(NULL, '7', NULL),
+	       sd_heat_glyph(NULL, '8', NULL));
 	json_array_foreach(hm, i, row) {
 		const char *r = json_string_value(row);
 		putchar('|');
 		for (k = 0; r && r[k]; k++)
-			putchar(r[k] >= '0' && r[k] <= '4' ? glyph[r[k] - '0'] : '?');
+			fputs(r[k] >= '0' && r[k] <= '8' ? sd_heat_glyph(NULL, r[k], NULL) : "?", stdout);
 		puts("|");
 	}
+	json_array_foreach(json_object_get(site, "cells"), i, o) {
+		const json_t *rep = json_object_get(o, "reported_rsrp_dbm");
+		printf("cell %s: %s, %s", json_string_value(json_object_get(o, "cell")),
+		       json_string_value(json_object_get(o, "model")),
+		       json_is_true(json_object_get(o, "down")) ? "DOWN (silent in the radio reports)"
+								: "on the air");
+		if (json_is_number(rep))
+			printf(", reports %.1f dBm, calibration %+.1f dB", json_number_value(rep),
+			       json_number_value(json_object_get(o, "offset_db")));
+		else
+			printf(", no report yet (uncalibrated)");
+		putchar('\n');
+	}
+	json_array_foreach(json_object_get(site, "holes"), i, o)
+		printf("hole %zu (%s): %lld squares, x %.0f-%.0f m, y %.0f-%.0f m, mean RSRP %.1f dBm\n",
+		       i + 1, json_string_value(json_object_get(o, "kind")),
+		       (long long)json_integer_value(json_object_get(o, "squares")),
+		       json_number_value(json_object_get(o, "x0_m")),
+		       json_number_value(json_object_get(o, "x1_m")),
+		       json_number_value(json_object_get(o, "y0_m")),
+		       json_number_value(json_object_get(o, "y1_m")),
+		       json_number_value(json_object_get(o, "rsrp_mean")));
 }
 
 /* "slicedeck alarm ack ID": the one command that acts. */

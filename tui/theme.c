@@ -151,13 +151,17 @@ void sd_glyphs_init(struct sd_glyphs *g, bool force_ascii)
 	g->hline = g->utf8 ? "─" : "-";
 }
 
+/* Levels 1-4 are measured squares, 5-8 the same levels predicted: the
+ * predicted glyphs are lighter, and the same in ASCII and UTF-8 so that a
+ * screen without colour still tells them apart. */
 const char *sd_heat_glyph(const struct sd_glyphs *g, char level, enum sd_trole *role)
 {
-	static const char *const ascii[5] = { " ", "x", "-", "+", "#" };
-	static const char *const utf8[5] = { "·", "░", "▒", "▓", "█" };
-	static const enum sd_trole roles[5] = { SD_T_DIM, SD_T_HEAT1, SD_T_HEAT2, SD_T_HEAT3,
+	static const char *const ascii[9] = { " ", "x", "-", "+", "#", "o", ",", ":", "=" };
+	static const char *const utf8[9] = { "·", "░", "▒", "▓", "█", "o", ",", ":", "=" };
+	static const enum sd_trole roles[9] = { SD_T_DIM, SD_T_HEAT1, SD_T_HEAT2, SD_T_HEAT3,
+						SD_T_HEAT4, SD_T_HEAT1, SD_T_HEAT2, SD_T_HEAT3,
 						SD_T_HEAT4 };
-	int lv = level >= '1' && level <= '4' ? level - '0' : 0;
+	int lv = level >= '1' && level <= '8' ? level - '0' : 0;
 	if (role)
 		*role = roles[lv];
 	return g && g->utf8 ? utf8[lv] : ascii[lv];

@@ -46,7 +46,20 @@ assert abs(s["share_pct"] - 98.5) < 0.01, s["share_pct"]  # 36 of 2400 rows fail
 assert len(s["holes"]) == 1, s["holes"]
 h = s["holes"][0]
 assert 400 <= h["x0_m"] <= 430 and 470 <= h["x1_m"] <= 500, h
+# the walk covered every square: all measured, the walk overrides the
+# prediction everywhere, and the hole is a measured one
+assert s["measured"]["squares"] == 2400 and s["predicted"]["squares"] == 0, s
+assert h["kind"] == "measured", h
+assert abs(s["measured"]["area_share_pct"] - 98.5) < 0.01, s["measured"]
+assert all(ch in "01234" for row in s["heatmap"] for ch in row), s["heatmap"]
 PY
+# a site nobody walked is predicted from its cells' configuration alone
+# (no 5G core here: uncalibrated), every square of it
+sd coverage --site bhm-yard --json | python3 -c '
+import json, sys; s = json.load(sys.stdin)["sites"][0]
+assert s["measured"]["squares"] == 0 and s["predicted"]["squares"] == 750, s
+assert s["cells"][0]["reported_rsrp_dbm"] is None, s["cells"]' || t_fail "bhm-yard not predicted"
+
 # the site is over the 95 % default target: no alarm; push it under with
 # a second, bad walk of the same hall
 python3 - "$T/walk2.csv" <<'PY'

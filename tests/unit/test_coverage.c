@@ -215,15 +215,20 @@ static void test_site_report(void **st)
 	sd_cov_site_add(c1, &s);
 	sd_cov_site_report(c1, &r);
 	assert_int_equal(r.passing, 0);
-	/* a cell's own report lands at its position */
+	/* a cell's own report says how the cell does, not how a place does:
+	 * it makes a weak cell but no square, no sample, no hole */
 	struct sd_cell cell = { .id = "c7", .x_m = 55, .y_m = 35 };
 	sd_cov_site_reset(c1);
 	assert_int_equal(sd_cov_site_add_cell(c1, &cell, 0, -110, 3), 0);
 	assert_int_equal(sd_cov_site_add_cell(c1, &cell, 0, -111, 3), 0);
-	assert_int_equal(sd_cov_site_holes(c1, h, 4), 1);
-	assert_true(h[0].x0_m == 50 && h[0].y0_m == 30);
+	assert_int_equal(sd_cov_site_holes(c1, h, 4), 0);
 	assert_int_equal(sd_cov_site_weak_cells(c1, cc, 4), 1);
 	assert_string_equal(cc[0].id, "c7");
+	sd_cov_site_report(c1, &r);
+	assert_int_equal(r.samples, 0);
+	assert_int_equal(r.cell_reports, 2);
+	assert_int_equal(r.squares_with_data, 0);
+	assert_true(isnan(r.area_share_pct));
 	/* outside the plan or out of range: refused */
 	s.x_m = 101;
 	assert_int_equal(sd_cov_site_add(c1, &s), -1);
@@ -238,6 +243,108 @@ static void test_site_report(void **st)
 	assert_true(isnan(r.share_pct));
 	assert_false(r.below_target);
 	sd_cov_site_free(c1);
+	sd_cov_site_free(cs);
+}
+
+/* Prediction over the whole grid: every square gets a value from the
+ * cells' configuration; walk-test samples override it where they exist;
+ * a cell off the air leaves a predicted hole. */
+static void test_prediction(void **st)
+{
+	(void)st;
+	struct sd_cov_conf conf;
+	sd_cov_conf_default(&conf);
+	struct sd_cov_site *cs = sd_cov_site_new("hall", 200, 60, &conf);
+	struct sd_cell c1 = { .id = "c1", .x_m = 20, .y_m = 30, .antenna_height_m = 6,
+			      .tx_power_dbm = 30, .carrier_ghz = 3.5, .bandwidth_mhz = 100 };
+	struct sd_cell c2 = c1;
+	struct sd_cov_tx tx[2];
+	struct sd_cov_report r;
+	struct sd_cov_hole h[4];
+	uint8_t lv[6 * 20];
+
+	sd_strlcpy(c2.id, "c2", sizeof c2.id);
+	c2.x_m = 180;
+	sd_cov_tx_from_cell(&tx[0], &c1);
+	sd_cov_tx_from_cell(&tx[1], &c2);
+
+	/* no clutter: LOS everywhere (Table 7.4.2-1 with r = 0), so at 30 m
+	 * on the floor (d3D = hypot(30, 6 - 1.5) = 30.336 m) the RSRP is the
+	 * per-RE power -5.153 dBm minus the InF LOS loss
+	 * 31.84 + 21.5 log10(30.336) + 19 log10(3.5) = 74.039 dB: -79.193 dBm */
+	struct sd_cov_env open = { .outdoor = false, .clutter_r = 0, .clutter_height_m = 2 };
+	assert_true(fabs(sd_cov_tx_rsrp_at(&open, &tx[0], 30) - -79.193) < 0.001);
+	assert_int_equal(sd_cov_tx_model(&open, &tx[0]), 2 /* SD_PL_INF_SH */);
+
+	/* dense clutter above the antennas: InF-DL, about 8 dB per doubling
+	 * of distance; both cells cover the 200 m hall */
+	struct sd_cov_env dense = { .outdoor = false, .clutter_r = 0.6, .clutter_height_m = 8 };
+	assert_int_equal(sd_cov_tx_model(&dense, &tx[0]), 1 /* SD_PL_INF_DL */);
+	assert_false(sd_cov_site_predicted(cs));
+	assert_true(sd_cov_site_predict(cs, &dense, tx, 2, 1000) > 0);
+	assert_true(sd_cov_site_predicted(cs));
+	sd_cov_site_report(cs, &r);
+	assert_int_equal(r.squares_with_data, 0);
+	assert_int_equal(r.squares_predicted, 120);
+	assert_int_equal(r.squares_predicted_passing, 120);
+	assert_true(fabs(r.area_share_pct - 100) < 1e-9);
+	assert_true(isnan(r.share_pct));
+	assert_false(r.below_target);
+	sd_cov_site_heatmap(cs, 6, 20, lv);
+	for (int i = 0; i < 6 * 20; i++)
+		assert_true(lv[i] >= 5 && lv[i] <= 8);    /* all predicted, none failing */
+	assert_true(lv[2 * 20 + 2] > lv[2 * 20 + 10]); /* stronger by a cell than between */
+
+	/* a walk-test sample overrides the prediction of its square */
+	struct sd_cov_sample s = { .x_m = 95, .y_m = 25, .rsrp_dbm = -120, .sinr_db = -5 };
+	sd_strlcpy(s.cell, "c1", sizeof s.cell);
+	assert_int_equal(sd_cov_site_add(cs, &s), 0);
+	sd_cov_site_report(cs, &r);
+	assert_int_equal(r.squares_with_data, 1);
+	assert_int_equal(r.squares_passing, 0);
+	assert_int_equal(r.squares_predicted, 119);
+	assert_true(fabs(r.area_share_pct - 100.0 * 119 / 120) < 1e-9);
+	assert_true(fabs(r.share_pct - 0) < 1e-9);
+	assert_true(r.below_target);                    /* its one sample fails */
+	sd_cov_site_heatmap(cs, 6, 20, lv);
+	assert_int_equal(lv[3 * 20 + 9], 1);            /* measured, failing */
+
+	/* c2 off the air: the east of the hall is 140-180 m from c1, beyond
+	 * what InF-DL leaves above -105 dBm: a predicted hole there */
+	sd_cov_site_reset(cs);
+	tx[1].down = true;
+	sd_cov_site_predict(cs, &dense, tx, 2, 2000);
+	sd_cov_site_report(cs, &r);
+	assert_true(r.squares_predicted_passing < 120);
+	assert_true(r.below_target);
+	assert_true(sd_cov_site_holes(cs, h, 4) >= 1);
+	assert_int_equal(h[0].predicted, h[0].squares);
+	assert_int_equal(h[0].samples, 0);
+	assert_true(h[0].x1_m == 200 && h[0].x0_m > 100);
+	assert_true(h[0].rsrp_mean < conf.rsrp_min_dbm);
+	json_t *j = sd_cov_site_to_json(cs, 0, 0, 4);
+	json_t *hj = json_array_get(json_object_get(j, "holes"), 0);
+	assert_string_equal(json_string_value(json_object_get(hj, "kind")), "predicted");
+	json_t *pj = json_object_get(j, "predicted");
+	assert_int_equal(json_integer_value(json_object_get(pj, "squares")), 120);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(pj, "models"), 0)),
+			    "InF-DL");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "measured"),
+							    "squares")), 0);
+	json_decref(j);
+
+	/* every cell down: the whole plan is one predicted hole */
+	tx[0].down = true;
+	sd_cov_site_predict(cs, &dense, tx, 2, 3000);
+	sd_cov_site_report(cs, &r);
+	assert_int_equal(r.squares_predicted_passing, 0);
+	assert_int_equal(sd_cov_site_holes(cs, h, 4), 1);
+	assert_int_equal(h[0].squares, 120);
+	/* n = 0: no prediction, no data */
+	sd_cov_site_predict(cs, &dense, tx, 0, 4000);
+	sd_cov_site_report(cs, &r);
+	assert_int_equal(r.squares_predicted, 0);
+	assert_true(isnan(r.area_share_pct));
 	sd_cov_site_free(cs);
 }
 
@@ -439,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_csv_latlon),
 		cmocka_unit_test(test_site_report),
+		cmocka_unit_test(test_prediction),
 		cmocka_unit_test(test_heatmap),
 		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_store_cap),

@@ -288,8 +288,16 @@ static void test_heat_glyph(void **state)
 	assert_string_equal(sd_heat_glyph(&a, '9', &r), " ");
 	assert_int_equal(r, SD_T_DIM);
 	assert_string_equal(sd_heat_glyph(&a, '\0', &r), " ");
-	assert_string_equal(sd_heat_glyph(&u, '5', &r), "·");
+	assert_string_equal(sd_heat_glyph(&u, '!', &r), "·");
 	assert_string_equal(sd_heat_glyph(NULL, '3', &r), "+");
+	/* 5-8: predicted squares, other glyphs than measured ones in both
+	 * modes, the same colour roles as the measured levels */
+	assert_string_equal(sd_heat_glyph(&a, '5', &r), "o");
+	assert_int_equal(r, roles[1]);
+	assert_string_equal(sd_heat_glyph(&u, '8', &r), "=");
+	assert_int_equal(r, roles[4]);
+	assert_string_equal(sd_heat_glyph(&a, '6', NULL), ",");
+	assert_string_equal(sd_heat_glyph(&a, '7', NULL), ":");
 }
 
 /* Row y of the virtual screen, trailing blanks dropped. */
