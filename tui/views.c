@@ -81,7 +81,9 @@ static const struct sd_tcol sla_cols[] = {
 static const struct sd_tcol cov_cols[] = {
 	{ "SITE", "site", SD_COL_TEXT, 20 }, { "FACTORY", "factory", SD_COL_TEXT, 18 },
 	{ "SAMPLES", "samples", SD_COL_NUM, 0 }, { "SHARE%", "=share_pct", SD_COL_NUM, 0 },
-	{ "AREA%", "=area_share_pct", SD_COL_NUM, 0 }, { "TARGET%", "=target_pct", SD_COL_NUM, 0 },
+	{ "AREA%", "=area_share_pct", SD_COL_NUM, 0 }, { "MEAS_SQ", "measured.squares", SD_COL_NUM, 0 },
+	{ "MEAS%", "=meas", SD_COL_NUM, 0 }, { "PRED_SQ", "predicted.squares", SD_COL_NUM, 0 },
+	{ "PRED%", "=pred", SD_COL_NUM, 0 }, { "TARGET%", "=target_pct", SD_COL_NUM, 0 },
 	{ "COVERAGE", "=below", SD_COL_STATUS, 0 }, { "WEAK_CELLS", "=weak", SD_COL_NUM, 0 },
 	{ "HOLES", "=holes", SD_COL_NUM, 0 }, { "NAME", "name", SD_COL_TEXT, 0 },
 };
@@ -141,9 +143,13 @@ static void cell_text(const json_t *o, const char *path, char *buf, size_t n)
 	} else if (strncmp(path, "=", 1) == 0 && strstr(path, "_pct")) {
 		a = num_at(o, NULL, path + 1);
 		snprintf(buf, n, isnan(a) ? "-" : "%.1f", a);
+	} else if (strcmp(path, "=meas") == 0 || strcmp(path, "=pred") == 0) {
+		a = num_at(o, path[1] == 'm' ? "measured" : "predicted", "area_share_pct");
+		snprintf(buf, n, isnan(a) ? "-" : "%.1f", a);
 	} else if (strcmp(path, "=below") == 0) {
 		const json_t *b2 = json_object_get(o, "below_target");
-		snprintf(buf, n, "%s", !json_integer_value(json_object_get(o, "samples")) ? "no data" :
+		/* judged on walk-test samples and on the measured + predicted area */
+		snprintf(buf, n, "%s", isnan(num_at(o, NULL, "judged_pct")) ? "no data" :
 			 json_is_true(b2) ? "BELOW" : "ok");
 	} else if (strcmp(path, "=weak") == 0 || strcmp(path, "=holes") == 0) {
 		const json_t *arr = json_object_get(o, path[1] == 'w' ? "weak_cells" : "holes");
@@ -333,7 +339,7 @@ static void sla_summary(const json_t *slices, char *out, size_t n, const char *s
 static void heat_fit(struct sd_ui *u, int head_rows, int cols, int nitems)
 {
 	int table = nitems + 1 < 3 ? 3 : nitems + 1 > 9 ? 9 : nitems + 1;
-	int r = head_rows - table, c = cols - 2;
+	int r = head_rows - table - 2, c = cols - 2;   /* 2: figures and second legend line */
 	u->heat_want[0] = r < 2 ? 2 : r > 100 ? 100 : r;
 	u->heat_want[1] = c < 4 ? 4 : c > 250 ? 250 : c;
 }
@@ -344,7 +350,8 @@ static const json_t *heat_site(struct sd_ui *u, struct sd_frame *f)
 	return s && sd_streq(str_at(s, "site"), f->arg) ? s : NULL;
 }
 
-/* Below the map: the site's weak cells and holes. */
+/* Below the map: the site's holes, weak cells, and its cells as the
+ * prediction sees them. */
 static void build_heat(struct sd_ui *u, struct sd_frame *f)
 {
 	const json_t *s = heat_site(u, f), *o;
@@ -364,25 +371,50 @@ static void build_heat(struct sd_ui *u, struct sd_frame *f)
 	}
 	json_array_foreach(json_object_get(s, "holes"), i, o) {
 		snprintf(c[0], CELL_MAX, "hole %zu", i + 1);
-		snprintf(c[1], CELL_MAX, "hole");
+		snprintf(c[1], CELL_MAX, "hole, %s", str_at(o, "kind"));
 		sd_cli_cell(o, "samples", c[2], CELL_MAX);
 		snprintf(c[3], CELL_MAX, "%.0f squares, x %.0f-%.0f m, y %.0f-%.0f m, mean RSRP %.1f dBm",
 			 num_at(o, NULL, "squares"), num_at(o, NULL, "x0_m"), num_at(o, NULL, "x1_m"),
 			 num_at(o, NULL, "y0_m"), num_at(o, NULL, "y1_m"), num_at(o, NULL, "rsrp_mean"));
 		sd_table_add(&f->table, row, 1000 + (int)i);
 	}
+	json_array_foreach(json_object_get(s, "cells"), i, o) {
+		const json_t *rep = json_object_get(o, "reported_rsrp_dbm");
+		sd_cli_cell(o, "cell", c[0], CELL_MAX);
+		snprintf(c[1], CELL_MAX, "%s", json_is_true(json_object_get(o, "down")) ? "cell DOWN" : "cell");
+		snprintf(c[2], CELL_MAX, "-");
+		if (json_is_number(rep))
+			snprintf(c[3], CELL_MAX, "%s, reports %.1f dBm, calibration %+.1f dB%s",
+				 str_at(o, "model"), json_number_value(rep), num_at(o, NULL, "offset_db"),
+				 json_is_true(json_object_get(o, "down")) ? ", silent: predicted off the air" : "");
+		else
+			snprintf(c[3], CELL_MAX, "%s, no report yet: predicted from its configuration",
+				 str_at(o, "model"));
+		sd_table_add(&f->table, row, 2000 + (int)i);
+	}
 	sd_table_end(&f->table);
+}
+
+/* "98.5%", or "-" when there is nothing to count. */
+static const char *pct_text(double v, char *buf, size_t n)
+{
+	if (isnan(v))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%.1f%%", v);
+	return buf;
 }
 
 static int draw_heat_head(struct sd_ui *u, struct sd_frame *f, int y, int h, int w)
 {
 	const json_t *s = heat_site(u, f), *map = json_object_get(s, "heatmap"), *r;
-	char line[512], name[96];
+	char line[512], name[96], pa[16], pb[16];
 	int y0 = y, x, lv;
 	size_t i;
 
 	heat_fit(u, h, w, (int)(json_array_size(json_object_get(s, "weak_cells")) +
-				    json_array_size(json_object_get(s, "holes"))));
+				    json_array_size(json_object_get(s, "holes")) +
+				    json_array_size(json_object_get(s, "cells"))));
 	if (h < 3)
 		return 0;
 	if (!s) {
@@ -393,17 +425,33 @@ static int draw_heat_head(struct sd_ui *u, struct sd_frame *f, int y, int h, int
 		return 1;
 	}
 	sd_cli_cell(s, "name", name, sizeof name);
-	snprintf(line, sizeof line, " %s \"%s\"  factory %s  %lld samples  share %.1f%%  area %.1f%%  "
+	snprintf(line, sizeof line, " %s \"%s\"  factory %s  %lld samples  share %s  area %s  "
 		 "target %.0f%%  grid %.0f m", f->arg, name, str_at(s, "factory"),
 		 (long long)json_integer_value(json_object_get(s, "samples")),
-		 num_at(s, NULL, "share_pct"), num_at(s, NULL, "area_share_pct"),
+		 pct_text(num_at(s, NULL, "share_pct"), pa, sizeof pa),
+		 pct_text(num_at(s, NULL, "area_share_pct"), pb, sizeof pb),
 		 num_at(s, NULL, "target_pct"), num_at(s, NULL, "grid_m"));
 	attrset(A_BOLD);
 	sd_table_put(y++, 0, line, w);
 	attrset(A_NORMAL);
+	{
+		const json_t *ms = json_object_get(s, "measured"), *ps = json_object_get(s, "predicted");
+		const json_t *mo = json_object_get(ps, "models"), *mv;
+		char models[64] = "";
+		size_t k;
+		json_array_foreach(mo, k, mv)
+			snprintf(models + strlen(models), sizeof models - strlen(models), "%s%s",
+				 k ? "/" : "", json_string_value(mv));
+		snprintf(line, sizeof line, " measured %lld squares (%s pass)  predicted %lld squares "
+			 "(%s pass, TR 38.901 %s)", (long long)json_integer_value(json_object_get(ms, "squares")),
+			 pct_text(num_at(ms, NULL, "area_share_pct"), pa, sizeof pa),
+			 (long long)json_integer_value(json_object_get(ps, "squares")),
+			 pct_text(num_at(ps, NULL, "area_share_pct"), pb, sizeof pb), models[0] ? models : "-");
+		sd_table_put(y++, 0, line, w);
+	}
 	if (!json_integer_value(json_object_get(s, "samples"))) {
 		attrset(u->theme.attr[SD_T_DIM]);
-		snprintf(line, sizeof line, " no radio samples for this site yet "
+		snprintf(line, sizeof line, " no walk test for this site yet: every square is predicted "
 			 "(slicedeck coverage import FILE --site %s)", f->arg);
 		sd_table_put(y++, 0, line, w);
 		attrset(A_NORMAL);
@@ -422,27 +470,40 @@ static int draw_heat_head(struct sd_ui *u, struct sd_frame *f, int y, int h, int
 		attrset(A_NORMAL);
 		y++;
 	}
-	move(y, 0);
-	addstr(" legend ");
-	for (lv = 0; lv <= 4; lv++) {
-		static const char *const what[] = { "no data", "failing", "fair", "good", "excellent" };
-		enum sd_trole role;
-		const char *gl = sd_heat_glyph(&u->g, (char)('0' + lv), &role);
-		attrset(u->theme.attr[role]);
-		addstr(u->g.utf8 || lv ? gl : "' '");
-		attrset(A_NORMAL);
-		snprintf(line, sizeof line, " %s  ", what[lv]);
-		addstr(line);
+	/* two legend lines: measured levels, then predicted ones */
+	for (int part = 0; part < 2; part++) {
+		static const char *const what[] = { "no data", "failing", "fair", "good", "excellent",
+						    "failing", "fair", "good", "excellent" };
+		move(y, 0);
+		addstr(part ? " predicted " : " legend ");
+		for (lv = part ? 5 : 0; lv <= (part ? 8 : 4); lv++) {
+			enum sd_trole role;
+			const char *gl = sd_heat_glyph(&u->g, (char)('0' + lv), &role);
+			if (getcurx(stdscr) > w - 14)
+				break;
+			if (lv == 1)
+				addstr("measured ");
+			attrset(u->theme.attr[role]);
+			addstr(u->g.utf8 || lv ? gl : "' '");
+			attrset(A_NORMAL);
+			snprintf(line, sizeof line, " %s  ", what[lv]);
+			addstr(line);
+		}
+		if (part)
+			snprintf(line, sizeof line, "north up");
+		else
+			snprintf(line, sizeof line, "pass: RSRP >= %.0f dBm, SINR >= %.0f dB",
+				 num_at(s, NULL, "rsrp_min_dbm"), num_at(s, NULL, "sinr_min_db"));
+		if (getcurx(stdscr) < w - 1)
+			sd_table_put(y, getcurx(stdscr), line, w - getcurx(stdscr));
+		if (part == 0)
+			y++;
 	}
-	snprintf(line, sizeof line, "north up; passing: RSRP >= %.0f dBm and SINR >= %.0f dB",
-		 num_at(s, NULL, "rsrp_min_dbm"), num_at(s, NULL, "sinr_min_db"));
-	if (getcurx(stdscr) < w - 1)
-		sd_table_put(y, getcurx(stdscr), line, w - getcurx(stdscr));
 	y++;
 	attrset(u->theme.attr[SD_T_DIM]);
 	for (x = 0; x < w; x++)
 		mvaddstr(y, x, u->g.hline);
-	mvaddstr(y, 2, " weak cells and holes ");
+	mvaddstr(y, 2, " holes, weak cells, cells ");
 	attrset(A_NORMAL);
 	return y + 1 - y0;
 }

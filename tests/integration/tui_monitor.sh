@@ -5,7 +5,8 @@
 # "a" (a --readonly console is told why it may not); the cleared alarm shows
 # with C; the SLA view lists slice KPIs and drills to the slice; the
 # coverage view lists the sites, and after a walk-test import Enter shows the
-# site's heat map (ASCII glyphs without UTF-8) with its hole listed below.
+# site's heat map (ASCII glyphs without UTF-8) with its hole listed below;
+# before it, a site's map is all predicted squares, drawn and labelled so.
 BUILD=${1:-build}
 . tests/integration/lib.sh
 t_tmp
@@ -90,7 +91,24 @@ wait_screen '^ sla +\(' 5
 # --- coverage: sites, then a walk test and its heat map ---------------------------------
 key : c o v Enter
 wait_screen '^ coverage +\(8/8\)' 10
-wait_screen 'bhm-works +beilun-heavy +0 +- +- +95\.0 +no data ' 5
+# before any walk test every square is predicted (no cell reports here:
+# from the configuration alone); the map says which squares are predicted
+wait_screen 'bhm-works +beilun-heavy +0 +- +100\.0 +0 +- +2400 +100\.0 +95\.0 +ok ' 5
+key / '^bhm-yard' Enter
+wait_screen '^ coverage +\(1/8\)' 5
+key Enter
+wait_screen 'coverage › heatmap:bhm-yard' 5
+wait_screen 'measured 0 squares .* predicted 750 squares .*TR 38\.901 UMi' 10
+wait_screen 'no walk test for this site yet: every square is predicted' 5
+wait_screen '^ [,:=o]{40,}' 5
+wait_screen 'predicted o failing +, fair +: good += excellent' 5
+wait_screen 'bhm-y1 +cell +- +UMi, no report yet' 5
+# no measured glyph on the map rows (the legend shows them)
+no_screen '^ [·░▒▓█,:=o]*[░▒▓█][·░▒▓█,:=o]*$'
+key Escape
+wait_screen '^ coverage +\(1/8\)' 5
+key Escape
+wait_screen '^ coverage +\(8/8\)' 5
 python3 - "$T/walk.csv" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
@@ -105,7 +123,7 @@ with open(sys.argv[1], "w") as f:
 PY
 "$BUILD/slicedeck" --socket "$T/sd.sock" coverage import "$T/walk.csv" --site bhm-works >"$T/import.txt" 2>&1 ||
 	{ cat "$T/import.txt"; t_fail "walk-test import"; }
-wait_screen 'bhm-works +beilun-heavy +2400 +98\.5 +98\.[0-9] +95\.0 +ok +[0-9]+ +1 ' 10
+wait_screen 'bhm-works +beilun-heavy +2400 +98\.5 +98\.5 +2400 +98\.5 +0 +- +95\.0 +ok +[0-9]+ +1 ' 10
 key / '^bhm-works' Enter
 wait_screen '^ coverage +\(1/8\)' 5
 key Enter
@@ -114,7 +132,7 @@ wait_screen 'bhm-works .* 2400 samples +share 98\.5%' 10
 wait_screen 'legend .*failing' 5
 wait_screen '[▓█]{40,}' 5
 screen | grep -q '░' || t_fail "the hole does not show on the heat map"
-wait_screen 'hole 1 +hole +[0-9]+ +[0-9]+ squares' 5
+wait_screen 'hole 1 +hole, measured +[0-9]+ +[0-9]+ squares' 5
 # the map fills the terminal: 36 lines - 7 - the list below (header + 1 hole + weak cells)
 rows=$(screen | grep -Ec '^ [·░▒▓█]{100,}')
 [ "$rows" -ge 20 ] || { screen; t_fail "heat map only $rows rows high"; }
