@@ -506,7 +506,7 @@ static const struct sd_config_key site_keys[] = {
 	  .fmax = 100000, .def = "100", .unit = "m", .help = "site plan width" },
 	{ .name = "height_m", .type = SD_K_FLOAT, SD_CONFIG_OF(struct sd_site, height_m), .fmin = 1,
 	  .fmax = 100000, .def = "100", .unit = "m", .help = "site plan height" },
-	{ .name = "environment", .type = SD_K_ENUM, SD_CONFIG_OF(struct sd_site, env),
+	{ .name = "propagation", .type = SD_K_ENUM, SD_CONFIG_OF(struct sd_site, env),
 	  .parse = sd_site_env_parse, .def = "hall", .choices = "hall, yard",
 	  .help = "indoor factory hall (TR 38.901 InF) or outdoor yard (UMi)" },
 	{ .name = "clutter_pct", .type = SD_K_FLOAT, SD_CONFIG_OF(struct sd_site, clutter_pct),

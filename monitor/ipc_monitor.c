@@ -221,7 +221,7 @@ static json_t *site_coverage(struct sd_pipeline *p, const struct sd_model *m,
 	json_t *o = cs ? sd_cov_site_to_json(cs, rows, cols, 10) : json_pack("{s:s}", "site", site->id);
 	json_object_set_new(o, "factory", json_string(m->factories[site->factory].id));
 	json_object_set_new(o, "name", json_string(site->name));
-	json_object_set_new(o, "environment", json_string(sd_site_env_name(site->env)));
+	json_object_set_new(o, "propagation", json_string(sd_site_env_name(site->env)));
 	if (rows > 0 && cols > 0)    /* one site asked for: its cells too */
 		json_object_set_new(o, "cells", sd_pipeline_coverage_cells(p, site));
 	return o;

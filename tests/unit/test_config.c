@@ -427,7 +427,7 @@ static const struct {
 	{ "bad-cell-pos.conf", ":18:", "cells[c2].x: position (250, 90) m is outside the site plan" },
 	{ "bad-cell-bandwidth.conf", ":18:", "cells[c2].bandwidth_mhz: 35 MHz is not an NR channel bandwidth" },
 	{ "bad-cell-power.conf", ":18:", "cells[c2].tx_power_dbm: 80 is out of range 0-56 dBm" },
-	{ "bad-site-env.conf", ":21:", "sites[s1b].environment: \"street\" is not one of: hall, yard" },
+	{ "bad-site-env.conf", ":21:", "sites[s1b].propagation: \"street\" is not one of: hall, yard" },
 	{ "bad-site-clutter.conf", ":21:", "sites[s1b].clutter_pct: 100 is out of range 0-99 %" },
 	{ "bad-mode.conf", ":32:", "factories[f2].mode: \"private\" is not one of: virtual, hybrid, independent" },
 	{ "bad-level.conf", ":11:", "\"plant\" is not one of: line, workshop, factory" },
