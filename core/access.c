@@ -134,6 +134,56 @@ static void done_rule(struct sd_config_ctx *x, config_setting_t *e, void *obj, c
 	}
 }
 
+/* After every rule is read: the same user or group in two rules that say
+ * different things is an error (the first would win silently: a user
+ * mapped to two factories sees one of them by the file's order); the
+ * same rule twice is a warning. A factory no rule names is only seen by
+ * operators and viewers: a warning. */
+void sd_cfg_check_access(struct sd_config_ctx *x)
+{
+	const struct sd_config *c = x->c;
+	config_setting_t *list = config_lookup(&x->cf, "access.rules");
+	const struct sd_model *m = c->model;
+	int i, j, f;
+	char w[300];
+	if (!list)
+		return;
+	for (i = 1; i < c->nrules; i++) {
+		const struct sd_access_rule *r = &c->rules[i];
+		config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+		if (!r->name[0] || !e)
+			continue;
+		for (j = 0; j < i; j++) {
+			const struct sd_access_rule *o = &c->rules[j];
+			char cp[64];
+			if (o->is_group != r->is_group || strcmp(o->name, r->name) != 0)
+				continue;
+			snprintf(cp, sizeof cp, "access.rules[%d]", i);
+			if (o->role == r->role && o->factory == r->factory)
+				sd_warn("%s: %s: the same rule as access.rules[%d] (line %d)",
+					sd_config_where(x, e, w, sizeof w), cp, j, o->line);
+			else
+				sd_config_err(x, e, cp, "%s \"%s\" already has a rule (access.rules[%d], "
+					      "line %d) that gives role %s%s%s; one %s, one rule",
+					      r->is_group ? "group" : "user", r->name, j, o->line,
+					      sd_role_name(o->role),
+					      o->factory >= 0 && m && o->factory < m->nfactories ? " of " : "",
+					      o->factory >= 0 && m && o->factory < m->nfactories ?
+					      m->factories[o->factory].id : "",
+					      r->is_group ? "group" : "user");
+			break;
+		}
+	}
+	for (f = 0; m && f < m->nfactories; f++) {
+		for (i = 0; i < c->nrules; i++)
+			if (c->rules[i].role == SD_ROLE_FACTORY && c->rules[i].factory == f)
+				break;
+		if (i == c->nrules)
+			sd_warn("%s: factory \"%s\" has no access rule: only operators and viewers "
+				"see it", sd_config_where(x, list, w, sizeof w), m->factories[f].id);
+	}
+}
+
 static const struct sd_config_key rule_keys[] = {
 	{ .name = "user", .type = SD_K_STR, .store = store_rule_user, .help = "user name" },
 	{ .name = "group", .type = SD_K_STR, .store = store_rule_user, .help = "group name" },

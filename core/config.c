@@ -93,6 +93,10 @@ void sd_errlist_add(struct sd_errlist *e, const char *file, int line, const char
 	else
 		full = sd_strdup(msg);
 	free(msg);
+	/* file names and libconfig's own messages may quote raw bytes */
+	msg = sd_escape_dup(full);
+	free(full);
+	full = msg;
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 16;
 		e->msgs = sd_reallocarray(e->msgs, (size_t)e->cap, sizeof *e->msgs);
@@ -188,8 +192,9 @@ void sd_config_log_warnings(const struct sd_config *c)
 
 const char *sd_config_where(struct sd_config_ctx *x, const config_setting_t *s, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s:%u", x->files[sd_cfg_file_of(x, s)].display,
-		 config_setting_source_line(s));
+	char *d = sd_escape_dup(x->files[sd_cfg_file_of(x, s)].display);
+	snprintf(buf, n, "%s:%u", d, config_setting_source_line(s));
+	free(d);
 	return buf;
 }
 
@@ -1218,6 +1223,7 @@ struct sd_config *sd_config_load_schema(const char *path, const struct sd_config
 	sd_cfg_mark_overflows(&x, config_root_setting(&x.cf));
 	check_root(&x);
 	sd_cfg_check_sbi(&x);
+	sd_cfg_check_access(&x);
 	sd_cfg_check_permissions(&x);
 	t3 = sd_now_ms();
 

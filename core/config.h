@@ -55,6 +55,7 @@ struct sd_sbi_conf {
 	int poll_interval_s;     /* collectors' base interval */
 	char notify_listen[64];  /* "127.0.0.1:0" — SBI server for callbacks; "" = off */
 	char notify_api_root[256]; /* how NFs reach us; "" = derived from listen */
+	bool allow_http;         /* with an https NRF: http:// targets allowed */
 };
 
 /* engine.environment: what kind of network this engine watches. It is

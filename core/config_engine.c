@@ -32,6 +32,44 @@ static const char *check_group_name(struct sd_config_ctx *x, const char *v)
 	return sd_cfg_name_token(v);
 }
 
+/* The authority a..e of an API root: host, [v6] or host:port, port 1-65535,
+ * no user info. */
+static const char *check_authority(const char *a, const char *e)
+{
+	const char *port = NULL;
+	long long n;
+	char buf[8];
+	if (memchr(a, '@', (size_t)(e - a)))
+		return "must not carry user information (user:password@)";
+	if (*a == '[') {
+		const char *rb = memchr(a, ']', (size_t)(e - a));
+		if (!rb)
+			return "has an unclosed \"[\" in its host";
+		if (rb == a + 1)
+			return "has no host";
+		if (rb + 1 < e && rb[1] != ':')
+			return "must be scheme://[ipv6]:port";
+		if (rb + 1 < e)
+			port = rb + 2;
+	} else {
+		const char *colon = memchr(a, ':', (size_t)(e - a));
+		if (colon && memchr(colon + 1, ':', (size_t)(e - colon - 1)))
+			return "has an IPv6 address without [ ]";
+		if (colon)
+			port = colon + 1;
+	}
+	if (port) {
+		size_t len = (size_t)(e - port);
+		if (len == 0 || len >= sizeof buf || strspn(port, "0123456789") < len)
+			return "port must be a number 1-65535";
+		memcpy(buf, port, len);
+		buf[len] = '\0';
+		if (!sd_parse_ll(buf, 1, 65535, &n))
+			return "port must be a number 1-65535";
+	}
+	return NULL;
+}
+
 static const char *check_url(const char *v, bool empty_ok)
 {
 	const char *h;
@@ -51,7 +89,7 @@ static const char *check_url(const char *v, bool empty_ok)
 			return "contains spaces or control characters";
 	if (strpbrk(h, "?#"))
 		return "must be an API root (scheme://host[:port][/prefix]) without query or fragment";
-	return NULL;
+	return check_authority(h, h + strcspn(h, "/"));
 }
 
 static const char *check_url_opt(struct sd_config_ctx *x, const char *v) { return check_url(v, true); }
@@ -97,11 +135,19 @@ static const char *check_file_opt(struct sd_config_ctx *x, const char *v)
 
 const char *sd_config_check_text(struct sd_config_ctx *x, const char *v)
 {
-	size_t i;
+	size_t i, n = strlen(v);
+	char *clean;
+	bool same;
 	for (i = 0; v[i]; i++)
 		if ((unsigned char)v[i] < ' ' || v[i] == 0x7f)
 			return "contains control characters";
-	return NULL;
+	/* C1 controls and bytes that are not UTF-8 are what sd_sanitize
+	 * replaces: any change means the text holds some */
+	clean = sd_malloc(n + 1);
+	sd_sanitize(clean, n + 1, v, n);
+	same = strcmp(clean, v) == 0;
+	free(clean);
+	return same ? NULL : "is not UTF-8 text (or holds C1 control characters)";
 }
 
 static int parse_log(const char *s)
@@ -209,6 +255,8 @@ const struct sd_config_key sd_cfg_sbi_keys[] = {
 	  .help = "fetch access tokens from the NRF" },
 	{ .name = "nf_instance_id", .type = SD_K_STR, SD_CONFIG_OF(struct sd_sbi_conf, nf_instance_id),
 	  .def = "", .check = check_uuid_opt, .help = "our NF instance id (UUID)" },
+	{ .name = "allow_http", .type = SD_K_BOOL, SD_CONFIG_OF(struct sd_sbi_conf, allow_http),
+	  .def = "false", .help = "with an https NRF, let NFs be reached over cleartext http://" },
 	{ .name = "tls", .type = SD_K_GROUP, .sub = tls_keys, SD_CONFIG_OF(struct sd_sbi_conf, tls),
 	  .help = "TLS settings" },
 	{ .name = "notify", .type = SD_K_GROUP, .sub = notify_keys,

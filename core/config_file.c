@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -402,6 +403,12 @@ void sd_cfg_check_permissions(struct sd_config_ctx *x)
 				(st.st_mode & S_IROTH) ? "readable" :
 				(st.st_mode & S_IWOTH) ? "writable" : "accessible",
 				(unsigned)(st.st_mode & 07777));
+		} else if (f->secret && st.st_uid != 0 && st.st_uid != geteuid()) {
+			/* its owner can chmod and rewrite it, and so make
+			 * themselves operator or read the secrets */
+			sd_cfg_add_err(x, i, 0, "holds secrets (%s) but belongs to uid %u, neither "
+				"root nor the user reading it (uid %u); chown it", f->secret,
+				(unsigned)st.st_uid, (unsigned)geteuid());
 		} else if (st.st_mode & S_IWOTH) {
 			sd_cfg_add_err(x, i, 0, "is writable by others (mode %04o): anyone could change "
 				"the access rules; chmod o-w", (unsigned)(st.st_mode & 07777));

@@ -92,6 +92,7 @@ void sd_cfg_check_permissions(struct sd_config_ctx *x);
 extern const struct sd_config_key sd_cfg_engine_keys[];
 extern const struct sd_config_key sd_cfg_sbi_keys[];
 void sd_cfg_check_sbi(struct sd_config_ctx *x);
+void sd_cfg_check_access(struct sd_config_ctx *x);   /* core/access.c */
 
 /* config_zone.c: zone and factories */
 extern const struct sd_config_key sd_cfg_zone_keys[];

@@ -146,6 +146,7 @@ struct sd_sbi_client {
 	struct health *health;
 	struct token *tokens;
 	struct sd_sbi_client_stats st;
+	struct sd_complaint downgrade; /* cleartext refusals, rate-limited */
 	uint64_t rng;
 	bool closing;
 	/* idle easy handles, reset, for the next transfers: a new handle per
@@ -172,6 +173,7 @@ const char *sd_sbi_strerror(enum sd_sbi_err e)
 	case SD_SBI_ETOKEN: return "no access token";
 	case SD_SBI_EINVAL: return "invalid request";
 	case SD_SBI_ECANCELLED: return "cancelled";
+	case SD_SBI_EPOLICY: return "refused by policy";
 	}
 	return "unknown error";
 }
@@ -577,6 +579,10 @@ static void response_msg(const struct req *r, long status, const struct sd_sbi_p
 	}
 	{
 		const char *t = p && p->title[0] ? p->title : status_phrase((int)status);
+		if (!t[0])   /* say what kind of answer an unknown code is */
+			t = status < 100 || status > 599 ? "(not an HTTP status code)" :
+			    status < 200 ? "(informational)" : status < 400 ? "(redirection)" :
+			    status < 500 ? "(client error)" : "(server error)";
 		n = snprintf(line, sizeof line, "%s %s %s: %ld%s%s", r->nf, r->method, r->path,
 			     status, t[0] ? " " : "", t);
 	}
@@ -970,6 +976,8 @@ static void start_transfer(struct sd_sbi_client *c, struct req *r)
 		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, tls->verify ? 1L : 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, tls->verify ? 2L : 0L);
+		/* whatever the TLS library's defaults: nothing older than 1.2 */
+		curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 		if (tls->ca_file[0])
 			curl_easy_setopt(e, CURLOPT_CAINFO, tls->ca_file);
 		if (tls->cert_file[0]) {
@@ -1024,6 +1032,13 @@ static void transport_msg(const struct req *r, enum sd_sbi_err err, char *buf, s
 		snprintf(buf, bufsz, "no response within %d ms", r->timeout_ms);
 	else if (err == SD_SBI_ETOOBIG)
 		snprintf(buf, bufsz, "response body over %zu bytes", r->resp.max);
+	else if (err == SD_SBI_ETLS && !r->c->conf.tls.cert_file[0] &&
+		 (strstr(r->errbuf, "certificate required") ||
+		  strstr(r->errbuf, "alert handshake failure")))
+		/* the NF asked for a certificate we do not have: say that, not
+		 * just the alert's name */
+		snprintf(buf, bufsz, "%s: the NF wants a client certificate and none is "
+			 "configured (sbi.tls.cert): %s", sd_sbi_strerror(err), r->errbuf);
 	else
 		snprintf(buf, bufsz, "%s: %s", sd_sbi_strerror(err),
 			 r->errbuf[0] ? r->errbuf : curl_easy_strerror(r->rc));
@@ -1327,10 +1342,27 @@ static bool token_fetch(struct sd_sbi_client *c, struct token *t, char *why, siz
 
 /* Move r forward: token (if it needs one), health gate, transfer. Runs
  * from the loop only (kick, retry timer). */
+bool sd_sbi_cleartext_allowed(const struct sd_sbi_conf *conf)
+{
+	return conf->allow_http || strncasecmp(conf->nrf_api_root, "https://", 8) != 0;
+}
+
 static void launch(struct sd_sbi_client *c, struct req *r)
 {
 	int64_t wait_ms = 0;
 	char msg[ERRMSG_MAX];
+
+	if (!r->https && !sd_sbi_cleartext_allowed(&c->conf)) {
+		/* a profile (or a Location) pointing an https core's client at
+		 * http://: nothing is sent */
+		sd_complain(&c->downgrade, SD_LOG_WARN, "SBI: %s %s %s: cleartext http:// "
+			    "refused, the NRF is https and sbi.allow_http is off", r->nf,
+			    r->method, r->hostkey);
+		c->st.refused_cleartext++;
+		finish_fail(c, r, SD_SBI_EPOLICY, "cleartext http:// refused (the NRF is "
+			    "https; sbi.allow_http = false)");
+		return;
+	}
 
 	if (c->conf.oauth2 && r->scope) {
 		struct token *t = token_get(c, r->scope, r->target);

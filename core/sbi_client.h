@@ -39,8 +39,14 @@ enum sd_sbi_err {
 	SD_SBI_ETOKEN,          /* could not obtain an OAuth2 access token */
 	SD_SBI_EINVAL,          /* bad request options (our bug) */
 	SD_SBI_ECANCELLED,      /* client freed before completion */
+	SD_SBI_EPOLICY,         /* refused by policy: cleartext to an https core */
 };
 const char *sd_sbi_strerror(enum sd_sbi_err e);
+
+/* Whether conf lets a request go out in cleartext (http://): when the NRF's
+ * apiRoot is https, only with sbi.allow_http; else (an http:// or no NRF)
+ * yes. An https:// URL is always allowed. */
+bool sd_sbi_cleartext_allowed(const struct sd_sbi_conf *conf);
 
 enum sd_sbi_h2c_mode {
 	SD_SBI_H2C_AUTO = 0,     /* pick by curl_version_info() */
@@ -166,6 +172,7 @@ struct sd_sbi_client_stats {
 	uint64_t token_fetches;  /* POST /oauth2/token transfers completed */
 	uint64_t unreachable;    /* requests refused with SD_SBI_EUNREACHABLE */
 	uint64_t rejoins;        /* JOIN mode: a joiner found no connection and was re-queued */
+	uint64_t refused_cleartext; /* http:// requests refused by policy (SD_SBI_EPOLICY) */
 };
 void sd_sbi_client_stats(const struct sd_sbi_client *c, struct sd_sbi_client_stats *st);
 

@@ -150,6 +150,33 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+char *sd_escape_dup(const char *src)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t len = strlen(src), i = 0, o = 0;
+	char *d = sd_malloc(len * 4 + 1);
+	while (i < len) {
+		size_t n = utf8_len(s + i, len - i);
+		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f))
+			n = 0;
+		if (n == 0 || s[i] == '\\') {
+			if (s[i] == '\\') {
+				d[o++] = '\\';
+				d[o++] = '\\';
+			} else {
+				o += (size_t)sprintf(d + o, "\\x%02x", s[i]);
+			}
+			i++;
+			continue;
+		}
+		memcpy(d + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	d[o] = '\0';
+	return d;
+}
+
 void sd_sanitize(char *dst, size_t dstsz, const char *src, size_t srclen)
 {
 	const unsigned char *s = (const unsigned char *)src;

@@ -55,6 +55,12 @@ void    sd_fmt_time(int64_t wall_ms, char *buf, size_t bufsz);
  * '?'; the result is truncated to dstsz-1 bytes on a character boundary. */
 void sd_sanitize(char *dst, size_t dstsz, const char *src, size_t srclen);
 
+/* A malloc'd copy of s where each byte sd_sanitize would replace is written
+ * \xNN instead (ESC -> "\x1b"), and a backslash "\\": for messages that
+ * quote file names or text the user wrote, so the terminal shows what the
+ * bytes were without obeying them. */
+char   *sd_escape_dup(const char *s);
+
 /* A growable byte buffer with a hard cap (curl's dynbuf idea). Appending
  * past the cap fails and leaves the buffer as it was. */
 struct sd_buf {

@@ -55,7 +55,11 @@ static int check_config(const char *path)
 	for (i = 0; i < c->warnings.n; i++)
 		fprintf(stderr, "warning: %s\n", c->warnings.msgs[i]);
 	sd_config_summary(c, summary, sizeof summary);
-	printf("%s: %s\n", path, summary);
+	{
+		char *shown = sd_escape_dup(path);
+		printf("%s: %s\n", shown, summary);
+		free(shown);
+	}
 	sd_config_free(c);
 	return 0;
 }

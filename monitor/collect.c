@@ -418,6 +418,7 @@ static void nrf_cycle_finish(struct sd_collect *c)
 {
 	struct cycle *y = c->cyc;
 	struct sd_model *m = model(c);
+	bool all_ok = !y->any_failed;
 	int i, k;
 
 	c->cyc = NULL;
@@ -436,8 +437,11 @@ static void nrf_cycle_finish(struct sd_collect *c)
 	cycle_free(y);
 	c->st.nrf_cycles++;
 	c->nrf_backoff_ms = 0;
-	sd_complain_clear(&c->c_nrf, "NRF %s: NF inventory is back (%d NF instances)",
-			  c->conf.nrf_api_root, m->nnfs);
+	/* "back" only when every profile came: a cycle that kept some as
+	 * they were has complained about them and stays failing */
+	if (all_ok)
+		sd_complain_clear(&c->c_nrf, "NRF %s: NF inventory is back (%d NF instances)",
+				  c->conf.nrf_api_root, m->nnfs);
 	/* polled even with a subscription: the subscription brings changes at
 	 * once, the poll keeps "last confirmed REGISTERED" (the console's
 	 * heartbeat age) fresh and repairs anything a lost notification missed */
@@ -577,8 +581,11 @@ static void on_nf_list(const struct sd_sbi_result *res, void *arg)
 		goto out;
 	refresh_reach(c, "NRF");
 	if (res->err != SD_SBI_OK || res->status != 200) {
-		nrf_cycle_failed(c, res->errmsg[0] ? res->errmsg : "NRF GET /nnrf-nfm/v1/nf-instances: "
-				 "unexpected answer");
+		/* a 2xx other than 200 has no error text of its own */
+		if (!res->errmsg[0])
+			snprintf(why, sizeof why, "NRF GET /nnrf-nfm/v1/nf-instances: %d instead of "
+				 "200 with the NF list", res->status);
+		nrf_cycle_failed(c, res->errmsg[0] ? res->errmsg : why);
 		goto out;
 	}
 	if (sd_decode_nrf_urilist(res->body, res->body_len, &l, &diag) < 0) {

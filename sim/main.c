@@ -35,6 +35,8 @@ static void usage(FILE *f)
 "  -l, --listen ADDR:PORT SBI listen address (default 127.0.0.1:7777; port 0 = any)\n"
 "      --cert FILE        serve HTTP/2 over TLS (ALPN h2) with this PEM certificate\n"
 "      --key FILE         and this private key; the apiRoot is then https://\n"
+"      --advertise-http   NF profiles still say scheme http (a core pointing\n"
+"                         clients at cleartext; for tests)\n"
 "  -f, --fault SPEC       inject a fault from the start (repeatable), e.g.\n"
 "                         nf-down:nf=smf-1  delay:nf=NWDAF,ms=1500  error:status=503,prob=0.3\n"
 "  -C, --control PATH     UNIX control socket (mode 0600) for run-time faults\n"
@@ -87,7 +89,7 @@ static bool parse_clock(const char *s, int utc_offset_min, int64_t *out)
 
 int main(int argc, char **argv)
 {
-	enum { O_SEND = 256, O_HB, O_SPEED, O_CLOCK, O_UTC, O_CHURN, O_LOG, O_CERT, O_KEY };
+	enum { O_SEND = 256, O_HB, O_SPEED, O_CLOCK, O_UTC, O_CHURN, O_LOG, O_CERT, O_KEY, O_ADV_HTTP };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 's' },
@@ -103,6 +105,7 @@ int main(int argc, char **argv)
 		{ "log-level", required_argument, NULL, O_LOG },
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
+		{ "advertise-http", no_argument, NULL, O_ADV_HTTP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -165,6 +168,7 @@ int main(int argc, char **argv)
 		case O_CHURN: o.churn = true; break;
 		case O_CERT: o.cert_file = optarg; break;
 		case O_KEY: o.key_file = optarg; break;
+		case O_ADV_HTTP: o.advertise_http = true; break;
 		case O_LOG:
 			level = sd_log_level_parse(optarg);
 			if (level < 0) {

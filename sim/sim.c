@@ -435,7 +435,7 @@ json_t *sd_sim_nf_profile(const struct sd_sim *sim, const struct sd_sim_nf *nf,
 			       "serviceInstanceId", sid, "serviceName", services[k].name,
 			       "versions", "apiVersionInUri", services[k].ver,
 			       "apiFullVersion", services[k].full,
-			       "scheme", sim->o.cert_file ? "https" : "http",
+			       "scheme", sim->o.cert_file && !sim->o.advertise_http ? "https" : "http",
 			       "nfServiceStatus", status, "ipEndPoints", endpoint(sim));
 		if (services_map)
 			json_object_set_new(svcs, sid, sv);

@@ -47,6 +47,7 @@ struct sd_sim_opts {
 	bool churn;                /* NFs come and go at random (seeded) */
 	const char *cert_file;     /* TLS (ALPN h2) with this certificate and */
 	const char *key_file;      /* key; NULL = cleartext h2c */
+	bool advertise_http;       /* profiles say scheme http even over TLS */
 };
 
 struct sd_sim_nf {

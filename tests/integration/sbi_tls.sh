@@ -53,4 +53,26 @@ t_wait_log bad 'NRF .*(TLS|certificate|verif)' 15
 [ -n "${SD_KEEP_LOG:-}" ] && cp "$T/bad.log" "$SD_KEEP_LOG"
 t_stop bad || t_fail "engine (wrong CA) did not stop"
 t_stop sim || t_fail "sim did not stop"
+
+# issue 9 item 8: an https NRF whose profiles advertise scheme http. The
+# engine discovers the NFs over TLS but sends nothing in cleartext: it
+# refuses each http:// target and says so. Without the policy it talks
+# plain h2c to the sim's TLS port, which logs a failed handshake.
+t_start dsim "$BUILD/slicedeck-sim" -c "$T/good.conf" --listen 127.0.0.1:0 \
+	--cert "$T/sim.pem" --key "$T/sim.key" --advertise-http --log-level info
+t_wait_log dsim '^NRF https://127\.0\.0\.1:' 10
+NRF=$(sed -n 's/^NRF //p' "$T/dsim.log" | head -1)
+t_start down "$BUILD/slicedeckd" -c "$T/good.conf" --socket "$T/down.sock" \
+	--state-dir "$T/down-state" --nrf "$NRF" --stderr
+t_wait_file "$T/down.sock" 10
+i=0
+while [ "$(count_nfs "$T/down.sock")" -lt 8 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(count_nfs "$T/down.sock")" -ge 8 ] || t_fail "no NFs discovered from the https NRF"
+t_wait_log down 'cleartext http:// refused' 15
+sleep 1
+if grep -Eiq 'handshake|not an HTTP/2|wrong version' "$T/dsim.log"; then
+	t_fail "the engine sent cleartext to the TLS port after a scheme downgrade"
+fi
+t_stop down || t_fail "engine (downgrade) did not stop"
+t_stop dsim || t_fail "sim (downgrade) did not stop"
 echo "sbi_tls: ok"

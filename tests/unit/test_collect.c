@@ -715,6 +715,8 @@ struct fake {
 	int lists, profiles, posts, deletes, patches, other;
 	int post_mode;               /* what a POST gets, see fake_post */
 	char foreign[128];           /* a Location elsewhere */
+	int list_status;             /* the NF list's status; 0 = 200 */
+	bool fail_b;                 /* B's profile answers 500 */
 };
 
 static void fake_list(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
@@ -725,6 +727,11 @@ static void fake_list(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, vo
 			    "{\"href\":\"%s/nnrf-nfm/v1/nf-instances/" ID_B "\"}]}}",
 			    k->root, k->root, k->root);
 	k->lists++;
+	if (k->list_status) {
+		free(b);
+		resp->status = k->list_status;
+		return;
+	}
 	sd_sbi_resp_json(resp, 200, b);
 }
 
@@ -734,6 +741,10 @@ static void fake_profile(const struct sd_sbi_req *req, struct sd_sbi_resp *resp,
 	/* B's profile names another id (C) */
 	const char *id = strcmp(req->params[0], ID_B) == 0 ? ID_C : req->params[0];
 	k->profiles++;
+	if (k->fail_b && strcmp(req->params[0], ID_B) == 0) {
+		sd_sbi_resp_problem(resp, 500, "Induced", "SYSTEM_FAILURE", "B is sick");
+		return;
+	}
 	sd_sbi_resp_json(resp, 200, sd_printf("{\"nfInstanceId\":\"%s\",\"nfType\":\"PCF\","
 			 "\"nfStatus\":\"REGISTERED\",\"ipv4Addresses\":[\"127.0.0.7\"],"
 			 "\"sNssais\":[{\"sst\":1}]}", id));
@@ -875,6 +886,62 @@ static void test_duplicate_and_mismatched_ids(void **state)
 	fx_free(f);
 }
 
+/* Issue 9 item 11: an NF list answered 204, 206 or 999 is logged with what
+ * was wrong; a cycle in which a profile failed does not say "NF inventory
+ * is back" (nor reset the rate limit); the next complete one does, once. */
+static bool lists_at_least(struct fake *k, int n, struct fx *f)
+{
+	int64_t end = sd_now_ms() + 8000;
+	while (k->lists < n && sd_now_ms() < end)
+		sd_loop_once(f->loop, 20);
+	return k->lists >= n;
+}
+
+static void test_nrf_answers_logged(void **state)
+{
+	struct fx *f = fx_new(1);
+	struct fake k;
+	char *log;
+	size_t len;
+	FILE *fp;
+	(void)state;
+
+	fake_start(f->loop, &k);
+	sd_strlcpy(f->cfg.sbi.nrf_api_root, k.root, sizeof f->cfg.sbi.nrf_api_root);
+	f->notify_root[0] = '\0';
+	grab_start();
+	start_collector(f, 0);
+	k.list_status = 204;
+	assert_true(lists_at_least(&k, 1, f));
+	k.list_status = 206;
+	assert_true(lists_at_least(&k, 2, f));
+	k.list_status = 999;
+	assert_true(lists_at_least(&k, 3, f));
+	k.list_status = 0;
+	k.fail_b = true;     /* the list works, one profile does not: cycles 4, 5 */
+	assert_true(lists_at_least(&k, 6, f));
+	k.fail_b = false;
+	assert_true(lists_at_least(&k, 8, f));
+	fflush(stderr);
+	fp = fopen(grab_path, "r");
+	assert_non_null(fp);
+	log = malloc(1 << 20);
+	len = fread(log, 1, (1 << 20) - 1, fp);
+	log[len] = '\0';
+	fclose(fp);
+	if (getenv("SD_TEST_DEBUG"))
+		fprintf(stdout, "%s", log);
+	assert_non_null(strstr(log, "nf-instances: 204 instead of 200 with the NF list; keeping"));
+	assert_null(strstr(log, "[err] ; keeping"));
+	free(log);
+	/* the rate limit may fold the 206 and 999 lines; what is logged says it */
+	assert_int_equal(grab_count("NF inventory is back"), 1);
+	sd_collect_free(f->c);
+	f->c = NULL;
+	sd_sbi_server_free(k.srv);
+	fx_free(f);
+}
+
 /* The subscription object against a fake NF: a 201 without a Location and
  * one with a foreign Location are refused (and the foreign host is never
  * contacted); a deterministic 400 is logged once over many retries; then
@@ -968,6 +1035,7 @@ int main(void)
 		cmocka_unit_test(test_profile_fetch_cap),
 		cmocka_unit_test(test_duplicate_and_mismatched_ids),
 		cmocka_unit_test(test_subscription_refusals),
+		cmocka_unit_test(test_nrf_answers_logged),
 	};
 	sd_log_open("test_collect", 0, SD_LOG_NOTICE);
 	if (getenv("TEST_FILTER"))

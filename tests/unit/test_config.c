@@ -280,6 +280,136 @@ static void test_secrets_world_readable(void **state)
 	sd_errlist_done(&e);
 }
 
+/* Issue 9 item 12: a private secret-holding file owned by another non-root
+ * user is refused (that user could rewrite it); root's or ours is fine. */
+static void test_secrets_foreign_owner(void **state)
+{
+	char *text = slurp("etc/slicedeck.conf");
+	const char *path = put("owned.conf", 0600, text);
+	struct sd_errlist e;
+	struct sd_config *c;
+	(void)state;
+	free(text);
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(chown(path, 1, 1), 0);    /* daemon */
+	sd_errlist_init(&e);
+	assert_null(sd_config_load(path, &e));
+	expect_err(&e, path, "holds secrets (snmp community) but belongs to uid 1, neither root");
+	sd_errlist_done(&e);
+	assert_int_equal(chown(path, 0, 0), 0);
+	sd_errlist_init(&e);
+	c = sd_config_load(path, &e);
+	assert_non_null(c);
+	sd_config_free(c);
+	sd_errlist_done(&e);
+}
+
+/* Issue 9 item 12: sbi.nrf is an API root: a port 1-65535 when given, a
+ * closed [v6], no user info; each refusal names the file and line. */
+static void test_nrf_validated(void **state)
+{
+	static const struct { const char *nrf; const char *what; } bad_nrf[] = {
+		{ "http://127.0.0.1:0", "port must be a number 1-65535" },
+		{ "http://127.0.0.1:65536", "port must be a number 1-65535" },
+		{ "http://127.0.0.1:70000", "port must be a number 1-65535" },
+		{ "http://127.0.0.1:abc", "port must be a number 1-65535" },
+		{ "http://nrf:", "port must be a number 1-65535" },
+		{ "http://[::1", "has an unclosed \"[\" in its host" },
+		{ "http://[::1]x", "must be scheme://[ipv6]:port" },
+		{ "https://user:pw@nrf:443", "must not carry user information" },
+		{ "http://::1:80", "has no host" },
+		{ "http://fe80::1", "has an IPv6 address without [ ]" },
+	};
+	static const char *good[] = { "http://127.0.0.1:1", "https://[::1]:65535/x",
+				      "http://[::1]", "https://nrf.example" };
+	char *text = slurp(DATA "min.conf"), *t;
+	size_t i;
+	(void)state;
+	for (i = 0; i < SD_ARRAY_LEN(bad_nrf) + SD_ARRAY_LEN(good); i++) {
+		const char *nrf = i < SD_ARRAY_LEN(bad_nrf) ? bad_nrf[i].nrf
+				  : good[i - SD_ARRAY_LEN(bad_nrf)];
+		char want[600];
+		const char *path;
+		struct sd_errlist e;
+		struct sd_config *c;
+		t = sd_printf("%.*s%s%s", (int)(strstr(text, "http://127.0.0.1:7777") - text), text,
+			      nrf, strstr(text, "http://127.0.0.1:7777") + 21);
+		path = put("nrf.conf", 0644, t);
+		free(t);
+		sd_errlist_init(&e);
+		c = sd_config_load(path, &e);
+		if (i < SD_ARRAY_LEN(bad_nrf)) {
+			assert_null(c);
+			snprintf(want, sizeof want, "%s:4: sbi.nrf: \"%s\": ", path, nrf);
+			expect_err(&e, want, bad_nrf[i].what);
+		} else {
+			if (!c)
+				dump(&e);
+			assert_non_null(c);
+		}
+		sd_config_free(c);
+		sd_errlist_done(&e);
+	}
+	free(text);
+}
+
+/* Issue 9 item 12: one user or group, two different rules: an error; a
+ * second identical rule only a warning. */
+static void test_access_conflicts(void **state)
+{
+	char *text = slurp(DATA "min.conf"), *t;
+	const char *path, *at = strstr(text, "{ group = \"bin\"; role = \"viewer\"; }");
+	struct sd_errlist e;
+	struct sd_config *c;
+	(void)state;
+	assert_non_null(at);
+	t = sd_printf("%.*s{ group = \"bin\"; role = \"viewer\"; },\n"
+		      "{ user = \"daemon\"; role = \"factory\"; factory = \"f1\"; }%s",
+		      (int)(at - text), text, at + strlen("{ group = \"bin\"; role = \"viewer\"; }"));
+	path = put("dup.conf", 0644, t);
+	free(t);
+	sd_errlist_init(&e);
+	assert_null(sd_config_load(path, &e));
+	expect_err(&e, path, "access.rules[2]: user \"daemon\" already has a rule "
+		   "(access.rules[0], line 40) that gives role factory of f2");
+	sd_errlist_done(&e);
+	t = sd_printf("%.*s{ group = \"bin\"; role = \"viewer\"; },\n"
+		      "{ group = \"bin\"; role = \"viewer\"; }%s",
+		      (int)(at - text), text, at + strlen("{ group = \"bin\"; role = \"viewer\"; }"));
+	path = put("dup2.conf", 0644, t);
+	free(t);
+	sd_errlist_init(&e);
+	c = sd_config_load(path, &e);
+	assert_non_null(c);
+	sd_config_free(c);
+	sd_errlist_done(&e);
+	free(text);
+}
+
+/* Issue 9 item 12: a file name with ESC / BEL is shown escaped in every
+ * error, never raw. */
+static void test_errors_escape_control_bytes(void **state)
+{
+	const char *path = put("x\033[31m\007.conf", 0644, "zone = { name = \"a\" ;\n");
+	struct sd_errlist e;
+	const char *p;
+	(void)state;
+	sd_errlist_init(&e);
+	assert_null(sd_config_load(path, &e));
+	assert_true(e.n >= 1);
+	assert_non_null(strstr(e.msgs[0], "x\\x1b[31m\\x07.conf:"));
+	for (p = e.msgs[0]; *p; p++)
+		assert_true((unsigned char)*p >= ' ' && *p != 0x7f);
+	sd_errlist_done(&e);
+	path = put("nonutf8.conf", 0644, "zone = { name = \"\377\302\233x\"; "
+		   "plmn = { mcc = \"001\"; mnc = \"01\"; }; };\n");
+	sd_errlist_init(&e);
+	assert_null(sd_config_load(path, &e));
+	expect_err(&e, path, "zone.name: \"\\xff\\xc2\\x9bx\": is not UTF-8 text");
+	sd_errlist_done(&e);
+}
+
 /* The secret lives in an include: that file's mode is what counts. */
 static void test_secrets_in_include(void **state)
 {
@@ -1237,6 +1367,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sample_loads, mk_tmp, rm_tmp),
 		cmocka_unit_test_setup_teardown(test_secrets_world_readable, mk_tmp, rm_tmp),
+		cmocka_unit_test_setup_teardown(test_secrets_foreign_owner, mk_tmp, rm_tmp),
+		cmocka_unit_test_setup_teardown(test_nrf_validated, mk_tmp, rm_tmp),
+		cmocka_unit_test_setup_teardown(test_access_conflicts, mk_tmp, rm_tmp),
+		cmocka_unit_test_setup_teardown(test_errors_escape_control_bytes, mk_tmp, rm_tmp),
 		cmocka_unit_test_setup_teardown(test_secrets_in_include, mk_tmp, rm_tmp),
 		cmocka_unit_test_setup_teardown(test_world_writable, mk_tmp, rm_tmp),
 		cmocka_unit_test(test_min_defaults),

@@ -352,7 +352,11 @@ static void h_status(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, void *
 	(void)arg;
 	note_peer(rq);
 	nf.hits_status++;
-	sd_parse_ll(rq->params[0], 200, 599, &code);
+	sd_parse_ll(rq->params[0], 200, 999, &code);
+	if (code > 599) {      /* bare: no problem body to name it */
+		rs->status = (int)code;
+		return;
+	}
 	sd_sbi_resp_problem(rs, (int)code, "Induced failure", "SYSTEM_FAILURE",
 			    "the test asked for it");
 }
@@ -822,6 +826,51 @@ static void test_large_bodies_reused(void **state)
 	env_done(&e);
 }
 
+/* Issue 9 item 8: with an https NRF, an http:// target is refused without
+ * a byte sent (the in-process NF counts its peers); sbi.allow_http lets it
+ * through; with an http NRF cleartext is the configured choice. */
+static void test_cleartext_policy(void **state)
+{
+	struct env e;
+	struct sd_sbi_client_stats st;
+	(void)state;
+	env_init(&e, NULL);
+	sd_strlcpy(e.conf.nrf_api_root, "https://nrf.example:443", sizeof e.conf.nrf_api_root);
+	sd_sbi_client_reconfigure(e.cli, &e.conf);
+	assert_false(sd_sbi_cleartext_allowed(&e.conf));
+	get(e.cli, url(&e, "/ok"), 0);
+	run_until(e.loop, 1);
+	assert_int_equal(results[0].err, SD_SBI_EPOLICY);
+	assert_int_equal(results[0].attempts, 0);
+	assert_non_null(strstr(results[0].errmsg, "cleartext http:// refused"));
+	assert_int_equal(nf.npeers, 0);
+	sd_sbi_client_stats(e.cli, &st);
+	assert_int_equal(st.refused_cleartext, 1);
+	e.conf.allow_http = true;
+	sd_sbi_client_reconfigure(e.cli, &e.conf);
+	get(e.cli, url(&e, "/ok"), 1);
+	run_until(e.loop, 2);
+	assert_int_equal(results[1].err, SD_SBI_OK);
+	e.conf.allow_http = false;
+	sd_strlcpy(e.conf.nrf_api_root, e.root, sizeof e.conf.nrf_api_root);
+	assert_true(sd_sbi_cleartext_allowed(&e.conf));
+	env_done(&e);
+}
+
+/* Issue 9 item 11: a status no phrase is known for still says what it is */
+static void test_odd_status_named(void **state)
+{
+	struct env e;
+	(void)state;
+	env_init(&e, NULL);
+	get(e.cli, url(&e, "/status/999"), 0);
+	run_until(e.loop, 1);
+	assert_int_equal(results[0].err, SD_SBI_OK);
+	assert_int_equal(results[0].status, 999);
+	assert_string_equal(results[0].errmsg, "NF GET /status/999: 999 (not an HTTP status code)");
+	env_done(&e);
+}
+
 /* ---- TLS against nghttpd ------------------------------------------------ */
 
 static uint64_t tls_batch_cert(int port, const char *ca, bool verify, int n,
@@ -904,6 +953,9 @@ static void test_mtls(void **state)
 	assert_true(results[0].err == SD_SBI_ETLS || results[0].err == SD_SBI_EPROTO ||
 		    results[0].err == SD_SBI_ECONNECT);
 	assert_int_equal(results[0].calls, 1);
+	/* when the alert is read, it is reported as what it means */
+	if (results[0].err == SD_SBI_ETLS)
+		assert_non_null(strstr(results[0].errmsg, "none is configured (sbi.tls.cert)"));
 	tls_batch_cert(p.port, ca, true, 3, cert, key);
 	assert_each_ok(0, 3, 200);
 	proc_stop(&p);
@@ -1355,7 +1407,7 @@ static void test_strerror(void **state)
 {
 	int i;
 	(void)state;
-	for (i = SD_SBI_OK; i <= SD_SBI_ECANCELLED; i++)
+	for (i = SD_SBI_OK; i <= SD_SBI_EPOLICY; i++)
 		assert_true(strlen(sd_sbi_strerror((enum sd_sbi_err)i)) > 1);
 	assert_string_equal(sd_sbi_h2c_mode_name(SD_SBI_H2C_JOIN), "join");
 }
@@ -1414,6 +1466,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_h2c_modes, kill_started),
 		cmocka_unit_test(test_join_reconnect),
 		cmocka_unit_test(test_large_bodies_reused),
+		cmocka_unit_test(test_cleartext_policy),
+		cmocka_unit_test(test_odd_status_named),
 		cmocka_unit_test_teardown(test_tls, kill_started),
 		cmocka_unit_test_teardown(test_mtls, kill_started),
 		cmocka_unit_test(test_problem_response),
