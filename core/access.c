@@ -145,7 +145,6 @@ void sd_cfg_check_access(struct sd_config_ctx *x)
 	config_setting_t *list = config_lookup(&x->cf, "access.rules");
 	const struct sd_model *m = c->model;
 	int i, j, f;
-	char w[300];
 	if (!list)
 		return;
 	for (i = 1; i < c->nrules; i++) {
@@ -160,8 +159,8 @@ void sd_cfg_check_access(struct sd_config_ctx *x)
 				continue;
 			snprintf(cp, sizeof cp, "access.rules[%d]", i);
 			if (o->role == r->role && o->factory == r->factory)
-				sd_warn("%s: %s: the same rule as access.rules[%d] (line %d)",
-					sd_config_where(x, e, w, sizeof w), cp, j, o->line);
+				sd_config_warn(x, e, cp, "the same rule as access.rules[%d] (line %d)",
+					       j, o->line);
 			else
 				sd_config_err(x, e, cp, "%s \"%s\" already has a rule (access.rules[%d], "
 					      "line %d) that gives role %s%s%s; one %s, one rule",
@@ -179,8 +178,8 @@ void sd_cfg_check_access(struct sd_config_ctx *x)
 			if (c->rules[i].role == SD_ROLE_FACTORY && c->rules[i].factory == f)
 				break;
 		if (i == c->nrules)
-			sd_warn("%s: factory \"%s\" has no access rule: only operators and viewers "
-				"see it", sd_config_where(x, list, w, sizeof w), m->factories[f].id);
+			sd_config_warn(x, list, "access.rules", "factory \"%s\" has no access rule: "
+				       "only operators and viewers see it", m->factories[f].id);
 	}
 }
 

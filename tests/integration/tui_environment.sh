@@ -31,7 +31,9 @@ t_wait_file "$T/sd.sock" 10
 t_wait_log engine 'ready' 10
 n=$(grep -c 'does not exist (yet)' "$T/engine.log")
 [ "$n" -eq 1 ] || t_fail "the start logged $n lines about missing users and groups, not one"
-t_expect_grep '5 configuration warnings, the first: .*prod.conf:[0-9]+: access.rules\[0\].*slicedeckd -t' "$T/engine.log"
+# 5 rules naming missing users and groups, and the sample's 3 factories
+# without a factory rule
+t_expect_grep '8 configuration warnings, the first: .*prod.conf:[0-9]+: access.rules\[0\].*slicedeckd -t' "$T/engine.log"
 
 # --- production on a private socket: the loud theme -----------------------
 TUI_COLS=80 TUI_ROWS=24 console sd LANG=C.UTF-8 "$BUILD/slicedeck" --socket "$T/sd.sock" -r 1
