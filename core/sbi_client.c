@@ -118,6 +118,7 @@ struct req {
 	long retry_after_s;      /* -1 when absent */
 	struct host *host;       /* JOIN: the host record of an http:// request */
 	bool opener, refused, probe;
+	bool reauth;             /* retried once after a 401 with a fresh token */
 	int rejoins;
 	unsigned join_gen;       /* the opener this joiner waits for, 0 = none */
 	CURLcode rc;             /* libcurl's result of the last attempt */
@@ -158,6 +159,7 @@ struct sd_sbi_client {
 static int curl_users;   /* curl_global_init reference count */
 
 static void launch(struct sd_sbi_client *c, struct req *r);
+static struct token *token_get(struct sd_sbi_client *c, const char *scope, const char *target);
 static void check_done(struct sd_sbi_client *c);
 
 const char *sd_sbi_strerror(enum sd_sbi_err e)
@@ -1093,6 +1095,24 @@ static void handle_done(struct sd_sbi_client *c, struct req *r, CURLcode rc)
 
 	if (err == SD_SBI_OK || (err == SD_SBI_ETOOBIG && status > 0)) {
 		health_note(c, r, true);
+		if (err == SD_SBI_OK && status == 401 && r->auth && c->conf.oauth2 && r->scope) {
+			/* the NF refused our token: drop it (unless a newer one
+			 * replaced it meanwhile) and try once more with a fresh
+			 * one; a second 401 is the answer */
+			struct token *t = token_get(c, r->scope, r->target);
+			if (t->value && strcmp(r->auth + strlen("Authorization: Bearer "),
+					       t->value) == 0) {
+				sd_free(t->value);
+				t->value = NULL;
+				t->expires = 0;
+				c->st.tokens_dropped++;
+			}
+			if (!r->reauth) {
+				r->reauth = true;
+				schedule_retry(c, r, 0);
+				return;
+			}
+		}
 		if (err == SD_SBI_OK && r->retryable && r->attempts <= c->conf.retries &&
 		    (status >= 500 || status == 429)) {
 			int64_t d = retry_delay(c, r->attempts);
@@ -1214,7 +1234,20 @@ static bool token_parse(struct token *t, const char *body, size_t len, char *why
 		json_decref(j);
 		return false;
 	}
-	if (json_is_integer(ex) && json_integer_value(ex) > 0)
+	if (ex && !(json_is_integer(ex) && json_integer_value(ex) > 0)) {
+		/* a lifetime we cannot trust: not a default one either */
+		char s[48] = "";
+		if (json_is_integer(ex))
+			snprintf(s, sizeof s, "%" JSON_INTEGER_FORMAT, json_integer_value(ex));
+		else if (json_is_string(ex))
+			sd_sanitize(s, sizeof s, json_string_value(ex), json_string_length(ex));
+		snprintf(why, whysz, "expires_in %s%s%s is not a positive number of seconds",
+			 json_is_string(ex) ? "\"" : "", s[0] || json_is_string(ex) ? s : "(not a number)",
+			 json_is_string(ex) ? "\"" : "");
+		json_decref(j);
+		return false;
+	}
+	if (json_is_integer(ex))   /* absent (the NRF should send it): 300 s */
 		secs = json_integer_value(ex) > 86400 * 365 ? 86400 * 365 : json_integer_value(ex);
 	margin = secs >= 60 ? 30 : secs / 2;
 	sd_free(t->value);

@@ -173,6 +173,7 @@ struct sd_sbi_client_stats {
 	uint64_t unreachable;    /* requests refused with SD_SBI_EUNREACHABLE */
 	uint64_t rejoins;        /* JOIN mode: a joiner found no connection and was re-queued */
 	uint64_t refused_cleartext; /* http:// requests refused by policy (SD_SBI_EPOLICY) */
+	uint64_t tokens_dropped; /* cached access tokens dropped after a 401 */
 };
 void sd_sbi_client_stats(const struct sd_sbi_client *c, struct sd_sbi_client_stats *st);
 

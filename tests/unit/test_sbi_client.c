@@ -314,6 +314,7 @@ static struct nfstate {
 	int hits_status, hits_flaky, hits_busy, hits_drop, hits_protected;
 	int flaky_left;          /* /flaky answers 503 this many times */
 	int tokens;              /* POST /oauth2/token received */
+	int revoked;             /* /protected refuses tok-1..tok-revoked */
 	char form[512];          /* last token request body */
 	char form_ctype[64];
 	char accept[128], ua[64], ts[64], auth[128], custom[64];
@@ -463,8 +464,9 @@ static void h_token(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, void *a
 		return;
 	}
 	snprintf(body, sizeof body, "{\"access_token\":\"tok-%d\",\"token_type\":\"Bearer\","
-		 "\"expires_in\":%d,\"scope\":\"x\"}", nf.tokens,
-		 strstr(nf.form, "scope=short") ? 2 : 3600);
+		 "\"expires_in\":%s,\"scope\":\"x\"}", nf.tokens,
+		 strstr(nf.form, "scope=short") ? "2" : strstr(nf.form, "scope=neg") ? "-5" :
+		 strstr(nf.form, "scope=str") ? "\"soon\"" : "3600");
 	sd_sbi_resp_json(rs, 200, strdup(body));
 }
 
@@ -473,7 +475,7 @@ static void h_protected(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, voi
 	(void)arg;
 	nf.hits_protected++;
 	copy_hdr(rq, "authorization", nf.auth, sizeof nf.auth);
-	if (strncmp(nf.auth, "Bearer tok-", 11)) {
+	if (strncmp(nf.auth, "Bearer tok-", 11) || atoi(nf.auth + 11) <= nf.revoked) {
 		sd_sbi_resp_problem(rs, 401, "Unauthorized", NULL, NULL);
 		return;
 	}
@@ -1356,6 +1358,56 @@ static void test_oauth2(void **state)
 	env_done(&e);
 }
 
+/* Issue 9 item 10: a 401 drops the cached token and the request is tried
+ * once more with a fresh one (a second 401 is the answer, no loop); an
+ * expires_in that is negative or not a number is refused, not given a
+ * default lifetime. */
+static void test_oauth2_401_and_expiry(void **state)
+{
+	struct env e;
+	struct sd_sbi_reqopts o = { .nf = "SMF", .scope = "nsmf-pdusession" };
+	struct sd_sbi_client_stats st;
+	(void)state;
+	env_init(&e, NULL);
+	e.conf.oauth2 = true;
+	sd_sbi_client_reconfigure(e.cli, &e.conf);
+	o.url = url(&e, "/protected");
+	assert_int_equal(submit(e.cli, &o, 0), 0);
+	run_until(e.loop, 1);
+	assert_each_ok(0, 1, 200);
+	assert_int_equal(nf.tokens, 1);
+	/* the NF stops accepting tok-1: one 401, a new token, then 200 */
+	nf.revoked = 1;
+	assert_int_equal(submit(e.cli, &o, 1), 0);
+	run_until(e.loop, 2);
+	assert_each_ok(1, 2, 200);
+	assert_int_equal(nf.tokens, 2);
+	assert_string_equal(nf.auth, "Bearer tok-2");
+	/* every token refused: one fresh try, then the 401 */
+	nf.revoked = 1000;
+	nf.hits_protected = 0;
+	assert_int_equal(submit(e.cli, &o, 2), 0);
+	run_until(e.loop, 3);
+	assert_int_equal(results[2].err, SD_SBI_OK);
+	assert_int_equal(results[2].status, 401);
+	assert_int_equal(nf.hits_protected, 2);
+	assert_int_equal(nf.tokens, 3);
+	sd_sbi_client_stats(e.cli, &st);
+	assert_int_equal(st.tokens_dropped, 3);   /* tok-1, tok-2, tok-3 */
+	/* bad lifetimes */
+	nf.revoked = 0;
+	o.scope = "neg";
+	assert_int_equal(submit(e.cli, &o, 3), 0);
+	o.scope = "str";
+	assert_int_equal(submit(e.cli, &o, 4), 0);
+	run_until(e.loop, 5);
+	assert_int_equal(results[3].err, SD_SBI_ETOKEN);
+	assert_non_null(strstr(results[3].errmsg, "expires_in -5 is not a positive number"));
+	assert_int_equal(results[4].err, SD_SBI_ETOKEN);
+	assert_non_null(strstr(results[4].errmsg, "expires_in \"soon\" is not a positive number"));
+	env_done(&e);
+}
+
 static void test_oauth2_no_nrf(void **state)
 {
 	struct env e;
@@ -1479,6 +1531,7 @@ int main(void)
 		cmocka_unit_test(test_health_keys_and_reconfigure),
 		cmocka_unit_test(test_oauth2),
 		cmocka_unit_test(test_oauth2_no_nrf),
+		cmocka_unit_test(test_oauth2_401_and_expiry),
 		cmocka_unit_test(test_free_cancels),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
