@@ -515,6 +515,16 @@ static void on_profile(const struct sd_sbi_result *res, void *arg)
 			}
 			sd_strlcpy(p.nf.id, y->ids[idx], sizeof p.nf.id);
 		}
+		if (p.nf.status == SD_NF_STATUS_OTHER &&
+		    !sd_strmap_has(&c->warned, p.status_text) &&
+		    sd_strmap_len(&c->warned) < MISMATCH_LOG_MAX) {
+			/* said once per value: what it is, and that such an NF
+			 * is not judged reachable or not */
+			sd_strmap_put(&c->warned, p.status_text, NULL);
+			sd_warn("NRF: NF %s (%s) has nfStatus \"%s\", not one of REGISTERED, "
+				"SUSPENDED, UNDISCOVERABLE: shown as OTHER, not judged", y->ids[idx],
+				p.nf.type, p.status_text);
+		}
 		learn_roots(&y->roots, y->ids[idx], &p);
 		sd_nf_instance_move(&y->nfs[idx], &p.nf);
 		old = sd_model_nf_find(m, y->ids[idx]);

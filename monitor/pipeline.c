@@ -140,10 +140,11 @@ static void on_tick(struct sd_loop *loop, uint64_t id, void *arg)
 		if (usable >= 0)
 			sd_kpi_add_id(p->kpi, SD_KPI_SLICE, s->id, SD_KPI_AVAILABILITY, now, usable);
 	}
-	/* an NF we only know from a stale inventory is not judged */
+	/* an NF we only know from a stale inventory is not judged, nor one
+	 * whose nfStatus is a value we do not know (collect.c logs it) */
 	for (i = 0; i < m->nnfs; i++) {
 		const struct sd_nf_instance *nf = &m->nfs[i];
-		if (!nf->stale)
+		if (!nf->stale && nf->status != SD_NF_STATUS_OTHER)
 			sd_alarm_nf(p->alarms, nf->id, nf->type, nf->name, nf->reachable, now);
 	}
 	predict_due(p, now);

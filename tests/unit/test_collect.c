@@ -717,6 +717,7 @@ struct fake {
 	char foreign[128];           /* a Location elsewhere */
 	int list_status;             /* the NF list's status; 0 = 200 */
 	bool fail_b;                 /* B's profile answers 500 */
+	const char *status;          /* nfStatus of the profiles; NULL = REGISTERED */
 };
 
 static void fake_list(const struct sd_sbi_req *req, struct sd_sbi_resp *resp, void *arg)
@@ -746,8 +747,8 @@ static void fake_profile(const struct sd_sbi_req *req, struct sd_sbi_resp *resp,
 		return;
 	}
 	sd_sbi_resp_json(resp, 200, sd_printf("{\"nfInstanceId\":\"%s\",\"nfType\":\"PCF\","
-			 "\"nfStatus\":\"REGISTERED\",\"ipv4Addresses\":[\"127.0.0.7\"],"
-			 "\"sNssais\":[{\"sst\":1}]}", id));
+			 "\"nfStatus\":\"%s\",\"ipv4Addresses\":[\"127.0.0.7\"],"
+			 "\"sNssais\":[{\"sst\":1}]}", id, k->status ? k->status : "REGISTERED"));
 }
 
 /* POST modes: 0 no Location, 1 a foreign Location, 2 a 400, 3 good */
@@ -922,6 +923,14 @@ static void test_nrf_answers_logged(void **state)
 	assert_true(lists_at_least(&k, 6, f));
 	k.fail_b = false;
 	assert_true(lists_at_least(&k, 8, f));
+	/* an nfStatus no release defines: said once, with the value */
+	k.status = "registered";
+	assert_true(lists_at_least(&k, 11, f));
+	{
+		int a = sd_model_nf_find(f->model, ID_A);
+		assert_true(a >= 0);
+		assert_int_equal(f->model->nfs[a].status, SD_NF_STATUS_OTHER);
+	}
 	fflush(stderr);
 	fp = fopen(grab_path, "r");
 	assert_non_null(fp);
@@ -933,6 +942,11 @@ static void test_nrf_answers_logged(void **state)
 		fprintf(stdout, "%s", log);
 	assert_non_null(strstr(log, "nf-instances: 204 instead of 200 with the NF list; keeping"));
 	assert_null(strstr(log, "[err] ; keeping"));
+	{
+		const char *w = strstr(log, "has nfStatus \"registered\", not one of REGISTERED");
+		assert_non_null(w);
+		assert_null(strstr(w + 1, "has nfStatus \"registered\""));
+	}
 	free(log);
 	/* the rate limit may fold the 206 and 999 lines; what is logged says it */
 	assert_int_equal(grab_count("NF inventory is back"), 1);
