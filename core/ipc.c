@@ -94,13 +94,17 @@ struct sd_ipc_peer {
 	unsigned delta;           /* topics subscribed in delta mode */
 	unsigned full;            /* topics subscribed as whole lists */
 	unsigned resync;          /* topics to send afresh once the queue drains */
+	unsigned await;           /* topics whose start waits for the scope's fill */
 	struct scope *scope;      /* while subscribed to anything */
 };
 
 /* What one scope last saw of one topic. */
 struct tstate {
 	bool live;                /* map populated: the scope has subscribers */
+	bool filling;             /* map being populated, a slice per loop turn */
 	int subs;                 /* peers of the scope subscribed to the topic */
+	struct sd_buf fill_ids;   /* while filling: the ids to serialise, NUL-separated */
+	size_t fill_pos;          /* next id in fill_ids */
 	struct sd_strmap map;     /* id -> struct msg * (the serialised object) */
 	uint64_t gen;
 	struct msg **snap;        /* snapshot pages at snap_gen */
@@ -119,6 +123,7 @@ struct scope {
 	struct sd_buf up[NTOPIC], rm[NTOPIC];
 	int nup[NTOPIC], nrm[NTOPIC];
 	unsigned full_due;        /* topics whose whole list is owed after this flush */
+	unsigned fills_done;      /* topics whose fill completed in this slice */
 	bool touched;
 };
 
@@ -143,6 +148,7 @@ struct sd_ipc_server {
 	uint64_t flush_timer;
 	int bus_sub;
 	bool hooked;              /* before_sleep registered (else a timer per mark) */
+	uint64_t fill_timer;      /* the next slice of the scopes' fills */
 	struct sd_ipc_stats stats;
 	json_t *hello_extra;      /* members added to every hello (modules' settings) */
 };
@@ -357,6 +363,7 @@ static struct scope *scope_get(struct sd_ipc_server *s, const struct sd_ipc_call
 	}
 	for (i = 0; i < NTOPIC; i++) {
 		sd_strmap_init(&sc->t[i].map);
+		sd_buf_init(&sc->t[i].fill_ids, SIZE_MAX / 2);
 		sd_buf_init(&sc->up[i], SIZE_MAX / 2);
 		sd_buf_init(&sc->rm[i], SIZE_MAX / 2);
 	}
@@ -381,6 +388,9 @@ static void tstate_clear(struct tstate *t)
 	msg_unref(t->full);
 	t->full = NULL;
 	t->live = false;
+	t->filling = false;
+	sd_buf_done(&t->fill_ids);
+	sd_buf_init(&t->fill_ids, SIZE_MAX / 2);
 }
 
 static void scope_free(struct scope *sc)
@@ -389,6 +399,7 @@ static void scope_free(struct scope *sc)
 	for (i = 0; i < NTOPIC; i++) {
 		tstate_clear(&sc->t[i]);
 		sd_strmap_done(&sc->t[i].map);
+		sd_buf_done(&sc->t[i].fill_ids);
 		sd_buf_done(&sc->up[i]);
 		sd_buf_done(&sc->rm[i]);
 	}
@@ -464,15 +475,118 @@ static void fill_one(void *arg, const char *id)
 		msg_unref(sd_strmap_put(&x->sc->t[x->ti].map, id, m));
 }
 
-/* Populate what a scope sees of a topic (its first subscriber). */
-static void tstate_fill(struct sd_ipc_server *s, struct scope *sc, int ti)
+static void fill_collect(void *arg, const char *id)
 {
-	struct fill_ctx x = { s, sc, ti };
+	struct sd_buf *b = arg;
+	sd_buf_add(b, id, strlen(id) + 1);
+}
+
+static void on_fill_timer(struct sd_loop *loop, uint64_t id, void *arg);
+static void send_topic_start(struct sd_ipc_peer *p, int ti, bool resync);
+
+/* Populate what a scope sees of a topic (its first subscriber). A small
+ * topic is serialised at once; a large one (a zone's cells) in slices of
+ * SD_IPC_FILL_SLICE_MS per loop turn, so that requests, notifications
+ * and other consoles are served in between; its peers get their start
+ * when it is done (await). Returns whether the map is ready. */
+static bool tstate_fill(struct sd_ipc_server *s, struct scope *sc, int ti)
+{
+	struct tstate *t = &sc->t[ti];
 	const struct sd_ipc_topic_def *d = &s->topics[ti];
-	if (sc->t[ti].live)
-		return;
-	each_in_scope(d, sc, fill_one, &x);
-	sc->t[ti].live = true;
+	if (t->live)
+		return true;
+	if (t->filling)
+		return false;
+	sd_buf_reset(&t->fill_ids);
+	each_in_scope(d, sc, fill_collect, &t->fill_ids);
+	t->fill_pos = 0;
+	t->filling = true;
+	if (t->fill_ids.len < SD_IPC_FILL_AT_ONCE_BYTES) {
+		struct fill_ctx x = { s, sc, ti };
+		while (t->fill_pos < t->fill_ids.len) {
+			const char *id = t->fill_ids.data + t->fill_pos;
+			t->fill_pos += strlen(id) + 1;
+			fill_one(&x, id);
+		}
+		sd_buf_reset(&t->fill_ids);
+		t->filling = false;
+		t->live = true;
+		return true;
+	}
+	s->stats.fills_sliced++;
+	if (!s->fill_timer)
+		s->fill_timer = sd_loop_timer_add(s->host.loop, 0, on_fill_timer, s);
+	return false;
+}
+
+/* One slice of every fill in progress; peers waiting on a fill that
+ * completes get their start. */
+static void on_fill_timer(struct sd_loop *loop, uint64_t tid, void *arg)
+{
+	struct sd_ipc_server *s = arg;
+	int64_t until = sd_now_ms() + SD_IPC_FILL_SLICE_MS;
+	bool more = false;
+	size_t pos = 0;
+	void *v;
+	s->fill_timer = 0;
+	while (sd_strmap_next(&s->scopes, &pos, NULL, &v)) {
+		struct scope *sc = v;
+		int ti;
+		for (ti = 0; ti < NTOPIC; ti++) {
+			struct tstate *t = &sc->t[ti];
+			struct fill_ctx x = { s, sc, ti };
+			unsigned n = 0;
+			if (!t->filling)
+				continue;
+			if (sd_now_ms() >= until) {
+				more = true;
+				continue;
+			}
+			while (t->fill_pos < t->fill_ids.len) {
+				const char *id = t->fill_ids.data + t->fill_pos;
+				t->fill_pos += strlen(id) + 1;
+				fill_one(&x, id);
+				if ((++n & 31) == 0 && sd_now_ms() >= until)
+					break;
+			}
+			if (t->fill_pos < t->fill_ids.len) {
+				more = true;
+				continue;
+			}
+			t->filling = false;
+			t->live = true;
+			sd_buf_done(&t->fill_ids);
+			sd_buf_init(&t->fill_ids, SIZE_MAX / 2);
+			sc->fills_done |= 1u << ti;
+		}
+	}
+	/* the starts: after the loop over scopes, since a write may free a
+	 * peer (and with it, its scope) */
+	{
+		struct sd_ipc_peer *p, *next;
+		for (p = s->peers; p; p = p->next) {
+			unsigned bits;
+			if (!p->scope || !(p->await & p->scope->fills_done))
+				continue;
+			bits = p->await & p->scope->fills_done;
+			p->await &= ~bits;
+			while (bits) {
+				int ti = __builtin_ctz(bits);
+				bits &= bits - 1;
+				send_topic_start(p, ti, false);
+			}
+		}
+		pos = 0;
+		while (sd_strmap_next(&s->scopes, &pos, NULL, &v))
+			((struct scope *)v)->fills_done = 0;
+		for (p = s->peers; p; p = next) {
+			next = p->next;
+			if (p->qlen)
+				peer_flush(p);
+		}
+	}
+	if (more)
+		s->fill_timer = sd_loop_timer_add(loop, 0, on_fill_timer, s);
 }
 
 /* Append a JSON string for id (or the integer it spells, for int_ids). */
@@ -613,6 +727,10 @@ static void send_topic_start(struct sd_ipc_peer *p, int ti, bool resync)
 	struct tstate *t = &sc->t[ti];
 	unsigned bit = 1u << ti;
 	int i;
+	if (!t->live) {
+		p->await |= bit;   /* the fill is in progress: the start follows it */
+		return;
+	}
 	if (p->full & bit) {
 		q_push(p, msg_ref(full_list(s, sc, ti)), Q_LIVE);
 		return;
@@ -676,6 +794,7 @@ static void topic_unsub(struct sd_ipc_server *s, struct sd_ipc_peer *p, unsigned
 		bits &= bits - 1;
 		p->delta &= ~(1u << ti);
 		p->full &= ~(1u << ti);
+		p->await &= ~(1u << ti);
 		if (--t->subs == 0)
 			tstate_clear(t);
 	}
@@ -690,7 +809,7 @@ static bool topic_has_subs(struct sd_ipc_server *s, int ti)
 	size_t pos = 0;
 	void *v;
 	while (sd_strmap_next(&s->scopes, &pos, NULL, &v))
-		if (((struct scope *)v)->t[ti].live)
+		if (((struct scope *)v)->t[ti].live || ((struct scope *)v)->t[ti].filling)
 			return true;
 	return false;
 }
@@ -731,7 +850,7 @@ static void flush_id(struct sd_ipc_server *s, int ti, const char *id, struct msg
 		struct scope *sc = v;
 		struct tstate *t = &sc->t[ti];
 		struct msg *old, *m = NULL;
-		if (!t->live)
+		if (!t->live && !t->filling)
 			continue;
 		old = sd_strmap_get(&t->map, id);
 		if (scope_may_see(sc, owner)) {
@@ -743,6 +862,15 @@ static void flush_id(struct sd_ipc_server *s, int ti, const char *id, struct msg
 				if (m && d->scope_invariant)
 					*memo = msg_ref(m);
 			}
+		}
+		if (t->filling) {
+			/* no peer holds this topic yet: keep the map current, the
+			 * snapshot cut when the fill ends carries it */
+			if (m)
+				msg_unref(sd_strmap_put(&t->map, id, m));
+			else if (old)
+				msg_unref(sd_strmap_del(&t->map, id));
+			continue;
 		}
 		if (m && old && old->len == m->len && memcmp(old->data, m->data, m->len) == 0) {
 			msg_unref(m);      /* the scope saw exactly this */
@@ -875,7 +1003,7 @@ void sd_ipc_server_flush(struct sd_ipc_server *s)
 			while (sd_strmap_next(&s->scopes, &sp, NULL, &v)) {
 				struct tstate *t = &((struct scope *)v)->t[ti];
 				size_t mp = 0;
-				while (t->live && sd_strmap_next(&t->map, &mp, &id, NULL))
+				while ((t->live || t->filling) && sd_strmap_next(&t->map, &mp, &id, NULL))
 					sd_strmap_put(&dt->ids, id, (void *)1);
 			}
 		}
@@ -1429,6 +1557,8 @@ void sd_ipc_server_free(struct sd_ipc_server *s)
 	json_decref(s->hello_extra);
 	if (s->flush_timer)
 		sd_loop_timer_del(s->host.loop, s->flush_timer);
+	if (s->fill_timer)
+		sd_loop_timer_del(s->host.loop, s->fill_timer);
 	if (s->hooked)
 		sd_loop_before_sleep_del(s->host.loop, before_sleep, s);
 	sd_bus_unsubscribe(s->host.bus, s->bus_sub);

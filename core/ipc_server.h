@@ -20,6 +20,12 @@
  *               pages of at most SD_IPC_PAGE_OBJECTS objects, with the
  *               scope's generation number; the pages are shared by the
  *               peers that subscribe at the same generation.
+ *   first fill  the first subscriber of a (scope, topic) has the scope's
+ *               objects serialised; a large topic (over
+ *               SD_IPC_FILL_AT_ONCE_BYTES of ids: a zone's slices or cells)
+ *               is serialised in slices of SD_IPC_FILL_SLICE_MS per loop
+ *               turn, so requests and notifications are served meanwhile;
+ *               its subscribers get their snapshot when it is complete.
  *   slow peers  a peer with more than SD_IPC_SLOW_BYTES queued stops
  *               receiving deltas (and whole lists); once its queue has
  *               drained it gets a fresh snapshot marked "resync" — never a
@@ -46,6 +52,8 @@
 #define SD_IPC_PAGE_OBJECTS  1000         /* objects per snapshot page */
 #define SD_IPC_PAGE_BYTES    (1024 * 1024) /* and bytes per page, roughly */
 #define SD_IPC_SLOW_BYTES    (4 * 1024 * 1024)
+#define SD_IPC_FILL_SLICE_MS 8            /* serialising per loop turn, at most */
+#define SD_IPC_FILL_AT_ONCE_BYTES (32 * 1024) /* ids below this: filled at once */
 
 /* Who may see an object, as a topic's owner() answers. */
 #define SD_OWNER_ANY     (-1)   /* any scope may (object() decides per scope) */
@@ -106,6 +114,7 @@ struct sd_ipc_stats {
 	uint64_t bytes_queued;
 	uint64_t resyncs;
 	uint64_t peers_dropped;
+	uint64_t fills_sliced;     /* first fills spread over loop turns */
 	int scopes;
 };
 void sd_ipc_server_stats(const struct sd_ipc_server *s, struct sd_ipc_stats *out);

@@ -779,6 +779,86 @@ static void test_paging_and_slow_peer(void **state)
 	fx_close();
 }
 
+/* The first subscriber of a large topic: the scope's objects are
+ * serialised a slice per loop turn, so a request pipelined behind the
+ * subscribe is answered before the snapshot, not after the whole zone;
+ * changes made while the fill runs are in the snapshot, and no delta
+ * precedes it. */
+static void test_sliced_fill(void **state)
+{
+	struct sd_config *cfg = make_config();
+	struct sd_model *m = cfg->model;
+	struct client c;
+	json_t *ev, *e;
+	struct sd_ipc_stats st;
+	size_t i, total = 0;
+	int n = 20000, k, last_page = -1, pages = 0;
+	bool saw_first = false, saw_last = false;
+	(void)state;
+
+	m->slices = realloc(m->slices, (size_t)n * sizeof *m->slices);
+	for (k = 3; k < n; k++) {
+		m->slices[k] = m->slices[0];
+		snprintf(m->slices[k].id, sizeof m->slices[k].id, "x%05d", k);
+		m->slices[k].snssai.sd = (uint32_t)(k + 1);
+	}
+	m->nslices = n;
+	sd_model_reindex(m);
+	fx_open(cfg);
+	cl_open(&c);
+	hello(&c);
+	cl_send(&c, "{\"id\":10,\"op\":\"subscribe\",\"topics\":[\"slices\"],\"mode\":\"delta\"}\n"
+		    "{\"id\":11,\"op\":\"ping\"}\n");
+	/* one turn: both requests answered, one slice of the fill */
+	sd_loop_once(fx.loop, 100);
+	sd_ipc_server_stats(fx.srv, &st);
+	assert_int_equal(st.fills_sliced, 1);
+	/* a change to an object already serialised and to one not yet */
+	m->slices[0].live.ues = 4242;
+	sd_bus_model_changed(fx.bus, SD_TOPIC_SLICES, m->slices[0].id, false);
+	m->slices[n - 1].live.ues = 4343;
+	sd_bus_model_changed(fx.bus, SD_TOPIC_SLICES, m->slices[n - 1].id, false);
+
+	ev = cl_events(&c, 1500);
+	assert_true(json_array_size(ev) > 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ev, 0), "id")), 10);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ev, 1), "id")), 11);
+	for (i = 2; i < json_array_size(ev); i++) {
+		const json_t *sn, *sl, *o;
+		size_t j;
+		e = json_array_get(ev, i);
+		sn = json_object_get(e, "snapshot");
+		if (!sn) {
+			/* nothing but the snapshot: the changes are in it */
+			assert_null(json_object_get(e, "delta"));
+			continue;
+		}
+		assert_int_equal(json_integer_value(json_object_get(sn, "page")), last_page + 1);
+		last_page++;
+		pages = (int)json_integer_value(json_object_get(sn, "pages"));
+		sl = json_object_get(json_object_get(e, "data"), "slices");
+		total += json_array_size(sl);
+		json_array_foreach(sl, j, o) {
+			const char *id = json_string_value(json_object_get(o, "id"));
+			json_int_t ues = json_integer_value(json_object_get(json_object_get(o, "live"),
+									    "ues"));
+			if (strcmp(id, m->slices[0].id) == 0) {
+				assert_int_equal(ues, 4242);
+				saw_first = true;
+			} else if (strcmp(id, m->slices[n - 1].id) == 0) {
+				assert_int_equal(ues, 4343);
+				saw_last = true;
+			}
+		}
+	}
+	assert_int_equal(last_page + 1, pages);
+	assert_int_equal(total, (size_t)n);
+	assert_true(saw_first && saw_last);
+	json_decref(ev);
+	cl_close(&c);
+	fx_close();
+}
+
 /* A socket whose owner is busy (its backlog full: connect says EAGAIN) is
  * not stale: a second engine must refuse to start rather than delete it. */
 static void test_busy_socket_kept(void **state)
@@ -1093,6 +1173,7 @@ int main(void)
 		cmocka_unit_test(test_full_mode_shared),
 		cmocka_unit_test(test_paging_and_slow_peer),
 		cmocka_unit_test(test_full_mode_big_list),
+		cmocka_unit_test(test_sliced_fill),
 		cmocka_unit_test(test_busy_socket_kept),
 		cmocka_unit_test(test_registry_rules),
 		cmocka_unit_test(test_async_op),
