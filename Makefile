@@ -26,7 +26,7 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 VERSION   := 0.1.0
 
 CC        ?= cc
-PKGS      := libconfig jansson libcurl libnghttp2 sqlite3 ncursesw openssl netsnmp
+PKGS      := jansson libcurl libnghttp2 sqlite3 ncursesw openssl netsnmp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -73,6 +73,8 @@ SIMLIB    := $(BUILD)/libsdsim.a
 PROGS     := $(BUILD)/slicedeckd $(BUILD)/slicedeck $(BUILD)/slicedeck-sim
 TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES   := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+# the configuration parser beside libconfig 1.5 (tests/integration/cfg_compat.sh)
+TOOLS     := $(BUILD)/tools/cfgdump $(BUILD)/tools/cfgdump-libconfig
 
 .PHONY: all check unit integration demo asan bench deps install clean valgrind layers
 # keep test and bench objects (make would delete them as intermediates)
@@ -115,6 +117,17 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(SIMLIB) $(TUILIB) $(LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/tools/cfgdump: $(BUILD)/tests/tools/cfgdump.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# libconfig only here, to compare with: the programs do not link it
+$(BUILD)/tools/cfgdump-libconfig: tests/tools/cfgdump.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DWITH_LIBCONFIG $(shell pkg-config --cflags libconfig) \
+	  -o $@ $< $(shell pkg-config --libs libconfig)
+
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(SIMLIB) $(TUILIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LINK    $@")
@@ -138,7 +151,7 @@ layers:
 	@sh tests/tools/layers.sh
 
 .PHONY: tests
-tests: $(TESTS)
+tests: $(TESTS) $(TOOLS)
 
 unit: $(PROGS) $(TESTS)
 	@sh tests/run.sh $(BUILD) unit

@@ -2,14 +2,16 @@
  *
  * How it works, in four passes over one file set:
  *
- *  1. prescan (config_file.c): our own small lexer reads the main file
- *     and, recursively, every @include. It confines includes to the main
- *     file's directory (libconfig 1.5 has no include hook, so this must
- *     happen before libconfig opens anything) and records every integer
- *     literal, because libconfig 1.5 silently truncates plain integers to
- *     32 bits (security_grade = 4294967297 would read as 1).
- *  2. libconfig parses; its first syntax error is reported as file:line.
- *  3. the literals are matched to libconfig's integer settings in document
+ *  1. prescan (config_file.c): a small lexer reads the main file and,
+ *     recursively, every @include. It confines includes to the main file's
+ *     directory (before the parser opens anything) and records every
+ *     integer literal, because the format as libconfig 1.5 reads it
+ *     truncates plain integers to 32 bits (security_grade = 4294967297
+ *     would read as 1).
+ *  2. the parser (core/cfgtree.c: libconfig's format and API subset, read
+ *     as libconfig 1.5 reads it) builds the tree; its first syntax error
+ *     is reported as file:line.
+ *  3. the literals are matched to the tree's integer settings in document
  *     order; an overflowed one is marked with a setting hook.
  *  4. the key tables are walked against the tree: the core's top-level rows
  *     (root_keys below: engine, zone, sbi, factories, access; their tables
@@ -21,7 +23,7 @@
  *
  * Linear time: duplicate checks and id references go through hash indexes
  * (sd_config_unique, core/index.h), never a scan of what came before, so a
- * 100,000-slice zone costs what libconfig's own parse costs plus a little.
+ * 100,000-slice zone costs the parse (about 0.3 s) and the checks.
  *
  * Adding a key: add a row to the right table, with .restart = true when a
  * reload does not apply it (and to docs/configuration.md and
@@ -32,7 +34,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <libconfig.h>
+#include "core/cfgtree.h"
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -784,6 +786,7 @@ static void check_group(struct sd_config_ctx *x, config_setting_t *g, const stru
 {
 	const struct sd_config_key *k;
 	config_setting_t *found[MAX_ROWS];
+	bool known_at[MAX_ROWS];   /* member i (< MAX_ROWS) matched a row */
 	int i, n = config_setting_length(g);
 	char cp[512];
 
@@ -794,10 +797,14 @@ static void check_group(struct sd_config_ctx *x, config_setting_t *g, const stru
 	for (i = 0; i < n; i++) {
 		config_setting_t *s = config_setting_get_elem(g, i);
 		const char *name = config_setting_name(s);
+		if (i < MAX_ROWS)
+			known_at[i] = false;
 		for (k = tab; name && k->name && k - tab < MAX_ROWS; k++)
-			if (strcmp(k->name, name) == 0) {
+			if (k->name[0] == name[0] && strcmp(k->name, name) == 0) {
 				if (!found[k - tab])
 					found[k - tab] = s;
+				if (i < MAX_ROWS)
+					known_at[i] = true;
 				break;
 			}
 	}
@@ -821,6 +828,8 @@ static void check_group(struct sd_config_ctx *x, config_setting_t *g, const stru
 		config_setting_t *s = config_setting_get_elem(g, i);
 		const char *name = config_setting_name(s);
 		struct sd_buf known;
+		if (i < MAX_ROWS && known_at[i])
+			continue;
 		for (k = tab; k->name; k++)
 			if (name && strcmp(k->name, name) == 0)
 				break;
@@ -1233,13 +1242,12 @@ finish:
 	for (i = 0; i < x.nerrs; i++)
 		sd_errlist_add(errs, x.files[x.errs[i].file].display, x.errs[i].line, "%s",
 			       x.errs[i].msg);
-	/* our indexes first: freed after libconfig's millions of small
-	 * blocks, their large blocks would make malloc consolidate them all */
+	/* our indexes first, then the tree's blocks */
 	ctx_done(&x);
 	config_destroy(&x.cf);
-	/* where a large zone's load time goes (libconfig's parse is most of it) */
+	/* where a large zone's load time goes */
 	if (t3 > t0)
-		sd_debug("%s: loaded in %lld ms: pre-scan %lld, libconfig %lld, checks %lld, "
+		sd_debug("%s: loaded in %lld ms: pre-scan %lld, parse %lld, checks %lld, "
 			 "freeing the tree %lld", path, (long long)(sd_now_ms() - t0),
 			 (long long)(t1 - t0), (long long)(t2 - t1), (long long)(t3 - t2),
 			 (long long)(sd_now_ms() - t3));

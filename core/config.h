@@ -1,4 +1,4 @@
-/* core/config.h — the configuration (libconfig), validated in one pass.
+/* core/config.h — the configuration (libconfig's format), validated in one pass.
  *
  * sd_config_load() reads a file, checks every setting against the key
  * tables (type, bounds, unit, required, references) and collects EVERY

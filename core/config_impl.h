@@ -5,7 +5,7 @@
 #ifndef SD_CONFIG_IMPL_H
 #define SD_CONFIG_IMPL_H
 
-#include <libconfig.h>
+#include "core/cfgtree.h"
 #include <stdbool.h>
 
 #include "core/config.h"

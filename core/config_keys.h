@@ -1,6 +1,6 @@
 /* core/config_keys.h — how a module describes its configuration section.
  *
- * The configuration is one libconfig file set checked against key tables
+ * The configuration is one file set in libconfig's format, checked against key tables
  * (tmux's options-table, Redis's config table): one row per key with its
  * type, bounds, default, unit, help, whether a reload applies it, and a
  * validator. core/ owns the loader and its own sections (engine, zone,
@@ -13,7 +13,7 @@
  *
  * A section's callbacks see the load in progress as an opaque
  * struct sd_config_ctx and settings as opaque struct config_setting_t
- * handles (libconfig's type, never dereferenced outside core/): use the
+ * handles (core/cfgtree.h's type, never dereferenced outside core/): use the
  * helpers at the end of this header. Every problem is reported with
  * sd_config_err() and collected; nothing stops the load early.
  */
@@ -27,7 +27,7 @@
 
 struct sd_config;
 struct sd_config_ctx;        /* a load in progress */
-struct config_setting_t;     /* libconfig's setting: a handle only */
+struct config_setting_t;     /* a setting (core/cfgtree.h): a handle only */
 
 enum sd_config_ktype {
 	SD_K_STR,      /* string into char[size]; optional check() */

@@ -12,8 +12,8 @@
  * Peer input is parsed by jansson, whose allocations may fail and are
  * reported as errors: tests/unit/test_allocfail.c fails jansson's Nth
  * allocation on the IPC request and SBI decode paths and checks that each
- * returns an error and leaks nothing. libconfig (the configuration) uses
- * plain malloc and cannot be hooked; the loader's own allocations abort.
+ * returns an error and leaks nothing. The configuration's parser and loader
+ * allocate through sd_malloc, which aborts.
  */
 #ifndef SD_UTIL_H
 #define SD_UTIL_H

@@ -6,7 +6,9 @@
 # snmptrapd for the SNMP tests and benchmark; smitools (smilint) checks the
 # MIB. Tests only: python3-yaml and python3-jsonschema for the OpenAPI schema
 # check (tests/tools/oas_check.py), clang for the libFuzzer runs
-# (tests/fuzz/fuzz.mk).
+# (tests/fuzz/fuzz.mk), libconfig-dev for the comparison of the configuration
+# parser with libconfig 1.5 (tests/integration/cfg_compat.sh; the programs
+# do not link it).
 set -eu
 
 PKGS="build-essential pkg-config libconfig-dev libjansson-dev libcurl4-openssl-dev

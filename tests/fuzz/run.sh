@@ -23,13 +23,14 @@ seeds() {
 	case $1 in
 	sbi_decode)   echo tests/data/sbi_decode tests/data/open5gs tests/data/sbi_client ;;
 	coverage_csv|walk_csv) echo tests/data/coverage ;;
+	cfgtree)      echo tests/data/config etc ;;
 	esac
 }
 
 # libFuzzer options per target: the longest input worth trying
 max_len() {
 	case $1 in
-	sbi_decode|config) echo 16384 ;;
+	sbi_decode|config|cfgtree) echo 16384 ;;
 	*) echo 8192 ;;
 	esac
 }

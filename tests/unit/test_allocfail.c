@@ -10,8 +10,8 @@
  *     parser and each SBI decoder must return an error (with a message)
  *     or succeed, never crash, and free what they took (ASan and valgrind
  *     runs of this binary check the last part).
- * The configuration loader is not here: libconfig allocates with plain
- * malloc (no hook) and the loader's own allocations abort.
+ * The configuration loader is not here: its parser (core/cfgtree.c) and
+ * checks allocate through sd_malloc, which aborts on failure.
  */
 #include <setjmp.h>
 #include <stdarg.h>
