@@ -378,12 +378,21 @@ int sd_cov_csv_load(const char *path, const struct sd_site *site,
 
 /* --- site accumulator -------------------------------------------------- */
 
+/* A square as the report functions read it (a copy: see sq_at). */
 struct square {
 	uint32_t n, pass;
 	double rsrp_sum;
-	/* the prediction in hundredths of a dB (RSRP -15600..-3100, SINR
-	 * -2300..4000); PRED_NONE: not predicted. Two int16 keep the square
-	 * at 24 bytes: 10,000 sites of 2,500 squares stay at 600 MB. */
+	int16_t prsrp_cdb, psinr_cdb;
+};
+/* Walk-test samples of a square: only sites that were walked have them. */
+struct msq {
+	uint32_t n, pass;
+	double rsrp_sum;
+};
+/* The prediction of a square in hundredths of a dB (RSRP -15600..-3100,
+ * SINR -2300..4000), PRED_NONE when not predicted: 4 bytes a square, so
+ * the 10,000 sites of 2,500 squares of the scale zone need 100 MB. */
+struct psq {
 	int16_t prsrp_cdb, psinr_cdb;
 };
 #define PRED_NONE INT16_MIN
@@ -399,7 +408,8 @@ struct sd_cov_site {
 	struct sd_cov_conf conf;
 	double width, height, grid;
 	int rows, cols;           /* row 0 = south */
-	struct square *sq;
+	struct msq *sq;           /* NULL until the first walk-test sample */
+	struct psq *pq;
 	struct cellacc *cells;
 	int ncells, capcells;
 	uint32_t samples, passing, refused;
@@ -434,9 +444,9 @@ struct sd_cov_site *sd_cov_site_new(const char *site_id, double width_m, double 
 		cs->cols = 1;
 	if (cs->rows < 1)
 		cs->rows = 1;
-	cs->sq = sd_calloc((size_t)cs->rows * cs->cols, sizeof *cs->sq);
+	cs->pq = sd_malloc((size_t)cs->rows * cs->cols * sizeof *cs->pq);
 	for (size_t i = 0; i < (size_t)cs->rows * cs->cols; i++)
-		cs->sq[i].prsrp_cdb = cs->sq[i].psinr_cdb = PRED_NONE;
+		cs->pq[i].prsrp_cdb = cs->pq[i].psinr_cdb = PRED_NONE;
 	return cs;
 }
 
@@ -445,6 +455,7 @@ void sd_cov_site_free(struct sd_cov_site *cs)
 	if (!cs)
 		return;
 	sd_free(cs->sq);
+	sd_free(cs->pq);
 	sd_free(cs->cells);
 	sd_free(cs);
 }
@@ -452,10 +463,8 @@ void sd_cov_site_free(struct sd_cov_site *cs)
 /* Measurements go; the prediction stays (it does not come from them). */
 void sd_cov_site_reset(struct sd_cov_site *cs)
 {
-	for (size_t i = 0; i < (size_t)cs->rows * cs->cols; i++) {
-		cs->sq[i].n = cs->sq[i].pass = 0;
-		cs->sq[i].rsrp_sum = 0;
-	}
+	sd_free(cs->sq);
+	cs->sq = NULL;
 	cs->ncells = 0;
 	cs->samples = cs->passing = cs->refused = cs->cell_reports = 0;
 }
@@ -513,7 +522,9 @@ int sd_cov_site_add(struct sd_cov_site *cs, const struct sd_cov_sample *s)
 	if (r >= cs->rows)
 		r = cs->rows - 1;
 	bool ok = passes(cs, s->rsrp_dbm, s->sinr_db);
-	struct square *q = &cs->sq[(size_t)r * cs->cols + c];
+	if (!cs->sq)
+		cs->sq = sd_calloc((size_t)cs->rows * cs->cols, sizeof *cs->sq);
+	struct msq *q = &cs->sq[(size_t)r * cs->cols + c];
 	q->n++;
 	q->pass += ok;
 	q->rsrp_sum += s->rsrp_dbm;
@@ -542,6 +553,17 @@ int sd_cov_site_add_cell(struct sd_cov_site *cs, const struct sd_cell *c, int64_
 
 /* A measured square is judged by its samples; one with only a prediction
  * by the predicted values. */
+static struct square sq_at(const struct sd_cov_site *cs, size_t i)
+{
+	struct square q = { .prsrp_cdb = cs->pq[i].prsrp_cdb, .psinr_cdb = cs->pq[i].psinr_cdb };
+	if (cs->sq) {
+		q.n = cs->sq[i].n;
+		q.pass = cs->sq[i].pass;
+		q.rsrp_sum = cs->sq[i].rsrp_sum;
+	}
+	return q;
+}
+
 static double prsrp(const struct square *q) { return q->prsrp_cdb / 100.0; }
 static bool has_pred(const struct square *q) { return q->prsrp_cdb != PRED_NONE; }
 
@@ -609,64 +631,100 @@ double sd_cov_tx_rsrp_at(const struct sd_cov_env *e, const struct sd_cov_tx *t, 
 
 bool sd_cov_site_predicted(const struct sd_cov_site *cs) { return cs->predicted; }
 
-/* RSRP by distance, one table per cell at 1 m steps (linear in between):
- * the path-loss formulas run once per metre instead of once per square. */
-struct tx_table {
-	const struct sd_cov_tx *t;
-	double *dbm;               /* [0..nd] */
+/* RSRP by distance at 1 m steps (linear in between), in dBm and in mW:
+ * the path-loss formulas run once per metre per distinct cell
+ * configuration instead of once per square and cell, and a square needs
+ * no pow() per cell. Cells of a site usually share one configuration, so
+ * they share one table; each adds its own calibration offset. */
+struct pl_table {
+	const struct sd_cov_tx *cfg;   /* the first cell with this configuration */
+	double *dbm, *mw;              /* [0..nd] */
 	int nd;
 };
 
-static double table_at(const struct tx_table *tt, double d)
+struct tx_use {
+	const struct sd_cov_tx *t;
+	const struct pl_table *tab;
+	double off_db, off_lin;        /* calibration, in dB and as a factor */
+};
+
+static bool same_radio(const struct sd_cov_tx *a, const struct sd_cov_tx *b)
 {
+	return a->antenna_height_m == b->antenna_height_m && a->tx_power_dbm == b->tx_power_dbm &&
+	       a->carrier_ghz == b->carrier_ghz && a->bandwidth_mhz == b->bandwidth_mhz;
+}
+
+static void table_at(const struct tx_use *u, double d, double *dbm, double *mw)
+{
+	const struct pl_table *t = u->tab;
 	int i = (int)d;
 	double f;
-	if (i >= tt->nd)
-		return tt->dbm[tt->nd];
+	if (i >= t->nd) {
+		*dbm = t->dbm[t->nd] + u->off_db;
+		*mw = t->mw[t->nd] * u->off_lin;
+		return;
+	}
 	f = d - i;
-	return tt->dbm[i] + f * (tt->dbm[i + 1] - tt->dbm[i]);
+	*dbm = t->dbm[i] + f * (t->dbm[i + 1] - t->dbm[i]) + u->off_db;
+	*mw = (t->mw[i] + f * (t->mw[i + 1] - t->mw[i])) * u->off_lin;
 }
 
 long sd_cov_site_predict(struct sd_cov_site *cs, const struct sd_cov_env *e,
 			 const struct sd_cov_tx *tx, int n, int64_t now_ms)
 {
 	size_t total = (size_t)cs->rows * cs->cols, i;
-	struct tx_table *tt;
+	struct pl_table *tabs;
+	struct tx_use *use;
 	double *mw, noise_mw = pow(10.0, sd_pl_noise_re_dbm() / 10.0);
-	int nup = 0, k, j, dmax;
+	int nup = 0, ntab = 0, k, j, dmax;
 	long work = 0;
 
 	cs->models = 0;
 	if (n <= 0) {
 		for (i = 0; i < total; i++)
-			cs->sq[i].prsrp_cdb = cs->sq[i].psinr_cdb = PRED_NONE;
+			cs->pq[i].prsrp_cdb = cs->pq[i].psinr_cdb = PRED_NONE;
 		cs->predicted = false;
 		return 0;
 	}
 	dmax = (int)ceil(hypot(cs->width, cs->height)) + 2;
-	tt = sd_calloc((size_t)n, sizeof *tt);
+	tabs = sd_calloc((size_t)n, sizeof *tabs);
+	use = sd_calloc((size_t)n, sizeof *use);
 	mw = sd_calloc((size_t)n, sizeof *mw);
 	for (k = 0; k < n; k++) {
+		struct pl_table *t = NULL;
 		if (tx[k].down)
 			continue;
-		struct tx_table *t = &tt[nup++];
-		t->t = &tx[k];
-		t->nd = dmax;
-		t->dbm = sd_malloc(((size_t)dmax + 1) * sizeof *t->dbm);
-		for (j = 0; j <= dmax; j++)
-			t->dbm[j] = sd_cov_tx_rsrp_at(e, &tx[k], j) + tx[k].offset_db;
+		for (j = 0; j < ntab && !t; j++)
+			if (same_radio(tabs[j].cfg, &tx[k]))
+				t = &tabs[j];
+		if (!t) {
+			t = &tabs[ntab++];
+			t->cfg = &tx[k];
+			t->nd = dmax;
+			t->dbm = sd_malloc(((size_t)dmax + 1) * sizeof *t->dbm);
+			t->mw = sd_malloc(((size_t)dmax + 1) * sizeof *t->mw);
+			for (j = 0; j <= dmax; j++) {
+				t->dbm[j] = sd_cov_tx_rsrp_at(e, &tx[k], j);
+				t->mw[j] = pow(10.0, t->dbm[j] / 10.0);
+			}
+			work += dmax;
+		}
+		use[nup].t = &tx[k];
+		use[nup].tab = t;
+		use[nup].off_db = tx[k].offset_db;
+		use[nup].off_lin = pow(10.0, tx[k].offset_db / 10.0);
+		nup++;
 		cs->models |= 1u << sd_cov_tx_model(e, &tx[k]);
-		work += dmax;
 	}
 	for (int r = 0; r < cs->rows; r++) {
 		double y = (r + 0.5) * cs->grid;
 		for (int c = 0; c < cs->cols; c++) {
 			double x = (c + 0.5) * cs->grid, best = -INFINITY, interf = 0;
 			int b = -1;
-			struct square *q = &cs->sq[(size_t)r * cs->cols + c];
+			struct psq *q = &cs->pq[(size_t)r * cs->cols + c];
 			for (k = 0; k < nup; k++) {
-				double v = table_at(&tt[k], hypot(x - tt[k].t->x_m, y - tt[k].t->y_m));
-				mw[k] = pow(10.0, v / 10.0);
+				double v;
+				table_at(&use[k], hypot(x - use[k].t->x_m, y - use[k].t->y_m), &v, &mw[k]);
 				if (v > best) {
 					best = v;
 					b = k;
@@ -679,7 +737,7 @@ long sd_cov_site_predict(struct sd_cov_site *cs, const struct sd_cov_env *e,
 				continue;
 			}
 			for (k = 0; k < nup; k++)
-				if (k != b && tt[k].t->carrier_ghz == tt[b].t->carrier_ghz)
+				if (k != b && use[k].t->carrier_ghz == use[b].t->carrier_ghz)
 					interf += SD_COV_NEIGHBOUR_LOAD * mw[k];
 			q->prsrp_cdb = (int16_t)lround(100 * fmax(fmin(best, SD_COV_RSRP_MAX),
 								  SD_COV_RSRP_MIN));
@@ -688,9 +746,12 @@ long sd_cov_site_predict(struct sd_cov_site *cs, const struct sd_cov_env *e,
 								  SD_COV_SINR_MIN));
 		}
 	}
-	for (k = 0; k < nup; k++)
-		sd_free(tt[k].dbm);
-	sd_free(tt);
+	for (k = 0; k < ntab; k++) {
+		sd_free(tabs[k].dbm);
+		sd_free(tabs[k].mw);
+	}
+	sd_free(tabs);
+	sd_free(use);
 	sd_free(mw);
 	cs->predicted = true;
 	cs->pred_at_ms = now_ms;
@@ -752,7 +813,8 @@ static int find_holes(const struct sd_cov_site *cs, struct sd_cov_hole **holes)
 	struct sd_cov_hole *h = NULL;
 	int nh = 0, caph = 0;
 	for (size_t start = 0; start < total; start++) {
-		if (seen[start] || !square_fails_in(cs, &cs->sq[start]))
+		struct square sv = sq_at(cs, start);
+		if (seen[start] || !square_fails_in(cs, &sv))
 			continue;
 		struct sd_cov_hole cur = { 0 };
 		double sx = 0, sy = 0, rsum = 0, psum = 0;
@@ -763,7 +825,8 @@ static int find_holes(const struct sd_cov_site *cs, struct sd_cov_hole **holes)
 		while (sp) {
 			int32_t at = stack[--sp];
 			int r = at / cs->cols, c = at % cs->cols;
-			const struct square *q = &cs->sq[at];
+			struct square qv = sq_at(cs, (size_t)at);
+			const struct square *q = &qv;
 			cur.squares++;
 			cur.samples += q->n;
 			rsum += q->rsrp_sum;
@@ -783,7 +846,8 @@ static int find_holes(const struct sd_cov_site *cs, struct sd_cov_hole **holes)
 				if (rr < 0 || cc < 0 || rr >= cs->rows || cc >= cs->cols)
 					continue;
 				int32_t nb = rr * cs->cols + cc;
-				if (!seen[nb] && square_fails_in(cs, &cs->sq[nb])) {
+				struct square nv = sq_at(cs, (size_t)nb);
+				if (!seen[nb] && square_fails_in(cs, &nv)) {
 					seen[nb] = 1;
 					stack[sp++] = nb;
 				}
@@ -836,7 +900,8 @@ void sd_cov_site_report(const struct sd_cov_site *cs, struct sd_cov_report *r)
 	r->cell_reports = cs->cell_reports;
 	r->squares = (uint32_t)(cs->rows * cs->cols);
 	for (size_t i = 0; i < (size_t)cs->rows * cs->cols; i++) {
-		const struct square *q = &cs->sq[i];
+		struct square qv = sq_at(cs, i);
+		const struct square *q = &qv;
 		if (q->n) {
 			r->squares_with_data++;
 			r->squares_passing += !square_fails_in(cs, q);
@@ -978,7 +1043,8 @@ void sd_cov_site_heatmap(const struct sd_cov_site *cs, int rows, int cols, uint8
 			double rs = 0, prs = 0;
 			for (int r = g0; r < g1 && r < cs->rows; r++)
 				for (int c = c0; c < c1 && c < cs->cols; c++) {
-					const struct square *q = &cs->sq[(size_t)r * cs->cols + c];
+					struct square qv = sq_at(cs, (size_t)r * cs->cols + c);
+					const struct square *q = &qv;
 					n += q->n;
 					pass += q->pass;
 					rs += q->rsrp_sum;

@@ -16,6 +16,9 @@ echo
 echo "== Console: render, filter and sort of 10,000 rows on a pty"
 "$BUILD/bench/bench_tui" || rc=1
 echo
+echo "== Coverage prediction: 200 sites of 500 x 500 m with 30 cells each"
+"$BUILD/bench/bench_coverage" || rc=1
+echo
 echo "== SNMP: alarm notifications into real snmptrapd, beside the snmptrap CLI in a loop (about 40 s)"
 sh tests/bench/snmp.sh "$BUILD" || rc=1
 echo
