@@ -198,6 +198,7 @@ install: all
 	install -m 0644 packaging/man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0640 etc/slicedeck.conf $(DESTDIR)$(SYSCONFDIR)/slicedeck/slicedeck.conf
 	install -m 0644 docs/*.md README.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 etc/timeline-*.txt $(DESTDIR)$(DOCDIR)/   # samples for slicedeck-sim --timeline
 	install -m 0644 etc/SLICEDECK-MIB.txt etc/mibs/*.txt $(DESTDIR)$(MIBDIR)/
 
 clean:

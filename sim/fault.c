@@ -21,6 +21,9 @@ static const char *const kind_names[SD_FAULT_KIND_COUNT] = {
 	[SD_FAULT_SLICE_LATENCY] = "slice-latency",
 	[SD_FAULT_SLICE_DOWN] = "slice-down",
 	[SD_FAULT_CELL_DOWN] = "cell-down",
+	[SD_FAULT_SLICE_LOSS] = "slice-loss",
+	[SD_FAULT_UE_SURGE] = "ue-surge",
+	[SD_FAULT_SESSION_STORM] = "session-storm",
 };
 
 const char *sd_sim_fault_kind_name(enum sd_sim_fault_kind k)
@@ -105,14 +108,29 @@ static bool apply_kv(struct sd_sim_fault *f, const char *key, const char *val,
 		if (!sd_parse_ll(val, 1, 1000, &ll))
 			goto bad;
 		f->rate = (int)ll;
+	} else if (strcmp(key, "pct") == 0) {
+		if (!parse_double(val, 0.0, 100.0, &d))
+			goto bad;
+		f->pct = d;
+	} else if (strcmp(key, "sessions") == 0) {
+		if (!sd_parse_ll(val, 1, 100000, &ll))
+			goto bad;
+		f->sessions = (int)ll;
 	} else {
+		char shown[64];
+		sd_sanitize(shown, sizeof shown, key, strlen(key));
 		snprintf(err, errsz, "unknown key \"%s\" (nf, path, slice, cell, prob, dur, ms, "
-			 "status, mode, factor, add, rate)", key);
+			 "status, mode, factor, add, rate, pct, sessions)", shown);
 		return false;
 	}
 	return true;
 bad:
-	snprintf(err, errsz, "bad value for %s: \"%.64s\"", key, val);
+	{
+		char sk[64], sv[72];
+		sd_sanitize(sk, sizeof sk, key, strlen(key));
+		sd_sanitize(sv, sizeof sv, val, strlen(val));
+		snprintf(err, errsz, "bad value for %s: \"%s\"", sk, sv);
+	}
 	return false;
 }
 
@@ -122,7 +140,8 @@ int sd_sim_fault_parse(const char *spec, struct sd_sim_fault *f, char *err, size
 	int k;
 
 	*f = (struct sd_sim_fault){ .prob = 1.0, .status = 500, .factor = 3.0, .rate = 20,
-				    .delay_ms = 2000, .mode = SD_DOWN_503 };
+				    .delay_ms = 2000, .mode = SD_DOWN_503, .pct = 5.0,
+				    .sessions = 200 };
 	if (sd_strlcpy(buf, spec, sizeof buf) >= sizeof buf) {
 		snprintf(err, errsz, "fault spec longer than %zu characters", sizeof buf - 1);
 		return -1;
@@ -139,7 +158,7 @@ int sd_sim_fault_parse(const char *spec, struct sd_sim_fault *f, char *err, size
 		sd_sanitize(shown, sizeof shown, buf, strlen(buf));
 		snprintf(err, errsz, "unknown fault kind \"%s\" (nf-down, delay, error, malformed, "
 			 "truncated, drop-conn, rst-stream, goaway, notify-flood, slice-latency, "
-			 "slice-down, cell-down)", shown);
+			 "slice-down, cell-down, slice-loss, ue-surge, session-storm)", shown);
 		return -1;
 	}
 	f->kind = (enum sd_sim_fault_kind)k;

@@ -20,6 +20,13 @@
  *   cell-down      cell=ID stops radiating: its UEs fall back on the other
  *                  cells of the site and the NWDAF no longer reports its
  *                  RSRP/SINR (the cell key is required)
+ *   slice-loss     a loss burst: pct=P percent packet loss added to a slice
+ *                  (default 5; the NWDAF's reports carry it)
+ *   ue-surge       a slice's registered UEs and load times factor=F
+ *                  (default 3): latency grows like a queue, max UEs may be
+ *                  exceeded
+ *   session-storm  sessions=N extra PDU sessions on a slice (default 200):
+ *                  the SMF reports them established, then released
  *
  * Scope and timing keys, for every kind: nf=TYPE or instance name
  * ("AMF", "smf-2"), path=PREFIX (of the request path), slice=ID, cell=ID,
@@ -51,6 +58,9 @@ enum sd_sim_fault_kind {
 	SD_FAULT_SLICE_LATENCY,
 	SD_FAULT_SLICE_DOWN,
 	SD_FAULT_CELL_DOWN,
+	SD_FAULT_SLICE_LOSS,
+	SD_FAULT_UE_SURGE,
+	SD_FAULT_SESSION_STORM,
 	SD_FAULT_KIND_COUNT
 };
 
@@ -72,6 +82,8 @@ struct sd_sim_fault {
 	double factor;               /* slice-latency: median multiplier */
 	double add_ms;               /* slice-latency: offset */
 	int rate;                    /* notify-flood: per second per subscription */
+	double pct;                  /* slice-loss: packet loss added, percent */
+	int sessions;                /* session-storm: extra PDU sessions */
 	char spec[256];              /* as written, for listings */
 };
 

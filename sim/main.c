@@ -2,7 +2,7 @@
  *
  *   slicedeck-sim -c FILE [--seed N] [--listen ADDR:PORT] [--fault SPEC]...
  *                 [--control PATH] [--heartbeat S] [--speed X] [--clock HH:MM]
- *                 [--utc-offset MIN] [--churn] [--log-level LEVEL]
+ *                 [--utc-offset MIN] [--churn] [--timeline FILE] [--log-level LEVEL]
  *   slicedeck-sim --control PATH --send 'COMMAND'
  *
  * When ready it prints "NRF <apiRoot>" as one line on stdout. SIGTERM and
@@ -21,6 +21,7 @@
 #include "core/util.h"
 #include "sim/control.h"
 #include "sim/sim.h"
+#include "sim/timeline.h"
 
 #define MAX_CLI_FAULTS 32
 
@@ -46,6 +47,10 @@ static void usage(FILE *f)
 "      --clock HH:MM      start the model clock at this local time of today\n"
 "      --utc-offset MIN   the zone's local time offset (default 480, UTC+8)\n"
 "      --churn            NFs fail and recover at random (seeded)\n"
+"  -t, --timeline FILE    play a training timeline of timed incidents (see\n"
+"                         docs/simulator.md; samples in etc/timeline-*.txt)\n"
+"      --check            with --timeline: check it against the zone, print\n"
+"                         its events and exit (0 when it is valid)\n"
 "      --log-level LEVEL  err, warning, notice, info, debug (default notice)\n"
 "  -h, --help             this text;  -V, --version\n");
 }
@@ -73,6 +78,42 @@ static void on_usr(struct sd_loop *loop, int signo, void *arg)
 	}
 }
 
+/* --check: the timeline's events as the simulator understood them. */
+static void print_plan(const struct sd_sim *sim, const struct sd_sim_timeline *tl)
+{
+	int i, k, r;
+	printf("%s: ok: %d events, %s, seed %llu\n", tl->name, tl->n,
+	       tl->repeat_ms ? "repeated" : "played once",
+	       (unsigned long long)(tl->has_seed ? tl->seed : sim->o.seed));
+	if (tl->repeat_ms)
+		printf("  every %llds\n", (long long)(tl->repeat_ms / 1000));
+	for (i = 0; i < tl->n; i++) {
+		const struct sd_tl_event *e = &tl->ev[i];
+		printf("  line %d: at %llds", e->line, (long long)(e->at_ms / 1000));
+		if (e->jitter_ms)
+			printf(" +-%llds", (long long)(e->jitter_ms / 1000));
+		printf(" for %llds: %s", (long long)(e->dur_ms / 1000), e->kind);
+		if (e->params[0])
+			printf(" %s", e->params);
+		if (e->pick == SD_TL_ANY)
+			printf(" %s=(any)", e->pick_key);
+		for (k = 0; e->pick == SD_TL_LIST && k < e->nchoices; k++)
+			printf("%s%s", k ? "|" : e->pick_key[0] == 's' ? " slice=" :
+			       e->pick_key[0] == 'n' ? " nf=" : " cell=", e->choices[k]);
+		printf("\n");
+	}
+	/* what the seed draws in the first rounds: the instructor's answer key */
+	for (r = 0; r < (tl->repeat_ms ? 2 : 1); r++)
+		for (i = 0; i < tl->n; i++) {
+			int64_t st;
+			const char *v = sd_sim_timeline_draw(sim, tl, i, r, &st);
+			if (!v && !tl->ev[i].jitter_ms)
+				continue;
+			printf("  round %d, line %d: at %llds%s%s\n", r, tl->ev[i].line,
+			       (long long)((r * tl->repeat_ms + st) / 1000), v ? " on " : "", v ? v : "");
+		}
+}
+
 /* "HH:MM" local zone time of the current day -> wall ms. */
 static bool parse_clock(const char *s, int utc_offset_min, int64_t *out)
 {
@@ -89,7 +130,8 @@ static bool parse_clock(const char *s, int utc_offset_min, int64_t *out)
 
 int main(int argc, char **argv)
 {
-	enum { O_SEND = 256, O_HB, O_SPEED, O_CLOCK, O_UTC, O_CHURN, O_LOG, O_CERT, O_KEY, O_ADV_HTTP };
+	enum { O_SEND = 256, O_HB, O_SPEED, O_CLOCK, O_UTC, O_CHURN, O_LOG, O_CERT, O_KEY, O_ADV_HTTP,
+	       O_CHECK };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 's' },
@@ -106,12 +148,16 @@ int main(int argc, char **argv)
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
 		{ "advertise-http", no_argument, NULL, O_ADV_HTTP },
+		{ "timeline", required_argument, NULL, 't' },
+		{ "check", no_argument, NULL, O_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sd_sim_opts o = { .seed = 1, .hb_timer_s = 10, .speed = 1.0, .utc_offset_min = 480 };
-	const char *cfg_path = NULL, *send = NULL, *clock = NULL;
+	const char *cfg_path = NULL, *send = NULL, *clock = NULL, *tl_path = NULL;
+	struct sd_sim_timeline *tl = NULL;
+	bool check_only = false;
 	const char *faults[MAX_CLI_FAULTS];
 	int nfaults = 0, c, level = SD_LOG_NOTICE, rc = 0, i;
 	long long v;
@@ -121,7 +167,7 @@ int main(int argc, char **argv)
 	struct sd_sim *sim;
 	char err[512];
 
-	while ((c = getopt_long(argc, argv, "c:s:l:f:C:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:l:f:C:t:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cfg_path = optarg; break;
 		case 's':
@@ -140,6 +186,8 @@ int main(int argc, char **argv)
 			faults[nfaults++] = optarg;
 			break;
 		case 'C': o.control_path = optarg; break;
+		case 't': tl_path = optarg; break;
+		case O_CHECK: check_only = true; break;
 		case O_SEND: send = optarg; break;
 		case O_HB:
 			if (!sd_parse_ll(optarg, 1, 3600, &v)) {
@@ -200,9 +248,22 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (check_only && !tl_path) {
+		fprintf(stderr, "slicedeck-sim: --check needs --timeline FILE\n");
+		return 2;
+	}
 	if (clock && !parse_clock(clock, o.utc_offset_min, &o.clock_start_ms)) {
 		fprintf(stderr, "slicedeck-sim: --clock wants HH:MM\n");
 		return 2;
+	}
+	if (tl_path) {
+		/* read before anything starts: a bad file is a FILE:LINE error */
+		tl = sd_malloc(sizeof *tl);
+		if (sd_sim_timeline_load(tl_path, tl, err, sizeof err) < 0) {
+			fprintf(stderr, "slicedeck-sim: %s\n", err);
+			free(tl);
+			return 2;
+		}
 	}
 	sd_log_open("slicedeck-sim", 0, (enum sd_log_level)level);
 	sd_errlist_init(&errs);
@@ -212,6 +273,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s\n", errs.msgs[i]);
 		fprintf(stderr, "slicedeck-sim: %s: configuration not usable\n", cfg_path);
 		sd_errlist_done(&errs);
+		free(tl);
 		return 2;
 	}
 	sd_errlist_done(&errs);
@@ -219,6 +281,7 @@ int main(int argc, char **argv)
 	loop = sd_loop_new();
 	if (!loop) {
 		sd_config_free(cfg);
+		free(tl);
 		return 1;
 	}
 	sim = sd_sim_new(loop, cfg->model, &o);
@@ -228,6 +291,15 @@ int main(int argc, char **argv)
 			rc = 2;
 			goto out;
 		}
+	}
+	if (tl && sd_sim_timeline_check(sim, tl, err, sizeof err) < 0) {
+		fprintf(stderr, "slicedeck-sim: %s\n", err);
+		rc = 2;
+		goto out;
+	}
+	if (check_only) {
+		print_plan(sim, tl);
+		goto out;
 	}
 	if (sd_sim_start(sim, err, sizeof err) < 0) {
 		fprintf(stderr, "slicedeck-sim: %s\n", err);
@@ -239,6 +311,8 @@ int main(int argc, char **argv)
 	sd_loop_signal(loop, SIGUSR1, on_usr, sim);
 	sd_loop_signal(loop, SIGUSR2, on_usr, sim);
 	signal(SIGPIPE, SIG_IGN);
+	if (tl)
+		sd_sim_timeline_play(sim, tl);
 	sd_notice("serving %d NF instances, %d slices on %s (seed %llu)", sim->nnfs,
 		  sim->m->nslices, sim->api_root, (unsigned long long)o.seed);
 	printf("NRF %s\n", sim->api_root);
@@ -247,6 +321,7 @@ int main(int argc, char **argv)
 		rc = 1;
 out:
 	sd_sim_free(sim);
+	free(tl);
 	sd_loop_free(loop);
 	sd_config_free(cfg);
 	return rc;

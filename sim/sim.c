@@ -14,6 +14,7 @@
 #include "core/sbi_client.h"
 #include "core/util.h"
 #include "sim/control.h"
+#include "sim/timeline.h"
 
 /* --- route table -------------------------------------------------------- */
 
@@ -762,6 +763,13 @@ void sd_sim_slice_degrade(const struct sd_sim *sim, int idx, struct sd_sim_degra
 			dg->latency_add_ms += f->add_ms;
 		} else if (f->kind == SD_FAULT_SLICE_DOWN) {
 			dg->down = true;
+		} else if (f->kind == SD_FAULT_SLICE_LOSS) {
+			dg->loss_add_pct += f->pct;
+		} else if (f->kind == SD_FAULT_UE_SURGE) {
+			dg->load_factor = (dg->load_factor > 0 ? dg->load_factor : 1.0) * f->factor;
+			dg->ue_factor = (dg->ue_factor > 0 ? dg->ue_factor : 1.0) * f->factor;
+		} else if (f->kind == SD_FAULT_SESSION_STORM) {
+			dg->extra_sessions += f->sessions;
 		}
 	}
 }
@@ -797,10 +805,10 @@ int sd_sim_slice_by_snssai(const struct sd_sim *sim, const struct sd_snssai *n)
 	return -1;
 }
 
-int sd_sim_fault_add(struct sd_sim *sim, const char *spec, char *err, size_t errsz)
+int sd_sim_fault_check(const struct sd_sim *sim, const char *spec, struct sd_sim_fault *out,
+		       char *err, size_t errsz)
 {
 	struct sd_sim_fault f;
-	int id;
 	if (sd_sim_fault_parse(spec, &f, err, errsz) < 0)
 		return -1;
 	if (f.nf[0] && strcasecmp(f.nf, "any") != 0) {
@@ -822,6 +830,21 @@ int sd_sim_fault_add(struct sd_sim *sim, const char *spec, char *err, size_t err
 		snprintf(err, errsz, "slice=%s is not a configured slice", f.slice);
 		return -1;
 	}
+	if (f.cell[0] && sd_model_cell_index(sim->m, f.cell) < 0) {
+		snprintf(err, errsz, "cell=%s is not a configured cell", f.cell);
+		return -1;
+	}
+	if (out)
+		*out = f;
+	return 0;
+}
+
+int sd_sim_fault_add(struct sd_sim *sim, const char *spec, char *err, size_t errsz)
+{
+	struct sd_sim_fault f;
+	int id;
+	if (sd_sim_fault_check(sim, spec, &f, err, errsz) < 0)
+		return -1;
 	id = sd_sim_faults_add(&sim->faults, &f, sd_sim_mono(sim));
 	if (id < 0) {
 		snprintf(err, errsz, "fault table full (%d)", SD_SIM_MAX_FAULTS);
@@ -914,7 +937,8 @@ void sd_sim_serve(struct sd_sim *sim, int route, const struct sd_sbi_req *req,
 		const struct sd_sim_fault *f = &sim->faults.f[i];
 		if (f->kind == SD_FAULT_NF_DOWN || f->kind == SD_FAULT_NOTIFY_FLOOD ||
 		    f->kind == SD_FAULT_SLICE_LATENCY || f->kind == SD_FAULT_SLICE_DOWN ||
-		    f->kind == SD_FAULT_CELL_DOWN)
+		    f->kind == SD_FAULT_CELL_DOWN || f->kind == SD_FAULT_SLICE_LOSS ||
+		    f->kind == SD_FAULT_UE_SURGE || f->kind == SD_FAULT_SESSION_STORM)
 			continue;
 		if (!fault_hits_api(sim, f, d->nf) || !sd_sim_fault_path_match(f, req->path))
 			continue;
@@ -1019,6 +1043,7 @@ void sd_sim_tick(struct sd_sim *sim)
 	uint64_t bits;
 	int i;
 
+	sd_sim_timeline_step(sim, now);
 	sd_sim_faults_expire(&sim->faults, now);
 	for (i = 0; i < SD_SIM_MAX_SUBS; i++)
 		if (sim->subs[i].used && sim->subs[i].expiry_wall &&

@@ -95,6 +95,8 @@ struct sd_sim_route;
 struct sd_sbi_client;
 struct sd_sim_control;
 
+struct sd_sim_timeline;
+
 struct sd_sim {
 	struct sd_loop *loop;
 	const struct sd_model *m;  /* borrowed; outlives the sim */
@@ -123,6 +125,7 @@ struct sd_sim {
 	uint64_t notif_sent, notif_failed, notif_dropped;
 	uint64_t requests;
 	unsigned char jwt_key[32];
+	struct sd_sim_timeline *timeline;   /* being played (sim/timeline.h), borrowed */
 };
 
 struct sd_sim *sd_sim_new(struct sd_loop *loop, const struct sd_model *m,
@@ -142,6 +145,10 @@ void sd_sim_tick(struct sd_sim *sim);
 /* Faults at run time (control socket, --fault). Returns the id or -1 with
  * err. Adding an nf-down or slice-down fault takes effect at once. */
 int  sd_sim_fault_add(struct sd_sim *sim, const char *spec, char *err, size_t errsz);
+/* Parse spec and check it against the zone (NF names, slice and cell ids)
+ * without adding it; out may be NULL. 0 / -1 with err. */
+int  sd_sim_fault_check(const struct sd_sim *sim, const char *spec, struct sd_sim_fault *out,
+			char *err, size_t errsz);
 int  sd_sim_fault_clear(struct sd_sim *sim, int id);
 
 /* Slice helpers. */

@@ -36,8 +36,9 @@ $(FUZZ_DIR)/obj/%.o: %.c
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(filter-out -Werror,$(WARN)) \
 	  -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
-# the engine's library, and the console's parsers of outside input
-FUZZ_SRC    := $(LIB_SRC) tui/walk.c
+# the engine's library, the console's parsers of outside input, and the
+# simulator's timeline parser with the fault specs it builds on
+FUZZ_SRC    := $(LIB_SRC) tui/walk.c sim/timeline.c sim/fault.c
 $(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC))
 	@rm -f $@
 	$(Q)ar rcs $@ $^

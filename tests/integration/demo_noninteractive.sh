@@ -10,6 +10,9 @@ t_expect_grep 'demo: engine up' "$T/demo.out"
 t_expect_grep 'beilun-heavy' "$T/demo.out"
 t_expect_grep 'bhm-crane-rc' "$T/demo.out"
 t_expect_grep ' NRF +REGISTERED' "$T/demo.out"
+# the simulator plays the demo timeline with the engine's short windows
+t_expect_grep 'demo: playing etc/timeline-demo.txt \(30 s SLA windows\)' "$T/demo.out"
+t_expect_grep '"timeline":\{"file":"[^"]*timeline.txt".*"kind":"slice-latency"' "$T/demo.out"
 # nothing left behind: the demo's own directory is gone, its processes too
 dir=$(sed -n 's/.*socket \(\/tmp\/slicedeck-demo\.[A-Za-z0-9]*\)\/.*/\1/p' "$T/demo.out" | head -1)
 [ -n "$dir" ] && [ ! -e "$dir" ] || t_fail "demo directory $dir left behind"
