@@ -102,6 +102,7 @@ const char *sd_sim_timeline_draw(const struct sd_sim *sim, const struct sd_sim_t
 static void fire(struct sd_sim *sim, struct sd_sim_timeline *tl, int i)
 {
 	const struct sd_tl_event *e = &tl->ev[i];
+	struct sd_sim_fault f;       /* outlives v, which may point into it */
 	const char *v = NULL;
 	char spec[512], err[256];
 	int id;
@@ -111,7 +112,6 @@ static void fire(struct sd_sim *sim, struct sd_sim_timeline *tl, int i)
 	tl->fired[i] = true;
 	if (!v) {
 		/* a fixed object: the one its keys name, for listings */
-		struct sd_sim_fault f;
 		if (sd_sim_fault_parse(spec, &f, err, sizeof err) == 0)
 			v = f.slice[0] ? f.slice : f.cell[0] ? f.cell : f.nf;
 	}
