@@ -96,6 +96,10 @@ struct sd_ipc_peer {
 	unsigned resync;          /* topics to send afresh once the queue drains */
 	unsigned await;           /* topics whose start waits for the scope's fill */
 	struct scope *scope;      /* while subscribed to anything */
+	int64_t since_ms;         /* accepted (monotonic) */
+	int64_t partial_ms;       /* first byte of an unfinished line; 0 = none */
+	bool paused;              /* not read: too many replies unread */
+	uint64_t resume_timer;    /* buffered lines to answer on the next turn */
 };
 
 /* What one scope last saw of one topic. */
@@ -151,6 +155,10 @@ struct sd_ipc_server {
 	uint64_t fill_timer;      /* the next slice of the scopes' fills */
 	struct sd_ipc_stats stats;
 	json_t *hello_extra;      /* members added to every hello (modules' settings) */
+	uint64_t sweep_timer;     /* hello / partial-line deadlines, every second */
+	int64_t refuse_window_ms; /* refusal log: start of the current minute */
+	int refuse_logged;        /* lines logged in it */
+	uint64_t refuse_quiet;    /* refusals in it not logged one by one */
 };
 
 static int topic_index(unsigned bit)
@@ -180,6 +188,8 @@ static void peer_free(struct sd_ipc_peer *p)
 		}
 	}
 	s->npeers--;
+	if (p->resume_timer)
+		sd_loop_timer_del(s->host.loop, p->resume_timer);
 	topic_unsub(s, p, p->delta | p->full);
 	sd_loop_unwatch(s->host.loop, p->fd);
 	close(p->fd);
@@ -192,6 +202,7 @@ static void peer_free(struct sd_ipc_peer *p)
 
 static void peer_update_watch(struct sd_ipc_peer *p);
 static void send_resyncs(struct sd_ipc_peer *p);
+static void peer_resume_later(struct sd_ipc_peer *p);
 
 static void q_push(struct sd_ipc_peer *p, struct msg *m, enum qkind kind)
 {
@@ -275,6 +286,11 @@ static int peer_flush(struct sd_ipc_peer *p)
 	if (!p->qlen && p->closing) {
 		peer_free(p);
 		return -1;
+	}
+	if (p->paused && p->reply_bytes <= SD_IPC_REPLY_MARK / 2) {
+		/* it reads again: answer what it sent meanwhile, next turn */
+		p->paused = false;
+		peer_resume_later(p);
 	}
 	peer_update_watch(p);
 	return 0;
@@ -1285,6 +1301,8 @@ static void handle_line(struct sd_ipc_peer *p, const char *line, size_t len)
 	}
 }
 
+static int peer_lines(struct sd_ipc_peer *p);
+
 static void on_peer(struct sd_loop *loop, int fd, int events, void *arg)
 {
 	struct sd_ipc_peer *p = arg;
@@ -1298,13 +1316,10 @@ static void on_peer(struct sd_loop *loop, int fd, int events, void *arg)
 		if (peer_flush(p) < 0)
 			return;
 	}
-	if (!(events & (SD_EV_READ | SD_EV_ERROR)) || p->closing)
+	if (!(events & (SD_EV_READ | SD_EV_ERROR)) || p->closing || p->paused || p->resume_timer)
 		return;
 	/* bounded: a chatty client gets a fair share, then others run */
 	for (rounds = 0; rounds < 8; rounds++) {
-		char *line;
-		size_t len;
-		bool overflow;
 		n = recv(fd, buf, sizeof buf, 0);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
@@ -1315,26 +1330,90 @@ static void on_peer(struct sd_loop *loop, int fd, int events, void *arg)
 			return;
 		}
 		sd_ipc_reader_feed(&p->in, buf, (size_t)n);
-		while (sd_ipc_reader_next(&p->in, &line, &len, &overflow) == 1) {
-			if (overflow) {
-				char msg[96];
-				snprintf(msg, sizeof msg, "request line longer than %d bytes",
-					 SD_IPC_MAX_LINE);
-				if (peer_send(p, sd_ipc_reply_error(NULL, SD_IPC_E_TOOLARGE, msg)) < 0)
-					return;
-				continue;
-			}
-			handle_line(p, line, len);
-			/* the peer may have been dropped while answering */
-			if (peer_by_serial(srv, serial) != p)
-				return;
-		}
+		if (peer_lines(p) < 0 || peer_by_serial(srv, serial) != p)
+			return;
+		if (p->paused || p->resume_timer)
+			return;   /* the rest waits its turn */
 	}
+}
+
+/* Answer the complete lines buffered for p, at most SD_IPC_LINES_PER_EVENT
+ * of them (more: a 0 ms timer brings the rest after other peers had their
+ * turn), and none while p leaves more than SD_IPC_REPLY_MARK of replies
+ * unread (it is paused: not read until it reads). -1 when p is gone. */
+static int peer_lines(struct sd_ipc_peer *p)
+{
+	struct sd_ipc_server *srv = p->srv;
+	uint64_t serial = p->serial;
+	int done = 0;
+	char *line;
+	size_t len;
+	bool overflow, drained = false;
+
+	while (!p->closing) {
+		if (p->reply_bytes > SD_IPC_REPLY_MARK) {
+			if (!p->paused)
+				srv->stats.paused++;
+			p->paused = true;
+			peer_update_watch(p);
+			break;
+		}
+		if (done == SD_IPC_LINES_PER_EVENT) {
+			peer_resume_later(p);
+			break;
+		}
+		if (sd_ipc_reader_next(&p->in, &line, &len, &overflow) != 1) {
+			drained = true;
+			break;
+		}
+		done++;
+		if (overflow) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "request line longer than %d bytes",
+				 SD_IPC_MAX_LINE);
+			if (peer_send(p, sd_ipc_reply_error(NULL, SD_IPC_E_TOOLARGE, msg)) < 0)
+				return -1;
+			continue;
+		}
+		handle_line(p, line, len);
+		/* the peer may have been dropped while answering */
+		if (peer_by_serial(srv, serial) != p)
+			return -1;
+	}
+	/* an unfinished line is on the clock (the sweep closes it in time);
+	 * complete lines waiting for their turn are not */
+	if (!drained) {
+		p->partial_ms = 0;
+	} else if (p->in.buf.len > p->in.consumed || p->in.discarding) {
+		if (!p->partial_ms)
+			p->partial_ms = sd_now_ms();
+	} else {
+		p->partial_ms = 0;
+	}
+	return 0;
+}
+
+static void on_resume(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct sd_ipc_peer *p = arg;
+	(void)loop; (void)id;
+	p->resume_timer = 0;
+	if (peer_lines(p) < 0)
+		return;
+	peer_update_watch(p);
+}
+
+static void peer_resume_later(struct sd_ipc_peer *p)
+{
+	if (!p->resume_timer)
+		p->resume_timer = sd_loop_timer_add(p->srv->host.loop, 0, on_resume, p);
 }
 
 static void peer_update_watch(struct sd_ipc_peer *p)
 {
-	int ev = p->closing ? 0 : SD_EV_READ;
+	/* not read while it has lines waiting (paused, or their turn is
+	 * next): the reader's buffer holds one line's worth, not a backlog */
+	int ev = p->closing || p->paused || p->resume_timer ? 0 : SD_EV_READ;
 	if (p->qlen)
 		ev |= SD_EV_WRITE;
 	if (sd_loop_watch(p->srv->host.loop, p->fd, ev, on_peer, p) < 0)
@@ -1358,6 +1437,112 @@ static void map_caller(struct sd_ipc_server *s, struct sd_ipc_caller *c)
 	c->factory = c->factory_id[0] ? sd_model_factory_index(m, c->factory_id) : -1;
 	if (c->factory < 0)
 		c->role = SD_ROLE_NONE;
+}
+
+/* May p stay? Counted among the others still open (p is in the list):
+ * no role; over the per-user cap; over the slots left to non-operators;
+ * over the total. */
+static bool admit(struct sd_ipc_server *s, struct sd_ipc_peer *p, char *msg, size_t msgsz)
+{
+	const struct sd_ipc_peer *q;
+	int open = 0, mine = 0;
+	if (p->caller.role == SD_ROLE_NONE) {
+		snprintf(msg, msgsz, "user %s has no slicedeck role (ask an operator to add an "
+			 "access rule)", p->caller.user);
+		return false;
+	}
+	for (q = s->peers; q; q = q->next) {
+		if (q->closing)
+			continue;
+		open++;
+		if (q->caller.uid == p->caller.uid)
+			mine++;
+	}
+	if (mine > SD_IPC_MAX_PER_USER) {
+		snprintf(msg, msgsz, "user %s has %d connections open already (at most %d)",
+			 p->caller.user, mine - 1, SD_IPC_MAX_PER_USER);
+		return false;
+	}
+	if (open > SD_IPC_MAX_CLIENTS) {
+		snprintf(msg, msgsz, "too many clients (%d)", SD_IPC_MAX_CLIENTS);
+		return false;
+	}
+	if (p->caller.role != SD_ROLE_OPERATOR &&
+	    open > SD_IPC_MAX_CLIENTS - SD_IPC_OPERATOR_RESERVE) {
+		snprintf(msg, msgsz, "too many clients (the last %d of %d slots are kept for "
+			 "operators)", SD_IPC_OPERATOR_RESERVE, SD_IPC_MAX_CLIENTS);
+		return false;
+	}
+	return true;
+}
+
+#define REFUSE_LINES_PER_MIN 10
+
+/* The minute of the refusal log is over: say how many went unlogged. */
+static void refuse_window_roll(struct sd_ipc_server *s, int64_t now)
+{
+	if (now - s->refuse_window_ms < 60000)
+		return;
+	if (s->refuse_quiet)
+		sd_notice("ipc: %llu more connections refused in the last minute (not logged "
+			  "one by one; %llu refused since start)",
+			  (unsigned long long)s->refuse_quiet, (unsigned long long)s->stats.refused);
+	s->refuse_window_ms = now;
+	s->refuse_logged = 0;
+	s->refuse_quiet = 0;
+}
+
+/* Say why and close once said. Logged: the first REFUSE_LINES_PER_MIN of
+ * a minute one by one, the rest as one count when the minute is over. */
+static void refuse(struct sd_ipc_server *s, struct sd_ipc_peer *p, const char *msg)
+{
+	s->stats.refused++;
+	refuse_window_roll(s, sd_now_ms());
+	if (s->refuse_logged < REFUSE_LINES_PER_MIN) {
+		s->refuse_logged++;
+		sd_notice("ipc: refused %s (uid %u, pid %d): %s", p->caller.user,
+			  (unsigned)p->caller.uid, (int)p->caller.pid, msg);
+	} else {
+		s->refuse_quiet++;
+	}
+	p->closing = true;
+	peer_send(p, sd_ipc_reply_error(NULL, SD_IPC_E_FORBIDDEN, msg));
+}
+
+/* Once a second: a peer that has not said hello, or has left a request
+ * line unfinished, for SD_IPC_LINE_TIMEOUT_MS is told so and closed. */
+static void on_sweep(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct sd_ipc_server *s = arg;
+	struct sd_ipc_peer *p, *next;
+	int64_t now = sd_now_ms();
+	(void)id;
+	s->sweep_timer = sd_loop_timer_add(loop, 1000, on_sweep, s);
+	refuse_window_roll(s, now);
+	for (p = s->peers; p; p = next) {
+		const char *why = NULL;
+		next = p->next;
+		if (p->closing)
+			continue;
+		if (!p->hello && now - p->since_ms > SD_IPC_LINE_TIMEOUT_MS)
+			why = "no hello";
+		else if (p->partial_ms && now - p->partial_ms > SD_IPC_LINE_TIMEOUT_MS)
+			why = "a request line not finished";
+		if (!why)
+			continue;
+		s->stats.timed_out++;
+		sd_debug("ipc: closing %s (uid %u, pid %d): %s within %d ms", p->caller.user,
+			 (unsigned)p->caller.uid, (int)p->caller.pid, why, SD_IPC_LINE_TIMEOUT_MS);
+		p->closing = true;
+		p->paused = false;
+		{
+			char msg[96];
+			snprintf(msg, sizeof msg, "%s within %d s; closing", why,
+				 SD_IPC_LINE_TIMEOUT_MS / 1000);
+			/* next is still valid: only p may be freed here */
+			peer_send(p, sd_ipc_reply_error(NULL, SD_IPC_E_BADREQ, msg));
+		}
+	}
 }
 
 static void on_accept(struct sd_loop *loop, int lfd, int events, void *arg)
@@ -1398,18 +1583,13 @@ static void on_accept(struct sd_loop *loop, int lfd, int events, void *arg)
 		s->npeers++;
 		map_caller(s, &p->caller);
 
-		if (p->caller.role == SD_ROLE_NONE || s->npeers > SD_IPC_MAX_CLIENTS) {
+		p->since_ms = sd_now_ms();
+		{
 			char msg[200];
-			if (p->caller.role == SD_ROLE_NONE)
-				snprintf(msg, sizeof msg, "user %s has no slicedeck role "
-					 "(ask an operator to add an access rule)", p->caller.user);
-			else
-				snprintf(msg, sizeof msg, "too many clients (%d)", SD_IPC_MAX_CLIENTS);
-			sd_notice("ipc: refused %s (uid %u, pid %d): %s", p->caller.user,
-				  (unsigned)cred.uid, (int)cred.pid, msg);
-			p->closing = true;
-			peer_send(p, sd_ipc_reply_error(NULL, SD_IPC_E_FORBIDDEN, msg));
-			continue;
+			if (!admit(s, p, msg, sizeof msg)) {
+				refuse(s, p, msg);
+				continue;
+			}
 		}
 		sd_debug("ipc: %s (uid %u, pid %d) connected as %s", p->caller.user,
 			 (unsigned)cred.uid, (int)cred.pid, sd_role_name(p->caller.role));
@@ -1530,6 +1710,7 @@ struct sd_ipc_server *sd_ipc_server_new(const struct sd_host *host, const char *
 		free(s);
 		goto fail;
 	}
+	s->sweep_timer = sd_loop_timer_add(host->loop, 1000, on_sweep, s);
 	s->hooked = sd_loop_before_sleep(host->loop, before_sleep, s) == 0;
 	if (!s->hooked)
 		sd_warn("ipc: no room for a before-sleep hook; live updates flush on a timer only");
@@ -1559,6 +1740,8 @@ void sd_ipc_server_free(struct sd_ipc_server *s)
 		sd_loop_timer_del(s->host.loop, s->flush_timer);
 	if (s->fill_timer)
 		sd_loop_timer_del(s->host.loop, s->fill_timer);
+	if (s->sweep_timer)
+		sd_loop_timer_del(s->host.loop, s->sweep_timer);
 	if (s->hooked)
 		sd_loop_before_sleep_del(s->host.loop, before_sleep, s);
 	sd_bus_unsubscribe(s->host.bus, s->bus_sub);

@@ -33,6 +33,12 @@
 #define SD_IPC_MAX_LINE   (64 * 1024)        /* request or reply line */
 #define SD_IPC_MAX_OUTBUF (16 * 1024 * 1024) /* queued to a slow client */
 #define SD_IPC_MAX_CLIENTS 256
+/* Admission and pacing (docs/ipc.md, "Limits"): */
+#define SD_IPC_MAX_PER_USER 32               /* connections of one uid */
+#define SD_IPC_OPERATOR_RESERVE 16           /* of MAX_CLIENTS, operators only */
+#define SD_IPC_LINE_TIMEOUT_MS 10000         /* hello, and each request line */
+#define SD_IPC_REPLY_MARK (256 * 1024)       /* unread replies: stop reading */
+#define SD_IPC_LINES_PER_EVENT 32            /* requests per turn of one peer */
 
 /* Error codes on the wire (strings, append-only). */
 #define SD_IPC_E_PARSE     "parse_error"     /* not JSON / not an object */

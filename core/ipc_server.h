@@ -116,6 +116,9 @@ struct sd_ipc_stats {
 	uint64_t peers_dropped;
 	uint64_t fills_sliced;     /* first fills spread over loop turns */
 	int scopes;
+	uint64_t refused;        /* connections refused (role, caps) */
+	uint64_t timed_out;      /* closed: no hello / a line not completed in time */
+	uint64_t paused;         /* times a peer was not read for its unread replies */
 };
 void sd_ipc_server_stats(const struct sd_ipc_server *s, struct sd_ipc_stats *out);
 
