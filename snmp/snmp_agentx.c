@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -16,6 +15,7 @@
 #include "core/snssai.h"
 #include "core/strmap.h"
 #include "core/util.h"
+#include "snmp/snmp_mib.h"
 
 #define MAX_FDS 32
 #define CACHE_S 1                  /* tables older than this are rebuilt */
@@ -100,23 +100,9 @@ static void set_num(struct entry *e, int k, unsigned char type, long v)
 
 static void set_time(struct entry *e, int k, int64_t ms)
 {
-	unsigned char b[11] = { 0 };
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	if (ms <= 0 || !gmtime_r(&t, &tm)) {
-		set_str(e, k, "", 0);
-		return;
-	}
-	b[0] = (unsigned char)((tm.tm_year + 1900) >> 8);
-	b[1] = (unsigned char)(tm.tm_year + 1900);
-	b[2] = (unsigned char)(tm.tm_mon + 1);
-	b[3] = (unsigned char)tm.tm_mday;
-	b[4] = (unsigned char)tm.tm_hour;
-	b[5] = (unsigned char)tm.tm_min;
-	b[6] = (unsigned char)tm.tm_sec;
-	b[7] = (unsigned char)((ms % 1000) / 100);
-	b[8] = '+';
-	set_str(e, k, (const char *)b, sizeof b);
+	unsigned char b[11];
+	size_t n = sd_snmp_date_and_time(ms, b);
+	set_str(e, k, (const char *)b, n);
 }
 
 static void add_row(struct table *t, uint32_t index, struct entry *e)
@@ -215,32 +201,6 @@ static void fill_nfs(struct sd_agentx *x, struct table *t)
 	}
 }
 
-/* RFC 3877 numbers, as snmp_sink.c sends them */
-static long itu_sev(enum sd_alarm_severity s)
-{
-	static const long v[SD_SEV_COUNT] = {
-		[SD_SEV_CLEARED] = 1, [SD_SEV_INDETERMINATE] = 2, [SD_SEV_CRITICAL] = 3,
-		[SD_SEV_MAJOR] = 4, [SD_SEV_MINOR] = 5, [SD_SEV_WARNING] = 6,
-	};
-	return (unsigned)s < SD_SEV_COUNT ? v[s] : 2;
-}
-
-static long itu_type(enum sd_alarm_type t)
-{
-	return (unsigned)t < SD_ALARM_TYPE_COUNT ? (long)t + 2 : 1;
-}
-
-static long itu_cause(enum sd_alarm_cause c)
-{
-	static const long v[SD_CAUSE_COUNT] = {
-		[SD_CAUSE_THRESHOLD_CROSSED] = 549, [SD_CAUSE_PERFORMANCE_DEGRADED] = 532,
-		[SD_CAUSE_COMMS_FAILURE] = 505, [SD_CAUSE_DEGRADED_SIGNAL] = 511,
-		[SD_CAUSE_CONGESTION] = 507, [SD_CAUSE_SOFTWARE_ERROR] = 544,
-		[SD_CAUSE_OTHER] = 1024,
-	};
-	return (unsigned)c < SD_CAUSE_COUNT ? v[c] : 1024;
-}
-
 static void add_alarm(const struct sd_alarm *a, void *arg)
 {
 	struct table *t = arg;
@@ -252,9 +212,9 @@ static void add_alarm(const struct sd_alarm *a, void *arg)
 		return;
 	set_text(e, 2, a->object);
 	set_text(e, 3, a->factory);
-	set_num(e, 4, ASN_INTEGER, itu_type(a->type));
-	set_num(e, 5, ASN_INTEGER, itu_cause(a->cause));
-	set_num(e, 6, ASN_INTEGER, itu_sev(a->severity));
+	set_num(e, 4, ASN_INTEGER, sd_snmp_itu_event_type(a->type));
+	set_num(e, 5, ASN_INTEGER, sd_snmp_itu_cause(a->cause));
+	set_num(e, 6, ASN_INTEGER, sd_snmp_itu_severity(a->severity));
 	set_text(e, 7, a->problem);
 	set_text(e, 8, a->text);
 	set_time(e, 9, a->raised_ms);

@@ -25,6 +25,7 @@
 #include "core/util.h"
 #include "snmp/snmp_agentx.h"
 #include "snmp/snmp_conf.h"
+#include "snmp/snmp_mib.h"
 
 #define BUS_QUEUE 50000            /* bus events waiting for the sink */
 #define RESOLVE_POLL_MS 100
@@ -44,22 +45,6 @@ enum {
 	O_CAUSE, O_SEVERITY, O_PROBLEM, O_TEXT, O_OBSERVED, O_THRESHOLD, O_UNIT,
 	O_RAISED, O_EVENT_TIME, O_ACKED_BY, O_HB_SEQ, O_ACTIVE, O_STORM_INTERVAL,
 	O_STORM_MAJOR, O_STORM_MINOR, O_STORM_WARNING, O_STORM_OTHER,
-};
-
-/* The enumerations of RFC 3877 (ITU-ALARM-TC-MIB, IANA-ITU-ALARM-TC-MIB). */
-static const long itu_severity[SD_SEV_COUNT] = {
-	[SD_SEV_CLEARED] = 1, [SD_SEV_INDETERMINATE] = 2, [SD_SEV_CRITICAL] = 3,
-	[SD_SEV_MAJOR] = 4, [SD_SEV_MINOR] = 5, [SD_SEV_WARNING] = 6,
-};
-static const long itu_event_type[SD_ALARM_TYPE_COUNT] = {
-	[SD_ALARM_COMMUNICATIONS] = 2, [SD_ALARM_QOS] = 3, [SD_ALARM_PROCESSING] = 4,
-	[SD_ALARM_EQUIPMENT] = 5, [SD_ALARM_ENVIRONMENTAL] = 6,
-};
-/* the X.733 variants where IANAItuProbableCause has two */
-static const long itu_cause[SD_CAUSE_COUNT] = {
-	[SD_CAUSE_THRESHOLD_CROSSED] = 549, [SD_CAUSE_PERFORMANCE_DEGRADED] = 532,
-	[SD_CAUSE_COMMS_FAILURE] = 505, [SD_CAUSE_DEGRADED_SIGNAL] = 511,
-	[SD_CAUSE_CONGESTION] = 507, [SD_CAUSE_SOFTWARE_ERROR] = 544, [SD_CAUSE_OTHER] = 1024,
 };
 
 /* --- what waits in a target's queue ------------------------------------------ */
@@ -167,45 +152,62 @@ static int on_netsnmp_log(int major, int minor, void *server, void *client)
 	return 0;
 }
 
-static int netsnmp_users;
+static bool netsnmp_ready;
+static bool netsnmp_subagent;  /* the AgentX role was taken at the first start */
 
-/* Initialise net-snmp once per process. With snmp.agentx.socket the
- * subagent role is set and the tables registered before init_snmp (which
- * connects to the master and registers what is there). -1 with err when
- * the tables could not be registered (net-snmp is up all the same: call
- * netsnmp_down). */
+static void netsnmp_atexit(void)
+{
+	snmp_shutdown("slicedeckd");
+}
+
+/* Initialise net-snmp, once per process: its library does not survive an
+ * init after a shutdown without losing memory, so it stays up until exit
+ * (atexit). With snmp.agentx.socket the subagent role is set and the
+ * tables registered before init_snmp (which connects to the master and
+ * registers what is there); the role is the first start's (the key is
+ * restart-only). -1 with err when the tables could not be registered. */
 static int netsnmp_up(struct sd_snmp *s, const struct sd_snmp_conf *c,
 		      const struct sd_snmp_source *src, char *err, size_t errsz)
 {
 	int rc = 0;
-	if (netsnmp_users++)
-		return 0;
-	/* no MIB files, no config files, no persistent state of net-snmp's
-	 * own (ours is in the state directory), no SIGALRM */
-	setenv("MIBS", "", 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-	snmp_disable_log();
-	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_netsnmp_log, NULL);
-	snmp_enable_calllog();
-	if (c && c->agentx_socket[0]) {
-		sd_agentx_preinit(c->agentx_socket, c->agentx_retry_s);
-		s->agentx = sd_agentx_new(s->host, src, err, errsz);
-		if (!s->agentx)
-			rc = -1;
+	bool first = !netsnmp_ready;
+	if (first) {
+		/* no MIB files, no config files, no persistent state of
+		 * net-snmp's own (ours is in the state directory), no SIGALRM */
+		setenv("MIBS", "", 1);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+				       NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+				       NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+		snmp_disable_log();
+		snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+				       on_netsnmp_log, NULL);
+		snmp_enable_calllog();
+		if (c && c->agentx_socket[0]) {
+			sd_agentx_preinit(c->agentx_socket, c->agentx_retry_s);
+			netsnmp_subagent = true;
+		}
 	}
-	init_snmp("slicedeckd");
+	if (c && c->agentx_socket[0]) {
+		if (!netsnmp_subagent) {
+			snprintf(err, errsz, "snmp.agentx: the AgentX role is taken at the first "
+				 "start of net-snmp in this process");
+			rc = -1;
+		} else {
+			s->agentx = sd_agentx_new(s->host, src, err, errsz);
+			if (!s->agentx)
+				rc = -1;
+		}
+	}
+	if (first) {
+		init_snmp("slicedeckd");
+		atexit(netsnmp_atexit);
+		netsnmp_ready = true;
+	}
 	return rc;
-}
-
-static void netsnmp_down(void)
-{
-	if (--netsnmp_users)
-		return;
-	snmp_shutdown("slicedeckd");
 }
 
 /* --- the engine ID file ------------------------------------------------------- */
@@ -353,25 +355,12 @@ static void add_int(netsnmp_pdu *p, int col, long v)
 	add_obj(p, col, ASN_INTEGER, &v, sizeof v);
 }
 
-/* DateAndTime (SNMPv2-TC), 11 octets, UTC. */
+/* DateAndTime (SNMPv2-TC), UTC; empty for "not yet". */
 static void add_time(netsnmp_pdu *p, int col, int64_t ms)
 {
-	unsigned char b[11] = { 0 };
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	if (ms > 0 && gmtime_r(&t, &tm)) {
-		int y = tm.tm_year + 1900;
-		b[0] = (unsigned char)(y >> 8);
-		b[1] = (unsigned char)y;
-		b[2] = (unsigned char)(tm.tm_mon + 1);
-		b[3] = (unsigned char)tm.tm_mday;
-		b[4] = (unsigned char)tm.tm_hour;
-		b[5] = (unsigned char)tm.tm_min;
-		b[6] = (unsigned char)tm.tm_sec;
-		b[7] = (unsigned char)((ms % 1000) / 100);
-		b[8] = '+';
-	}
-	add_obj(p, col, ASN_OCTET_STR, b, ms > 0 ? sizeof b : 0);
+	unsigned char b[11];
+	size_t n = sd_snmp_date_and_time(ms, b);
+	add_obj(p, col, ASN_OCTET_STR, b, n);
 }
 
 /* A double as the shortest decimal that reads back the same; "" for NAN. */
@@ -397,9 +386,9 @@ static void add_alarm(netsnmp_pdu *p, enum sd_alarm_notif kind, const struct sd_
 	add_str(p, O_FACTORY, a->factory);
 	add_str(p, O_SLICE, a->slice);
 	add_str(p, O_SNSSAI, a->snssai);
-	add_int(p, O_EVENT_TYPE, (unsigned)a->type < SD_ALARM_TYPE_COUNT ? itu_event_type[a->type] : 1);
-	add_int(p, O_CAUSE, (unsigned)a->cause < SD_CAUSE_COUNT ? itu_cause[a->cause] : 1024);
-	add_int(p, O_SEVERITY, (unsigned)a->severity < SD_SEV_COUNT ? itu_severity[a->severity] : 2);
+	add_int(p, O_EVENT_TYPE, sd_snmp_itu_event_type(a->type));
+	add_int(p, O_CAUSE, sd_snmp_itu_cause(a->cause));
+	add_int(p, O_SEVERITY, sd_snmp_itu_severity(a->severity));
 	add_str(p, O_PROBLEM, a->problem);
 	add_str(p, O_TEXT, a->text);
 	decimal(a->observed, d, sizeof d);
@@ -641,7 +630,9 @@ static void offer(struct sd_snmp *s, struct target *t, const struct note *n)
 	}
 	*c = *n;
 	ring_push(crit ? &t->hi : &t->lo, c);
-	kick(s);
+	/* offers come from the loop (bus delivery, timers), never from a
+	 * net-snmp callback: send now, so a burst waits only for the window */
+	flush_target(s, t);
 }
 
 static void on_storm_timer(struct sd_loop *loop, uint64_t id, void *arg)
@@ -726,6 +717,16 @@ static const char *priv_oid(const char *name, const oid **o, size_t *len)
 	return "unknown privacy protocol";
 }
 
+/* A USM key (Ku) from a passphrase, with the authentication protocol's
+ * hash (RFC 3414 A.2; also for the privacy key). */
+static bool make_key(const oid *auth, size_t alen, const char *pass, u_char *key,
+		     size_t *keylen, size_t cap)
+{
+	*keylen = cap;
+	return generate_Ku(auth, (u_int)alen, (const u_char *)pass, strlen(pass), key,
+			   keylen) == SNMPERR_SUCCESS;
+}
+
 /* Open t's session to t->address. Secrets pass through the session copy
  * net-snmp makes (and localises), never through a log line. */
 static int open_session(struct sd_snmp *s, struct target *t)
@@ -760,10 +761,8 @@ static int open_session(struct sd_snmp *s, struct target *t)
 				goto out;
 			ss.securityAuthProto = (oid *)ao;
 			ss.securityAuthProtoLen = alen;
-			ss.securityAuthKeyLen = USM_AUTH_KU_LEN;
-			if (generate_Ku(ao, (u_int)alen, (u_char *)t->conf.auth_pass,
-					strlen(t->conf.auth_pass), ss.securityAuthKey,
-					&ss.securityAuthKeyLen) != SNMPERR_SUCCESS) {
+			if (!make_key(ao, alen, t->conf.auth_pass, ss.securityAuthKey,
+				      &ss.securityAuthKeyLen, USM_AUTH_KU_LEN)) {
 				why = "the authentication key could not be made";
 				goto out;
 			}
@@ -774,11 +773,8 @@ static int open_session(struct sd_snmp *s, struct target *t)
 				goto out;
 			ss.securityPrivProto = (oid *)po;
 			ss.securityPrivProtoLen = plen;
-			ss.securityPrivKeyLen = USM_PRIV_KU_LEN;
-			/* the privacy key is made with the authentication hash */
-			if (generate_Ku(ao, (u_int)alen, (u_char *)t->conf.priv_pass,
-					strlen(t->conf.priv_pass), ss.securityPrivKey,
-					&ss.securityPrivKeyLen) != SNMPERR_SUCCESS) {
+			if (!make_key(ao, alen, t->conf.priv_pass, ss.securityPrivKey,
+				      &ss.securityPrivKeyLen, USM_PRIV_KU_LEN)) {
 				why = "the privacy key could not be made";
 				goto out;
 			}
@@ -1176,7 +1172,6 @@ struct sd_snmp *sd_snmp_new(const struct sd_host *h, const struct sd_snmp_source
 		return NULL;
 	}
 	if (netsnmp_up(s, c, src, err, errsz) < 0) {
-		netsnmp_down();
 		free(s);
 		return NULL;
 	}
@@ -1184,7 +1179,7 @@ struct sd_snmp *sd_snmp_new(const struct sd_host *h, const struct sd_snmp_source
 	if (sd_ops_register(h->ops, snmp_ops, SD_ARRAY_LEN(snmp_ops), s) < 0) {
 		snprintf(err, errsz, "the snmp op is registered twice");
 		netsnmp_large_fd_set_cleanup(&s->fds);
-		netsnmp_down();
+		sd_agentx_free(s->agentx);
 		free(s);
 		return NULL;
 	}
@@ -1226,6 +1221,5 @@ void sd_snmp_free(struct sd_snmp *s)
 		sd_loop_timer_del(s->host->loop, s->hb_timer);
 	sd_agentx_free(s->agentx);
 	netsnmp_large_fd_set_cleanup(&s->fds);
-	netsnmp_down();
 	free(s);
 }

@@ -47,7 +47,7 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZLD  $@")
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer \
-	  -MMD -MP -MF $@.d -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -lm
+	  -MMD -MP -MF $@.d -o $@ $< $(FUZZ_LIB) -lnetsnmpagent $(PKG_LIBS) -lm
 
 fuzz-build:
 	@command -v $(FUZZ_CC) >/dev/null || \

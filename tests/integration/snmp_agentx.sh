@@ -29,15 +29,7 @@ t_sd_conf "$T/sd.conf" "snmp = { heartbeat = 0;
 	agentx = { socket = \"tcp:127.0.0.1:$AX\"; retry = 1; };
 	targets = ( );
 };"
-sed -i 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 2;/' "$T/sd.conf"
-t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 \
-	--heartbeat 1 --control "$T/sim.ctl" --seed 7
-t_wait_log sim '^NRF http' 10
-NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
-t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
-	--state-dir "$T/state" --nrf "$NRF" --stderr
-t_wait_file "$T/sd.sock" 10
-sd() { "$BUILD/slicedeck" --socket "$T/sd.sock" "$@"; }
+t_sim_engine
 
 # no master yet: logged, and the engine serves
 t_wait_log engine 'AgentX|agentx' 10

@@ -44,18 +44,9 @@ t_sd_conf "$T/sd.conf" "snmp = {
 		  inform = true; timeout_ms = 200; retries = 1; }
 	);
 };"
-sed -i 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 2;/' "$T/sd.conf"
 mkdir -p "$T/state"
 printf 'engine_id %s\nboots 4\n' "$OURS" >"$T/state/snmp-engine-id"
-
-t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 \
-	--heartbeat 1 --control "$T/sim.ctl" --seed 7
-t_wait_log sim '^NRF http' 10
-NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
-t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
-	--state-dir "$T/state" --nrf "$NRF" --stderr
-t_wait_file "$T/sd.sock" 10
-sd() { "$BUILD/slicedeck" --socket "$T/sd.sock" "$@"; }
+t_sim_engine
 simctl() { "$BUILD/slicedeck-sim" --control "$T/sim.ctl" --send "$*" >/dev/null; }
 snmpj() { sd snmp --json >"$T/snmp.json" && python3 -c "
 import json, sys
