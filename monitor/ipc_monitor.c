@@ -280,7 +280,8 @@ static json_t *op_coverage_add(struct sd_op_call *call)
 	bool absent;
 	struct sd_cov_sample *v;
 	size_t i, nv = 0;
-	unsigned accepted = 0, refused = 0, duplicates;
+	unsigned accepted = 0, refused = 0, duplicates, unknown_cells = 0;
+	char first_unknown[48] = "";
 	int rc;
 
 	site = scoped_site(call, true, &absent);
@@ -302,6 +303,20 @@ static json_t *op_coverage_add(struct sd_op_call *call)
 			refused++;
 			continue;
 		}
+		{
+			/* the cell must be one of this factory's: not free text
+			 * (escape sequences), not another factory's ids */
+			const char *cell = json_string_value(json_array_get(row, 3));
+			int k = sd_model_cell_index(call->model, cell);
+			if (k < 0 || call->model->sites[call->model->cells[k].site].factory !=
+				     site->factory) {
+				if (!unknown_cells++)
+					sd_sanitize(first_unknown, sizeof first_unknown, cell,
+						    strlen(cell));
+				refused++;
+				continue;
+			}
+		}
 		sm->t_ms = json_integer_value(json_array_get(row, 0));
 		sm->x_m = json_number_value(json_array_get(row, 1));
 		sm->y_m = json_number_value(json_array_get(row, 2));
@@ -318,9 +333,15 @@ static json_t *op_coverage_add(struct sd_op_call *call)
 	refused += (unsigned)rc;
 	duplicates = (unsigned)nv - (unsigned)rc - accepted;
 	sd_pipeline_coverage_judge(p, site);
-	return json_pack("{s:s, s:i, s:i, s:i, s:o}", "site", site->id, "accepted", accepted,
-			 "duplicates", duplicates, "refused", refused,
-			 "coverage", site_coverage(p, call->model, site, 0, 0));
+	{
+		json_t *r = json_pack("{s:s, s:i, s:i, s:i, s:i, s:o}", "site", site->id,
+				      "accepted", accepted, "duplicates", duplicates,
+				      "refused", refused, "unknown_cells", unknown_cells,
+				      "coverage", site_coverage(p, call->model, site, 0, 0));
+		if (unknown_cells)
+			json_object_set_new(r, "first_unknown_cell", json_string(first_unknown));
+		return r;
+	}
 }
 
 /* A roll-up bucket as the kpi op returns it; p50/p99 only when the metric

@@ -217,7 +217,8 @@ static int coverage_import(const char *socket_path, const struct sd_cli_args *a)
 	json_t *res, *params, *sites, *one;
 	bool found = false;
 	int rc = 0;
-	unsigned accepted = 0, refused = 0, dups = 0;
+	unsigned accepted = 0, refused = 0, dups = 0, unknown = 0;
+	char first_unknown[48] = "";
 
 	if (sd_client_connect(&cl, socket_path, CALL_TIMEOUT_MS) < 0) {
 		fprintf(stderr, "slicedeck: %s\n", cl.err);
@@ -263,11 +264,19 @@ static int coverage_import(const char *socket_path, const struct sd_cli_args *a)
 		accepted += (unsigned)json_integer_value(json_object_get(res, "accepted"));
 		refused += (unsigned)json_integer_value(json_object_get(res, "refused"));
 		dups += (unsigned)json_integer_value(json_object_get(res, "duplicates"));
+		unknown += (unsigned)json_integer_value(json_object_get(res, "unknown_cells"));
+		if (!first_unknown[0] && json_is_string(json_object_get(res, "first_unknown_cell")))
+			sd_sanitize(first_unknown, sizeof first_unknown,
+				    json_string_value(json_object_get(res, "first_unknown_cell")),
+				    strlen(json_string_value(json_object_get(res, "first_unknown_cell"))));
 		json_decref(res);
 	}
 	if (rc == 0)
 		printf("%s: %u samples imported into site %s (%u already there, %u outside its "
-		       "plan or range)\n", file, accepted, site_id, dups, refused);
+		       "plan or range)\n", file, accepted, site_id, dups, refused - unknown);
+	if (rc == 0 && unknown)
+		printf("%s: %u samples name a cell that is not one of the factory's (the first: "
+		       "%s); not imported\n", file, unknown, first_unknown);
 	free(sm);
 	sd_client_close(&cl);
 	return rc;

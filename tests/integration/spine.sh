@@ -105,6 +105,12 @@ as "$UA" $IPC call coverage.add '{"site":"alpha-s1","samples":[[1700000000000,1.
 	| grep -q '"accepted":1' || t_fail "alpha's import failed"
 as "$UA" $IPC call coverage.add '{"site":"bravo-s1","samples":[]}' | grep -q forbidden \
 	|| t_fail "alpha imported into bravo"
+# issue 9 item 13: a cell name must be one of the factory's cells: bravo's
+# id and an escape sequence are refused, not stored
+r=$(as "$UA" $IPC call coverage.add '{"site":"alpha-s1","samples":[[1700000000001,2.0,2.0,"bravo-c1",-80.0,20.0],[1700000000002,2.0,2.0,"\u001b[31mx",-80.0,20.0]]}')
+echo "$r" | grep -q '"accepted":0' || t_fail "foreign / escape cell names accepted: $r"
+echo "$r" | grep -q '"unknown_cells":2' || t_fail "unknown cells not counted: $r"
+echo "$r" | grep -q '"first_unknown_cell":"bravo-c1"' || t_fail "first unknown cell not named: $r"
 r=$($IPC call audit)
 for want in '"op":"alarm.ack".*"outcome":"forbidden"' '"op":"coverage.add".*"factory":"alpha","outcome":"ok"' \
 	    '"op":"reload".*"outcome":"ok"'; do
