@@ -2,7 +2,8 @@
  *
  *   slicedeck-sim -c FILE [--seed N] [--listen ADDR:PORT] [--fault SPEC]...
  *                 [--control PATH] [--heartbeat S] [--speed X] [--clock HH:MM]
- *                 [--utc-offset MIN] [--churn] [--timeline FILE] [--log-level LEVEL]
+ *                 [--utc-offset MIN] [--churn] [--timeline FILE] [--profile P]
+ *                 [--log-level LEVEL]
  *   slicedeck-sim --control PATH --send 'COMMAND'
  *
  * When ready it prints "NRF <apiRoot>" as one line on stdout. SIGTERM and
@@ -51,6 +52,7 @@ static void usage(FILE *f)
 "                         docs/simulator.md; samples in etc/timeline-*.txt)\n"
 "      --check            with --timeline: check it against the zone, print\n"
 "                         its events and exit (0 when it is valid)\n"
+"      --profile P        spec (default) or open5gs-like: how the core behaves\n"
 "      --log-level LEVEL  err, warning, notice, info, debug (default notice)\n"
 "  -h, --help             this text;  -V, --version\n");
 }
@@ -131,7 +133,7 @@ static bool parse_clock(const char *s, int utc_offset_min, int64_t *out)
 int main(int argc, char **argv)
 {
 	enum { O_SEND = 256, O_HB, O_SPEED, O_CLOCK, O_UTC, O_CHURN, O_LOG, O_CERT, O_KEY, O_ADV_HTTP,
-	       O_CHECK };
+	       O_CHECK, O_PROFILE };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 's' },
@@ -144,6 +146,7 @@ int main(int argc, char **argv)
 		{ "clock", required_argument, NULL, O_CLOCK },
 		{ "utc-offset", required_argument, NULL, O_UTC },
 		{ "churn", no_argument, NULL, O_CHURN },
+		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "log-level", required_argument, NULL, O_LOG },
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
@@ -214,6 +217,15 @@ int main(int argc, char **argv)
 			o.utc_offset_min = (int)v;
 			break;
 		case O_CHURN: o.churn = true; break;
+		case O_PROFILE: {
+			int pr = sd_sim_profile_parse(optarg);
+			if (pr < 0) {
+				fprintf(stderr, "slicedeck-sim: --profile wants spec or open5gs-like\n");
+				return 2;
+			}
+			o.profile = (enum sd_sim_profile)pr;
+			break;
+		}
 		case O_CERT: o.cert_file = optarg; break;
 		case O_KEY: o.key_file = optarg; break;
 		case O_ADV_HTTP: o.advertise_http = true; break;

@@ -361,6 +361,13 @@ void sd_sim_nrf_subscribe(const struct sd_sbi_req *req, struct sd_sbi_resp *resp
 			 "MANDATORY_IE_MISSING", "/subscriptions");
 		return;
 	}
+	if (sim->o.profile == SD_SIM_PROFILE_OPEN5GS && !json_object_get(b, "subscrCond")) {
+		/* Open5GS's NRF wants a condition (its own NFs send nfType or
+		 * serviceName); the problem carries only a title */
+		json_decref(b);
+		sd_sim_resp_problem(resp, 400, NULL, "No SubscrCond found", NULL, NULL, NULL);
+		return;
+	}
 	s = sd_sim_sub_new(sim, SD_SUB_NRF, uri, b, 0);
 	if (!s) {
 		json_decref(b);

@@ -25,6 +25,42 @@ struct route_def {
 	sd_sbi_handler h;
 };
 
+/* The APIs an Open5GS core does not serve (its NRF has no /oauth2/token,
+ * its NSSF only nnssf-nsselection, its AMF and SMF no event exposure, and
+ * it has no NWDAF at all). */
+static bool open5gs_lacks(const char *tmpl)
+{
+	static const char *const prefixes[] = {
+		"/oauth2/", "/nnssf-nssaiavailability/", "/nnwdaf-", "/namf-evts/",
+		"/nsmf-event-exposure/",
+	};
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(prefixes); i++)
+		if (strncmp(tmpl, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static bool open5gs_lacks_service(const char *name)
+{
+	return strcmp(name, "nnrf-oauth2") == 0 || strcmp(name, "nnssf-nssaiavailability") == 0 ||
+	       strcmp(name, "namf-evts") == 0 || strcmp(name, "nsmf-event-exposure") == 0;
+}
+
+int sd_sim_profile_parse(const char *s)
+{
+	if (s && strcmp(s, "spec") == 0)
+		return SD_SIM_PROFILE_SPEC;
+	if (s && strcmp(s, "open5gs-like") == 0)
+		return SD_SIM_PROFILE_OPEN5GS;
+	return -1;
+}
+
+const char *sd_sim_profile_name(enum sd_sim_profile p)
+{
+	return p == SD_SIM_PROFILE_OPEN5GS ? "open5gs-like" : "spec";
+}
+
 static const struct route_def route_defs[] = {
 	{ "GET",    "/nnrf-nfm/v1/nf-instances", "NRF", sd_sim_nrf_list },
 	{ "GET",    "/nnrf-nfm/v1/nf-instances/{nfInstanceID}", "NRF", sd_sim_nrf_get },
@@ -254,10 +290,14 @@ static void build_nfs(struct sd_sim *sim)
 		{ "SMF", "smf-2" }, { "PCF", "pcf" }, { "NWDAF", "nwdaf" }, { "UDM", "udm" },
 		{ "AUSF", "ausf" }, { "UPF", "upf-core" },
 	};
+	bool o5 = sim->o.profile == SD_SIM_PROFILE_OPEN5GS;
 	size_t i;
 	int f;
 	for (i = 0; i < SD_ARRAY_LEN(shared); i++)
-		add_nf(sim, shared[i][0], shared[i][1], -1);
+		if (!o5 || (strcmp(shared[i][0], "NWDAF") != 0 && strcmp(shared[i][0], "UPF") != 0))
+			add_nf(sim, shared[i][0], shared[i][1], -1);
+	if (o5)
+		return;   /* Open5GS has no NWDAF, and its UPF does not register */
 	for (f = 0; f < sim->m->nfactories; f++) {
 		char name[48];
 		if (sim->m->factories[f].mode == SD_MODE_VIRTUAL)
@@ -346,8 +386,11 @@ json_t *sd_sim_nf_profile(const struct sd_sim *sim, const struct sd_sim_nf *nf,
 		}
 		return p;
 	}
-	p = json_pack("{s:s, s:s, s:s, s:s}", "nfInstanceId", nf->id, "nfInstanceName", nf->name,
-		      "nfType", nf->type, "nfStatus", status);
+	p = json_pack("{s:s, s:s, s:s}", "nfInstanceId", nf->id, "nfType", nf->type,
+		      "nfStatus", status);
+	/* Open5GS NFs send no nfInstanceName */
+	if (sim->o.profile != SD_SIM_PROFILE_OPEN5GS)
+		json_object_set_new(p, "nfInstanceName", json_string(nf->name));
 	if (services_map)
 		json_object_set_new(p, "heartBeatTimer", json_integer(nf->hb_s));
 	json_object_set_new(p, "plmnList", json_pack("[o]", sd_sim_plmn_json(sim)));
@@ -429,6 +472,8 @@ json_t *sd_sim_nf_profile(const struct sd_sim *sim, const struct sd_sim_nf *nf,
 		char sid[48], key[96];
 		json_t *sv;
 		if (strcmp(services[k].type, nf->type) != 0)
+			continue;
+		if (sim->o.profile == SD_SIM_PROFILE_OPEN5GS && open5gs_lacks_service(services[k].name))
 			continue;
 		snprintf(key, sizeof key, "%s/%s", nf->name, services[k].name);
 		sd_sim_uuid(sim->o.seed, key, sid, sizeof sid);
@@ -1002,6 +1047,19 @@ static uint64_t slice_avail_bits(const struct sd_sim *sim)
 	return bits;
 }
 
+/* An emulated NF restarting in an Open5GS core: it registers under a
+ * fresh instance id (still derived from the seed, so runs repeat). */
+static void new_incarnation(struct sd_sim *sim, struct sd_sim_nf *nf)
+{
+	char key[64];
+	nf->incarnation++;
+	snprintf(key, sizeof key, "%s#%u", nf->name, nf->incarnation);
+	sd_sim_uuid(sim->o.seed, key, nf->id, sizeof nf->id);
+	free(nf->prof_text);
+	nf->prof_text = NULL;
+	sd_notice("%s (%s) registers again as %s", nf->name, nf->type, nf->id);
+}
+
 static void nf_step(struct sd_sim *sim, struct sd_sim_nf *nf, int64_t now)
 {
 	int64_t hb_ms = (int64_t)nf->hb_s * 1000;
@@ -1015,6 +1073,8 @@ static void nf_step(struct sd_sim *sim, struct sd_sim_nf *nf, int64_t now)
 		if (!down) {
 			nf->last_hb_ms = now;
 			if (!nf->registered) {
+				if (sim->o.profile == SD_SIM_PROFILE_OPEN5GS)
+					new_incarnation(sim, nf);
 				nf->registered = true;
 				nf->status = SD_NF_REGISTERED;
 				sd_sim_nrf_status_notify(sim, nf, "NF_REGISTERED");
@@ -1027,6 +1087,17 @@ static void nf_step(struct sd_sim *sim, struct sd_sim_nf *nf, int64_t now)
 	}
 	if (!nf->registered)
 		return;
+	if (sim->o.profile == SD_SIM_PROFILE_OPEN5GS) {
+		/* Open5GS's NRF deletes an NF whose heartbeat is late (no
+		 * SUSPENDED step) */
+		if (now - nf->last_hb_ms > hb_ms + SD_SIM_HB_MARGIN_MS) {
+			nf->registered = false;
+			sd_notice("%s (%s) %s deleted from the NRF: no heartbeat", nf->name, nf->type,
+				  nf->id);
+			sd_sim_nrf_status_notify(sim, nf, "NF_DEREGISTERED");
+		}
+		return;
+	}
 	if (now - nf->last_hb_ms > 3 * hb_ms + SD_SIM_HB_MARGIN_MS) {
 		nf->registered = false;
 		sd_sim_nrf_status_notify(sim, nf, "NF_DEREGISTERED");
@@ -1170,6 +1241,8 @@ int sd_sim_start(struct sd_sim *sim, char *err, size_t errsz)
 	for (i = 0; i < SD_ARRAY_LEN(route_defs); i++) {
 		sim->routes[i].sim = sim;
 		sim->routes[i].idx = (int)i;
+		if (sim->o.profile == SD_SIM_PROFILE_OPEN5GS && open5gs_lacks(route_defs[i].tmpl))
+			continue;   /* not served: the server's 404 */
 		if (sd_sbi_server_route(sim->srv, route_defs[i].method, route_defs[i].tmpl,
 					route_cb, &sim->routes[i]) != 0) {
 			snprintf(err, errsz, "cannot register route %s %s", route_defs[i].method,

@@ -36,6 +36,17 @@
 #define SD_SIM_MAX_PENDING 512  /* notifications in flight */
 #define SD_SIM_HB_MARGIN_MS 2000
 
+/* The behaviour the sim plays. SPEC: what TS 29.510 and friends allow at
+ * their richest (SUSPENDED before removal, every optional API). OPEN5GS:
+ * what a real Open5GS core does (docs/simulator.md, "Profiles"): a dead
+ * NF is deleted from the NRF after one missed heartbeat and comes back
+ * under a new instance id; an NF status subscription needs a subscrCond;
+ * no NWDAF, no AMF/SMF event exposure, no NSSAI availability, no OAuth2. */
+enum sd_sim_profile { SD_SIM_PROFILE_SPEC, SD_SIM_PROFILE_OPEN5GS };
+/* "spec" / "open5gs-like" -> the profile; -1 for anything else. */
+int sd_sim_profile_parse(const char *s);
+const char *sd_sim_profile_name(enum sd_sim_profile p);
+
 struct sd_sim_opts {
 	uint64_t seed;
 	const char *listen;        /* default "127.0.0.1:7777" */
@@ -48,12 +59,14 @@ struct sd_sim_opts {
 	const char *cert_file;     /* TLS (ALPN h2) with this certificate and */
 	const char *key_file;      /* key; NULL = cleartext h2c */
 	bool advertise_http;       /* profiles say scheme http even over TLS */
+	enum sd_sim_profile profile; /* how the core behaves (below) */
 };
 
 struct sd_sim_nf {
 	char id[40];               /* nfInstanceId */
 	char type[16];             /* NFType */
 	char name[48];             /* "smf-2", "upf-f1" */
+	unsigned incarnation;      /* OPEN5GS: restarts so far (a new id each) */
 	int factory;               /* UPF: owning factory; -1 shared */
 	bool emulated;             /* false: a peer registered it with PUT */
 	bool registered;           /* the NRF lists it */
