@@ -415,6 +415,7 @@ int sd_engine_start(struct sd_engine *e)
 		sd_err("cannot start the collectors: %s", err);
 		return -1;
 	}
+	sd_pipeline_set_collect(e->pipeline, e->collect);
 	if (sd_loop_signal(e->loop, SIGTERM, on_signal, e) < 0 ||
 	    sd_loop_signal(e->loop, SIGINT, on_signal, e) < 0 ||
 	    sd_loop_signal(e->loop, SIGHUP, on_signal, e) < 0) {
@@ -499,6 +500,8 @@ void sd_engine_stop(struct sd_engine *e)
 {
 	if (e->bus)
 		publish_engine(e, SD_ENGINE_STOPPING);
+	if (e->pipeline)
+		sd_pipeline_set_collect(e->pipeline, NULL);
 	sd_collect_free(e->collect);
 	e->collect = NULL;
 	if (e->bus)

@@ -8,7 +8,10 @@
  * the factory using more than it bought, not the network failing: minor
  * (major at grade 3, where an unexpected device is also a security
  * question). An unreachable AMF, SMF, UPF or NRF takes slices down
- * (critical); other NFs degrade functions (major). Coverage below target
+ * (critical), and so does a slice left without one serving it, or an
+ * NRF outage (nothing about the core is known any more); other NFs
+ * degrade functions (major). An NF lost from the NRF is judged like one
+ * unreachable. Coverage below target
  * is a planning matter (minor).
  */
 #include "monitor/alarm_policy.h"
@@ -28,6 +31,8 @@ static const struct sd_alarm_sev_rule rules[] = {
 	{ SD_CAUSE_COMMS_FAILURE,     "nf",    "UPF",          0, SD_SEV_CRITICAL },
 	{ SD_CAUSE_COMMS_FAILURE,     "nf",    "NRF",          0, SD_SEV_CRITICAL },
 	{ SD_CAUSE_COMMS_FAILURE,     "nf",    NULL,           0, SD_SEV_MAJOR },
+	/* a slice without a serving AMF, SMF or UPF carries nothing */
+	{ SD_CAUSE_COMMS_FAILURE,     "slice", NULL,           0, SD_SEV_CRITICAL },
 	/* a site's radio coverage below target */
 	{ SD_CAUSE_DEGRADED_SIGNAL,   "site",  NULL,           3, SD_SEV_MAJOR },
 	{ SD_CAUSE_DEGRADED_SIGNAL,   "site",  NULL,           0, SD_SEV_MINOR },

@@ -38,6 +38,7 @@
 #define NWDAF_BACKOFF_MAX 8      /* intervals */
 #define SOURCE "nrf"
 #define MISMATCH_LOG_MAX 1024    /* ids whose profile/id mismatch was logged */
+#define NRF_DOWN_RETRY_MS 1000   /* cycle attempts while the NRF is unreachable */
 
 /* Where a service of some NF is reached, learnt from NF profiles. */
 struct svc_root {
@@ -54,6 +55,17 @@ struct roots {
 
 enum sub_kind { SUB_NSSF, SUB_AMF, SUB_SMF, SUB_COUNT };
 
+/* NF status subscriptions at the NRF. A real NRF (Open5GS) refuses one
+ * without a subscrCond, so the first form is one per NF type; a refusal
+ * of a form is final (until a reload) and the next is tried: one without
+ * a condition, then none at all (the poll alone). */
+static const char *const watch_types[] = {
+	"AMF", "SMF", "UPF", "NSSF", "NWDAF", "PCF", "UDM", "AUSF", "UDR", "BSF",
+};
+#define NRF_WATCH ((int)SD_ARRAY_LEN(watch_types))
+enum nrf_form { FORM_PER_TYPE, FORM_ANY, FORM_NONE };
+static const char *const form_names[] = { "per NF type", "all NFs", "none (polling only)" };
+
 /* One NRF inventory cycle: the list's ids, their profiles fetched at most
  * PROFILE_INFLIGHT at a time. */
 struct cycle {
@@ -62,12 +74,37 @@ struct cycle {
 	struct sd_nf_instance *nfs;   /* one per id, filled as answers come */
 	struct roots roots;           /* services of the profiles fetched */
 	bool any_failed;
+	int plmn_listed, plmn_ours;   /* profiles with a plmnList; naming ours */
+	char plmn_other[16];          /* one PLMN they name instead, "460-00" */
 };
+
+/* When a data source last worked and last failed (wall ms, 0 = never),
+ * for `slicedeck status` and the NRF outage alarm. */
+struct src_state {
+	int64_t ok_ms, err_ms;
+	int64_t down_since_ms;        /* NRF: first failure of the current outage */
+	char err[200];
+};
+
+static void src_ok(struct src_state *s)
+{
+	s->ok_ms = sd_wall_ms();
+	s->down_since_ms = 0;
+}
+
+static void src_err(struct src_state *s, const char *why)
+{
+	s->err_ms = sd_wall_ms();
+	if (!s->down_since_ms)
+		s->down_since_ms = s->err_ms;
+	sd_strlcpy(s->err, why, sizeof s->err);
+}
 
 /* What a subscription's callbacks get. */
 struct sub_arg {
 	struct sd_collect *c;
 	int kind;                     /* enum sub_kind, or -1 for the NRF */
+	int watch;                    /* NRF: index into watch_types */
 };
 
 struct sd_collect {
@@ -87,21 +124,30 @@ struct sd_collect {
 	struct roots roots;
 	int nrf_backoff_ms;
 	struct sd_complaint c_nrf;
+	struct src_state src_nrf;     /* inventory cycles */
 	struct sd_strmap warned;      /* ids whose profile named another id */
+	bool warned_plmn, warned_smf; /* set-up mismatches, said once a run */
 
 	/* NWDAF */
 	uint64_t nwdaf_timer;
 	int nwdaf_pending;            /* analytics GETs of this poll in flight */
 	bool nwdaf_failed;            /* one of them failed */
+	char nwdaf_err[200];          /* how */
 	int nwdaf_backoff_ms;
 	struct sd_complaint c_nwdaf, c_nwdaf_radio;
+	struct src_state src_nwdaf;
 
 	/* subscriptions */
-	struct sd_sub *nrf_sub;
+	struct sd_sub *nrf_subs[NRF_WATCH]; /* FORM_ANY uses [0] */
+	enum nrf_form nrf_form;
+	char nrf_refusal[200];        /* why the last form was given up, "" */
+	uint64_t form_timer;          /* subs_check after a form changed */
 	struct sd_sub *subs[SUB_COUNT];
-	struct sub_arg sargs[SUB_COUNT + 1]; /* [SUB_COUNT]: the NRF's */
+	struct sub_arg sargs[SUB_COUNT];
+	struct sub_arg nrf_sargs[NRF_WATCH];
 	char tag[12];                 /* random, in our notifIds / correlation ids */
 	unsigned smf_counting;        /* SMF subscription generation being counted */
+	struct src_state src_sub[SUB_COUNT];
 
 	/* shutdown */
 	bool down_started, down_done;
@@ -414,6 +460,8 @@ static void cycle_free(struct cycle *y)
 	free(y);
 }
 
+static void check_setup(struct sd_collect *c, const struct cycle *y);
+
 static void nrf_cycle_finish(struct sd_collect *c)
 {
 	struct cycle *y = c->cyc;
@@ -422,6 +470,7 @@ static void nrf_cycle_finish(struct sd_collect *c)
 	int i, k;
 
 	c->cyc = NULL;
+	check_setup(c, y);
 	/* services of NFs whose profile could not be fetched this time: as
 	 * they were */
 	for (i = 0; i < y->nids; i++)
@@ -437,6 +486,7 @@ static void nrf_cycle_finish(struct sd_collect *c)
 	cycle_free(y);
 	c->st.nrf_cycles++;
 	c->nrf_backoff_ms = 0;
+	src_ok(&c->src_nrf);
 	/* "back" only when every profile came: a cycle that kept some as
 	 * they were has complained about them and stays failing */
 	if (all_ok)
@@ -455,12 +505,21 @@ static void nrf_cycle_failed(struct sd_collect *c, const char *why)
 	cycle_free(c->cyc);
 	c->cyc = NULL;
 	mark_all_stale(c);
+	src_err(&c->src_nrf, why);
 	c->nrf_backoff_ms = c->nrf_backoff_ms ? c->nrf_backoff_ms * 2 : interval_ms(c);
 	/* the SBI client already probes an unreachable NRF with backoff; this
 	 * only spaces out whole inventory cycles against a sick one */
 	if (c->nrf_backoff_ms > 3 * interval_ms(c))
 		c->nrf_backoff_ms = 3 * interval_ms(c);
-	nrf_schedule(c, c->nrf_backoff_ms + jitter(c->nrf_backoff_ms / 4));
+	if (sd_sbi_nf_health(c->cli, "NRF") == SD_SBI_HEALTH_DOWN)
+		/* unreachable: the client lets one probe through per its own
+		 * backoff (capped at a poll interval) and fails the rest at once
+		 * without traffic; asking every second makes the first cycle
+		 * after the NRF answers again that probe, not one up to three
+		 * intervals later */
+		nrf_schedule(c, NRF_DOWN_RETRY_MS);
+	else
+		nrf_schedule(c, c->nrf_backoff_ms + jitter(c->nrf_backoff_ms / 4));
 	subs_check(c);
 }
 
@@ -486,6 +545,64 @@ static void profile_keep_old(struct sd_collect *c, int idx)
 	slot->stale = true;
 	slot->reachable = old >= 0 && m->nfs[old].reachable && !m->nfs[old].stale;
 	y->any_failed = true;
+}
+
+/* Which PLMNs the profiles of this cycle name, against the zone's. */
+static void note_plmns(struct sd_collect *c, struct cycle *y, const struct sd_nf_profile *p)
+{
+	const struct sd_plmn *ours = &model(c)->plmn;
+	int i;
+	if (!p->nplmns)
+		return;
+	y->plmn_listed++;
+	for (i = 0; i < p->nplmns; i++) {
+		if (strcmp(p->plmns[i].mcc, ours->mcc) == 0 && strcmp(p->plmns[i].mnc, ours->mnc) == 0) {
+			y->plmn_ours++;
+			return;
+		}
+	}
+	if (!y->plmn_other[0])
+		snprintf(y->plmn_other, sizeof y->plmn_other, "%s-%s", p->plmns[0].mcc,
+			 p->plmns[0].mnc);
+}
+
+/* Set-up mismatches between the configuration and the core, each warned
+ * once a run (again after a reload): the zone's PLMN is none of the NFs',
+ * or no SMF serves any configured S-NSSAI (the slices can carry nothing,
+ * whatever the rest says). */
+static void check_setup(struct sd_collect *c, const struct cycle *y)
+{
+	const struct sd_model *m = model(c);
+	int i, k, smfs = 0;
+	bool served = false;
+	if (y->any_failed)
+		return;   /* judged on a complete inventory only */
+	if (!c->warned_plmn && y->plmn_listed > 0 && y->plmn_ours == 0) {
+		c->warned_plmn = true;
+		sd_warn("set-up: the zone's PLMN %s-%s is none of the NFs' (%d profiles name PLMNs, "
+			"e.g. %s): check zone.plmn against the core", m->plmn.mcc, m->plmn.mnc,
+			y->plmn_listed, y->plmn_other);
+	}
+	if (c->warned_smf || m->nslices == 0)
+		return;
+	for (i = 0; i < y->nids && !served; i++) {
+		const struct sd_nf_instance *nf = &y->nfs[i];
+		if (strcmp(nf->type, "SMF") != 0 || nf->stale)
+			continue;
+		smfs++;
+		if (nf->nsnssais == 0)
+			served = true;   /* lists none: serves all */
+		for (k = 0; k < nf->nsnssais && !served; k++) {
+			const int *idx;
+			served = sd_model_slices_by_snssai(m, &nf->snssais[k], &idx) > 0;
+		}
+	}
+	if (smfs > 0 && !served) {
+		c->warned_smf = true;
+		sd_warn("set-up: no SMF serves any configured S-NSSAI (%d SMF%s listed): the slices "
+			"can carry no PDU session; check the slices' sst/sd against the SMFs' "
+			"smfInfo", smfs, smfs == 1 ? "" : "s");
+	}
 }
 
 static void on_profile(const struct sd_sbi_result *res, void *arg)
@@ -526,6 +643,7 @@ static void on_profile(const struct sd_sbi_result *res, void *arg)
 				p.nf.type, p.status_text);
 		}
 		learn_roots(&y->roots, y->ids[idx], &p);
+		note_plmns(c, y, &p);
 		sd_nf_instance_move(&y->nfs[idx], &p.nf);
 		old = sd_model_nf_find(m, y->ids[idx]);
 		observe(c, &y->nfs[idx], old >= 0 ? &m->nfs[old] : NULL);
@@ -846,6 +964,7 @@ static void on_analytics(const struct sd_sbi_result *res, void *arg)
 	}
 	if (res->err != SD_SBI_OK || (res->status != 200 && res->status != 204)) {
 		c->nwdaf_failed = true;
+		sd_strlcpy(c->nwdaf_err, res->errmsg, sizeof c->nwdaf_err);
 		sd_complain(&c->c_nwdaf, SD_LOG_WARN, "%s; slice load values are kept as they were",
 			    res->errmsg);
 		goto done;
@@ -854,6 +973,7 @@ static void on_analytics(const struct sd_sbi_result *res, void *arg)
 		goto done;   /* no analytics available yet */
 	if (sd_decode_nwdaf_analytics(res->body, res->body_len, &a, &diag) < 0) {
 		c->nwdaf_failed = true;
+		snprintf(c->nwdaf_err, sizeof c->nwdaf_err, "bad AnalyticsData: %s", diag.error);
 		sd_complain(&c->c_nwdaf, SD_LOG_WARN, "NWDAF analytics: bad AnalyticsData: %s",
 			    diag.error);
 		goto done;
@@ -886,6 +1006,7 @@ static void nwdaf_poll_done(struct sd_collect *c)
 {
 	int iv = interval_ms(c);
 	if (c->nwdaf_failed) {
+		src_err(&c->src_nwdaf, c->nwdaf_err);
 		c->st.nwdaf_failures++;
 		c->nwdaf_backoff_ms = c->nwdaf_backoff_ms ? c->nwdaf_backoff_ms * 2 : iv;
 		if (c->nwdaf_backoff_ms > (NWDAF_BACKOFF_MAX - 1) * iv)
@@ -893,6 +1014,7 @@ static void nwdaf_poll_done(struct sd_collect *c)
 		nwdaf_schedule(c, iv + c->nwdaf_backoff_ms + jitter(c->nwdaf_backoff_ms));
 		return;
 	}
+	src_ok(&c->src_nwdaf);
 	if (c->nwdaf_backoff_ms)
 		sd_complain_clear(&c->c_nwdaf, "NWDAF: analytics flowing again");
 	c->nwdaf_backoff_ms = 0;
@@ -1165,6 +1287,9 @@ static char *nrf_sub_body(void *arg, int64_t expiry_ms)
 		      "nfStatusNotificationUri", uri, "reqNfInstanceId", c->our_id,
 		      "reqNotifEvents", "NF_REGISTERED", "NF_DEREGISTERED", "NF_PROFILE_CHANGED",
 		      "validityTime", validity);
+	if (c->nrf_form == FORM_PER_TYPE)
+		json_object_set_new(b, "subscrCond", json_pack("{s:s}", "nfType",
+				    watch_types[((struct sub_arg *)arg)->watch]));
 	free(uri);
 	return dumps(b);
 }
@@ -1225,9 +1350,46 @@ static void sub_established(void *arg, const struct sd_sbi_result *res, bool cre
 			apply_availability(c, &a);
 		sd_nssai_avail_done(&a);
 	}
-	if (sa->kind == -1 && created)
-		sd_info("NRF: subscribed to NF status notifications (%s); also polling every %d s",
-			sd_sub_location(c->nrf_sub), interval_ms(c) / 1000);
+	if (sa->kind >= 0)
+		src_ok(&c->src_sub[sa->kind]);
+	if (sa->kind == -1 && created && sa->watch == 0)
+		sd_info("NRF: subscribed to NF status notifications, %s (%s%s); also polling every "
+			"%d s", form_names[c->nrf_form], sd_sub_location(c->nrf_subs[0]),
+			c->nrf_form == FORM_PER_TYPE ? ", and one for each other type" : "",
+			interval_ms(c) / 1000);
+}
+
+static void on_form_timer(struct sd_loop *loop, uint64_t id, void *arg)
+{
+	struct sd_collect *c = arg;
+	(void)loop;
+	(void)id;
+	c->form_timer = 0;
+	subs_check(c);
+}
+
+/* The NRF refused this form of subscription for good: said once, and the
+ * next form is tried (from the loop, not inside the subscription's
+ * callback). */
+static void nrf_sub_refused(void *arg, const struct sd_sbi_result *res)
+{
+	struct sub_arg *sa = arg;
+	struct sd_collect *c = sa->c;
+	char why[160];
+	int k;
+	if (c->nrf_form == FORM_NONE)
+		return;
+	snprintf(why, sizeof why, "%s", res->errmsg[0] ? res->errmsg : "refused");
+	c->nrf_form++;
+	snprintf(c->nrf_refusal, sizeof c->nrf_refusal, "%s refused: %s",
+		 form_names[c->nrf_form - 1], why);
+	sd_warn("NRF refuses NF status subscriptions %s (%s); %s", form_names[c->nrf_form - 1],
+		why, c->nrf_form == FORM_ANY ? "asking for one covering all NFs instead"
+		: "not asking again: the NF list is polled");
+	for (k = 0; k < NRF_WATCH; k++)
+		sd_sub_drop(c->nrf_subs[k]);
+	if (!c->form_timer)
+		c->form_timer = sd_loop_timer_add(c->loop, 0, on_form_timer, c);
 }
 
 static struct sd_sub *make_sub(struct sd_collect *c, int kind, struct sub_arg *sa)
@@ -1257,6 +1419,7 @@ static struct sd_sub *make_sub(struct sd_collect *c, int kind, struct sub_arg *s
 		sc.renew = SD_SUB_RENEW_PATCH;
 		sc.expiry_member = sc.patch_path = "/validityTime";
 		sc.body = nrf_sub_body;
+		sc.refused = nrf_sub_refused;
 	} else {
 		sc.name = sub_names[kind];
 		sc.scope = sub_services[kind];
@@ -1285,10 +1448,17 @@ static void subs_check(struct sd_collect *c)
 		return;
 	if (c->conf.nrf_api_root[0] && notify_root(c)[0]) {
 		char *url = sd_printf("%s/nnrf-nfm/v1/subscriptions", c->conf.nrf_api_root);
-		sd_sub_want(c->nrf_sub, c->cli, url, "");
+		int n = c->nrf_form == FORM_PER_TYPE ? NRF_WATCH : c->nrf_form == FORM_ANY;
+		for (k = 0; k < NRF_WATCH; k++) {
+			if (k < n)
+				sd_sub_want(c->nrf_subs[k], c->cli, url, "");
+			else
+				sd_sub_drop(c->nrf_subs[k]);
+		}
 		free(url);
 	} else {
-		sd_sub_drop(c->nrf_sub);
+		for (k = 0; k < NRF_WATCH; k++)
+			sd_sub_drop(c->nrf_subs[k]);
 	}
 	for (k = 0; k < SUB_COUNT; k++) {
 		const struct svc_root *r = notify_root(c)[0]
@@ -1445,6 +1615,11 @@ struct sd_collect *sd_collect_new(const struct sd_host *host, char *err, size_t 
 	sd_strmap_init(&c->warned);
 	take_conf(c);
 	o.conf = &c->conf;
+	/* an unreachable NF is let through to at most once a second (only
+	 * when we ask: the NRF cycle while the NRF is down, see
+	 * nrf_cycle_failed), so the view comes back within a second or two of
+	 * the NRF answering again instead of after a grown backoff */
+	o.probe_max_ms = NRF_DOWN_RETRY_MS;
 	c->cli = sd_sbi_client_new(c->loop, &o);
 	if (!c->cli) {
 		snprintf(err, errsz, "cannot create the SBI client");
@@ -1476,7 +1651,10 @@ struct sd_collect *sd_collect_new(const struct sd_host *host, char *err, size_t 
 		memcpy(c->tag, u, 8);   /* 8 random hex digits */
 		c->tag[8] = '\0';
 	}
-	c->nrf_sub = make_sub(c, -1, &c->sargs[SUB_COUNT]);
+	for (k = 0; k < NRF_WATCH; k++) {
+		c->nrf_sargs[k].watch = k;
+		c->nrf_subs[k] = make_sub(c, -1, &c->nrf_sargs[k]);
+	}
 	for (k = 0; k < SUB_COUNT; k++)
 		c->subs[k] = make_sub(c, k, &c->sargs[k]);
 	if (c->conf.nrf_api_root[0])
@@ -1519,7 +1697,15 @@ void sd_collect_reload(struct sd_collect *c)
 	/* a subscription whose request is the same is kept; one that changed
 	 * (notification apiRoot, tracking areas, period) is re-created and the
 	 * old one deleted; a moved NRF or NF moves it (subs_check) */
-	sd_sub_recheck(c->nrf_sub);
+	/* a refused form is asked for again after a reload (the NRF may
+	 * have changed) */
+	if (c->nrf_form != FORM_PER_TYPE) {
+		c->nrf_form = FORM_PER_TYPE;
+		c->nrf_refusal[0] = '\0';
+	}
+	c->warned_plmn = c->warned_smf = false;
+	for (k = 0; k < NRF_WATCH; k++)
+		sd_sub_recheck(c->nrf_subs[k]);
 	for (k = 0; k < SUB_COUNT; k++)
 		sd_sub_recheck(c->subs[k]);
 	if (c->conf.nrf_api_root[0]) {
@@ -1534,8 +1720,9 @@ void sd_collect_reload(struct sd_collect *c)
 static bool subs_quiet(const struct sd_collect *c)
 {
 	int k;
-	if (sd_sub_pending(c->nrf_sub))
-		return false;
+	for (k = 0; k < NRF_WATCH; k++)
+		if (sd_sub_pending(c->nrf_subs[k]))
+			return false;
 	for (k = 0; k < SUB_COUNT; k++)
 		if (sd_sub_pending(c->subs[k]))
 			return false;
@@ -1553,7 +1740,10 @@ static void begin_shutdown(struct sd_collect *c)
 	sd_loop_timer_del(c->loop, c->nrf_timer);
 	sd_loop_timer_del(c->loop, c->nwdaf_timer);
 	c->nrf_timer = c->nwdaf_timer = 0;
-	sd_sub_drop(c->nrf_sub);
+	sd_loop_timer_del(c->loop, c->form_timer);
+	c->form_timer = 0;
+	for (k = 0; k < NRF_WATCH; k++)
+		sd_sub_drop(c->nrf_subs[k]);
 	for (k = 0; k < SUB_COUNT; k++)
 		sd_sub_drop(c->subs[k]);
 	c->down_deadline = sd_now_ms() + SD_COLLECT_SHUTDOWN_MS;
@@ -1604,9 +1794,11 @@ void sd_collect_free(struct sd_collect *c)
 	c->closing = true;
 	/* the subscriptions first: their requests still in flight complete
 	 * (cancelled) when the client goes */
-	sd_sub_free(c->nrf_sub);
+	for (k = 0; k < NRF_WATCH; k++)
+		sd_sub_free(c->nrf_subs[k]);
 	for (k = 0; k < SUB_COUNT; k++)
 		sd_sub_free(c->subs[k]);
+	sd_loop_timer_del(c->loop, c->form_timer);
 	sd_sbi_client_free(c->cli);
 	sd_loop_timer_del(c->loop, c->nrf_timer);
 	sd_loop_timer_del(c->loop, c->nwdaf_timer);
@@ -1629,12 +1821,12 @@ void sd_collect_set_sub_timing(struct sd_collect *c, int validity_s, int backoff
 	c->sub_backoff_min_ms = backoff_min_ms;
 	c->sub_backoff_max_ms = backoff_max_ms;
 	/* the subscriptions copied their conf: make them anew if unused */
-	for (k = -1; k < SUB_COUNT; k++) {
-		struct sd_sub **s = k < 0 ? &c->nrf_sub : &c->subs[k];
+	for (k = -NRF_WATCH; k < SUB_COUNT; k++) {
+		struct sd_sub **s = k < 0 ? &c->nrf_subs[-k - 1] : &c->subs[k];
 		if (sd_sub_active(*s) || sd_sub_pending(*s) || sd_sub_target(*s)[0])
 			continue;
 		sd_sub_free(*s);
-		*s = make_sub(c, k, k < 0 ? &c->sargs[SUB_COUNT] : &c->sargs[k]);
+		*s = make_sub(c, k < 0 ? -1 : k, k < 0 ? &c->nrf_sargs[-k - 1] : &c->sargs[k]);
 	}
 }
 
@@ -1645,14 +1837,90 @@ void sd_collect_stats(const struct sd_collect *c, struct sd_collect_stats *st)
 	*st = c->st;
 	st->nwdaf_backoff_ms = c->nwdaf_backoff_ms;
 	st->smf_generation = c->smf_counting;
-	st->nrf_subscribed = sd_sub_active(c->nrf_sub);
+	st->nrf_subscribed = sd_sub_active(c->nrf_subs[0]);
+	st->nrf_form = form_names[c->nrf_form];
+	st->nrf_refusal = c->nrf_refusal;
+	for (k = 0; k < NRF_WATCH; k++)
+		st->nrf_subs += sd_sub_active(c->nrf_subs[k]);
+	st->nrf_subs_wanted = c->nrf_form == FORM_PER_TYPE ? NRF_WATCH : c->nrf_form == FORM_ANY;
 	st->nssf_subscribed = sd_sub_active(c->subs[SUB_NSSF]);
 	st->amf_subscribed = sd_sub_active(c->subs[SUB_AMF]);
 	st->smf_subscribed = sd_sub_active(c->subs[SUB_SMF]);
-	for (k = -1; k < SUB_COUNT; k++) {
-		sd_sub_stats(k < 0 ? c->nrf_sub : c->subs[k], &ss);
+	for (k = -NRF_WATCH; k < SUB_COUNT; k++) {
+		sd_sub_stats(k < 0 ? c->nrf_subs[-k - 1] : c->subs[k], &ss);
 		st->sub_creates += ss.creates;
 		st->sub_renewals += ss.renewals;
 		st->sub_deletes += ss.deletes;
 	}
+}
+
+int sd_collect_sources(const struct sd_collect *c, struct sd_collect_source *out, int max)
+{
+	static const char *const feeds[SUB_COUNT] = {
+		"tracking areas offering each slice (tas_total, tas_available)",
+		"UEs per slice",
+		"PDU sessions and packet delay per slice",
+	};
+	static const char *const names[SUB_COUNT] = {
+		"NSSF NSSAI availability", "AMF event exposure", "SMF event exposure",
+	};
+	struct sd_collect *cc = (struct sd_collect *)c;   /* find_root only reads */
+	const struct svc_root *r;
+	struct sd_collect_source *o;
+	int n = 0, k;
+
+	if (n < max) {
+		o = &out[n++];
+		memset(o, 0, sizeof *o);
+		sd_strlcpy(o->name, "NRF", sizeof o->name);
+		sd_strlcpy(o->service, "nnrf-nfm", sizeof o->service);
+		sd_strlcpy(o->feeds, "NF inventory and status: the NFs view, NF alarms, slice "
+			   "availability", sizeof o->feeds);
+		o->found = c->conf.nrf_api_root[0] != '\0';
+		sd_strlcpy(o->where, c->conf.nrf_api_root, sizeof o->where);
+		o->last_ok_ms = c->src_nrf.ok_ms;
+		o->last_err_ms = c->src_nrf.err_ms;
+		sd_strlcpy(o->last_err, c->src_nrf.err, sizeof o->last_err);
+		o->down_since_ms = c->src_nrf.down_since_ms;
+		if (!o->found)
+			sd_strlcpy(o->note, "no sbi.nrf configured", sizeof o->note);
+		else
+			snprintf(o->note, sizeof o->note, "NF status subscriptions: %s%s%s",
+				 form_names[c->nrf_form], c->nrf_refusal[0] ? "; " : "",
+				 c->nrf_refusal);
+	}
+	if (n < max) {
+		o = &out[n++];
+		memset(o, 0, sizeof *o);
+		sd_strlcpy(o->name, "NWDAF analytics", sizeof o->name);
+		sd_strlcpy(o->service, "nnwdaf-analyticsinfo", sizeof o->service);
+		sd_strlcpy(o->feeds, "slice load level, NF load, cell RSRP/SINR", sizeof o->feeds);
+		r = find_root(cc, o->service, NULL);
+		o->found = r != NULL;
+		sd_strlcpy(o->where, r ? r->root : "", sizeof o->where);
+		o->last_ok_ms = c->src_nwdaf.ok_ms;
+		o->last_err_ms = c->src_nwdaf.err_ms;
+		sd_strlcpy(o->last_err, c->src_nwdaf.err, sizeof o->last_err);
+		if (!r)
+			sd_strlcpy(o->note, "no NWDAF in this core", sizeof o->note);
+	}
+	for (k = 0; k < SUB_COUNT && n < max; k++) {
+		o = &out[n++];
+		memset(o, 0, sizeof *o);
+		sd_strlcpy(o->name, names[k], sizeof o->name);
+		sd_strlcpy(o->service, sub_services[k], sizeof o->service);
+		sd_strlcpy(o->feeds, feeds[k], sizeof o->feeds);
+		r = find_root(cc, sub_services[k], NULL);
+		o->found = r != NULL;
+		sd_strlcpy(o->where, r ? r->root : "", sizeof o->where);
+		o->last_ok_ms = c->src_sub[k].ok_ms;
+		if (!r)
+			snprintf(o->note, sizeof o->note, "no %s in this core offers %s", sub_names[k],
+				 sub_services[k]);
+		else if (sd_sub_active(c->subs[k]))
+			snprintf(o->note, sizeof o->note, "subscribed: %s", sd_sub_location(c->subs[k]));
+		else
+			sd_strlcpy(o->note, "not subscribed (yet)", sizeof o->note);
+	}
+	return n;
 }

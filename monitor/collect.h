@@ -90,7 +90,31 @@ struct sd_collect_stats {
 	unsigned sub_creates, sub_renewals, sub_deletes;
 	unsigned smf_generation;      /* the SMF subscription whose reports are counted */
 	unsigned smf_reports;         /* SMF notifications counted for it */
+	const char *nrf_form;         /* NF status subscription form in use:
+				       * "per NF type", "all NFs", "none (polling only)" */
+	const char *nrf_refusal;      /* why the form before it was given up, "" */
+	int nrf_subs;                 /* NF status subscriptions held at the NRF */
+	int nrf_subs_wanted;          /* ... and wanted in the form in use */
 };
 void sd_collect_stats(const struct sd_collect *c, struct sd_collect_stats *st);
+
+/* Each data source of the collectors, for `slicedeck status`: found in
+ * the core or not, when it last worked and last failed, what it feeds.
+ * NRF first (down_since_ms: its inventory is unknown since then, 0 while
+ * it answers), then NWDAF analytics and the NSSF, AMF and SMF
+ * subscriptions. Fills up to max, returns how many. */
+#define SD_COLLECT_SOURCES 5
+struct sd_collect_source {
+	char name[32];               /* "NRF", "NWDAF analytics" */
+	char service[32];            /* "nnrf-nfm" */
+	char feeds[96];
+	bool found;                  /* configured (NRF) / offered by an NF */
+	char where[256];             /* apiRoot in use, "" */
+	int64_t last_ok_ms, last_err_ms;   /* wall, 0 = never */
+	int64_t down_since_ms;
+	char last_err[200];
+	char note[200];              /* why missing, subscription state */
+};
+int sd_collect_sources(const struct sd_collect *c, struct sd_collect_source *out, int max);
 
 #endif

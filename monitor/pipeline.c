@@ -9,9 +9,13 @@
 #include "core/log.h"
 #include "core/store.h"
 #include "core/util.h"
+#include "monitor/alarm_policy.h"
+#include "monitor/nfwatch.h"
 #include "monitor/pathloss.h"
 
 #define TICK_MS 1000
+#define NRF_OBJECT "nf=NRF"
+#define NRF_PROBLEM "nrf-unreachable"
 /* Coverage prediction per tick, in square x cell evaluations (about
  * 20-40 ns each on the build machine, path-loss tables included): a
  * site whose inputs changed waits for a tick with room. */
@@ -46,6 +50,9 @@ struct sd_pipeline {
 	uint64_t timer;
 	bool ops_registered;
 	struct sd_sla_usable usable;  /* which S-NSSAIs the NFs serve, per tick */
+	struct sd_nfwatch *nfw;       /* NF lost, slices without a needed NF */
+	const struct sd_collect *collect;   /* the collectors' sources, or NULL */
+	bool nrf_alarm;               /* the NRF outage alarm is raised */
 	/* coverage per site, made on first use; kept across reloads by id */
 	struct cov_entry {
 		char site[SD_ID_MAX];
@@ -120,6 +127,43 @@ static void on_bus(const struct sd_bus_event *ev, void *arg)
 		      s->time_ms ? s->time_ms : sd_wall_ms(), s->value);
 }
 
+/* An NRF that does not answer is its own alarm: nothing about the core
+ * is known while it lasts (the NF rows are stale, availability is
+ * no-data), and a total core outage raises exactly this. */
+static void nrf_outage(struct sd_pipeline *p, int64_t now)
+{
+	struct sd_collect_source src;
+	char text[SD_ALARM_TEXT_MAX], since[40];
+	bool down;
+	if (!p->collect || sd_collect_sources(p->collect, &src, 1) < 1)
+		return;
+	down = src.found && src.down_since_ms > 0;
+	if (!down) {
+		if (p->nrf_alarm) {
+			snprintf(text, sizeof text, "NRF %s answers again", src.where);
+			sd_alarm_clear(p->alarms, NRF_OBJECT, SD_CAUSE_COMMS_FAILURE, NRF_PROBLEM, text,
+				       now);
+			p->nrf_alarm = false;
+		}
+		return;
+	}
+	sd_fmt_time(src.down_since_ms, since, sizeof since);
+	snprintf(text, sizeof text, "NRF %s: NF inventory unknown since %s: %s", src.where, since,
+		 src.last_err);
+	{
+		struct sd_alarm_spec spec = {
+			.object = NRF_OBJECT, .type = SD_ALARM_COMMUNICATIONS,
+			.cause = SD_CAUSE_COMMS_FAILURE,
+			.severity = sd_alarm_policy_severity(SD_CAUSE_COMMS_FAILURE, "nf", "NRF", 0),
+			.problem = NRF_PROBLEM, .text = text,
+			.object_kind = "nf", .object_id = "NRF",
+		};
+		/* the text stays as first raised: the same key again changes nothing */
+		if (!p->nrf_alarm && sd_alarm_raise(p->alarms, &spec, now) > 0)
+			p->nrf_alarm = true;
+	}
+}
+
 /* Once a second: the model's state as samples and alarms, then the KPI
  * store's and the evaluator's clocks. */
 static void on_tick(struct sd_loop *loop, uint64_t id, void *arg)
@@ -131,6 +175,8 @@ static void on_tick(struct sd_loop *loop, uint64_t id, void *arg)
 
 	p->timer = sd_loop_timer_add(loop, TICK_MS, on_tick, p);
 	sd_sla_usable_build(&p->usable, m);   /* once, not per slice */
+	sd_nfwatch_tick(p->nfw, m, &p->usable, now);
+	nrf_outage(p, now);
 	for (i = 0; i < m->nslices; i++) {
 		const struct sd_slice *s = &m->slices[i];
 		double usable;
@@ -188,6 +234,7 @@ struct sd_pipeline *sd_pipeline_new(const struct sd_host *host, char *err, size_
 	p->covdb = sd_cov_store_new(p->store, 0, err, errsz);
 	if (!p->covdb)
 		goto fail;
+	p->nfw = sd_nfwatch_new(p->alarms);
 	sd_sla_set_event_hook(p->sla, on_sla_event, p);
 	if (sd_alarms_add_sink(p->alarms, "ipc", on_alarm, p, NULL) < 0) {
 		snprintf(err, errsz, "cannot attach the IPC alarm sink");
@@ -538,6 +585,8 @@ int sd_pipeline_coverage_add(struct sd_pipeline *p, const struct sd_site *site,
 	return rc;
 }
 struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p) { return p->sla; }
+void sd_pipeline_set_collect(struct sd_pipeline *p, const struct sd_collect *c) { p->collect = c; }
+const struct sd_collect *sd_pipeline_collect(struct sd_pipeline *p) { return p->collect; }
 struct sd_kpi *sd_pipeline_kpi(struct sd_pipeline *p) { return p->kpi; }
 
 void sd_pipeline_free(struct sd_pipeline *p)
@@ -559,6 +608,7 @@ void sd_pipeline_free(struct sd_pipeline *p)
 	free(p->cov_of_site);
 	free(p->rad);
 	sd_cov_store_free(p->covdb);
+	sd_nfwatch_free(p->nfw);
 	sd_alarms_free(p->alarms);
 	sd_sla_free(p->sla);
 	sd_kpi_free(p->kpi);

@@ -16,6 +16,7 @@
 #include "core/host.h"
 #include "core/ipc_server.h"
 #include "monitor/alarm.h"
+#include "monitor/collect.h"
 #include "monitor/coverage.h"
 #include "monitor/kpi.h"
 #include "monitor/sla.h"
@@ -80,6 +81,10 @@ void sd_pipeline_coverage_judge(struct sd_pipeline *p, const struct sd_site *sit
  * "offset_db"}]. */
 json_t *sd_pipeline_coverage_cells(struct sd_pipeline *p, const struct sd_site *site);
 struct sd_sla *sd_pipeline_sla(struct sd_pipeline *p);
+/* The collectors whose data sources the pipeline reports (`status`) and
+ * watches (the NRF outage alarm); NULL detaches (before freeing them). */
+void sd_pipeline_set_collect(struct sd_pipeline *p, const struct sd_collect *c);
+const struct sd_collect *sd_pipeline_collect(struct sd_pipeline *p);
 /* The KPI store (history and open buckets for the kpi IPC operation). */
 struct sd_kpi *sd_pipeline_kpi(struct sd_pipeline *p);
 

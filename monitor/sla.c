@@ -83,59 +83,102 @@ static uint64_t snssai_key(const struct sd_snssai *sn)
 	return ((uint64_t)sn->sst << 32) | (sn->has_sd ? sn->sd : 0xffffffffu);
 }
 
-/* Which S-NSSAIs each NF type serves with a REGISTERED, reachable NF: one
- * pass over the NFs, so that judging every slice costs a lookup each
- * instead of a scan of every NF's S-NSSAI list (at 100,000 slices, the
- * once-a-second availability sample was the engine's whole CPU). */
+const char *sd_sla_usable_type_name(int t)
+{
+	return t >= 0 && t < SD_SLA_USABLE_TYPES ? usable_types[t] : "?";
+}
+
+/* Which S-NSSAIs each NF type serves with a REGISTERED, reachable, fresh
+ * NF, and which a stale one might: one pass over the NFs, so that judging
+ * every slice costs a lookup each instead of a scan of every NF's
+ * S-NSSAI list (at 100,000 slices, the once-a-second availability sample
+ * was the engine's whole CPU). */
 void sd_sla_usable_build(struct sd_sla_usable *u, const struct sd_model *m)
 {
-	int t, i, k;
+	int t, i, k, fresh_rows = 0;
 	for (t = 0; t < SD_SLA_USABLE_TYPES; t++) {
-		u->seen[t] = u->all[t] = false;
+		u->seen[t] = u->all[t] = u->maybe_all[t] = false;
 		sd_u64index_reset(&u->set[t], 64);
+		sd_u64index_reset(&u->maybe[t], 16);
 	}
 	for (i = 0; i < m->nnfs; i++) {
 		const struct sd_nf_instance *nf = &m->nfs[i];
+		bool fresh;
+		fresh_rows += !nf->stale;
 		for (t = 0; t < SD_SLA_USABLE_TYPES && strcmp(nf->type, usable_types[t]) != 0; t++)
 			;
 		if (t == SD_SLA_USABLE_TYPES)
 			continue;
-		u->seen[t] = true;
-		if (nf->status != SD_NF_REGISTERED || !nf->reachable)
+		u->seen[t] = u->ever[t] = true;
+		if (nf->stale) {
+			/* what it served when last known: it may still */
+			fresh = false;
+		} else if (nf->status != SD_NF_REGISTERED || !nf->reachable) {
 			continue;
+		} else {
+			fresh = true;
+		}
 		if (nf->nsnssais == 0)
-			u->all[t] = true;   /* lists none: serves every slice */
+			*(fresh ? &u->all[t] : &u->maybe_all[t]) = true;
 		for (k = 0; k < nf->nsnssais; k++)
-			sd_u64index_put(&u->set[t], snssai_key(&nf->snssais[k]), 1);
+			sd_u64index_put(fresh ? &u->set[t] : &u->maybe[t],
+					snssai_key(&nf->snssais[k]), 1);
 	}
+	u->blind = m->nnfs > 0 && fresh_rows == 0;
 }
 
 void sd_sla_usable_init(struct sd_sla_usable *u)
 {
 	int t;
 	memset(u, 0, sizeof *u);
-	for (t = 0; t < SD_SLA_USABLE_TYPES; t++)
+	for (t = 0; t < SD_SLA_USABLE_TYPES; t++) {
 		sd_u64index_init(&u->set[t]);
+		sd_u64index_init(&u->maybe[t]);
+	}
 }
 
 void sd_sla_usable_done(struct sd_sla_usable *u)
 {
 	int t;
-	for (t = 0; t < SD_SLA_USABLE_TYPES; t++)
+	for (t = 0; t < SD_SLA_USABLE_TYPES; t++) {
 		sd_u64index_done(&u->set[t]);
+		sd_u64index_done(&u->maybe[t]);
+	}
+}
+
+enum sd_sla_serve sd_sla_usable_serve(const struct sd_sla_usable *u, int t,
+				      const struct sd_slice *s)
+{
+	uint64_t key = snssai_key(&s->snssai);
+	if (!u->seen[t] && !u->ever[t])
+		return SD_SERVE_NOT_JUDGED;
+	if (u->all[t] || sd_u64index_get(&u->set[t], key) >= 0)
+		return SD_SERVE_OK;
+	if (u->blind || u->maybe_all[t] || sd_u64index_get(&u->maybe[t], key) >= 0)
+		return SD_SERVE_UNKNOWN;
+	return SD_SERVE_MISSING;
 }
 
 double sd_sla_usable_pct_with(const struct sd_sla_usable *u, const struct sd_slice *s)
 {
-	bool known = false;
+	bool known = false, unknown = false;
 	int t;
 	for (t = 0; t < SD_SLA_USABLE_TYPES; t++) {
-		if (!u->seen[t])
-			continue;
-		known = true;
-		if (!u->all[t] && sd_u64index_get(&u->set[t], snssai_key(&s->snssai)) < 0)
+		switch (sd_sla_usable_serve(u, t, s)) {
+		case SD_SERVE_NOT_JUDGED:
+			break;
+		case SD_SERVE_OK:
+			known = true;
+			break;
+		case SD_SERVE_UNKNOWN:
+			unknown = true;
+			break;
+		case SD_SERVE_MISSING:
 			return 0;
+		}
 	}
+	if (unknown)
+		return -1;
 	if (s->live.tas_total > 0 && s->live.tas_available >= 0) {
 		int avail = s->live.tas_available > s->live.tas_total ? s->live.tas_total
 								      : s->live.tas_available;

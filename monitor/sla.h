@@ -124,24 +124,45 @@ struct sd_sla_event {
 typedef void (*sd_sla_event_fn)(void *arg, const struct sd_sla_event *ev);
 
 /* The availability sample of a slice from the model's live state, in %
- * (feed it as SD_KPI_AVAILABILITY each time the state is refreshed):
- * 0 when, for one of AMF, SMF and UPF, the model knows instances of that
- * type but none serving the slice's S-NSSAI (an instance listing no
- * S-NSSAI serves all) is registered and reachable; otherwise the share of
- * the slice's tracking areas where the NSSF lists it (100 while that is
- * not known yet). -1 when nothing is known at all (no NF instances, no
- * TA information): feed nothing then. */
+ * (feed it as SD_KPI_AVAILABILITY each time the state is refreshed),
+ * judged on what is known. For each of AMF, SMF and UPF:
+ *   - served: an instance of the type serving the slice's S-NSSAI (one
+ *     listing none serves all) is REGISTERED, reachable and fresh (not
+ *     from a stale inventory);
+ *   - unknown: none is, but one from a stale inventory might (an NRF
+ *     outage): the sample is -1, feed nothing — an interval nothing is
+ *     known about is no-data, never down;
+ *   - missing: the type is known (seen now, or ever since the struct was
+ *     initialised: the only SMF gone from the NRF counts) but nothing
+ *     serves the slice: 0;
+ *     (while every NF row is stale, the inventory itself is unknown:
+ *     missing becomes unknown);
+ *   - not judged: the type was never seen (a core without UPFs in its NRF).
+ * With every type served or not judged, the share of the slice's tracking
+ * areas where the NSSF lists it (100 while that is not known yet). -1 as
+ * well when nothing is known at all (no NF instances, no TA information). */
 double sd_sla_usable_pct(const struct sd_model *m, const struct sd_slice *s);
 /* The same for many slices: build once from the model's NFs (one pass),
- * then ask per slice in O(1). */
+ * then ask per slice in O(1). Keep one struct across builds so that a
+ * type once seen stays judged. */
 #define SD_SLA_USABLE_TYPES 3   /* AMF, SMF, UPF */
+enum sd_sla_serve { SD_SERVE_NOT_JUDGED, SD_SERVE_OK, SD_SERVE_UNKNOWN, SD_SERVE_MISSING };
 struct sd_sla_usable {
-	bool seen[SD_SLA_USABLE_TYPES];       /* an NF of the type is known */
+	bool seen[SD_SLA_USABLE_TYPES];       /* an NF of the type is known now */
+	bool ever[SD_SLA_USABLE_TYPES];       /* ... or was at an earlier build */
 	bool all[SD_SLA_USABLE_TYPES];        /* a usable one lists no S-NSSAI */
-	struct sd_u64index set[SD_SLA_USABLE_TYPES]; /* S-NSSAIs a usable one serves */
+	bool maybe_all[SD_SLA_USABLE_TYPES];  /* a stale one lists none */
+	bool blind;                           /* NF rows known, none fresh: the
+					       * inventory itself is unknown */
+	struct sd_u64index set[SD_SLA_USABLE_TYPES];   /* S-NSSAIs a usable one serves */
+	struct sd_u64index maybe[SD_SLA_USABLE_TYPES]; /* ... a stale one served */
 };
+/* "AMF", "SMF", "UPF" */
+const char *sd_sla_usable_type_name(int t);
 void   sd_sla_usable_init(struct sd_sla_usable *u);
 void   sd_sla_usable_build(struct sd_sla_usable *u, const struct sd_model *m);
+enum sd_sla_serve sd_sla_usable_serve(const struct sd_sla_usable *u, int t,
+				      const struct sd_slice *s);
 double sd_sla_usable_pct_with(const struct sd_sla_usable *u, const struct sd_slice *s);
 void   sd_sla_usable_done(struct sd_sla_usable *u);
 

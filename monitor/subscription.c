@@ -498,6 +498,12 @@ static void on_create_done(struct sd_sub *s, const struct rq *q, const struct sd
 			s->stats.refused++;
 			log_refusal(s, why);
 			timer_set(s, backoff_next(s, true), on_create_timer);
+		} else if (res->err == SD_SBI_OK && deterministic(res->status) && s->conf.refused) {
+			/* final for this form: the caller decides what comes next */
+			s->stats.refused++;
+			s->target[0] = s->key[0] = '\0';
+			timer_set(s, 0, NULL);
+			s->conf.refused(s->conf.arg, res);
 		} else if (res->err == SD_SBI_OK && deterministic(res->status)) {
 			s->stats.refused++;
 			log_refusal(s, res->errmsg[0] ? res->errmsg : "no 201 Created");

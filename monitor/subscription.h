@@ -69,6 +69,13 @@ struct sd_sub_conf {
 	/* A create (created true) or a renewal succeeded; res is the answer
 	 * (the NSSF's 201 carries the current availability). May be NULL. */
 	void (*established)(void *arg, const struct sd_sbi_result *res, bool created);
+	/* A create refused deterministically (a 4xx other than 401/408/429).
+	 * When set, the refusal is final for this form: the subscription
+	 * stops wanting (as after sd_sub_drop, nothing is logged here) and
+	 * this is called once, from the loop; the caller may change the body
+	 * and sd_sub_want again. When NULL, the create is retried at
+	 * backoff_max_ms. May be NULL. */
+	void (*refused)(void *arg, const struct sd_sbi_result *res);
 	void *arg;
 };
 

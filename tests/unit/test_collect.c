@@ -249,14 +249,16 @@ static struct sd_sim_sub *sim_sub(struct fx *f, enum sd_sim_sub_kind k)
 	return NULL;
 }
 
-/* The collector holds its four subscriptions and the sim exactly one of
- * each of those kinds. */
+/* The collector holds its subscriptions (at the NRF one per NF type it
+ * watches) and the sim exactly those. */
 static bool one_each(struct fx *f)
 {
 	struct sd_collect_stats st;
 	sd_collect_stats(f->c, &st);
 	return st.nrf_subscribed && st.nssf_subscribed && st.amf_subscribed &&
-	       st.smf_subscribed && sim_subs(f, SD_SUB_NRF) == 1 && sim_subs(f, SD_SUB_NSSF) == 1 &&
+	       st.smf_subscribed && st.nrf_subs_wanted > 1 &&
+	       st.nrf_subs == st.nrf_subs_wanted && sim_subs(f, SD_SUB_NRF) == st.nrf_subs &&
+	       sim_subs(f, SD_SUB_NSSF) == 1 &&
 	       sim_subs(f, SD_SUB_AMF) == 1 && sim_subs(f, SD_SUB_SMF) == 1;
 }
 

@@ -672,6 +672,55 @@ static void test_usable_pct(void **st)
 	assert_true(sd_sla_usable_pct(&m, &sl) == 0);
 }
 
+/* Judged on what is known (issue 9 item 2): the only SMF gone from the
+ * inventory is down, not "not judged"; a stale inventory (NRF outage) is
+ * no-data, never down; a type never seen is not judged. */
+static void test_usable_known(void **st)
+{
+	(void)st;
+	struct sd_nf_instance nfs[2];
+	memset(nfs, 0, sizeof nfs);
+	sd_strlcpy(nfs[0].type, "AMF", sizeof nfs[0].type);
+	sd_strlcpy(nfs[1].type, "SMF", sizeof nfs[1].type);
+	for (int i = 0; i < 2; i++) {
+		nfs[i].status = SD_NF_REGISTERED;
+		nfs[i].reachable = true;
+	}
+	struct sd_slice sl;
+	memset(&sl, 0, sizeof sl);
+	sl.snssai.sst = 1;
+	sl.live.tas_total = sl.live.tas_available = -1;
+	struct sd_model m = { .nfs = nfs, .nnfs = 2 };
+	struct sd_sla_usable u;
+	sd_sla_usable_init(&u);
+	sd_sla_usable_build(&u, &m);
+	/* no UPF ever: not judged */
+	assert_int_equal(sd_sla_usable_serve(&u, 2, &sl), SD_SERVE_NOT_JUDGED);
+	assert_true(sd_sla_usable_pct_with(&u, &sl) == 100);
+	/* the NRF outage: every row stale and unreachable -> unknown */
+	nfs[0].stale = nfs[1].stale = true;
+	nfs[0].reachable = nfs[1].reachable = false;
+	sd_sla_usable_build(&u, &m);
+	assert_int_equal(sd_sla_usable_serve(&u, 1, &sl), SD_SERVE_UNKNOWN);
+	assert_true(sd_sla_usable_pct_with(&u, &sl) == -1);
+	/* back; then the only SMF is deleted from the NRF */
+	nfs[0].stale = false;
+	nfs[0].reachable = true;
+	m.nnfs = 1;
+	sd_sla_usable_build(&u, &m);
+	assert_int_equal(sd_sla_usable_serve(&u, 1, &sl), SD_SERVE_MISSING);
+	assert_true(sd_sla_usable_pct_with(&u, &sl) == 0);
+	assert_int_equal(sd_sla_usable_serve(&u, 0, &sl), SD_SERVE_OK);
+	/* and then the NRF goes away too: the missing SMF is unknown now */
+	nfs[0].stale = true;
+	nfs[0].reachable = false;
+	sd_sla_usable_build(&u, &m);
+	assert_int_equal(sd_sla_usable_serve(&u, 1, &sl), SD_SERVE_UNKNOWN);
+	assert_true(sd_sla_usable_pct_with(&u, &sl) == -1);
+	assert_string_equal(sd_sla_usable_type_name(1), "SMF");
+	sd_sla_usable_done(&u);
+}
+
 /* The monitor group of the configuration: defaults when absent, values
  * carried into the modules' conf structs, range errors named by key. */
 static void test_config_keys(void **st)
@@ -773,6 +822,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_keys, setup, teardown),
 		cmocka_unit_test(test_usable_pct),
+		cmocka_unit_test(test_usable_known),
 		cmocka_unit_test(test_set_model),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test_setup_teardown(test_flush_spread, setup, teardown),
