@@ -590,7 +590,7 @@ long sd_alarms_history(struct sd_alarms *am, int64_t from_ms, int64_t to_ms,
 	return rc < 0 ? -1 : n;
 }
 
-static json_t *time_or_null(int64_t ms)
+json_t *sd_alarm_time_json(int64_t ms)
 {
 	char buf[40];
 	if (!ms)
@@ -622,10 +622,10 @@ json_t *sd_alarm_to_json(const struct sd_alarm *a)
 	json_object_set_new(o, "last_severity", json_string(sd_alarm_sev_names[a->last_severity]));
 	json_object_set_new(o, "specific_problem", json_string(a->problem));
 	json_object_set_new(o, "text", json_string(a->text));
-	json_object_set_new(o, "raised", time_or_null(a->raised_ms));
-	json_object_set_new(o, "changed", time_or_null(a->changed_ms));
-	json_object_set_new(o, "cleared", time_or_null(a->cleared_ms));
-	json_object_set_new(o, "acked", time_or_null(a->acked_ms));
+	json_object_set_new(o, "raised", sd_alarm_time_json(a->raised_ms));
+	json_object_set_new(o, "changed", sd_alarm_time_json(a->changed_ms));
+	json_object_set_new(o, "cleared", sd_alarm_time_json(a->cleared_ms));
+	json_object_set_new(o, "acked", sd_alarm_time_json(a->acked_ms));
 	json_object_set_new(o, "acked_by", a->acked_ms ? json_string(a->acked_by) : json_null());
 	json_object_set_new(o, "active", json_boolean(a->severity != SD_SEV_CLEARED));
 	json_object_set_new(o, "object_kind", str_or_null(a->object_kind));

@@ -108,6 +108,9 @@ int sd_alarms_add_sink(struct sd_alarms *am, const char *name, sd_alarm_sink_fn 
 		       void *arg, void (*free_arg)(void *arg));
 int sd_alarms_remove_sink(struct sd_alarms *am, const char *name);
 
+/* A wall time as the JSON forms carry it: an RFC 3339 string, null for 0. */
+json_t *sd_alarm_time_json(int64_t ms);
+
 /* Raise, or update the active alarm with the same key. Returns the alarm
  * id (> 0), or SD_ALARM_EINVAL / SD_ALARM_EFULL. An update that changes
  * nothing (same severity and text) notifies nobody. */

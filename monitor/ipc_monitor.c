@@ -7,6 +7,8 @@
  *   kpi          one slice's KPI history: the last roll-up buckets of a
  *                metric at a level, and the open bucket {slice, metric,
  *                level, points}
+ *   status       the engine's data sources: found in the core or not,
+ *                last success, last error, what each feeds
  *
  * and the "alarms" topic (active alarms in scope). Scoping follows
  * docs/ipc.md: a factory caller sees its own factory's slices and alarms
@@ -440,6 +442,35 @@ static json_t *op_kpi(struct sd_op_call *call)
 			 "buckets", acc.rows, "current", cur);
 }
 
+/* Each data source of the collectors. A factory caller sees what is found
+ * and what it feeds, not the core's addresses or error texts. */
+static json_t *op_status(struct sd_op_call *call)
+{
+	struct sd_pipeline *p = call->arg;
+	const struct sd_collect *c = sd_pipeline_collect(p);
+	struct sd_collect_source src[SD_COLLECT_SOURCES];
+	bool inside = call->caller->role != SD_ROLE_FACTORY;
+	json_t *rows = json_array();
+	int i, n = c ? sd_collect_sources(c, src, SD_COLLECT_SOURCES) : 0;
+	for (i = 0; i < n; i++) {
+		const struct sd_collect_source *s = &src[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:s}", "name", s->name,
+				      "service", s->service, "feeds", s->feeds, "found", s->found,
+				      "last_ok", sd_alarm_time_json(s->last_ok_ms),
+				      "last_error_time", sd_alarm_time_json(s->last_err_ms),
+				      "note", s->note);
+		json_object_set_new(o, "state", json_string(
+			!s->found ? "missing" : s->down_since_ms ? "down" :
+			s->last_err_ms > s->last_ok_ms ? "failing" : s->last_ok_ms ? "ok" : "waiting"));
+		if (inside) {
+			json_object_set_new(o, "where", json_string(s->where));
+			json_object_set_new(o, "last_error", json_string(s->last_err));
+		}
+		json_array_append_new(rows, o);
+	}
+	return json_pack("{s:o}", "sources", rows);
+}
+
 /* --- the alarms topic: the active alarms, each visible as sd_alarm_visible says */
 
 struct each_ctx {
@@ -544,6 +575,7 @@ static const struct sd_op monitor_ops[] = {
 	{ "coverage.add", op_coverage_add, SD_PERM_IMPORT, SD_OP_MUTATES, p_coverage_add,
 	  "add walk-test samples to a site in scope" },
 	{ "kpi", op_kpi, SD_PERM_READ, 0, p_kpi, "a slice's KPI history" },
+	{ "status", op_status, SD_PERM_READ, 0, NULL, "the engine's data sources" },
 };
 
 int sd_pipeline_register_ipc(struct sd_pipeline *p, struct sd_ops *ops)

@@ -48,6 +48,11 @@ static const struct sd_column nf_cols[] = {
 	{ "ADDR", "addr" },
 };
 
+static const struct sd_column status_cols[] = {
+	{ "SOURCE", "name" }, { "FOUND", "found" }, { "STATE", "state" }, { "LAST_OK", "last_ok" },
+	{ "LAST_ERROR", "last_error" }, { "FEEDS", "feeds" }, { "NOTE", "note" },
+};
+
 static const struct sd_column sla_cols[] = {
 	{ "SLICE", "slice" }, { "FACTORY", "factory" }, { "KPI", "kpi" },
 	{ "COMPLIANCE%", "compliance_pct" }, { "MET", "met" }, { "BREACHED", "breached" },
@@ -600,6 +605,9 @@ static const struct sd_cli_cmd commands[] = {
 	  OPTS(scope_opts), .formats = true, .help = "NR cells (NCGI, TAC, PCI)" },
 	{ .name = "nfs", .op = "nfs", .member = "nfs", COLS(nf_cols), .formats = true,
 	  .help = "5GC NF instances from the NRF" },
+	{ .name = "status", .op = "status", .member = "sources", COLS(status_cols),
+	  .formats = true,
+	  .help = "the engine's data sources: found or not, last success, last error, what each feeds" },
 	{ .name = "whoami", .op = "whoami", .formats = true,
 	  .help = "your user, role and factory" },
 	{ .name = "sla", .op = "sla", COLS(sla_cols), OPTS(sla_opts), .formats = true,
