@@ -110,8 +110,9 @@ void sd_sla_usable_build(struct sd_sla_usable *u, const struct sd_model *m)
 		if (t == SD_SLA_USABLE_TYPES)
 			continue;
 		u->seen[t] = u->ever[t] = true;
-		if (nf->stale) {
-			/* what it served when last known: it may still */
+		if (nf->stale || nf->status == SD_NF_STATUS_OTHER) {
+			/* what it served when last known (or with a status we
+			 * cannot read): it may still */
 			fresh = false;
 		} else if (nf->status != SD_NF_REGISTERED || !nf->reachable) {
 			continue;
