@@ -192,6 +192,15 @@ void sd_bus_model_changed(struct sd_bus *b, unsigned topic, const char *id, bool
 	sd_bus_publish(b, &ev);
 }
 
+void sd_bus_model_refreshed(struct sd_bus *b, unsigned topic, const char *id)
+{
+	struct sd_bus_event ev = { .kind = SD_BUS_MODEL };
+	ev.u.model.topic = topic;
+	sd_strlcpy(ev.u.model.id, id ? id : "", sizeof ev.u.model.id);
+	ev.u.model.refresh = true;
+	sd_bus_publish(b, &ev);
+}
+
 uint64_t sd_bus_dropped(const struct sd_bus *b, int id)
 {
 	int i;

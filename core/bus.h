@@ -62,6 +62,8 @@ struct sd_bus_model {
 	unsigned topic;               /* one enum sd_topic bit */
 	char id[64];
 	bool removed;
+	bool refresh;                 /* only a timestamp moved (an NF seen again):
+				       * views republish, logic may ignore it */
 };
 
 /* SD_BUS_ALARM */
@@ -152,6 +154,7 @@ void sd_bus_unsubscribe(struct sd_bus *b, int id);
 void sd_bus_publish(struct sd_bus *b, const struct sd_bus_event *ev);
 /* Shorthands. */
 void sd_bus_model_changed(struct sd_bus *b, unsigned topic, const char *id, bool removed);
+void sd_bus_model_refreshed(struct sd_bus *b, unsigned topic, const char *id);
 
 /* Events a queued subscriber lost to its cap; 0 for synchronous ones or an
  * unknown id. */

@@ -190,9 +190,9 @@ int sd_model_nf_upsert_move(struct sd_model *m, struct sd_nf_instance *nf,
 		sd_strmap_put(&m->nf_index->map, row->id, (void *)(intptr_t)(i + 1));
 		w = SD_NF_ADDED;
 	} else if (sd_nf_instance_same(&m->nfs[i], nf)) {
+		w = m->nfs[i].last_seen_ms == nf->last_seen_ms ? SD_NF_UNCHANGED : SD_NF_SEEN;
 		m->nfs[i].last_seen_ms = nf->last_seen_ms;
 		sd_nf_instance_done(nf);
-		w = SD_NF_UNCHANGED;
 	} else {
 		sd_nf_instance_done(&m->nfs[i]);
 		sd_nf_instance_move(&m->nfs[i], nf);
@@ -284,7 +284,7 @@ int sd_model_nf_replace_source(struct sd_model *m, const char *source,
 		if (w == SD_NF_UNCHANGED)
 			continue;
 		ch[nch++].what = w;
-		if (w != SD_NF_REFUSED)
+		if (w != SD_NF_REFUSED && w != SD_NF_SEEN)
 			changes++;
 	}
 	sd_strmap_done(&want);

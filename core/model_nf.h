@@ -10,8 +10,9 @@
  * rows: sd_model_nf_upsert / _remove one at a time (notifications), or
  * sd_model_nf_replace_source with the whole list of one poll cycle, which
  * reports each row that was added, changed or removed (compared field by
- * field, last_seen_ms excepted: a refreshed "last confirmed" stamp is not
- * a change anybody needs pushed).
+ * field, last_seen_ms excepted) and, as SD_NF_SEEN, each row seen again
+ * with only a newer last_seen_ms: pushed, so that a console's heartbeat
+ * age is true, but not counted as a change.
  *
  * m->nf_index (an opaque hash of ids) is kept in step by these functions.
  * Code that changes m->nfs behind their back (sd_model_carry_live moving
@@ -56,6 +57,9 @@ enum sd_nf_change {
 	SD_NF_CHANGED,
 	SD_NF_REMOVED,
 	SD_NF_REFUSED,      /* the id belongs to another source: nothing done */
+	SD_NF_SEEN,         /* the same row seen again: only last_seen_ms moved
+			     * (republished, so a console's heartbeat age is
+			     * true; not counted as a change) */
 };
 
 /* Index of the row with this id, or -1. O(1) while the index is in step. */

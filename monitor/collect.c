@@ -425,6 +425,11 @@ static void on_nf_change(void *arg, const char *id, enum sd_nf_change what)
 		sd_warn("NRF lists NF %s, which another source reports; left as it is", id);
 		return;
 	}
+	if (what == SD_NF_SEEN) {   /* only last_seen_ms: consoles' HB_AGE */
+		if (c->host->bus)
+			sd_bus_model_refreshed(c->host->bus, SD_TOPIC_NFS, id);
+		return;
+	}
 	nf_changed(c, id, what == SD_NF_REMOVED);
 }
 

@@ -106,6 +106,7 @@ struct ev {
 	unsigned topic;
 	char id[64];
 	bool removed;
+	bool refresh;
 };
 
 struct fx {
@@ -139,6 +140,7 @@ static void on_bus(const struct sd_bus_event *ev, void *arg)
 			f->evs[f->nev].topic = ev->u.model.topic;
 			sd_strlcpy(f->evs[f->nev].id, ev->u.model.id, sizeof f->evs[0].id);
 			f->evs[f->nev].removed = ev->u.model.removed;
+			f->evs[f->nev].refresh = ev->u.model.refresh;
 			f->nev++;
 		}
 	} else if (ev->kind == SD_BUS_SAMPLE) {
@@ -153,7 +155,7 @@ static int nf_events(const struct fx *f, int from)
 {
 	int i, n = 0;
 	for (i = from; i < f->nev; i++)
-		n += f->evs[i].topic == SD_TOPIC_NFS;
+		n += f->evs[i].topic == SD_TOPIC_NFS && !f->evs[i].refresh;
 	return n;
 }
 
@@ -377,6 +379,11 @@ static void test_model_nf(void **state)
 	assert_int_equal(w, SD_NF_ADDED);
 	assert_int_equal(sd_model_nf_upsert(&m, &a, &w), 0);
 	assert_int_equal(w, SD_NF_UNCHANGED);
+	/* seen again later: the row takes the time and says so */
+	a.last_seen_ms += 10000;
+	assert_int_equal(sd_model_nf_upsert(&m, &a, &w), 0);
+	assert_int_equal(w, SD_NF_SEEN);
+	assert_int_equal(m.nfs[0].last_seen_ms, a.last_seen_ms);
 	a.load = 11;
 	sd_model_nf_upsert(&m, &a, &w);
 	assert_int_equal(w, SD_NF_CHANGED);
@@ -500,6 +507,13 @@ static void test_live_from_sim(void **state)
 	}
 	assert_true((int)st.nrf_cycles >= cycles + 2);
 	assert_int_equal(nf_events(f, before), 0);
+	/* but each NF seen again is a refresh (its last_seen_ms for HB_AGE) */
+	{
+		int k, refreshes = 0;
+		for (k = before; k < f->nev; k++)
+			refreshes += f->evs[k].topic == SD_TOPIC_NFS && f->evs[k].refresh;
+		assert_true(refreshes >= f->model->nnfs);
+	}
 	fx_free(f);
 }
 
