@@ -18,6 +18,7 @@ at its own line. No SNMP target is written: the file holds no secret and
 its mode does not matter.
 """
 import argparse
+import math
 import sys
 
 MODES = ("virtual", "hybrid", "independent")
@@ -103,10 +104,15 @@ def main():
               % (sid, 29.0 + (site_no % 1000) / 1000.0, 121.0 + (site_no // 1000) / 1000.0))
             w("        cells = (\n")
             nc = spread(args.cells, ns, site_no)
+            # cells on a regular grid over the site, as a planner would place
+            # them (a line of cells leaves most of the site predicted as a
+            # coverage hole, and every site would raise a coverage alarm)
+            k = max(1, int(math.ceil(math.sqrt(nc))))
             for c in range(nc):
                 w('          { id = "c%07d"; nci = "%09x"; tac = "%06x"; x = %d.0; '
                   'y = %d.0; pci = %d; }%s\n'
-                  % (cell_no, cell_no + 1, site_no + 1, (c * 37) % 500, (c * 53) % 500,
+                  % (cell_no, cell_no + 1, site_no + 1, int((c % k + 0.5) * 500 / k),
+                     int((c // k + 0.5) * 500 / k),
                      cell_no % 1008, "," if c + 1 < nc else ""))
                 cell_no += 1
             w("        ); }%s\n" % ("," if s + 1 < spread(ns, nf, f) else ""))
