@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/ipc.h"
+#include "core/log.h"
 #include "core/util.h"
 
 static const char *caller_factory(const struct sd_ipc_caller *c)
@@ -268,9 +269,71 @@ static json_t *op_coverage(struct sd_op_call *call)
 	return json_pack("{s:o}", "sites", a);
 }
 
+/* A file's batches held until its last one: then stored in one transaction,
+ * so a client killed in the middle leaves nothing of that file. Held at
+ * most STAGE_IDLE_MS without a new batch, at most STAGE_MAX at once, of at
+ * most STAGE_ROWS samples each. */
+#define STAGE_MAX 8
+#define STAGE_ROWS 2000000
+#define STAGE_IDLE_MS 60000
+struct stage {
+	const void *owner;             /* the pipeline */
+	char key[SD_ID_MAX * 2 + 24];  /* site, uid, import token */
+	struct sd_cov_sample *v;
+	size_t n, cap;
+	unsigned refused, unknown;
+	char first_unknown[48];
+	int64_t last_ms;
+};
+static struct stage stages[STAGE_MAX];
+
+static void stage_free(struct stage *st)
+{
+	free(st->v);
+	memset(st, 0, sizeof *st);
+}
+
+/* The staged import of key, made if absent (NULL when STAGE_MAX are busy);
+ * ones idle too long are dropped first. */
+static struct stage *stage_get(const void *owner, const char *key, bool make)
+{
+	int64_t now = sd_now_ms();
+	struct stage *free_slot = NULL;
+	int i;
+	for (i = 0; i < STAGE_MAX; i++) {
+		struct stage *st = &stages[i];
+		if (st->owner && now - st->last_ms > STAGE_IDLE_MS) {
+			sd_notice("coverage: an import of %s was not finished within %d s; its %zu "
+				  "samples are dropped", st->key, STAGE_IDLE_MS / 1000, st->n);
+			stage_free(st);
+		}
+		if (st->owner == owner && strcmp(st->key, key) == 0) {
+			st->last_ms = now;
+			return st;
+		}
+		if (!st->owner && !free_slot)
+			free_slot = st;
+	}
+	if (!make || !free_slot)
+		return NULL;
+	free_slot->owner = owner;
+	sd_strlcpy(free_slot->key, key, sizeof free_slot->key);
+	free_slot->last_ms = now;
+	return free_slot;
+}
+
+static void stages_drop_all(void)
+{
+	int i;
+	for (i = 0; i < STAGE_MAX; i++)
+		stage_free(&stages[i]);
+}
+
 /* Walk-test samples for one site, parsed and checked by the client (which
  * reports file:line errors); the engine checks them again, counts what it
- * refuses, and raises or clears the site's coverage alarm. */
+ * refuses, and raises or clears the site's coverage alarm. With "import"
+ * (a token the client picks per file) the batches are held until the one
+ * with "last": true, then stored together. */
 static json_t *op_coverage_add(struct sd_op_call *call)
 {
 	void *arg = call->arg;
@@ -326,6 +389,50 @@ static json_t *op_coverage_add(struct sd_op_call *call)
 		sm->rsrp_dbm = json_number_value(json_array_get(row, 4));
 		sm->sinr_db = json_number_value(json_array_get(row, 5));
 		nv++;
+	}
+	{
+		const char *token = json_string_value(json_object_get(params, "import"));
+		bool last = json_is_true(json_object_get(params, "last"));
+		if (token) {
+			char key[sizeof stages[0].key];
+			struct stage *st;
+			snprintf(key, sizeof key, "%s/%u/%s", site->id, (unsigned)call->caller->uid,
+				 token);
+			st = stage_get(p, key, true);
+			if (!st) {
+				free(v);
+				FAIL(SD_IPC_E_BUSY, "%d imports are in progress; try again later",
+				     STAGE_MAX);
+			}
+			if (st->n + nv > STAGE_ROWS) {
+				stage_free(st);
+				free(v);
+				FAIL(SD_IPC_E_BADREQ, "an import holds at most %d samples; nothing "
+				     "of it is stored", STAGE_ROWS);
+			}
+			if (st->n + nv > st->cap) {
+				st->cap = (st->n + nv) * 2;
+				st->v = sd_reallocarray(st->v, st->cap, sizeof *st->v);
+			}
+			memcpy(st->v + st->n, v, nv * sizeof *v);
+			st->n += nv;
+			st->refused += refused;
+			if (unknown_cells && !st->unknown)
+				sd_strlcpy(st->first_unknown, first_unknown, sizeof st->first_unknown);
+			st->unknown += unknown_cells;
+			free(v);
+			if (!last)
+				return json_pack("{s:s, s:s, s:I}", "site", site->id, "import", token,
+						 "staged", (json_int_t)st->n);
+			/* the whole file, in one transaction */
+			v = st->v;
+			nv = st->n;
+			refused = st->refused;
+			unknown_cells = st->unknown;
+			sd_strlcpy(first_unknown, st->first_unknown, sizeof first_unknown);
+			st->v = NULL;
+			stage_free(st);
+		}
 	}
 	/* stored once (restart-proof), counted once: a re-import adds nothing */
 	rc = sd_pipeline_coverage_add(p, site, v, nv, &accepted);
@@ -557,6 +664,8 @@ static const struct sd_param p_coverage[] = {
 static const struct sd_param p_coverage_add[] = {
 	{ "site", SD_PT_ID, true, "the site walked" },
 	{ "samples", SD_PT_ARRAY, true, "up to 5000 [t_ms, x_m, y_m, cell, rsrp_dbm, sinr_db]" },
+	{ "import", SD_PT_ID, false, "one file's token: batches held until the last" },
+	{ "last", SD_PT_BOOL, false, "with import: store the file's batches now" },
 	SD_PARAMS_END
 };
 static const struct sd_param p_kpi[] = {
@@ -586,4 +695,5 @@ int sd_pipeline_register_ipc(struct sd_pipeline *p, struct sd_ops *ops)
 void sd_pipeline_unregister_ipc(struct sd_ops *ops)
 {
 	sd_ops_unregister(ops, monitor_ops);
+	stages_drop_all();      /* unfinished imports end with their engine */
 }

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "core/util.h"
@@ -223,6 +224,7 @@ static int coverage_import(const char *socket_path, const struct sd_cli_args *a)
 	bool found = false;
 	int rc = 0;
 	unsigned accepted = 0, refused = 0, dups = 0, unknown = 0;
+	char token[32];
 	char first_unknown[48] = "";
 
 	if (sd_client_connect(&cl, socket_path, CALL_TIMEOUT_MS) < 0) {
@@ -250,6 +252,8 @@ static int coverage_import(const char *socket_path, const struct sd_cli_args *a)
 		sd_client_close(&cl);
 		return 1;
 	}
+	snprintf(token, sizeof token, "f%d-%lld", (int)getpid(),
+		 (long long)(sd_wall_ms() % 1000000000000LL));
 	for (off = 0; off < n && rc == 0; off += IMPORT_BATCH) {
 		json_t *rows = json_array();
 		size_t k;
@@ -257,7 +261,10 @@ static int coverage_import(const char *socket_path, const struct sd_cli_args *a)
 			json_array_append_new(rows, json_pack("[I, f, f, s, f, f]", (json_int_t)sm[k].t_ms,
 							      sm[k].x_m, sm[k].y_m, sm[k].cell,
 							      sm[k].rsrp_dbm, sm[k].sinr_db));
-		params = json_pack("{s:s, s:o}", "site", site_id, "samples", rows);
+		/* one import per file: the engine stores nothing of it before the
+		 * last batch, so a kill in the middle leaves nothing */
+		params = json_pack("{s:s, s:o, s:s, s:b}", "site", site_id, "samples", rows,
+				   "import", token, "last", k >= n);
 		res = sd_client_call(&cl, "coverage.add", params, CALL_TIMEOUT_MS);
 		json_decref(params);
 		if (!res) {

@@ -92,6 +92,7 @@ import json, sys; print(json.load(sys.stdin)["sites"][0]["samples"])'
 }
 [ "$(samples)" = 2600 ] || t_fail "a re-import changed the samples: $(samples)"
 
+
 # scope: another factory's site cannot be imported into or read by name
 if sd coverage --site nosuch >/dev/null 2>&1; then t_fail "unknown site accepted"; fi
 t_stop engine || t_fail "engine did not stop"
@@ -114,5 +115,39 @@ sd coverage import "$T/walk.csv" --site bhm-works >"$T/again2.txt" 2>&1 || { cat
 t_expect_grep ' 0 samples imported into site bhm-works' "$T/again2.txt"
 sd coverage import "$T/walk2.csv" --site bhm-works >/dev/null || t_fail "second walk again"
 [ "$(samples)" = 2600 ] || t_fail "a re-import after the restart changed the samples: $(samples)"
+# issue 9 item 13: a file is all or nothing. A client sends two batches of a
+# file's import and dies before the last (its socket closes, as when killed):
+# nothing of it is stored; one that sends the last batch stores all three.
+cat >"$T/stage.py" <<'PY'
+import json, socket, sys
+path, finish = sys.argv[1], sys.argv[2] == "finish"
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(path)
+f = s.makefile("rwb")
+def call(i, op, **p):
+    p.update(id=i, op=op)
+    f.write((json.dumps(p) + "\n").encode()); f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if r.get("id") == i:
+            return r
+call(1, "hello", version=1, client="stage")
+tok = "t-" + sys.argv[2]
+for b in range(3):
+    rows = [[1795500000000 + b * 1000 + i, 3.0 + i % 500, 7.0 + b, "bhm-w1", -90.0, 10.0]
+            for i in range(900)]
+    last = finish and b == 2
+    if b == 2 and not finish:
+        break                      # killed before the last batch
+    r = call(2 + b, "coverage.add", site="bhm-works", samples=rows, **{"import": tok, "last": last})
+    assert "result" in r, r
+    print(json.dumps(r["result"].get("staged", r["result"].get("accepted"))))
+PY
+python3 "$T/stage.py" "$T/sd.sock" die >"$T/stage1.txt" || t_fail "staged import: $(cat "$T/stage1.txt")"
+[ "$(cat "$T/stage1.txt" | tr '\n' ' ')" = "900 1800 " ] || t_fail "staging answered $(cat "$T/stage1.txt")"
+[ "$(samples)" = 2600 ] || t_fail "an unfinished import stored samples: $(samples)"
+python3 "$T/stage.py" "$T/sd.sock" finish >"$T/stage2.txt" || t_fail "finished import: $(cat "$T/stage2.txt")"
+[ "$(tail -1 "$T/stage2.txt")" = 2700 ] || t_fail "the finished import stored $(tail -1 "$T/stage2.txt"), not 2700"
+[ "$(samples)" = 5300 ] || t_fail "after a finished import: $(samples) samples"
 t_stop engine2 || t_fail "engine did not stop"
 echo "coverage: ok"
