@@ -32,13 +32,19 @@ count_nfs() {
 	"$BUILD/slicedeck" --socket "$1" nfs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
 }
 
+# engine_sees NAME: an engine NAME on good.conf and $NRF that lists the
+# sim's NFs within 10 s (0) or not (1)
+engine_sees() {
+	t_start "$1" "$BUILD/slicedeckd" -c "$T/good.conf" --socket "$T/$1.sock" \
+		--state-dir "$T/$1-state" --nrf "$NRF" --stderr
+	t_wait_file "$T/$1.sock" 10
+	i=0
+	while [ "$(count_nfs "$T/$1.sock")" -lt 8 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ "$(count_nfs "$T/$1.sock")" -ge 8 ]
+}
+
 # the right CA: NFs discovered over TLS
-t_start good "$BUILD/slicedeckd" -c "$T/good.conf" --socket "$T/good.sock" \
-	--state-dir "$T/good-state" --nrf "$NRF" --stderr
-t_wait_file "$T/good.sock" 10
-i=0
-while [ "$(count_nfs "$T/good.sock")" -lt 8 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ "$(count_nfs "$T/good.sock")" -ge 8 ] || t_fail "no NFs discovered over TLS with the right CA"
+engine_sees good || t_fail "no NFs discovered over TLS with the right CA"
 if grep -Eq 'TLS failure|certificate problem' "$T/good.log"; then
 	t_fail "TLS errors with the right CA"
 fi
@@ -62,12 +68,7 @@ t_start dsim "$BUILD/slicedeck-sim" -c "$T/good.conf" --listen 127.0.0.1:0 \
 	--cert "$T/sim.pem" --key "$T/sim.key" --advertise-http --log-level info
 t_wait_log dsim '^NRF https://127\.0\.0\.1:' 10
 NRF=$(sed -n 's/^NRF //p' "$T/dsim.log" | head -1)
-t_start down "$BUILD/slicedeckd" -c "$T/good.conf" --socket "$T/down.sock" \
-	--state-dir "$T/down-state" --nrf "$NRF" --stderr
-t_wait_file "$T/down.sock" 10
-i=0
-while [ "$(count_nfs "$T/down.sock")" -lt 8 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ "$(count_nfs "$T/down.sock")" -ge 8 ] || t_fail "no NFs discovered from the https NRF"
+engine_sees down || t_fail "no NFs discovered from the https NRF"
 t_wait_log down 'cleartext http:// refused' 15
 sleep 1
 if grep -Eiq 'handshake|not an HTTP/2|wrong version' "$T/dsim.log"; then

@@ -356,17 +356,24 @@ static void test_nrf_validated(void **state)
 
 /* Issue 9 item 12: one user or group, two different rules: an error; a
  * second identical rule only a warning. */
+#define BIN_RULE "{ group = \"bin\"; role = \"viewer\"; }"
+/* min.conf with its bin rule followed by one more rule */
+static char *rules_plus(const char *text, const char *extra)
+{
+	const char *at = strstr(text, BIN_RULE);
+	assert_non_null(at);
+	return sd_printf("%.*s" BIN_RULE ",\n%s%s", (int)(at - text), text, extra,
+			 at + strlen(BIN_RULE));
+}
+
 static void test_access_conflicts(void **state)
 {
 	char *text = slurp(DATA "min.conf"), *t;
-	const char *path, *at = strstr(text, "{ group = \"bin\"; role = \"viewer\"; }");
+	const char *path;
 	struct sd_errlist e;
 	struct sd_config *c;
 	(void)state;
-	assert_non_null(at);
-	t = sd_printf("%.*s{ group = \"bin\"; role = \"viewer\"; },\n"
-		      "{ user = \"daemon\"; role = \"factory\"; factory = \"f1\"; }%s",
-		      (int)(at - text), text, at + strlen("{ group = \"bin\"; role = \"viewer\"; }"));
+	t = rules_plus(text, "{ user = \"daemon\"; role = \"factory\"; factory = \"f1\"; }");
 	path = put("dup.conf", 0644, t);
 	free(t);
 	sd_errlist_init(&e);
@@ -374,9 +381,7 @@ static void test_access_conflicts(void **state)
 	expect_err(&e, path, "access.rules[2]: user \"daemon\" already has a rule "
 		   "(access.rules[0], line 40) that gives role factory of f2");
 	sd_errlist_done(&e);
-	t = sd_printf("%.*s{ group = \"bin\"; role = \"viewer\"; },\n"
-		      "{ group = \"bin\"; role = \"viewer\"; }%s",
-		      (int)(at - text), text, at + strlen("{ group = \"bin\"; role = \"viewer\"; }"));
+	t = rules_plus(text, BIN_RULE);
 	path = put("dup2.conf", 0644, t);
 	free(t);
 	sd_errlist_init(&e);
