@@ -39,6 +39,9 @@ TARIFFS = (("t-virtual", "virtual", 50000), ("t-hybrid", "hybrid", 300000),
            ("t-independent", "independent", 1200000))
 
 
+CARRIERS = ("3.42", "3.46", "3.50", "3.54")
+
+
 def spread(total, parts, i):
     """How many of total the i-th of parts gets."""
     return total // parts + (1 if i < total % parts else 0)
@@ -109,11 +112,16 @@ def main():
             # coverage hole, and every site would raise a coverage alarm)
             k = max(1, int(math.ceil(math.sqrt(nc))))
             for c in range(nc):
+                # and with a frequency plan: four 40 MHz carriers, no two
+                # neighbouring cells (sides and corners) on the same one, or
+                # the co-channel interference of 30 cells would leave the
+                # predicted SINR under 0 dB nearly everywhere
+                carrier = CARRIERS[(c % k) % 2 + 2 * ((c // k) % 2)]
                 w('          { id = "c%07d"; nci = "%09x"; tac = "%06x"; x = %d.0; '
-                  'y = %d.0; pci = %d; }%s\n'
+                  'y = %d.0; pci = %d; carrier_ghz = %s; bandwidth_mhz = 40; }%s\n'
                   % (cell_no, cell_no + 1, site_no + 1, int((c % k + 0.5) * 500 / k),
                      int((c // k + 0.5) * 500 / k),
-                     cell_no % 1008, "," if c + 1 < nc else ""))
+                     cell_no % 1008, carrier, "," if c + 1 < nc else ""))
                 cell_no += 1
             w("        ); }%s\n" % ("," if s + 1 < spread(ns, nf, f) else ""))
             site_no += 1
