@@ -114,6 +114,25 @@ static int64_t clock_ms(clockid_t id)
 int64_t sd_now_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
 int64_t sd_wall_ms(void) { return clock_ms(CLOCK_REALTIME); }
 
+char *sd_fmt_sig(double v, char *buf, size_t bufsz)
+{
+	int p;
+	if (!bufsz)
+		return buf;
+	if (v != v || v - v != 0) {   /* NaN, inf */
+		snprintf(buf, bufsz, "-");
+		return buf;
+	}
+	for (p = 3; p <= 10; p++) {
+		double back;
+		snprintf(buf, bufsz, "%.*g", p, v);
+		back = strtod(buf, NULL);
+		if ((back - v <= 0 ? v - back : back - v) <= (v < 0 ? -v : v) * 1e-6)
+			break;
+	}
+	return buf;
+}
+
 void sd_fmt_time(int64_t wall_ms, char *buf, size_t bufsz)
 {
 	time_t t = (time_t)(wall_ms / 1000);

@@ -651,8 +651,10 @@ int64_t sd_alarm_sla_ex(struct sd_alarms *am, const struct sd_alarm_sla_in *in,
 	const char *u = in->unit ? in->unit : "";
 	snprintf(object, sizeof object, "slice=%s", slice);
 	snprintf(problem, sizeof problem, "sla-%s", kpi);
-	snprintf(text, sizeof text, "SLA %s %s: observed %.6g %s, contract %.6g %s", kpi,
-		 in->breach ? "breached" : "met again", in->observed, u, in->target, u);
+	char obs[32], tgt[32];
+	snprintf(text, sizeof text, "SLA %s %s: observed %s %s, contract %s %s", kpi,
+		 in->breach ? "breached" : "met again", sd_fmt_sig(in->observed, obs, sizeof obs), u,
+		 sd_fmt_sig(in->target, tgt, sizeof tgt), u);
 	if (!in->breach)
 		return clear_key(am, object, SD_CAUSE_THRESHOLD_CROSSED, problem, text,
 				 &in->observed, now_ms);

@@ -82,9 +82,11 @@ static void on_sla_event(void *arg, const struct sd_sla_event *ev)
 {
 	struct sd_pipeline *p = arg;
 	const char *name = sd_sla_kpi_name(ev->kpi);
-	sd_notice("SLA %s: slice %s (%s) %s: observed %.3g %s, target %.3g",
+	char obs[32], tgt[32];
+	sd_notice("SLA %s: slice %s (%s) %s: observed %s %s, target %s",
 		  ev->breach ? "breach" : "recovery", ev->slice, ev->factory ? ev->factory : "-",
-		  name, ev->observed, sd_sla_kpi_unit(ev->kpi), ev->target);
+		  name, sd_fmt_sig(ev->observed, obs, sizeof obs), sd_sla_kpi_unit(ev->kpi),
+		  sd_fmt_sig(ev->target, tgt, sizeof tgt));
 	{
 		const struct sd_model *m = model(p);
 		int si = sd_model_slice_index(m, ev->slice);

@@ -416,7 +416,7 @@ void sd_cli_cell(const json_t *row, const char *path, char *buf, size_t bufsz)
 		if (d == floor(d) && fabs(d) < 1e15)
 			snprintf(raw, sizeof raw, "%.0f", d);
 		else
-			snprintf(raw, sizeof raw, "%.6g", d);
+			sd_fmt_sig(d, raw, sizeof raw);   /* 99.9999, not "100" */
 	} else if (json_is_boolean(v)) {
 		snprintf(raw, sizeof raw, "%s", json_is_true(v) ? "yes" : "no");
 	} else if (json_is_array(v)) {

@@ -208,9 +208,20 @@ void sd_table_end(struct sd_table *t)
 			int cw = sd_utf8_width(sd_table_cell(t, i, c));
 			w = cw > w ? cw : w;
 		}
-		if (t->cols[c].maxw > 0 && w > t->cols[c].maxw)
-			w = t->cols[c].maxw;
+		int maxw = t->cols[c].maxw < 0 ? -t->cols[c].maxw : t->cols[c].maxw;
+		if (maxw > 0 && w > maxw)
+			w = maxw;
 		t->width[c] = w > COL_CAP ? COL_CAP : w;
+		t->hidden[c] = false;
+		if (t->cols[c].maxw < 0) {
+			t->hidden[c] = true;
+			for (i = 0; i < t->nrows && t->hidden[c]; i++) {
+				const char *v = sd_table_cell(t, i, c);
+				t->hidden[c] = !v[0] || strcmp(v, "-") == 0;
+			}
+			if (t->hidden[c])
+				t->width[c] = 0;
+		}
 	}
 	resort(t);
 	restore_sel(t);
@@ -345,6 +356,10 @@ int sd_table_mouse(struct sd_table *t, int y, int x, bool wheel_up, bool wheel_d
 		return SD_TK_NONE;
 	if (y == t->y0) {   /* header: sort by that column, again = reverse */
 		for (c = 0, cx = t->x0 + 1; c < t->ncols; cx += t->width[c] + COL_GAP, c++) {
+			if (t->hidden[c]) {
+				cx -= COL_GAP;
+				continue;
+			}
 			if (x < cx + t->width[c] + COL_GAP) {
 				sd_table_sort(t, c, c == t->sort_col ? !t->sort_rev : false);
 				return SD_TK_HANDLED | SD_TK_SORTED;
@@ -471,15 +486,18 @@ void sd_table_draw(struct sd_table *t, int y0, int x0, int h, int w,
 	mvhline(y0, x0, ' ', w);
 	for (c = 0, x = x0 + 1; c < t->ncols && x < x0 + w; c++) {
 		int cw = t->width[c];
+		if (t->hidden[c])
+			continue;
 		if (x + cw > x0 + w)
 			cw = x0 + w - x;
+		/* a number column's header sits over its right-aligned values */
 		if (c == t->sort_col) {
 			snprintf(head, sizeof head, "%s%s", t->cols[c].header, t->sort_rev ? g->down : g->up);
 			attrset(th->attr[SD_T_SORTED]);
-			put_cell(y0, x, head, cw, false);
+			put_cell(y0, x, head, cw, t->cols[c].kind == SD_COL_NUM);
 			attrset(th->attr[SD_T_HEADER]);
 		} else {
-			put_cell(y0, x, t->cols[c].header, cw, false);
+			put_cell(y0, x, t->cols[c].header, cw, t->cols[c].kind == SD_COL_NUM);
 		}
 		x += t->width[c] + COL_GAP;
 	}
@@ -496,8 +514,11 @@ void sd_table_draw(struct sd_table *t, int y0, int x0, int h, int w,
 		for (c = 0, x = x0 + 1; c < t->ncols && x < x0 + w; c++) {
 			const char *v = sd_table_cell(t, r, c);
 			int cw = t->width[c];
-			if (x + cw > x0 + w || c == t->ncols - 1)
-				cw = x0 + w - x;   /* the last column takes the rest */
+			if (t->hidden[c])
+				continue;
+			if (x + cw > x0 + w || (c == t->ncols - 1 && t->cols[c].kind != SD_COL_NUM))
+				cw = x0 + w - x;   /* the last text column takes the rest; a
+						    * number stays under its header */
 			if (!sel && t->cols[c].kind == SD_COL_STATUS)
 				attrset(th->attr[sd_status_role(v)]);
 			if (!sel && t->cols[c].kind == SD_COL_SEVERITY)

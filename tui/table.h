@@ -29,7 +29,9 @@ struct sd_tcol {
 	const char *header;
 	const char *path;      /* member of the source object (views use it) */
 	enum sd_col_kind kind;
-	int maxw;              /* widest it may get; 0 = as wide as the content */
+	int maxw;              /* widest it may get; 0 = as wide as the content;
+				* negative: at most -maxw, and the column is not
+				* drawn while every cell is "" or "-" */
 };
 
 struct sd_trow {
@@ -61,6 +63,7 @@ struct sd_table {
 	int sort_col;
 	bool sort_rev;
 	int width[SD_TABLE_MAXCOLS];
+	bool hidden[SD_TABLE_MAXCOLS];    /* hide_empty and empty now */
 	/* filter */
 	char filter[128];
 	bool filter_inverse, filter_regex, filter_ok;

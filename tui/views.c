@@ -41,7 +41,8 @@ static const struct sd_tcol slice_cols[] = {
 	{ "TAS", "=tas", SD_COL_TEXT, 0 }, { "DNN", "dnn", SD_COL_TEXT, 0 },
 };
 static const struct sd_tcol nf_cols[] = {
-	{ "NAME", "name", SD_COL_TEXT, 20 }, { "TYPE", "type", SD_COL_TEXT, 0 },
+	/* a core that names no NF (Open5GS) gets no empty NAME column */
+	{ "NAME", "name", SD_COL_TEXT, -20 }, { "TYPE", "type", SD_COL_TEXT, 0 },
 	{ "STATUS", "status", SD_COL_STATUS, 0 }, { "LOAD%", "load", SD_COL_NUM, 0 },
 	{ "REACH", "reachable", SD_COL_STATUS, 0 }, { "STALE", "stale", SD_COL_TEXT, 0 },
 	{ "HB_AGE", "hb_age_s", SD_COL_NUM, 0 }, { "S-NSSAIS", "snssais", SD_COL_TEXT, 28 },
@@ -231,6 +232,15 @@ static void fmt_num(const json_t *v, int decimals, char *buf, size_t n)
 		snprintf(buf, n, "-");
 }
 
+/* A measured value or target: its significant digits (99.9999, 1e-06). */
+static void fmt_sig(const json_t *v, char *buf, size_t n)
+{
+	if (json_is_number(v))
+		sd_fmt_sig(json_number_value(v), buf, n);
+	else
+		snprintf(buf, n, "-");
+}
+
 /* One row per slice and KPI: the last window's verdict beside the month's
  * counts. A KPI judged this month but not in the last window (or the
  * reverse) still gets its row. */
@@ -278,8 +288,8 @@ static void build_sla(struct sd_ui *u, struct sd_frame *f)
 				snprintf(c[3], sizeof c[3], "%s", lk ? str_at(lk, "verdict") : "-");
 				if (!c[3][0])
 					snprintf(c[3], sizeof c[3], "-");
-				fmt_num(json_object_get(lk, "observed"), 3, c[4], sizeof c[4]);
-				fmt_num(json_object_get(lk, "target"), 3, c[5], sizeof c[5]);
+				fmt_sig(json_object_get(lk, "observed"), c[4], sizeof c[4]);
+				fmt_sig(json_object_get(lk, "target"), c[5], sizeof c[5]);
 				snprintf(c[6], sizeof c[6], "%s", lk ? str_at(lk, "unit") : str_at(m, "unit"));
 				fmt_num(json_object_get(m, "compliance_pct"), 2, c[7], sizeof c[7]);
 				fmt_num(json_object_get(m, "met"), 0, c[8], sizeof c[8]);
@@ -673,15 +683,25 @@ static void build_slice(struct sd_ui *u, struct sd_frame *f)
 	}
 	json_array_foreach(u->d.list[SD_SRC_NFS], i, o) {
 		const json_t *sn = json_object_get(o, "snssais");
-		bool dedicated = in_list(sn, str_at(s, "snssai"));
-		if (!dedicated && json_array_size(sn) != 0)
+		bool serves = in_list(sn, str_at(s, "snssai"));
+		size_t nsn = json_array_size(sn);
+		char how[48];
+		if (!serves && nsn != 0)
 			continue;
+		/* dedicated only when this slice's S-NSSAI is all it serves */
+		if (serves && nsn == 1)
+			snprintf(how, sizeof how, "dedicated");
+		else if (serves)
+			snprintf(how, sizeof how, "shared with %zu other S-NSSAI%s", nsn - 1,
+				 nsn == 2 ? "" : "s");
+		else
+			snprintf(how, sizeof how, "shared (lists no S-NSSAI)");
 		cell_text(o, "name", c[0], CELL_MAX);
 		snprintf(c[1], CELL_MAX, "NF");
 		cell_text(o, "type", c[2], CELL_MAX);
 		cell_text(o, "status", c[3], CELL_MAX);
 		cell_text(o, "load", c[4], 32);
-		snprintf(c[4] + strlen(c[4]), CELL_MAX - 32, "%% load, %s, %s", dedicated ? "dedicated" : "shared",
+		snprintf(c[4] + strlen(c[4]), CELL_MAX - 32, "%% load, %s, %s", how,
 			 json_is_true(json_object_get(o, "reachable")) ? "reachable" : "UNREACHABLE");
 		sd_table_add(&f->table, row, (int)i);
 	}
@@ -735,8 +755,12 @@ static int draw_slice_sla(struct sd_ui *u, const char *slice, int y, int w)
 		addstr(part);
 		attrset(A_NORMAL);
 		if (json_is_number(json_object_get(v, "observed")))
-			snprintf(part, sizeof part, " (%.4g/%.4g %s)", num_at(v, NULL, "observed"),
-				 num_at(v, NULL, "target"), str_at(v, "unit"));
+		{
+			char ob[32], tg[32];
+			snprintf(part, sizeof part, " (%s/%s %s)",
+				 sd_fmt_sig(num_at(v, NULL, "observed"), ob, sizeof ob),
+				 sd_fmt_sig(num_at(v, NULL, "target"), tg, sizeof tg), str_at(v, "unit"));
+		}
 		else
 			snprintf(part, sizeof part, " ");
 		if (getcurx(stdscr) + (int)strlen(part) < w)

@@ -39,7 +39,7 @@ wait_screen 'SLA month +(no window judged yet this month|[0-9.]+% of judged wind
 key : a l Enter
 wait_screen '^ alarms +\(0/0\)' 5
 wait_screen 'active alarms in your scope' 5
-simctl "fault nf-down:nf=AMF"
+simctl "fault nf-down:nf=smf-1"   # one of the pair: no slice loses its SMF
 wait_screen '^ +[0-9]+ +critical +.*nf=' 30          # pushed: no key pressed
 wait_screen '^ alarms +\(1/1\)' 5
 no_screen 'acked by'

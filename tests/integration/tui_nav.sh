@@ -148,7 +148,7 @@ wait_screen '^ nfs +\(14/14\)' 5
 # --- the overview follows the zone: an NF goes down, an alarm is raised ----------------
 key o
 wait_screen 'alarms +critical 0 . major 0 . minor 0 . warning 0' 5
-"$BUILD/slicedeck-sim" --control "$T/sim.ctl" --send "fault nf-down:nf=AMF" >/dev/null || t_fail "fault injection"
+"$BUILD/slicedeck-sim" --control "$T/sim.ctl" --send "fault nf-down:nf=smf-1" >/dev/null || t_fail "fault injection"  # one of the SMF pair: one NF alarm, no slice loses its SMF
 wait_screen 'NFs +13 up . 1 down' 30
 wait_screen 'alarms +critical 1 ' 30
 "$BUILD/slicedeck-sim" --control "$T/sim.ctl" --send "clear" >/dev/null
