@@ -442,7 +442,7 @@ static int polled_reply(struct sd_ui *u, const json_t *ev, json_int_t id, json_t
 {
 	static const char *const member[SD_SRC_COUNT] = {
 		[SD_SRC_ALARMS_ALL] = "alarms", [SD_SRC_SLA] = "slices",
-		[SD_SRC_COVERAGE] = "sites", [SD_SRC_HEAT] = "sites",
+		[SD_SRC_COVERAGE] = "sites", [SD_SRC_HEAT] = "sites", [SD_SRC_STATUS] = "sources",
 	};
 	const json_t *e = json_object_get(ev, "error");
 	int s;
@@ -611,22 +611,35 @@ static int polled_for(const struct sd_ui *u, enum sd_view_id v)
 	case SD_V_SLA: case SD_V_SLICE: case SD_V_OVERVIEW: return SD_SRC_SLA;
 	case SD_V_COVERAGE: return SD_SRC_COVERAGE;
 	case SD_V_HEAT: return SD_SRC_HEAT;
+	case SD_V_ENGINE: return SD_SRC_STATUS;
 	default: return -1;
 	}
 }
+
+static void poll_source(struct sd_ui *u, struct sd_frame *f, int s, bool now);
 
 void sd_ui_poll(struct sd_ui *u, bool now)
 {
 	struct sd_frame *f = sd_ui_top(u);
 	int s = f ? polled_for(u, f->view) : -1;
+
+	sd_ui_charts_poll(u);
+	if (!u->connected || !f)
+		return;
+	if (s >= 0)
+		poll_source(u, f, s, now);
+	/* the slice detail says why a figure is missing: from the sources */
+	if (f->view == SD_V_SLICE)
+		poll_source(u, f, SD_SRC_STATUS, now);
+}
+
+static void poll_source(struct sd_ui *u, struct sd_frame *f, int s, bool now)
+{
 	int64_t t = sd_now_ms();
 	json_t *params = NULL;
 	bool changed = false;
 	long id;
 
-	sd_ui_charts_poll(u);
-	if (s < 0 || !u->connected)
-		return;
 	if (s == SD_SRC_HEAT) {
 		changed = strcmp(u->heat_site, f->arg) != 0 || u->heat_want[0] != u->heat_asked[0] ||
 			  u->heat_want[1] != u->heat_asked[1];
@@ -643,7 +656,9 @@ void sd_ui_poll(struct sd_ui *u, bool now)
 	/* the SLA figure beside another view (overview, slice detail) is a
 	 * monthly one: asking five times less often is plenty */
 	if (!now && !changed && u->req_at[s] &&
-	    t - u->req_at[s] < (s == SD_SRC_SLA && f->view != SD_V_SLA ? 5 : 1) * u->refresh_ms)
+	    t - u->req_at[s] < (((s == SD_SRC_SLA && f->view != SD_V_SLA) ||
+				 (s == SD_SRC_STATUS && f->view != SD_V_ENGINE)) ? 5 : 1) *
+				u->refresh_ms)
 		return;
 	switch (s) {
 	case SD_SRC_ALARMS_ALL:
@@ -659,7 +674,7 @@ void sd_ui_poll(struct sd_ui *u, bool now)
 		break;
 	}
 	id = sd_client_send(&u->cl, s == SD_SRC_ALARMS_ALL ? "alarms" : s == SD_SRC_SLA ? "sla" :
-			    "coverage", params);
+			    s == SD_SRC_STATUS ? "status" : "coverage", params);
 	json_decref(params);
 	u->req[s] = id > 0 ? id : 0;   /* a failed send shows as a lost engine */
 	u->req_at[s] = t;

@@ -92,6 +92,12 @@ static const struct sd_tcol heat_cols[] = {
 	{ "WHAT", "", SD_COL_TEXT, 0 }, { "KIND", "", SD_COL_TEXT, 0 },
 	{ "SAMPLES", "", SD_COL_NUM, 0 }, { "DETAIL", "", SD_COL_TEXT, 0 },
 };
+static const struct sd_tcol engine_cols[] = {
+	{ "SOURCE", "name", SD_COL_TEXT, 24 }, { "FOUND", "found", SD_COL_TEXT, 0 },
+	{ "STATE", "state", SD_COL_STATUS, 0 }, { "LAST_OK", "last_ok", SD_COL_TEXT, 24 },
+	{ "LAST_ERROR", "last_error", SD_COL_TEXT, 36 }, { "FEEDS", "feeds", SD_COL_TEXT, 40 },
+	{ "NOTE", "note", SD_COL_TEXT, 0 },
+};
 static const struct sd_tcol help_cols[] = {
 	{ "KEYS", "", SD_COL_TEXT, 26 }, { "ACTION", "", SD_COL_TEXT, 0 },
 };
@@ -697,6 +703,8 @@ static void build_slice(struct sd_ui *u, struct sd_frame *f)
 		else
 			snprintf(how, sizeof how, "shared (lists no S-NSSAI)");
 		cell_text(o, "name", c[0], CELL_MAX);
+		if (!c[0][0] || strcmp(c[0], "-") == 0)   /* a core that names no NF */
+			cell_text(o, "id", c[0], CELL_MAX);
 		snprintf(c[1], CELL_MAX, "NF");
 		cell_text(o, "type", c[2], CELL_MAX);
 		cell_text(o, "status", c[3], CELL_MAX);
@@ -906,6 +914,48 @@ static int draw_slice_charts(struct sd_ui *u, const char *slice, int y, int h, i
 	return rows;
 }
 
+/* Why a live figure of the slice is empty: the data source that feeds it
+ * is not in this core, or fails (from the engine's "status"). One line,
+ * nothing when every source works. */
+static int draw_slice_missing(struct sd_ui *u, int y, int w)
+{
+	static const struct {
+		const char *source, *figures;
+	} feeds[] = {
+		{ "AMF event exposure", "UEs" },
+		{ "SMF event exposure", "PDU sessions, delay" },
+		{ "NWDAF analytics", "load" },
+		{ "NSSF NSSAI availability", "TAs" },
+	};
+	char line[1024], note[256];
+	size_t i, k, off;
+	const json_t *o;
+	int n = 0;
+
+	off = (size_t)snprintf(line, sizeof line, " missing:");
+	for (k = 0; k < SD_ARRAY_LEN(feeds); k++)
+		json_array_foreach(u->d.list[SD_SRC_STATUS], i, o) {
+			const char *st = str_at(o, "state");
+			if (!sd_streq(str_at(o, "name"), feeds[k].source) ||
+			    sd_streq(st, "ok") || sd_streq(st, "waiting"))
+				continue;
+			cell_text(o, "note", note, sizeof note);
+			if (sd_streq(st, "failing") || !note[0] || sd_streq(note, "-"))
+				snprintf(note, sizeof note, "%s %s", feeds[k].source,
+					 sd_streq(st, "failing") ? "failing" : st);
+			if (off < sizeof line)
+				off += (size_t)snprintf(line + off, sizeof line - off, "%s %s (%s)",
+							n ? ";" : "", feeds[k].figures, note);
+			n++;
+		}
+	if (!n)
+		return 0;
+	attrset(u->theme.attr[SD_T_WARN]);
+	sd_table_put(y, 0, line, w);
+	attrset(A_NORMAL);
+	return 1;
+}
+
 static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, int w)
 {
 	const json_t *s = find_by_id(u->d.list[SD_SRC_SLICES], f->arg);
@@ -936,6 +986,8 @@ static int draw_slice_head(struct sd_ui *u, struct sd_frame *f, int y, int h, in
 		sd_table_put(y++, 0, line, w);
 	if (y < y0 + h)
 		y += draw_slice_sla(u, f->arg, y, w);
+	if (y < y0 + h)
+		y += draw_slice_missing(u, y, w);
 	sw = w - 44;
 	if (sw > SD_HIST_N)
 		sw = SD_HIST_N;
@@ -1057,12 +1109,15 @@ const struct sd_view_def sd_views[SD_V_COUNT] = {
 	[SD_V_COVERAGE] = { "coverage", "cov,radio", "radio coverage per site; Enter shows its heat map",
 		true, DEP(SD_SRC_COVERAGE), SD_SRC_COVERAGE, NULL, COLS(cov_cols), 0, build_generic,
 		act_cov, NULL },
+	[SD_V_ENGINE] = { "engine", "status,sources,e", "the engine's data sources: found or not, "
+		"last success, last error, what each feeds", true, DEP(SD_SRC_STATUS), SD_SRC_STATUS, NULL,
+		COLS(engine_cols), -1, build_generic, act_leaf, NULL },
 	[SD_V_HEAT] = { "heatmap", "", "a site's coverage heat map, weak cells and holes", false,
 		DEP(SD_SRC_HEAT), -1, NULL, COLS(heat_cols), -1, build_heat, act_leaf, draw_heat_head },
 	[SD_V_SLICE] = { "slice", "", "one slice: KPIs since the console started, the last hour per minute, "
 		"serving NFs and cells",
-		false, DEP(SD_SRC_SLICES) | DEP(SD_SRC_NFS) | DEP(SD_SRC_CELLS), -1, NULL,
-		COLS(serving_cols), 1, build_slice, act_serving, draw_slice_head },
+		false, DEP(SD_SRC_SLICES) | DEP(SD_SRC_NFS) | DEP(SD_SRC_CELLS) | DEP(SD_SRC_STATUS), -1,
+		NULL, COLS(serving_cols), 1, build_slice, act_serving, draw_slice_head },
 	[SD_V_HELP] = { "help", "h,?", "keys and commands", false, 0, -1, NULL, COLS(help_cols), -1,
 		build_help, act_leaf, NULL },
 };
