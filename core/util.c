@@ -127,7 +127,7 @@ char *sd_fmt_sig(double v, char *buf, size_t bufsz)
 		double back;
 		snprintf(buf, bufsz, "%.*g", p, v);
 		back = strtod(buf, NULL);
-		if ((back - v <= 0 ? v - back : back - v) <= (v < 0 ? -v : v) * 1e-6)
+		if ((back - v <= 0 ? v - back : back - v) <= (v < 0 ? -v : v) * 1e-8)
 			break;
 	}
 	return buf;

@@ -50,7 +50,7 @@ int64_t sd_wall_ms(void);     /* CLOCK_REALTIME, ms since the epoch */
 /* RFC 3339 UTC with milliseconds: 2026-11-23T19:14:06.123Z (buf >= 32). */
 void    sd_fmt_time(int64_t wall_ms, char *buf, size_t bufsz);
 /* A measured value or target with as many significant digits as it needs
- * (3 to 10: the fewest that give it back within a millionth of itself):
+ * (3 to 10: the fewest that give it back within 1e-8 of itself):
  * 99.99 "99.99", 99.9999 "99.9999", 1e-06 "1e-06", 100 "100", never a
  * rounded "100" for 99.9999 or "0.000" for 1e-06. NaN/inf as "-". Returns buf. */
 char   *sd_fmt_sig(double v, char *buf, size_t bufsz);
