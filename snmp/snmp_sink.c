@@ -67,6 +67,16 @@ struct ring {
 
 enum tstate { T_UNKNOWN, T_UP, T_DOWN };
 
+/* One getaddrinfo_a request, on the heap: glibc's resolver thread writes
+ * into it until it is done, so a target that goes away before then leaves
+ * it behind rather than wait for DNS (see target_free). */
+struct resolve {
+	struct gaicb cb;
+	struct gaicb *v[1];
+	char name[130];
+	char port[8];
+};
+
 struct target {
 	struct sd_snmp *owner;
 	struct sd_snmp_target conf;   /* a copy (secrets wiped when freed) */
@@ -75,9 +85,7 @@ struct target {
 	int fd;
 	bool closing;
 	/* resolution of a host name */
-	struct gaicb gai;
-	struct gaicb *gaiv[1];
-	char port_s[8];
+	struct resolve *res;          /* a getaddrinfo_a in progress, or NULL */
 	bool resolving;
 	uint64_t resolve_timer;
 	/* queues: hi = critical and the engine's own; lo = the rest; their
@@ -849,12 +857,21 @@ static void start_target(struct sd_snmp *s, struct target *t)
 		open_session(s, t);
 		return;
 	}
-	memset(&t->gai, 0, sizeof t->gai);
-	snprintf(t->port_s, sizeof t->port_s, "%d", t->conf.port);
-	t->gai.ar_name = t->conf.host;
-	t->gai.ar_service = t->port_s;
-	t->gaiv[0] = &t->gai;
-	if (getaddrinfo_a(GAI_NOWAIT, t->gaiv, 1, NULL) != 0) {
+	t->res = calloc(1, sizeof *t->res);
+	if (!t->res) {
+		set_state(t, T_DOWN, "out of memory resolving the host name");
+		t->resolve_timer = sd_loop_timer_add(s->host->loop, RESOLVE_RETRY_MS,
+						     on_resolve_poll, t);
+		return;
+	}
+	sd_strlcpy(t->res->name, host, sizeof t->res->name);
+	snprintf(t->res->port, sizeof t->res->port, "%d", t->conf.port);
+	t->res->cb.ar_name = t->res->name;
+	t->res->cb.ar_service = t->res->port;
+	t->res->v[0] = &t->res->cb;
+	if (getaddrinfo_a(GAI_NOWAIT, t->res->v, 1, NULL) != 0) {
+		free(t->res);
+		t->res = NULL;
 		set_state(t, T_DOWN, "cannot start resolving the host name");
 		t->resolve_timer = sd_loop_timer_add(s->host->loop, RESOLVE_RETRY_MS,
 						     on_resolve_poll, t);
@@ -869,6 +886,7 @@ static void on_resolve_poll(struct sd_loop *loop, uint64_t id, void *arg)
 	struct target *t = arg;
 	struct sd_snmp *s = t->owner;
 	char host[INET6_ADDRSTRLEN];
+	struct addrinfo *ai;
 	int rc;
 
 	t->resolve_timer = 0;
@@ -876,34 +894,35 @@ static void on_resolve_poll(struct sd_loop *loop, uint64_t id, void *arg)
 		start_target(s, t);
 		return;
 	}
-	rc = gai_error(&t->gai);
+	rc = gai_error(&t->res->cb);
 	if (rc == EAI_INPROGRESS) {
 		t->resolve_timer = sd_loop_timer_add(loop, RESOLVE_POLL_MS, on_resolve_poll, t);
 		return;
 	}
 	t->resolving = false;
-	if (rc != 0 || !t->gai.ar_result) {
+	ai = t->res->cb.ar_result;
+	free(t->res);
+	t->res = NULL;
+	if (rc != 0 || !ai) {
 		char why[200];
 		snprintf(why, sizeof why, "cannot resolve %s: %s (retrying every %d s)",
 			 t->conf.host, gai_strerror(rc), RESOLVE_RETRY_MS / 1000);
-		if (t->gai.ar_result)
-			freeaddrinfo(t->gai.ar_result);
-		t->gai.ar_result = NULL;
+		if (ai)
+			freeaddrinfo(ai);
 		set_state(t, T_DOWN, why);
 		t->resolve_timer = sd_loop_timer_add(loop, RESOLVE_RETRY_MS, on_resolve_poll, t);
 		return;
 	}
-	if (t->gai.ar_result->ai_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)t->gai.ar_result->ai_addr)->sin6_addr,
-			  host, sizeof host);
+	if (ai->ai_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, host,
+			  sizeof host);
 		snprintf(t->address, sizeof t->address, "udp6:[%s]:%d", host, t->conf.port);
 	} else {
-		inet_ntop(AF_INET, &((struct sockaddr_in *)t->gai.ar_result->ai_addr)->sin_addr,
-			  host, sizeof host);
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, host,
+			  sizeof host);
 		snprintf(t->address, sizeof t->address, "udp:%s:%d", host, t->conf.port);
 	}
-	freeaddrinfo(t->gai.ar_result);
-	t->gai.ar_result = NULL;
+	freeaddrinfo(ai);
 	open_session(s, t);
 }
 
@@ -929,16 +948,17 @@ static void target_free(struct sd_snmp *s, struct target *t)
 {
 	uint64_t lost = (uint64_t)(t->hi.len + t->lo.len);
 	t->closing = true;
-	if (t->resolving) {
-		gai_cancel(&t->gai);
-		/* the request may still be running in glibc's thread: wait */
-		while (gai_error(&t->gai) == EAI_INPROGRESS) {
-			const struct gaicb *l[1] = { &t->gai };
-			struct timespec ts = { 0, 100000000 };
-			gai_suspend(l, 1, &ts);
+	if (t->res) {
+		/* a lookup still running is left to glibc (it writes into
+		 * t->res until done); waiting could take the resolver's whole
+		 * timeout, and nothing may block the loop */
+		if (gai_cancel(&t->res->cb) == EAI_CANCELED ||
+		    gai_error(&t->res->cb) != EAI_INPROGRESS) {
+			if (gai_error(&t->res->cb) == 0 && t->res->cb.ar_result)
+				freeaddrinfo(t->res->cb.ar_result);
+			free(t->res);
 		}
-		if (t->gai.ar_result)
-			freeaddrinfo(t->gai.ar_result);
+		t->res = NULL;
 	}
 	if (t->resolve_timer)
 		sd_loop_timer_del(s->host->loop, t->resolve_timer);

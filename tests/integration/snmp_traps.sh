@@ -5,7 +5,8 @@
 # reach three snmptrapd; each notification decoded with SLICEDECK-MIB is
 # checked varbind by varbind against `slicedeck alarms --json`; informs
 # are acknowledged; coldStart, warmStart (SIGHUP) and the heartbeat
-# arrive; a storm target (rate 1/s) suppresses and summarises but lets
+# arrive; a target whose host name does not resolve is down, logged once;
+# a storm target (rate 1/s) suppresses and summarises but lets
 # the critical alarm through; an inform target with no receiver times out,
 # is logged once and counted; with the inform receiver stopped the
 # engine keeps answering IPC within 100 ms. The engine ID comes from the
@@ -41,7 +42,8 @@ t_sd_conf "$T/sd.conf" "snmp = {
 		{ name = \"storm\"; host = \"127.0.0.1\"; port = $PS; community = \"storm\";
 		  rate = 1; burst = 1; },
 		{ name = \"dead\"; host = \"127.0.0.1\"; port = $PDEAD; community = \"public\";
-		  inform = true; timeout_ms = 200; retries = 1; }
+		  inform = true; timeout_ms = 200; retries = 1; },
+		{ name = \"nowhere\"; host = \"no-such-host.invalid\"; community = \"public\"; }
 	);
 };"
 mkdir -p "$T/state"
@@ -94,6 +96,13 @@ snmpj "t['dead']['failed'] >= 9 and t['dead']['state'] == 'down' and t['dead']['
 	{ cat "$T/snmp.json"; t_fail "the dead target's informs were not counted as failed"; }
 [ "$(grep -c 'snmp target dead .*informs not acknowledged' "$T/engine.log")" -eq 1 ] ||
 	t_fail "the dead target's failure is not logged exactly once"
+
+# a host name that does not resolve: down with the reason, nothing else held up
+snmpj "t['nowhere']['state'] == 'down' and 'cannot resolve' in t['nowhere']['last_error'] and
+       t['nowhere']['sent'] == 0" ||
+	{ cat "$T/snmp.json"; t_fail "the unresolvable target is not shown down"; }
+[ "$(grep -c 'snmp target nowhere .*cannot resolve' "$T/engine.log")" -eq 1 ] ||
+	t_fail "the unresolvable target is not logged exactly once"
 
 # storm guard: at most 1 non-critical per second got through; the rest is
 # in the summary; the critical AMF alarm, its ack and its clear all passed
