@@ -1403,10 +1403,17 @@ void sd_model_free(struct sd_model *m)
 	free(m);
 }
 
+/* Called for every id of a large zone's load: a character test, not
+ * strspn with a 65-character set (glibc's generic path, 6 % of a load). */
 bool sd_id_valid(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n >= SD_ID_MAX)
-		return false;
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+	size_t n;
+	for (n = 0; s[n]; n++) {
+		unsigned char c = (unsigned char)s[n];
+		if (n >= SD_ID_MAX - 1 ||
+		    !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return n > 0;
 }
