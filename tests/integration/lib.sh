@@ -17,6 +17,10 @@
 #                                       may sit under a private directory)
 #   t_sample_conf OUT KEY=VALUE...      etc/slicedeck.conf copied to OUT (0600),
 #                                       each KEY's line set to VALUE
+#   t_sim_engine CONF [SIM-ARGS...]     start slicedeck-sim on CONF (loopback,
+#                                       port 0, SIM-ARGS added) as "sim", then
+#                                       slicedeckd on it as "engine" (socket
+#                                       $T/sd.sock, state $T/state); sets $NRF
 #   define t_on_exit() in the test for its own teardown (users, netns)
 #
 # Everything is bounded: no loop runs longer than its timeout.
@@ -117,6 +121,16 @@ t_sample_conf() {
 		sed -i "s|^\([[:space:]]*$k[[:space:]]*=\).*|\1 $v;|" "$out"
 		grep -Eq "^[[:space:]]*$k[[:space:]]*= $v;" "$out" || t_fail "t_sample_conf: no $k in the sample"
 	done
+}
+
+t_sim_engine() {
+	conf=$1; shift
+	t_start sim "$BUILD/slicedeck-sim" -c "$conf" --listen 127.0.0.1:0 "$@"
+	t_wait_log sim '^NRF http' 10
+	NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
+	t_start engine "$BUILD/slicedeckd" -c "$conf" --socket "$T/sd.sock" \
+		--state-dir "$T/state" --nrf "$NRF" --stderr
+	t_wait_file "$T/sd.sock" 10
 }
 
 t_user_bin() {

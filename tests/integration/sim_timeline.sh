@@ -52,13 +52,7 @@ cat >"$T/drill.tl" <<'TL'
 at 0 for 12s slice-latency slice=bhm-crane-rc factor=40
 at 2 for 8s nf-down nf=smf-2
 TL
-t_start sim "$SIM" -c "$T/sd.conf" --listen 127.0.0.1:0 --heartbeat 2 \
-	--control "$T/sim.ctl" --timeline "$T/drill.tl"
-t_wait_log sim '^NRF http' 10
-NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
-t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
-	--state-dir "$T/state" --nrf "$NRF" --stderr
-t_wait_file "$T/sd.sock" 10
+t_sim_engine "$T/sd.conf" --heartbeat 2 --control "$T/sim.ctl" --timeline "$T/drill.tl"
 sd() { "$BUILD/slicedeck" --socket "$T/sd.sock" "$@"; }
 t_wait_log sim 'timeline .*drill.tl:2: round 0: slice-latency:slice=bhm-crane-rc,factor=40,dur=12' 5
 t_wait_log sim 'timeline .*drill.tl:3: round 0: nf-down:nf=smf-2,dur=8' 5

@@ -14,12 +14,7 @@ t_tmp
 t_sample_conf "$T/sd.conf" poll_interval=1
 printf '%s\n' 'monitor = { sla = { window_s = 5; hysteresis = 1; }; };' >>"$T/sd.conf"
 
-t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 --clock 10:00
-t_wait_log sim '^NRF http' 10
-NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
-t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
-	--state-dir "$T/state" --nrf "$NRF" --stderr
-t_wait_file "$T/sd.sock" 10
+t_sim_engine "$T/sd.conf" --clock 10:00
 t_wait_log engine 'SLA windows of 5 s' 5
 sd() { "$BUILD/slicedeck" --socket "$T/sd.sock" "$@"; }
 
