@@ -34,7 +34,7 @@
 #define SD_IPC_MAX_OUTBUF (16 * 1024 * 1024) /* queued to a slow client */
 #define SD_IPC_MAX_CLIENTS 256
 /* Admission and pacing (docs/ipc.md, "Limits"): */
-#define SD_IPC_MAX_PER_USER 32               /* connections of one uid */
+#define SD_IPC_MAX_PER_USER 32               /* connections of one non-operator uid */
 #define SD_IPC_OPERATOR_RESERVE 16           /* of MAX_CLIENTS, operators only */
 #define SD_IPC_LINE_TIMEOUT_MS 10000         /* hello, and each request line */
 #define SD_IPC_REPLY_MARK (256 * 1024)       /* unread replies: stop reading */

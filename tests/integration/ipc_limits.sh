@@ -49,6 +49,11 @@ wait $FLOOD
 n=$(grep -c 'ipc: refused' "$T/engine.log")
 [ "$n" -le 10 ] || t_fail "$n refusal lines logged for 28 refusals (at most 10 a minute)"
 [ "$n" -ge 1 ] || t_fail "refusals not logged at all"
+# an operator (root here) is not held to the per-user cap: 40 at once
+HOLD=1 $ATTACK "$T/sd.sock" flood 40 >"$T/flood_op.out" 2>&1 ||
+	t_fail "operator flood: $(cat "$T/flood_op.out")"
+grep -q '^accepted 40 refused 0$' "$T/flood_op.out" ||
+	t_fail "an operator was held to the per-user cap: $(cat "$T/flood_op.out")"
 
 # --- slow and silent clients -------------------------------------------------
 $ATTACK "$T/sd.sock" slow >"$T/slow.out" 2>&1 || t_fail "slow: $(cat "$T/slow.out")"
