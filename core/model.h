@@ -28,7 +28,7 @@
 /* S-NSSAIs kept per NF instance: one SMF of a 100,000-slice zone may
  * serve thousands; a profile listing more keeps the first ones (with a
  * decoder note). */
-#define SD_MAX_NF_SNSSAI 65536
+#define SD_MAX_NF_SNSSAI 131072
 
 struct sd_plmn {
 	char mcc[4];    /* 3 digits */

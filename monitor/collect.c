@@ -1625,6 +1625,7 @@ struct sd_collect *sd_collect_new(const struct sd_host *host, char *err, size_t 
 	 * nrf_cycle_failed), so the view comes back within a second or two of
 	 * the NRF answering again instead of after a grown backoff */
 	o.probe_max_ms = NRF_DOWN_RETRY_MS;
+	o.max_body = SD_DECODE_MAX_BODY;   /* what the decoders take, no less */
 	c->cli = sd_sbi_client_new(c->loop, &o);
 	if (!c->cli) {
 		snprintf(err, errsz, "cannot create the SBI client");

@@ -37,15 +37,15 @@
 #include "core/snssai.h"
 
 /* Limits applied to every body before any mapping. */
-#define SD_DECODE_MAX_BODY   (4u * 1024u * 1024u) /* bytes */
+#define SD_DECODE_MAX_BODY   (8u * 1024u * 1024u) /* bytes: an AMF listing 131,072 S-NSSAIs */
 #define SD_DECODE_MAX_DEPTH  32      /* nesting levels of arrays/objects */
 #define SD_DECODE_MAX_ITEMS  4096    /* members of any one array or object */
 /* ... except these arrays, which may hold up to SD_DECODE_MAX_LIST items:
  * an NF profile's S-NSSAI lists (members sNssais, sNssaiList,
- * sNssaiSmfInfoList — one SMF of a 100,000-slice zone may list thousands)
+ * sNssaiSmfInfoList — one AMF of a 100,000-slice zone lists all of them)
  * and a UriList's _links.item (an NRF of thousands of NF instances). The
  * body cap still bounds the whole document. */
-#define SD_DECODE_MAX_LIST   65536
+#define SD_DECODE_MAX_LIST   131072  /* the scale target's 100,000 slices, and room */
 #define SD_DECODE_MAX_STRING 8192    /* bytes of any one JSON string */
 
 #define SD_DECODE_ERRLEN     256

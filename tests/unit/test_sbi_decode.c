@@ -439,7 +439,7 @@ static char *big_profile(int n1, int n2, int start2, size_t *len)
 }
 
 /* One SMF of a 100,000-slice zone serves thousands of S-NSSAIs: up to
- * SD_MAX_NF_SNSSAI (65,536) distinct ones are kept, duplicates across the
+ * SD_MAX_NF_SNSSAI (131,072) distinct ones are kept, duplicates across the
  * lists counted once, more noted; one list is bounded by
  * SD_DECODE_MAX_LIST. Linear: the whole test decodes ~200,000 entries. */
 static void test_profile_snssai_cap(void **state)
@@ -460,16 +460,16 @@ static void test_profile_snssai_cap(void **state)
 	sd_nf_profile_done(&p);
 	sd_free(body);
 
-	/* 40,000 + 30,000 distinct: the first 65,536 kept and one note at the
+	/* 80,000 + 60,000 distinct: the first 131,072 kept and one note at the
 	 * entry that crossed the cap */
-	body = big_profile(40000, 30000, 40000, &len);
+	body = big_profile(80000, 60000, 80000, &len);
 	assert_true(len <= SD_DECODE_MAX_BODY);
 	assert_int_equal(sd_decode_nf_profile(body, len, &p, &d), 0);
 	assert_int_equal(p.nf.nsnssais, SD_MAX_NF_SNSSAI);
 	assert_int_equal(p.nf.snssais[SD_MAX_NF_SNSSAI - 1].sd, SD_MAX_NF_SNSSAI - 1);
 	assert_int_equal(d.nnotes, 1);
 	snprintf(note, sizeof note, "smfInfo.sNssaiSmfInfoList[%d].sNssai: more than %d "
-		 "distinct S-NSSAIs, kept the first %d", SD_MAX_NF_SNSSAI - 40000,
+		 "distinct S-NSSAIs, kept the first %d", SD_MAX_NF_SNSSAI - 80000,
 		 SD_MAX_NF_SNSSAI, SD_MAX_NF_SNSSAI);
 	assert_string_equal(d.notes[0], note);
 	sd_nf_profile_done(&p);
@@ -988,8 +988,8 @@ static void test_limits(void **state)
 	memset(body, ' ', big);
 	for (kind = 0; kind < K_COUNT; kind++) {
 		assert_int_equal(run_kind((enum kind)kind, body, big, &d), -1);
-		assert_string_equal(d.error, "(document): body of 4194305 bytes, "
-				    "over the limit of 4194304");
+		assert_string_equal(d.error, "(document): body of 8388609 bytes, "
+				    "over the limit of 8388608");
 		/* and no body at all, and empty input: clean errors too */
 		assert_int_equal(run_kind((enum kind)kind, NULL, 0, &d), -1);
 		assert_string_equal(d.error, "(document): no body");
