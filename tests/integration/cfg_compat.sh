@@ -15,9 +15,17 @@ THEIRS=$BUILD/tools/cfgdump-libconfig
 
 n=0
 same() {  # FILE [INCDIR]: both dumps equal
-	"$OURS" "$@" > "$T/ours" 2>&1
-	"$THEIRS" "$@" > "$T/theirs" 2>&1
+	"$OURS" "$@" > "$T/ours" 2>"$T/ours.err"
+	# libconfig 1.5 leaks its lexer's string buffer on some syntax errors
+	# (tests/fuzz/README.md): not ours to report under `make asan`
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		"$THEIRS" "$@" > "$T/theirs" 2>/dev/null
 	n=$((n + 1))
+	if [ -s "$T/ours.err" ]; then
+		echo "our parser wrote to stderr on $1 (a sanitizer report?):"
+		head -20 "$T/ours.err"
+		return 1
+	fi
 	if ! cmp -s "$T/ours" "$T/theirs"; then
 		echo "differs on $1:"
 		diff "$T/theirs" "$T/ours" | head -10
