@@ -183,22 +183,25 @@ void sd_bus_publish(struct sd_bus *b, const struct sd_bus_event *ev)
 	compact(b);
 }
 
-void sd_bus_model_changed(struct sd_bus *b, unsigned topic, const char *id, bool removed)
+static void model_event(struct sd_bus *b, unsigned topic, const char *id, bool removed,
+			bool refresh)
 {
 	struct sd_bus_event ev = { .kind = SD_BUS_MODEL };
 	ev.u.model.topic = topic;
 	sd_strlcpy(ev.u.model.id, id ? id : "", sizeof ev.u.model.id);
 	ev.u.model.removed = removed;
+	ev.u.model.refresh = refresh;
 	sd_bus_publish(b, &ev);
+}
+
+void sd_bus_model_changed(struct sd_bus *b, unsigned topic, const char *id, bool removed)
+{
+	model_event(b, topic, id, removed, false);
 }
 
 void sd_bus_model_refreshed(struct sd_bus *b, unsigned topic, const char *id)
 {
-	struct sd_bus_event ev = { .kind = SD_BUS_MODEL };
-	ev.u.model.topic = topic;
-	sd_strlcpy(ev.u.model.id, id ? id : "", sizeof ev.u.model.id);
-	ev.u.model.refresh = true;
-	sd_bus_publish(b, &ev);
+	model_event(b, topic, id, false, true);
 }
 
 uint64_t sd_bus_dropped(const struct sd_bus *b, int id)

@@ -13,7 +13,7 @@
 #   t_traps NAME ARGS...       tests/integration/snmp/traps.py on $T/NAME.log
 #   t_sd_conf OUT SNMP_GROUP   the sample zone (0600) with its snmp group
 #                              replaced by SNMP_GROUP (libconfig text)
-#   t_sim_engine               $T/sd.conf polled every 2 s: the sim (NF
+#   t_snmp_sim_engine          $T/sd.conf polled every 2 s: the sim (NF
 #                              heartbeats 1 s, control socket $T/sim.ctl)
 #                              and the engine (state $T/state, socket
 #                              $T/sd.sock) started; defines sd()
@@ -69,14 +69,8 @@ PY
 	chmod 0600 "$out"
 }
 
-t_sim_engine() {
+t_snmp_sim_engine() {
 	sed -i 's/^\([[:space:]]*poll_interval[[:space:]]*=\).*/\1 2;/' "$T/sd.conf"
-	t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 \
-		--heartbeat 1 --control "$T/sim.ctl" --seed 7
-	t_wait_log sim '^NRF http' 10
-	NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
-	t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
-		--state-dir "$T/state" --nrf "$NRF" --stderr
-	t_wait_file "$T/sd.sock" 10
+	t_sim_engine "$T/sd.conf" --heartbeat 1 --control "$T/sim.ctl" --seed 7
 }
 sd() { "$BUILD/slicedeck" --socket "$T/sd.sock" "$@"; }

@@ -9,12 +9,7 @@ BUILD=${1:-build}
 . tests/integration/lib.sh
 t_tmp
 t_sample_conf "$T/sd.conf" poll_interval=1
-t_start sim "$BUILD/slicedeck-sim" -c "$T/sd.conf" --listen 127.0.0.1:0 --seed 3
-t_wait_log sim '^NRF http' 10
-NRF=$(sed -n 's/^NRF //p' "$T/sim.log" | head -1)
-t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --socket "$T/sd.sock" \
-	--state-dir "$T/state" --nrf "$NRF" --stderr
-t_wait_file "$T/sd.sock" 10
+t_sim_engine "$T/sd.conf" --seed 3
 t_until 10 sh -c "'$BUILD/slicedeck' --socket '$T/sd.sock' nfs --json | grep -q '\"last_seen_ms\": *[1-9]'" ||
 	t_fail "no NF seen"
 python3 tests/tools/ipc.py "$T/sd.sock" watch 6 delta nfs > "$T/watch.log" 2>&1 ||

@@ -29,7 +29,7 @@ t_sd_conf "$T/sd.conf" "snmp = { heartbeat = 0;
 	agentx = { socket = \"tcp:127.0.0.1:$AX\"; retry = 1; };
 	targets = ( );
 };"
-t_sim_engine
+t_snmp_sim_engine
 
 # no master yet: logged, and the engine serves
 t_wait_log engine 'AgentX|agentx' 10

@@ -48,7 +48,7 @@ t_sd_conf "$T/sd.conf" "snmp = {
 };"
 mkdir -p "$T/state"
 printf 'engine_id %s\nboots 4\n' "$OURS" >"$T/state/snmp-engine-id"
-t_sim_engine
+t_snmp_sim_engine
 simctl() { "$BUILD/slicedeck-sim" --control "$T/sim.ctl" --send "$*" >/dev/null; }
 snmpj() { sd snmp --json >"$T/snmp.json" && python3 -c "
 import json, sys

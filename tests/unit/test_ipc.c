@@ -525,6 +525,24 @@ static void list_ids(const json_t *a, char *buf, size_t n)
 	}
 }
 
+/* Grow the test zone to n slices: copies of slice 0 with ids PREFIX%05d
+ * (from index 3 on), distinct S-NSSAIs and, when pad, a 90-digit name. */
+static void grow_slices(struct sd_model *m, int n, char prefix, bool pad)
+{
+	int k;
+	m->slices = realloc(m->slices, (size_t)n * sizeof *m->slices);
+	assert_non_null(m->slices);
+	for (k = 3; k < n; k++) {
+		m->slices[k] = m->slices[0];
+		snprintf(m->slices[k].id, sizeof m->slices[k].id, "%c%05d", prefix, k);
+		if (pad)
+			snprintf(m->slices[k].name, sizeof m->slices[k].name, "%0*d", 90, k);
+		m->slices[k].snssai.sd = (uint32_t)(k + 1);
+	}
+	m->nslices = n;
+	sd_model_reindex(m);
+}
+
 static void bind_us_to_f1(struct sd_config *cfg)
 {
 	cfg->rules = calloc(1, sizeof *cfg->rules);
@@ -678,15 +696,7 @@ static void test_full_mode_big_list(void **state)
 	int n = 7000, k;
 	(void)state;
 
-	m->slices = realloc(m->slices, (size_t)n * sizeof *m->slices);
-	for (k = 3; k < n; k++) {
-		m->slices[k] = m->slices[0];
-		snprintf(m->slices[k].id, sizeof m->slices[k].id, "y%05d", k);
-		snprintf(m->slices[k].name, sizeof m->slices[k].name, "%0*d", 90, k);
-		m->slices[k].snssai.sd = (uint32_t)(k + 1);
-	}
-	m->nslices = n;
-	sd_model_reindex(m);
+	grow_slices(m, n, 'y', true);
 	fx_open(cfg);
 	cl_open(&c);
 	hello(&c);
@@ -720,15 +730,7 @@ static void test_paging_and_slow_peer(void **state)
 	int n = 2600, k;
 	(void)state;
 
-	m->slices = realloc(m->slices, (size_t)n * sizeof *m->slices);
-	for (k = 3; k < n; k++) {
-		m->slices[k] = m->slices[0];
-		snprintf(m->slices[k].id, sizeof m->slices[k].id, "x%05d", k);
-		snprintf(m->slices[k].name, sizeof m->slices[k].name, "%0*d", 90, k);
-		m->slices[k].snssai.sd = (uint32_t)(k + 1);
-	}
-	m->nslices = n;
-	sd_model_reindex(m);
+	grow_slices(m, n, 'x', true);
 	fx_open(cfg);
 	cl_open(&c);
 	hello(&c);
@@ -792,18 +794,11 @@ static void test_sliced_fill(void **state)
 	json_t *ev, *e;
 	struct sd_ipc_stats st;
 	size_t i, total = 0;
-	int n = 20000, k, last_page = -1, pages = 0;
+	int n = 20000, last_page = -1, pages = 0;
 	bool saw_first = false, saw_last = false;
 	(void)state;
 
-	m->slices = realloc(m->slices, (size_t)n * sizeof *m->slices);
-	for (k = 3; k < n; k++) {
-		m->slices[k] = m->slices[0];
-		snprintf(m->slices[k].id, sizeof m->slices[k].id, "x%05d", k);
-		m->slices[k].snssai.sd = (uint32_t)(k + 1);
-	}
-	m->nslices = n;
-	sd_model_reindex(m);
+	grow_slices(m, n, 'x', false);
 	fx_open(cfg);
 	cl_open(&c);
 	hello(&c);
