@@ -24,6 +24,8 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 VERSION   := 0.1.0
+# where slicedeckd loads plugins from by default (plugins.dir)
+PLUGINDIR ?= $(PREFIX)/lib/slicedeck/plugins
 
 CC        ?= cc
 PKGS      := jansson libcurl libnghttp2 sqlite3 ncursesw openssl netsnmp
@@ -47,12 +49,12 @@ SAN       := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 endif
 
 CPPFLAGS  += -I. -D_GNU_SOURCE -DSD_VERSION=\"$(VERSION)\" \
-             -DSD_SYSCONFDIR=\"$(SYSCONFDIR)\"
+             -DSD_SYSCONFDIR=\"$(SYSCONFDIR)\" -DSD_PLUGINDIR=\"$(PLUGINDIR)\"
 CFLAGS    += -std=c11 $(OPT) $(WARN) $(HARDEN) $(SAN) $(PKG_CFLAGS)
 LDFLAGS   += $(HARDEN_LD) $(SAN)
 # the AgentX subagent needs libnetsnmpagent, not the agent's MIB modules
 # (netsnmp-agent.pc would add libnetsnmpmibs and its dependencies)
-LDLIBS    += -lnetsnmpagent $(PKG_LIBS) -lm
+LDLIBS    += -lnetsnmpagent $(PKG_LIBS) -lm -ldl
 
 LIB_SRC   := $(filter-out core/main.c engine/main.c,$(wildcard core/*.c slicing/*.c monitor/*.c billing/*.c snmp/*.c engine/*.c))
 TUI_SRC   := $(filter-out tui/main.c,$(wildcard tui/*.c))
@@ -79,7 +81,35 @@ TOOLS     := $(BUILD)/tools/cfgdump $(BUILD)/tools/cfgdump-libconfig
 .PHONY: all check unit integration demo asan bench deps install clean valgrind layers
 # keep test and bench objects (make would delete them as intermediates)
 .SECONDARY:
-all: $(PROGS)
+.SECONDEXPANSION:
+all: $(PROGS) plugins
+
+# --- plugins (docs/plugins.md): plugins/NAME/*.c -> build/plugins/NAME.so;
+# test plugins tests/plugins/NAME.c -> build/tests/plugins/NAME.so. A
+# plugin includes only plugins/slicedeck-plugin.h and its own libraries.
+PLUGIN_NAMES := $(notdir $(patsubst %/,%,$(wildcard plugins/*/)))
+PLUGIN_SOS   := $(patsubst %,$(BUILD)/plugins/%.so,$(PLUGIN_NAMES))
+TPLUGIN_SOS  := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
+PLUGIN_CFLAGS := -std=c11 $(OPT) $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+                 -fPIC -fvisibility=hidden $(SAN)
+PLUGIN_LDFLAGS := -shared -Wl,-z,relro,-z,now -Wl,--no-undefined $(SAN)
+# each plugin's libraries
+PLUGIN_LIBS_syslog  := $(shell pkg-config --libs openssl 2>/dev/null)
+PLUGIN_LIBS_webhook := $(shell pkg-config --libs libcurl openssl jansson 2>/dev/null)
+PLUGIN_LIBS_open5gs := $(shell pkg-config --libs libcurl 2>/dev/null) -lm
+
+.PHONY: plugins
+plugins: $(PLUGIN_SOS) $(TPLUGIN_SOS)
+
+$(BUILD)/plugins/%.so: $$(wildcard plugins/%/*.c) plugins/slicedeck-plugin.h $$(wildcard plugins/%/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  PLUGIN  $@")
+	$(Q)$(CC) -I. -D_GNU_SOURCE $(PLUGIN_CFLAGS) $(PKG_CFLAGS) $(PLUGIN_LDFLAGS) -o $@ \
+	  $(filter %.c,$^) $(PLUGIN_LIBS_$*)
+$(BUILD)/tests/plugins/%.so: tests/plugins/%.c plugins/slicedeck-plugin.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  PLUGIN  $@")
+	$(Q)$(CC) -I. -D_GNU_SOURCE $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) -o $@ $<
 
 # quiet by default; V=1 shows the commands
 Q := $(if $(V),,@)
@@ -200,6 +230,8 @@ install: all
 	install -m 0644 docs/*.md README.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 etc/timeline-*.txt $(DESTDIR)$(DOCDIR)/   # samples for slicedeck-sim --timeline
 	install -m 0644 etc/SLICEDECK-MIB.txt etc/mibs/*.txt $(DESTDIR)$(MIBDIR)/
+	install -d -m 0755 $(DESTDIR)$(PLUGINDIR)
+	$(if $(PLUGIN_SOS),install -m 0644 $(PLUGIN_SOS) $(DESTDIR)$(PLUGINDIR)/)
 
 clean:
 	rm -rf build build-asan build-*

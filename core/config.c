@@ -430,7 +430,7 @@ static void *group_obj(struct sd_config *c, const struct sd_config_key *k, void 
 static void group_defaults(struct sd_config *c, const struct sd_config_key *tab, void *obj)
 {
 	const struct sd_config_key *k;
-	for (k = tab; k->name; k++) {
+	for (k = tab; k && k->name; k++) {   /* a free-form group has no table */
 		if (k->type == SD_K_GROUP)
 			group_defaults(c, k->sub, group_obj(c, k, obj));
 		else
@@ -705,6 +705,12 @@ static void check_value(struct sd_config_ctx *x, const struct sd_config_key *k, 
 		break;
 	}
 	case SD_K_GROUP: {
+		/* a group with a store() is free-form: the module takes its
+		 * members as they are (a plugin's own settings) */
+		if (k->store) {
+			k->store(x, k, s, obj, path);
+			return;
+		}
 		check_group(x, s, k->sub, group_obj(x->c, k, obj), NULL, path);
 		return;
 	}
@@ -1046,7 +1052,7 @@ static void compare(const struct sd_config_key *tab, struct sd_config *ca, void 
 	char path[256];
 	for (k = tab; k->name; k++) {
 		sd_config_child_path(path, sizeof path, prefix, k->name);
-		if (k->type == SD_K_GROUP) {
+		if (k->type == SD_K_GROUP && k->sub) {
 			compare(k->sub, ca, group_obj(ca, k, a), cb, group_obj(cb, k, b), path, ch);
 			continue;
 		}

@@ -42,7 +42,7 @@ enum sd_config_ktype {
 	SD_K_HEX,      /* exactly min hex digits into an unsigned of size bytes */
 	SD_K_SNSSAI,   /* any sd_snssai_parse form into struct sd_snssai */
 	SD_K_STRLIST,  /* array of strings; store() does the work */
-	SD_K_GROUP,    /* { ... } with sub[] */
+	SD_K_GROUP,    /* { ... } with sub[]; with store(): free-form, store() takes it */
 	SD_K_LIST,     /* ( { ... }, ... ) with sub[] per element */
 };
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "billing/tariff_conf.h"
+#include "engine/plugin_conf.h"
 #include "monitor/monitor_conf.h"
 #include "slicing/scenario.h"
 #include "snmp/snmp_conf.h"
@@ -14,6 +15,7 @@ const struct sd_config_section *const sd_config_sections[] = {
 	&sd_monitor_section,
 	&sd_snmp_section,
 	&sd_tariff_section,
+	&sd_plugin_section,
 	NULL
 };
 

@@ -18,6 +18,7 @@
 #include "monitor/pipeline.h"
 #include "monitor/sla.h"
 #include "snmp/snmp_sink.h"
+#include "engine/plugins.h"
 #include "slicing/scenario.h"
 
 struct sd_config *sd_engine_load_config(const struct sd_engine_opts *o)
@@ -416,6 +417,13 @@ int sd_engine_start(struct sd_engine *e)
 		return -1;
 	}
 	sd_pipeline_set_collect(e->pipeline, e->collect);
+	/* plugins last: they see every module (a failed plugin is reported
+	 * and left out; only the op's registration can fail) */
+	e->plugins = sd_plugins_new(&e->host, err, sizeof err);
+	if (!e->plugins) {
+		sd_err("plugins: %s", err);
+		return -1;
+	}
 	if (sd_loop_signal(e->loop, SIGTERM, on_signal, e) < 0 ||
 	    sd_loop_signal(e->loop, SIGINT, on_signal, e) < 0 ||
 	    sd_loop_signal(e->loop, SIGHUP, on_signal, e) < 0) {
@@ -500,6 +508,10 @@ void sd_engine_stop(struct sd_engine *e)
 {
 	if (e->bus)
 		publish_engine(e, SD_ENGINE_STOPPING);
+	if (e->bus)
+		sd_bus_drain(e->bus);   /* the last alarms reach the plugins */
+	sd_plugins_free(e->plugins);
+	e->plugins = NULL;
 	if (e->pipeline)
 		sd_pipeline_set_collect(e->pipeline, NULL);
 	sd_collect_free(e->collect);

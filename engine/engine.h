@@ -61,6 +61,7 @@ struct sd_engine {
 	struct sd_ipc_server *ipc;
 	struct sd_collect *collect;
 	struct sd_pipeline *pipeline;
+	struct sd_plugins *plugins;    /* engine/plugins.h */
 	struct sd_snmp *snmp;          /* notifications to the NMS */
 	char socket_path[256];    /* what the IPC server is bound to */
 	char state_dir[256];      /* what the store lives in */

@@ -87,6 +87,19 @@ static const struct sd_column snmp_cols[] = {
 	{ "QUEUED", "queued" },
 };
 
+static const struct sd_column plugin_cols[] = {
+	{ "PLUGIN", "name" }, { "STATE", "state" }, { "VERSION", "version" }, { "KIND", "kind" },
+	{ "ABI", "abi" }, { "DELIVERED", "delivered" }, { "DROPPED", "dropped" },
+	{ "REASON", "reason" },
+};
+
+/* The plugins result's list as the rows. */
+static json_t *flatten_plugins(const json_t *res)
+{
+	json_t *t = json_object_get(res, "plugins");
+	return json_is_array(t) ? json_incref(t) : json_array();
+}
+
 /* The snmp result's targets as the rows. */
 static json_t *flatten_snmp(const json_t *res)
 {
@@ -637,6 +650,9 @@ static const struct sd_cli_cmd commands[] = {
 	{ .name = "snmp", .op = "snmp", COLS(snmp_cols), .formats = true,
 	  .help = "SNMP notification targets: sent, acked, failed, dropped, suppressed, queued; "
 		  "the engine's v3 engine ID", .flatten = flatten_snmp, .after = after_snmp },
+	{ .name = "plugins", .op = "plugins", COLS(plugin_cols), .formats = true,
+	  .help = "plugins: loaded and running, or failed with the reason (operators)",
+	  .flatten = flatten_plugins },
 	{ .name = "help", .operand = "COMMAND", .help = "this list, or one command's options",
 	  .run = run_help },
 };
