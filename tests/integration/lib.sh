@@ -22,6 +22,8 @@
 #                                       slicedeckd on it as "engine" (socket
 #                                       $T/sd.sock, state $T/state); sets $NRF
 #   define t_on_exit() in the test for its own teardown (users, netns)
+#   useradd/userdel/groupadd/groupdel/usermod are wrapped to take one lock
+#                                       (tests run two at a time: see below)
 #
 # Everything is bounded: no loop runs longer than its timeout.
 set -u
@@ -140,3 +142,14 @@ t_user_bin() {
 	chmod 0755 "$T/bin/$1"
 	echo "$T/bin/$1"
 }
+
+# Integration tests run two at a time (tests/run.sh), and the shadow tools
+# refuse to work while another holds /etc/passwd's lock ("cannot lock
+# /etc/passwd; try again later"). Every test that makes throwaway users and
+# groups does it through these, which take one machine-wide lock in turn.
+SD_ACCT_LOCK=/tmp/slicedeck-test-accounts.lock
+useradd() { flock -w 60 "$SD_ACCT_LOCK" useradd "$@"; }
+userdel() { flock -w 60 "$SD_ACCT_LOCK" userdel "$@"; }
+groupadd() { flock -w 60 "$SD_ACCT_LOCK" groupadd "$@"; }
+groupdel() { flock -w 60 "$SD_ACCT_LOCK" groupdel "$@"; }
+usermod() { flock -w 60 "$SD_ACCT_LOCK" usermod "$@"; }
