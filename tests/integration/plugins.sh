@@ -14,7 +14,7 @@ t_tmp
 
 P=$T/plugins
 mkdir -p "$P" && chmod 0755 "$P"
-for so in "$BUILD"/plugins/syslog.so "$BUILD"/tests/plugins/bad_abi.so \
+for so in "$BUILD"/plugins/syslog.so "$BUILD"/plugins/webhook.so "$BUILD"/tests/plugins/bad_abi.so \
 	  "$BUILD"/tests/plugins/no_entry.so "$BUILD"/tests/plugins/init_error.so; do
 	install -m 0644 "$so" "$P/" || t_fail "no $so (make plugins)"
 done
@@ -34,6 +34,12 @@ openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreates
 t_start rxtls python3 tests/tools/syslog_rx.py "$T/rxtls.txt" "$T/srv.pem" "$T/srv.key"
 t_wait_log rxtls '^PORT ' 10
 TPORT=$(sed -n 's/^PORT //p' "$T/rxtls.log")
+
+# the webhook receiver: HTTPS with the same CA, the shared secret in a file
+printf 'k3y-%s\n' "$$" >"$T/hook.secret" && chmod 0600 "$T/hook.secret"
+t_start hook python3 tests/tools/webhook_rx.py "$T/hook.txt" "$T/srv.pem" "$T/srv.key" "$T/hook.secret"
+t_wait_log hook '^PORT ' 10
+HPORT=$(sed -n 's/^PORT //p' "$T/hook.log")
 
 write_conf() {
 	cat >"$T/sd.conf" <<EOF2
@@ -56,7 +62,9 @@ plugins = {
     { name = "bad_abi"; },
     { name = "no_entry"; },
     { name = "init_error"; },
-    { name = "absent"; }
+    { name = "absent"; },
+    { name = "webhook"; settings = { url = "https://127.0.0.1:$HPORT/hook"; ca = "$T/ca.pem";
+                                     secret_file = "$T/hook.secret"; audit = true; }; }
   );
 };
 EOF2
@@ -88,7 +96,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 st = {p['name']: (p['state'], p['reason']) for p in r['plugins']}
 want = {'syslog': 'running', 'bad_abi': 'failed', 'no_entry': 'failed',
-        'init_error': 'failed', 'absent': 'failed'}
+        'init_error': 'failed', 'absent': 'failed', 'webhook': 'running'}
 for k, v in want.items():
     assert st[k][0] == v, (k, st[k])
 assert 'ABI 99.0' in st['bad_abi'][1], st
@@ -102,6 +110,13 @@ sd alarm ack 424242 >/dev/null 2>&1
 t_until 10 grep -q 'AUDIT' "$T/rx.txt" || { cat "$T/rx.txt" 2>/dev/null; t_fail "no audit record at the collector"; }
 grep -q '^ERROR' "$T/rx.txt" && { cat "$T/rx.txt"; t_fail "collector saw a bad frame"; }
 t_expect_grep '^<109>1 [0-9T:.-]+Z plugtest slicedeckd [0-9]+ AUDIT \[audit@32473 seq="[0-9]+" user="root" role="operator" factory="" op="alarm\.ack" objectFactory="" outcome="not_found"\] alarm\.ack by root: not_found$' "$T/rx.txt"
+# the webhook: the first POST answered 503 and retried, then the audit
+# record and the NRF alarm arrive signed
+t_until 15 grep -q '^OK .*"op": *"alarm.ack"' "$T/hook.txt" || { cat "$T/hook.txt"; t_fail "no signed audit POST"; }
+t_until 10 grep -q '^OK .*"kind": *"alarm".*"object": *"nf=NRF"' "$T/hook.txt" || { cat "$T/hook.txt"; t_fail "no signed alarm POST"; }
+t_expect_grep '^RETRY$' "$T/hook.txt"
+grep -q '^BADSIG' "$T/hook.txt" && { cat "$T/hook.txt"; t_fail "a POST with a bad signature"; }
+t_expect_grep 'plugin webhook: POST https://127.0.0.1:[0-9]+/hook: HTTP status 503; retrying in 1000 ms' "$T/engine.log"
 t_stop engine || t_fail "engine did not stop"
 
 # TLS (RFC 5425) to the collector with our CA; first with a setting the
@@ -116,8 +131,11 @@ s = re.sub(r'settings = \{ transport = "tcp";[^}]*\}',
            '                                    colour = "blue"; }' % (port, ca), s, flags=re.S)
 open(p, 'w').write(s)
 PY
+chmod 0644 "$T/hook.secret"
 t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --stderr
 t_wait_file "$T/sd.sock" 10
+t_expect_grep "plugins\.load\[webhook\]\.settings\.secret_file: $T/hook.secret: a secret file must not be accessible by others \(mode 0644" "$T/engine.log"
+chmod 0600 "$T/hook.secret"
 t_expect_grep "sd\.conf:[0-9]+: plugins\.load\[syslog\]\.settings\.colour: unknown setting for plugin syslog" "$T/engine.log"
 sd plugins --json | grep -q '"state": "failed"' || t_fail "syslog with an unknown setting not failed"
 sd whoami >/dev/null || t_fail "the engine did not carry on"
@@ -130,7 +148,7 @@ sd alarm ack 434343 >/dev/null 2>&1
 t_until 10 grep -q 'op="alarm.ack"' "$T/rxtls.txt" || { cat "$T/rxtls.txt" "$T/rxtls.log"; t_fail "no audit record over TLS"; }
 grep -q 'ERROR' "$T/rxtls.txt" && { cat "$T/rxtls.txt"; t_fail "TLS collector saw an error"; }
 # the NRF (port 9) is unreachable: its alarm reaches the collector too
-t_until 10 grep -q 'ALARM \[alarm@32473 id="[0-9]*" notif="new" severity="critical" object="nf=NRF"' "$T/rxtls.txt" \
+t_until 10 grep -Eq 'ALARM \[alarm@32473 id="[0-9]+" notif="(new|changed)" severity="critical" object="nf=NRF"' "$T/rxtls.txt" \
 	|| { cat "$T/rxtls.txt"; t_fail "no alarm record over TLS"; }
 t_expect_grep '^<26>1 ' "$T/rxtls.txt"
 t_stop engine || t_fail "engine did not stop"
@@ -149,5 +167,5 @@ assert all(p["state"] == "failed" and "writable by others" in p["reason"] for p 
 sd whoami >/dev/null || t_fail "the engine did not carry on"
 chmod 0755 "$P"
 t_stop engine || t_fail "engine did not stop"
-t_stop rx; t_stop rxtls
+t_stop rx; t_stop rxtls; t_stop hook
 echo "plugins: ok"

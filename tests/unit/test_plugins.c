@@ -1,6 +1,7 @@
 /* tests/unit/test_plugins.c — the plugin loader's checks (names, the
  * plugin directory's owner and mode, the ABI struct sizes) and the syslog
- * plugin's RFC 5424 formatting and RFC 6587 framing. */
+ * plugin's RFC 5424 formatting and RFC 6587 framing; the webhook's
+ * signature against RFC 4231's HMAC-SHA256 vectors. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include "engine/plugins.h"
 #include "plugins/slicedeck-plugin.h"
 #include "plugins/syslog/rfc5424.c"
+#include "plugins/webhook/hmac_sig.c"
 
 static void test_names(void **st)
 {
@@ -124,6 +126,19 @@ static void test_rfc6587(void **st)
 	assert_string_equal(buf, "10 0123456789");
 }
 
+static void test_hmac(void **st)
+{
+	char hex[65];
+	unsigned char key1[20];
+	/* RFC 4231 test case 1: key 0x0b x 20, "Hi There" */
+	memset(key1, 0x0b, sizeof key1);
+	assert_int_equal(webhook_sign(key1, sizeof key1, "Hi There", 8, hex), 0);
+	assert_string_equal(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	/* test case 2: key "Jefe" */
+	assert_int_equal(webhook_sign("Jefe", 4, "what do ya want for nothing?", 28, hex), 0);
+	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_abi),
 		cmocka_unit_test(test_rfc5424),
 		cmocka_unit_test(test_rfc6587),
+		cmocka_unit_test(test_hmac),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
