@@ -363,7 +363,7 @@ static json_t *dc_loadb(const char *body, size_t len, size_t flags,
 static bool long_list_key(const char *k)
 {
 	static const char *const keys[] = { "sNssais", "sNssaiList", "sNssaiSmfInfoList",
-					     "item" };
+					     "sNssaiUpfInfoList", "item" };
 	size_t i;
 	for (i = 0; i < SD_ARRAY_LEN(keys); i++)
 		if (strcmp(k, keys[i]) == 0)

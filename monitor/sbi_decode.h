@@ -37,12 +37,15 @@
 #include "core/snssai.h"
 
 /* Limits applied to every body before any mapping. */
-#define SD_DECODE_MAX_BODY   (8u * 1024u * 1024u) /* bytes: an AMF listing 131,072 S-NSSAIs */
+/* bytes: an SMF of the 100,000-slice scale zone lists each S-NSSAI twice,
+ * in sNssais and in smfInfo (about 9.9 MB; 131,072 of each about 13 MB) */
+#define SD_DECODE_MAX_BODY   (16u * 1024u * 1024u)
 #define SD_DECODE_MAX_DEPTH  32      /* nesting levels of arrays/objects */
 #define SD_DECODE_MAX_ITEMS  4096    /* members of any one array or object */
 /* ... except these arrays, which may hold up to SD_DECODE_MAX_LIST items:
  * an NF profile's S-NSSAI lists (members sNssais, sNssaiList,
- * sNssaiSmfInfoList — one AMF of a 100,000-slice zone lists all of them)
+ * sNssaiSmfInfoList, sNssaiUpfInfoList — one AMF of a 100,000-slice zone
+ * lists all of them, a UPF serving them all each again in its upfInfo)
  * and a UriList's _links.item (an NRF of thousands of NF instances). The
  * body cap still bounds the whole document. */
 #define SD_DECODE_MAX_LIST   131072  /* the scale target's 100,000 slices, and room */

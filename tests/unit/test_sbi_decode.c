@@ -423,7 +423,7 @@ static char *big_profile(int n1, int n2, int start2, size_t *len)
 {
 	struct sd_buf b;
 	int i;
-	sd_buf_init(&b, 8u << 20);
+	sd_buf_init(&b, 16u << 20);
 	sd_buf_addstr(&b, "{\"nfInstanceId\":\"11212856-e76f-41f1-8efc-99050a84742e\","
 		      "\"nfType\":\"SMF\",\"nfStatus\":\"REGISTERED\","
 		      "\"ipv4Addresses\":[\"127.0.0.4\"],\"sNssais\":[");
@@ -436,6 +436,56 @@ static char *big_profile(int n1, int n2, int start2, size_t *len)
 	sd_buf_addstr(&b, "]}}");
 	*len = b.len;
 	return b.data;
+}
+
+/* A UPF profile serving n S-NSSAIs, listed in sNssais and again, each with
+ * its DNN, in upfInfo.sNssaiUpfInfoList (TS 29.510 UpfInfo). */
+static char *upf_profile(int n, size_t *len)
+{
+	struct sd_buf b;
+	int i;
+	sd_buf_init(&b, 16u << 20);
+	sd_buf_addstr(&b, "{\"nfInstanceId\":\"5b0f4ac2-7c1e-4f58-9d0b-2d6f2c1e9a01\","
+		      "\"nfType\":\"UPF\",\"nfStatus\":\"REGISTERED\","
+		      "\"ipv4Addresses\":[\"127.0.0.7\"],\"sNssais\":[");
+	for (i = 0; i < n; i++)
+		sd_buf_addf(&b, "%s{\"sst\":1,\"sd\":\"%06x\"}", i ? "," : "", i);
+	sd_buf_addstr(&b, "],\"upfInfo\":{\"sNssaiUpfInfoList\":[");
+	for (i = 0; i < n; i++)
+		sd_buf_addf(&b, "%s{\"sNssai\":{\"sst\":1,\"sd\":\"%06x\"},"
+			    "\"dnnUpfInfoList\":[{\"dnn\":\"internet\"}]}", i ? "," : "", i);
+	sd_buf_addstr(&b, "]}}");
+	*len = b.len;
+	return b.data;
+}
+
+/* The scale zone's NFs: a UPF serving 33,350 slices (its upfInfo list was
+ * refused at 4,096 items, and every slice raised no-serving-UPF), and an
+ * SMF serving 131,072 S-NSSAIs, listed twice, over 8 MiB. */
+static void test_profile_scale_zone_nfs(void **state)
+{
+	struct sd_nf_profile p;
+	struct sd_decode_diag d;
+	size_t len;
+	char *body;
+
+	(void)state;
+	body = upf_profile(33350, &len);
+	if (sd_decode_nf_profile(body, len, &p, &d) != 0)
+		fail_msg("UPF profile refused: %s", d.error);
+	assert_int_equal(p.nf.nsnssais, 33350);
+	assert_int_equal(d.nnotes, 0);
+	sd_nf_profile_done(&p);
+	sd_free(body);
+
+	body = big_profile(SD_MAX_NF_SNSSAI, SD_MAX_NF_SNSSAI, 0, &len);
+	assert_true(len > (8u << 20));
+	assert_true(len <= SD_DECODE_MAX_BODY);
+	assert_int_equal(sd_decode_nf_profile(body, len, &p, &d), 0);
+	assert_int_equal(p.nf.nsnssais, SD_MAX_NF_SNSSAI);
+	assert_int_equal(d.nnotes, 0);
+	sd_nf_profile_done(&p);
+	sd_free(body);
 }
 
 /* One SMF of a 100,000-slice zone serves thousands of S-NSSAIs: up to
@@ -988,8 +1038,8 @@ static void test_limits(void **state)
 	memset(body, ' ', big);
 	for (kind = 0; kind < K_COUNT; kind++) {
 		assert_int_equal(run_kind((enum kind)kind, body, big, &d), -1);
-		assert_string_equal(d.error, "(document): body of 8388609 bytes, "
-				    "over the limit of 8388608");
+		assert_string_equal(d.error, "(document): body of 16777217 bytes, "
+				    "over the limit of 16777216");
 		/* and no body at all, and empty input: clean errors too */
 		assert_int_equal(run_kind((enum kind)kind, NULL, 0, &d), -1);
 		assert_string_equal(d.error, "(document): no body");
@@ -1282,6 +1332,7 @@ int main(void)
 		cmocka_unit_test(test_profile_rich),
 		cmocka_unit_test(test_profile_sanitise_and_caps),
 		cmocka_unit_test(test_profile_snssai_cap),
+		cmocka_unit_test(test_profile_scale_zone_nfs),
 		cmocka_unit_test(test_urilist_spec),
 		cmocka_unit_test(test_search_mixed),
 		cmocka_unit_test(test_nrf_notifications),
