@@ -331,11 +331,47 @@ static void reindex_slices(struct sd_model *m, size_t cap)
 		(void)sd_model_reindex(m);
 }
 
+int sd_model_slice_tacs(const struct sd_model *m, const struct sd_slice *s, uint32_t *tacs,
+			int max)
+{
+	const int *sites = s->sites, *cells;
+	int nsites = s->nsites, i, j, k, nc, n = 0;
+	if (nsites == 0)
+		nsites = sd_model_factory_sites(m, s->factory, &sites);
+	for (i = 0; i < nsites; i++) {
+		if (sites[i] < 0)
+			continue;
+		nc = sd_model_site_cells(m, sites[i], &cells);
+		for (j = 0; j < nc; j++) {
+			uint32_t tac = m->cells[cells[j]].tac;
+			for (k = 0; k < n && tacs[k] != tac; k++)
+				;
+			if (k == n && n < max)
+				tacs[n++] = tac;
+		}
+	}
+	return n;
+}
+
+/* A slice's tracking-area count is a fact of the inventory (its sites'
+ * cells), known without any NF: it is set whenever the tables are, so a
+ * core without NSSAI availability shows "unknown of 3", not "of 0". */
+static void count_tas(struct sd_model *m)
+{
+	uint32_t tacs[SD_SLICE_MAX_TACS];
+	int i;
+	for (i = 0; i < m->nslices; i++)
+		m->slices[i].live.tas_total = sd_model_slice_tacs(m, &m->slices[i], tacs,
+								  SD_SLICE_MAX_TACS);
+}
+
 int sd_model_reindex(struct sd_model *m)
 {
 	struct sd_model_ix *ix = ix_get(m);
 	int dups = index_places(m, ix);
-	return dups + index_slices(m, ix, 0);
+	dups += index_slices(m, ix, 0);
+	count_tas(m);
+	return dups;
 }
 
 int sd_model_factory_index(const struct sd_model *m, const char *id)
@@ -536,7 +572,7 @@ static void live_unknown(struct sd_slice_live *l)
 	l->ues = -1;
 	l->pdu_sessions = -1;
 	l->delay_ms = -1;
-	l->tas_total = 0;
+	/* tas_total is not observed: it follows the inventory (count_tas) */
 	l->tas_available = -1;
 	l->updated_ms = 0;
 }
@@ -1058,6 +1094,11 @@ int sd_model_add_slice(struct sd_model *m, const struct sd_slice *s, char *err, 
 		(void)sd_model_reindex(m);
 		index_slices(m, m->ix, cap);   /* again, to record the room */
 	}
+	{
+		uint32_t tacs[SD_SLICE_MAX_TACS];
+		t = &m->slices[m->nslices - 1];
+		t->live.tas_total = sd_model_slice_tacs(m, t, tacs, SD_SLICE_MAX_TACS);
+	}
 	return m->nslices - 1;
 }
 
@@ -1373,8 +1414,11 @@ void sd_model_carry_live(struct sd_model *to, struct sd_model *from)
 	from->nnfs = 0;
 	for (i = 0; i < to->nslices; i++) {
 		j = sd_model_slice_index(from, to->slices[i].id);
-		if (j >= 0 && sd_snssai_equal(&to->slices[i].snssai, &from->slices[j].snssai))
+		if (j >= 0 && sd_snssai_equal(&to->slices[i].snssai, &from->slices[j].snssai)) {
+			int tas = to->slices[i].live.tas_total;  /* this inventory's */
 			to->slices[i].live = from->slices[j].live;
+			to->slices[i].live.tas_total = tas;
+		}
 	}
 }
 

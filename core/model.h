@@ -169,7 +169,9 @@ struct sd_slice_live {
 	long ues;                  /* AMF UES_IN_AREA_REPORT numberOfUes */
 	long pdu_sessions;         /* SMF: established - released, seen by us */
 	double delay_ms;           /* mean of the last QoS-monitoring packet delays */
-	int tas_total;             /* tracking areas of the slice's cells */
+	int tas_total;             /* tracking areas of the slice's cells: from the
+				    * inventory, set by sd_model_reindex, known
+				    * without any NF */
 	int tas_available;         /* of those, where the NSSF lists the S-NSSAI */
 	int64_t updated_ms;        /* wall clock of the last update, 0 = never */
 };
@@ -258,6 +260,11 @@ struct sd_model {
  * Returns how many duplicate keys it met (ids within one kind, NCIs); the
  * first object with a key wins its lookups. 0 for a valid model. */
 int sd_model_reindex(struct sd_model *m);
+/* The distinct TACs of slice s's cells (its sites', or its factory's when it
+ * names none), at most max: how many. */
+#define SD_SLICE_MAX_TACS 256
+int sd_model_slice_tacs(const struct sd_model *m, const struct sd_slice *s, uint32_t *tacs,
+			int max);
 
 /* Lookups by id; -1 when absent. */
 int sd_model_factory_index(const struct sd_model *m, const char *id);

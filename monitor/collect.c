@@ -1069,27 +1069,6 @@ static void on_nwdaf_timer(struct sd_loop *loop, uint64_t id, void *arg)
 
 /* --- NSSF / AMF / SMF: what they report ----------------------------------------- */
 
-/* Tracking areas of a slice: those of its sites' cells (all of its
- * factory's sites when it names none), distinct, at most max. */
-static int slice_tacs(const struct sd_model *m, const struct sd_slice *s, uint32_t *tacs, int max)
-{
-	const int *sites = s->sites, *cells;
-	int nsites = s->nsites, i, j, k, nc, n = 0;
-	if (nsites == 0)
-		nsites = sd_model_factory_sites(m, s->factory, &sites);
-	for (i = 0; i < nsites; i++) {
-		nc = sd_model_site_cells(m, sites[i], &cells);
-		for (j = 0; j < nc; j++) {
-			uint32_t tac = m->cells[cells[j]].tac;
-			for (k = 0; k < n && tacs[k] != tac; k++)
-				;
-			if (k == n && n < max)
-				tacs[n++] = tac;
-		}
-	}
-	return n;
-}
-
 static uint64_t avail_key(uint32_t tac, const struct sd_snssai *sn)
 {
 	return (uint64_t)tac << 34 | (uint64_t)sn->sst << 25 | (uint64_t)sn->has_sd << 24 |
@@ -1100,7 +1079,7 @@ static void apply_availability(struct sd_collect *c, const struct sd_nssai_avail
 {
 	struct sd_model *m = model(c);
 	struct sd_u64index have;
-	uint32_t tacs[256];
+	uint32_t tacs[SD_SLICE_MAX_TACS];
 	int i, j, n;
 
 	sd_u64index_init(&have);
@@ -1110,7 +1089,7 @@ static void apply_availability(struct sd_collect *c, const struct sd_nssai_avail
 	for (i = 0; i < m->nslices; i++) {
 		struct sd_slice *s = &m->slices[i];
 		int avail = 0;
-		n = slice_tacs(m, s, tacs, (int)SD_ARRAY_LEN(tacs));
+		n = sd_model_slice_tacs(m, s, tacs, SD_SLICE_MAX_TACS);
 		for (j = 0; j < n; j++)
 			if (sd_u64index_get(&have, avail_key(tacs[j], &s->snssai)) >= 0)
 				avail++;

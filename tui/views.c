@@ -127,8 +127,12 @@ static void cell_text(const json_t *o, const char *path, char *buf, size_t n)
 	} else if (strcmp(path, "=tas") == 0) {
 		a = num_at(o, "live", "tas_available");
 		b = num_at(o, "live", "tas_total");
-		if (isnan(a))
+		/* the count is the inventory's, known without any NF; how many
+		 * offer the slice is the NSSF's: "-/3" until it says */
+		if (isnan(a) && isnan(b))
 			snprintf(buf, n, "-");
+		else if (isnan(a))
+			snprintf(buf, n, "-/%.0f", b);
 		else
 			snprintf(buf, n, "%.0f/%.0f", a, isnan(b) ? 0 : b);
 	} else if (strcmp(path, "=raised") == 0) {

@@ -81,6 +81,14 @@ sys.exit(0 if n >= int(sys.argv[3]) else 1)' "$1" "$2" "${3:-1}"
 nslices=$(sd slices --json | python3 -c '
 import json, sys; print(sum(1 for s in json.load(sys.stdin) if s["state"] == "active"))')
 [ "$nslices" -ge 2 ] || t_fail "fewer than 2 active slices"
+# item 4: no NSSAI availability here, yet each slice's tracking areas are
+# the inventory's: counted, with how many offer it unknown (null), not 0
+sd slices --json | python3 -c '
+import json, sys
+bad = [s["id"] for s in json.load(sys.stdin)
+       if not (s["live"]["tas_total"] >= 1 and s["live"]["tas_available"] is None)]
+sys.exit("tas_total 0 or tas_available known without an NSSF: %s" % bad if bad else 0)' ||
+	t_fail "tracking areas not from the inventory"
 
 # --- item 1: the AMF dies, is deleted, comes back as a new instance ----------------------
 OLD_AMF=$(ids_of AMF)

@@ -125,6 +125,39 @@ static void test_index_tables(void **st)
 	sd_u64index_done(&ui);
 }
 
+/* Issue 9 item 4: a slice's tracking-area count comes from the inventory,
+ * with no NF at all (a core without NSSAI availability showed "0"): its
+ * sites' TACs, or its factory's when it names none; kept by a reset of the
+ * observed figures, and set for a slice added at run time. */
+static void test_tas_total_from_inventory(void **st)
+{
+	struct sd_model *m = gen(2, 3, 2, 2);   /* site si has TAC 1 + si */
+	struct sd_slice add = { 0 };
+	char err[256];
+	int i;
+
+	(void)st;
+	free(m->slices[1].sites);              /* f0's second slice: no sites */
+	m->slices[1].sites = NULL;
+	m->slices[1].nsites = 0;
+	sd_model_reindex(m);
+	sd_model_reset_live(m);
+	assert_int_equal(m->slices[0].live.tas_total, 1);
+	assert_int_equal(m->slices[1].live.tas_total, 3);
+	assert_int_equal(m->slices[1].live.tas_available, -1);
+	snprintf(add.id, sizeof add.id, "rt1");
+	add.factory = 1;
+	add.snssai = sn("1-0a0b0c");
+	add.state = SD_SLICE_ACTIVE;
+	add.origin = SD_ORIGIN_RUNTIME;
+	i = sd_model_add_slice(m, &add, err, sizeof err);
+	if (i < 0)
+		fail_msg("add: %s", err);
+	assert_int_equal(m->slices[i].live.tas_total, 3);
+	assert_int_equal(m->slices[i].live.tas_available, -1);
+	sd_model_free(m);
+}
+
 /* The S-NSSAI lookup, before the first reindex (scan) and after it (hash):
  * the same slices, ascending; "no SD" is a value of its own; FFFFFF is
  * "no SD". */
@@ -907,6 +940,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_tables),
+		cmocka_unit_test(test_tas_total_from_inventory),
 		cmocka_unit_test(test_slices_by_snssai),
 		cmocka_unit_test(test_lookups_indexed_and_scanned),
 		cmocka_unit_test(test_reindex_scale),
