@@ -118,6 +118,7 @@ struct req {
 	long retry_after_s;      /* -1 when absent */
 	struct host *host;       /* JOIN: the host record of an http:// request */
 	bool opener, refused, probe;
+	int nf_refusals;         /* RST_STREAM(REFUSED_STREAM) seen by libcurl */
 	bool reauth;             /* retried once after a 401 with a fresh token */
 	int rejoins;
 	unsigned join_gen;       /* the opener this joiner waits for, 0 = none */
@@ -666,6 +667,22 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
 }
 
 /* Capture Content-Type, Location and Retry-After of the final response. */
+/* libcurl 7.88 retries a stream the NF refuses (RST_STREAM with
+ * REFUSED_STREAM) by itself, at once, on a fresh connection, up to five
+ * times, and then fails with "Connection died, tried 5 times": nothing in
+ * its result says the NF refused. Its info text does, so it is watched for
+ * that one line (only CURLINFO_TEXT is looked at). */
+static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct req *r = arg;
+	static const char tag[] = "REFUSED_STREAM";
+	(void)e;
+	if (type == CURLINFO_TEXT && size >= sizeof tag - 1 &&
+	    memcmp(data, tag, sizeof tag - 1) == 0)
+		r->nf_refusals++;
+	return 0;
+}
+
 static size_t on_header(char *data, size_t size, size_t nitems, void *arg)
 {
 	struct req *r = arg;
@@ -916,6 +933,7 @@ static void start_transfer(struct sd_sbi_client *c, struct req *r)
 	r->retry_after_s = -1;
 	r->too_big = false;
 	r->errbuf[0] = '\0';
+	r->nf_refusals = 0;
 	e = r->easy = easy_get(c);
 	if (!e) {
 		finish_fail(c, r, SD_SBI_ECONNECT, "curl_easy_init failed");
@@ -928,6 +946,9 @@ static void start_transfer(struct sd_sbi_client *c, struct req *r)
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(e, CURLOPT_DEBUGDATA, r);
+	curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, tmo);
@@ -1142,6 +1163,16 @@ static void handle_done(struct sd_sbi_client *c, struct req *r, CURLcode rc)
 		return;
 	}
 
+	if (r->nf_refusals > 0) {
+		/* the NF answers, it only will not take the request now: it
+		 * is reachable, and libcurl has already tried it again
+		 * (nf_refusals times in all), so no more tries of ours */
+		health_note(c, r, true);
+		snprintf(msg, sizeof msg, "the NF refused the stream (HTTP/2 REFUSED_STREAM, "
+			 "not processed) %d time%s", r->nf_refusals, r->nf_refusals == 1 ? "" : "s");
+		finish_fail(c, r, SD_SBI_EPROTO, msg);
+		return;
+	}
 	transport_msg(r, err, msg, sizeof msg);
 	if (is_transport_err(err))
 		health_note(c, r, false);

@@ -411,6 +411,10 @@ static void stream_answer(struct stream *s)
 		nghttp2_submit_rst_stream(c->ng, NGHTTP2_FLAG_NONE, s->id,
 					  NGHTTP2_INTERNAL_ERROR);
 		return;
+	case SD_SBI_REFUSE_STREAM:
+		nghttp2_submit_rst_stream(c->ng, NGHTTP2_FLAG_NONE, s->id,
+					  NGHTTP2_REFUSED_STREAM);
+		return;
 	case SD_SBI_DROP_CONN:
 		c->drop = 1;
 		return;
@@ -1059,6 +1063,23 @@ static int on_frame_recv_cb(nghttp2_session *ng, const nghttp2_frame *frame,
 	return 0;
 }
 
+/* A response's HEADERS that nghttp2 cannot send (a header block over its
+ * send limit, 64 KiB) is dropped with the stream closed on our side only:
+ * without a word the client would wait for its timeout. It is told with
+ * RST_STREAM(INTERNAL_ERROR), and the handler's fault is logged. */
+static int on_frame_not_send_cb(nghttp2_session *ng, const nghttp2_frame *frame,
+				int lib_error_code, void *user_data)
+{
+	struct conn *c = user_data;
+	if (frame->hd.type != NGHTTP2_HEADERS || frame->hd.stream_id <= 0)
+		return 0;
+	sd_warn("sbi server: %s: stream %d: response headers not sent (%s): stream reset",
+		c->peer, (int)frame->hd.stream_id, nghttp2_strerror(lib_error_code));
+	nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
+				  NGHTTP2_INTERNAL_ERROR);
+	return 0;
+}
+
 static int on_stream_close_cb(nghttp2_session *ng, int32_t stream_id,
 			      uint32_t error_code, void *user_data)
 {
@@ -1669,6 +1690,8 @@ struct sd_sbi_server *sd_sbi_server_new(struct sd_loop *loop,
 	nghttp2_session_callbacks_set_on_frame_recv_callback(srv->cbs, on_frame_recv_cb);
 	nghttp2_session_callbacks_set_on_stream_close_callback(srv->cbs,
 							       on_stream_close_cb);
+	nghttp2_session_callbacks_set_on_frame_not_send_callback(srv->cbs,
+								 on_frame_not_send_cb);
 	srv->rbuf = sd_malloc(RBUF_SIZE);
 
 	if (sd_loop_watch(loop, srv->fd, SD_EV_READ, on_listen_event, srv) < 0) {

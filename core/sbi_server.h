@@ -68,6 +68,7 @@ enum sd_sbi_misbehave {
 	SD_SBI_RST_STREAM,     /* RST_STREAM(INTERNAL_ERROR) instead of answering */
 	SD_SBI_GOAWAY,         /* answer, then GOAWAY and close the connection */
 	SD_SBI_DROP_CONN,      /* close the TCP connection without a word */
+	SD_SBI_REFUSE_STREAM,  /* RST_STREAM(REFUSED_STREAM): "not processed, retry" */
 };
 
 struct sd_sbi_resp {

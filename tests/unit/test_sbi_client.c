@@ -311,7 +311,7 @@ static void assert_each_ok(int from, int to, int status)
 static struct nfstate {
 	char peers[MAXPEERS][48];
 	int npeers;              /* distinct client connections seen */
-	int hits_status, hits_flaky, hits_busy, hits_drop, hits_protected;
+	int hits_status, hits_flaky, hits_busy, hits_drop, hits_protected, hits_refuse;
 	int flaky_left;          /* /flaky answers 503 this many times */
 	int tokens;              /* POST /oauth2/token received */
 	int revoked;             /* /protected refuses tok-1..tok-revoked */
@@ -442,6 +442,28 @@ static void h_rst(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, void *arg
 	rs->misbehave = SD_SBI_RST_STREAM;
 }
 
+static void h_refuse(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, void *arg)
+{
+	(void)rq;
+	(void)arg;
+	nf.hits_refuse++;
+	rs->misbehave = SD_SBI_REFUSE_STREAM;
+}
+
+/* A 200 whose one header is 1 MiB long (static: the server keeps
+ * pointers to extra headers' strings until the stream is sent). */
+static char huge_value[1u << 20];
+
+static void h_hugehdr(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, void *arg)
+{
+	(void)rq;
+	(void)arg;
+	memset(huge_value, 'x', sizeof huge_value - 1);
+	sd_sbi_resp_json(rs, 200, strdup("{}"));
+	rs->extra[0].name = "x-padding";
+	rs->extra[0].value = huge_value;
+}
+
 static void h_drop(const struct sd_sbi_req *rq, struct sd_sbi_resp *rs, void *arg)
 {
 	(void)rq;
@@ -499,6 +521,8 @@ static struct sd_sbi_server *nf_start(struct sd_loop *loop, const char *listen)
 	sd_sbi_server_route(s, "GET", "/sized/{n}", h_sized, NULL);
 	sd_sbi_server_route(s, "POST", "/things", h_create, NULL);
 	sd_sbi_server_route(s, "GET", "/rst", h_rst, NULL);
+	sd_sbi_server_route(s, "GET", "/refuse", h_refuse, NULL);
+	sd_sbi_server_route(s, "GET", "/hugehdr", h_hugehdr, NULL);
 	sd_sbi_server_route(s, "GET", "/drop", h_drop, NULL);
 	sd_sbi_server_route(s, "POST", "/drop", h_drop, NULL);
 	sd_sbi_server_route(s, "POST", "/oauth2/token", h_token, NULL);
@@ -1154,6 +1178,54 @@ static void test_timeout_rst_toobig(void **state)
 	env_done(&e);
 }
 
+/* Issue 9 item 10: a stream the NF refuses (RST_STREAM REFUSED_STREAM)
+ * was tried 18 times (libcurl retries it at once on fresh connections, 5
+ * times, and then each of our retries did the same), reported as
+ * "Connection died", and the NF marked unreachable. And our own server,
+ * asked by a handler to send a 1 MiB header (over nghttp2's 64 KiB send
+ * limit), dropped the response without a word: the client waited for its
+ * timeout, three times. */
+static void test_refused_and_huge_header(void **state)
+{
+	struct env e;
+	struct sd_sbi_reqopts o = { .nf = "UDM", .timeout_ms = 3000 };
+	int64_t t0;
+	(void)state;
+	env_init(&e, NULL);   /* conf.retries = 2 */
+
+	o.url = url(&e, "/refuse");
+	assert_int_equal(submit(e.cli, &o, 0), 0);
+	run_until(e.loop, 1);
+	if (getenv("SD_TEST_DEBUG"))
+		fprintf(stderr, "refuse: %s (%d tries, %d hits)\n", results[0].errmsg,
+			results[0].attempts, nf.hits_refuse);
+	assert_int_not_equal(results[0].err, SD_SBI_OK);
+	assert_non_null(strstr(results[0].errmsg, "refused the stream"));
+	assert_null(strstr(results[0].errmsg, "Connection died"));
+	assert_true(nf.hits_refuse <= 6);
+	assert_int_equal(results[0].attempts, 1);
+	assert_true(sd_sbi_nf_reachable(e.cli, "UDM"));
+
+	t0 = sd_now_ms();
+	o.url = url(&e, "/hugehdr");
+	assert_int_equal(submit(e.cli, &o, 1), 0);
+	run_until(e.loop, 2);
+	if (getenv("SD_TEST_DEBUG"))
+		fprintf(stderr, "huge header: %s (%d tries) in %lld ms\n", results[1].errmsg,
+			results[1].attempts, (long long)(sd_now_ms() - t0));
+	assert_int_not_equal(results[1].err, SD_SBI_OK);
+	assert_int_equal(results[1].err, SD_SBI_EPROTO);   /* reset, not a timeout */
+	/* a reset stream is a transport failure, retried (three resets: UDM
+	 * is unreachable now); the connection is fine: another NF's request on
+	 * it is answered */
+	o.nf = "UDR";
+	o.url = url(&e, "/ok");
+	assert_int_equal(submit(e.cli, &o, 2), 0);
+	run_until(e.loop, 3);
+	assert_each_ok(2, 3, 200);
+	env_done(&e);
+}
+
 static void test_unreachable(void **state)
 {
 	struct env e;
@@ -1527,6 +1599,7 @@ int main(void)
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_retries),
 		cmocka_unit_test(test_timeout_rst_toobig),
+		cmocka_unit_test(test_refused_and_huge_header),
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_health_keys_and_reconfigure),
 		cmocka_unit_test(test_oauth2),
