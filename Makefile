@@ -238,3 +238,21 @@ clean:
 
 include tests/fuzz/fuzz.mk
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# --- Debian packages (packaging/debian, docs in packaging/debian/rules) -----
+# dpkg-buildpackage wants ./debian at the source root and writes to the
+# parent directory: the tracked tree is copied (builds excluded) to
+# build-pkg/slicedeck-$(VERSION), packaging/debian becomes its debian/, and
+# the .debs land in build-pkg/. The checkout keeps one copy of debian/.
+DEBOUT := build-pkg
+deb:
+	@v=$$(dpkg-parsechangelog -l packaging/debian/changelog -S Version); \
+	 [ "$$v" = "$(VERSION)" ] || { echo "deb: debian/changelog says $$v, Makefile VERSION $(VERSION)" >&2; exit 1; }
+	rm -rf $(DEBOUT) && mkdir -p $(DEBOUT)/slicedeck-$(VERSION)
+	tar --exclude=./build --exclude='./build-*' --exclude=./.git --exclude=./debian -cf - . | tar -C $(DEBOUT)/slicedeck-$(VERSION) -xf -
+	cp -a packaging/debian $(DEBOUT)/slicedeck-$(VERSION)/debian
+	cd $(DEBOUT)/slicedeck-$(VERSION) && dpkg-buildpackage -us -uc -b
+.PHONY: deb
+package-check:
+	@sh packaging/package-check.sh
+.PHONY: package-check

@@ -8,14 +8,17 @@
 # check (tests/tools/oas_check.py), clang for the libFuzzer runs
 # (tests/fuzz/fuzz.mk), libconfig-dev for the comparison of the configuration
 # parser with libconfig 1.5 (tests/integration/cfg_compat.sh; the programs
-# do not link it).
+# do not link it). Packaging (make deb, make package-check): debhelper
+# (dh, dh-sequence-installsysusers), dpkg-dev (dpkg-buildpackage), fakeroot,
+# lintian, mandoc (man page lint), systemd (systemd-analyze, systemd-sysusers).
 set -eu
 
 PKGS="build-essential pkg-config libconfig-dev libjansson-dev libcurl4-openssl-dev
 libnghttp2-dev libssl-dev libsqlite3-dev libncurses-dev libcmocka-dev
 nghttp2-client nghttp2-server openssl tmux util-linux procps iproute2 sqlite3 curl
 python3 python3-yaml python3-jsonschema clang passwd
-libsnmp-dev snmp snmpd snmptrapd smitools"
+libsnmp-dev snmp snmpd snmptrapd smitools
+debhelper dpkg-dev fakeroot lintian mandoc systemd adduser"
 
 missing=""
 for p in $PKGS; do
