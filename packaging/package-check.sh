@@ -16,6 +16,13 @@ for p in slicedeck slicedeck-sim slicedeck-plugins slicedeck-mib; do
 		fail "$p is installed already; this test would remove it"
 	fi
 done
+# man pages: mandoc lint with no warnings, each naming the package version
+for m in packaging/man/*.[158]; do
+	mandoc -Tlint -Wwarning "$m" || fail "mandoc -T lint: $m"
+	head -1 "$m" | grep "\"slicedeck $(sed -n 's/^VERSION *:= *//p' Makefile)\"" >/dev/null ||
+		fail "$m: .TH does not name the Makefile's VERSION"
+done
+echo "package-check: man pages: mandoc -T lint clean"
 DEB=build-pkg
 DEB_BUILD_OPTIONS=nocheck make --no-print-directory deb >/tmp/package-check.$$.log 2>&1 ||
 	{ tail -40 /tmp/package-check.$$.log; rm -f /tmp/package-check.$$.log; fail "make deb"; }
