@@ -31,6 +31,13 @@ check() {
 	python3 - "$T/$1.json" "$2" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))["sites"][0]
+# The sim fades each cell's signal by minute (1.5 dB) on top of its fixed
+# shadowing, so the mill's far corners (x 870-900 m, 0.4 dB above the
+# -105 dBm threshold in some minutes, below it in others) may come and go
+# as small predicted holes; the cell the test takes down serves the west
+# half, and that is where a hole must appear and go.
+def west_holes(d):
+    return [h for h in d["holes"] if h["x0_m"] < 450]
 exec(sys.argv[2])
 PY
 }
@@ -46,7 +53,7 @@ check xgs-mill '
 # the whole map is filled: predicted levels 5-8 only, no "no data"
 assert all(ch in "5678" for row in d["heatmap"] for ch in row), d["heatmap"]
 assert d["predicted"]["area_share_pct"] >= 95, d["predicted"]
-assert d["below_target"] is False and d["holes"] == [], d
+assert d["below_target"] is False and west_holes(d) == [], d
 assert d["predicted"]["models"] == ["InF-DH"], d["predicted"]
 ' || { cat "$T/xgs-mill.json"; t_fail "xgs-mill baseline prediction"; }
 # the cells report into their own sites only; a yard is UMi
@@ -61,7 +68,7 @@ simctl fault cell-down:cell=xgs-m1 >/dev/null || t_fail "fault not taken"
 hole='
 c = {x["cell"]: x for x in d["cells"]}
 assert c["xgs-m1"]["down"] and not c["xgs-m2"]["down"], d["cells"]
-h = d["holes"][0]
+h = max(d["holes"], key=lambda h: h["squares"])
 assert h["kind"] == "predicted" and h["samples"] == 0, h
 assert h["x0_m"] == 0 and h["x1_m"] <= 450, h
 assert d["below_target"] is True and d["predicted"]["area_share_pct"] < 95, d
@@ -78,7 +85,7 @@ grep -q '^|o' "$T/mill.txt" || t_fail "the predicted hole does not show at the w
 
 # back on the air: reported again, the hole and the alarm clear
 simctl clear >/dev/null || t_fail "clear"
-t_until 20 check xgs-mill 'assert d["holes"] == [] and not d["below_target"], d' ||
+t_until 20 check xgs-mill 'assert west_holes(d) == [] and not d["below_target"], d' ||
 	{ cat "$T/xgs-mill.json"; t_fail "the hole stayed after the cell came back"; }
 no_alarm() { sd alarms >"$T/alarms.txt" && ! grep -q 'site=xgs-mill' "$T/alarms.txt"; }
 t_until 10 no_alarm || { cat "$T/alarms.txt"; t_fail "the coverage alarm did not clear"; }
