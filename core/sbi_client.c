@@ -168,7 +168,7 @@ const char *sd_sbi_strerror(enum sd_sbi_err e)
 	switch (e) {
 	case SD_SBI_OK: return "ok";
 	case SD_SBI_ETIMEOUT: return "timed out";
-	case SD_SBI_ECONNECT: return "cannot connect";
+	case SD_SBI_ECONNECT: return "connection failed";
 	case SD_SBI_ETLS: return "TLS failure";
 	case SD_SBI_EPROTO: return "HTTP/2 protocol error";
 	case SD_SBI_ETOOBIG: return "response too big";
@@ -1062,6 +1062,10 @@ static void transport_msg(const struct req *r, enum sd_sbi_err err, char *buf, s
 		 * just the alert's name */
 		snprintf(buf, bufsz, "%s: the NF wants a client certificate and none is "
 			 "configured (sbi.tls.cert): %s", sd_sbi_strerror(err), r->errbuf);
+	else if (err == SD_SBI_EPROTO && strstr(r->errbuf, "nghttp2_session_mem_recv() returned"))
+		snprintf(buf, bufsz, "%s: the NF's answer was refused by the HTTP/2 layer (a "
+			 "header block over libcurl's limit, or malformed framing): %s",
+			 sd_sbi_strerror(err), r->errbuf);
 	else
 		snprintf(buf, bufsz, "%s: %s", sd_sbi_strerror(err),
 			 r->errbuf[0] ? r->errbuf : curl_easy_strerror(r->rc));
@@ -1087,6 +1091,12 @@ static void handle_done(struct sd_sbi_client *c, struct req *r, CURLcode rc)
 	c->st.connects += (uint64_t)(nconn > 0 ? nconn : 0);
 	if (r->too_big)
 		err = SD_SBI_ETOOBIG;
+	/* nghttp2 refused what the NF sent on the connection (a header
+	 * block over libcurl's limit, too many CONTINUATION frames, bad
+	 * framing): libcurl returns a receive error, which is not "cannot
+	 * connect" (issue 9 item 10) */
+	if (strstr(r->errbuf, "nghttp2_session_mem_recv() returned"))
+		err = SD_SBI_EPROTO;
 
 	if (r->refused) {
 		/* a JOIN joiner found no connection to join; nothing was sent */

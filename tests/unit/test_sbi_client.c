@@ -1226,6 +1226,196 @@ static void test_refused_and_huge_header(void **state)
 	env_done(&e);
 }
 
+/* ---- a hostile peer speaking raw HTTP/2 frames --------------------------- */
+
+/* Our own server refuses to send an oversized header block, so the
+ * client's side of issue 9 item 10 (a 1 MiB response header stalled the
+ * connection until the timeout) needs a peer that writes frames itself:
+ * a child process answering every request on h2c with prior knowledge
+ * with a header block of `total` bytes, HEADERS then CONTINUATION
+ * frames, made of fields of `field` bytes each, then an empty DATA frame
+ * that ends the stream. */
+static bool raw_frame(int fd, int type, int flags, uint32_t stream, const void *p, size_t n)
+{
+	unsigned char h[9] = { (unsigned char)(n >> 16), (unsigned char)(n >> 8),
+			       (unsigned char)n, (unsigned char)type, (unsigned char)flags,
+			       (unsigned char)(stream >> 24), (unsigned char)(stream >> 16),
+			       (unsigned char)(stream >> 8), (unsigned char)stream };
+	/* false: the client went away (it may close on what we sent) */
+	return write(fd, h, 9) == 9 && (!n || write(fd, p, n) == (ssize_t)n);
+}
+
+static bool read_full(int fd, void *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, (char *)buf + got, n - got);
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	return true;
+}
+
+/* an HPACK integer with a 7-bit prefix (RFC 7541 5.1), after `first` */
+static size_t hpack_int7(unsigned char *o, unsigned char first, size_t v)
+{
+	size_t k = 0;
+	(void)first;
+	if (v < 127) {
+		o[k++] = (unsigned char)v;
+		return k;
+	}
+	o[k++] = 127;
+	v -= 127;
+	while (v >= 128) {
+		o[k++] = (unsigned char)(0x80 | (v & 0x7f));
+		v >>= 7;
+	}
+	o[k++] = (unsigned char)v;
+	return k;
+}
+
+static void raw_serve(int fd, size_t total, size_t field)
+{
+	static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+	unsigned char pre[24], h[9], *payload = malloc(1u << 24), *blk;
+	size_t n = 0, off;
+	if (!payload || !read_full(fd, pre, sizeof pre) || memcmp(pre, preface, sizeof pre))
+		_exit(0);
+	/* the block: :status 200 (static index 8), then literal fields
+	 * without indexing, new names (RFC 7541 6.2.2) */
+	blk = malloc(total + 4096);
+	if (!blk)
+		_exit(0);
+	blk[n++] = 0x88;
+	while (n < total) {
+		size_t v = field < total - n ? field : total - n;
+		blk[n++] = 0x00;
+		blk[n++] = 5;
+		memcpy(blk + n, "x-pad", 5);
+		n += 5;
+		n += hpack_int7(blk + n, 0, v);
+		memset(blk + n, 'p', v);
+		n += v;
+	}
+	if (!raw_frame(fd, 4, 0, 0, NULL, 0))             /* our SETTINGS: defaults */
+		goto out;
+	while (read_full(fd, h, 9)) {
+		size_t len = (size_t)h[0] << 16 | (size_t)h[1] << 8 | h[2];
+		uint32_t sid = ((uint32_t)h[5] << 24 | (uint32_t)h[6] << 16 |
+				(uint32_t)h[7] << 8 | h[8]) & 0x7fffffffu;
+		if (len > (1u << 24) || !read_full(fd, payload, len))
+			break;
+		if (h[3] == 4 && !(h[4] & 1) && !raw_frame(fd, 4, 1, 0, NULL, 0))
+			break;                                    /* SETTINGS ACK */
+		if (h[3] != 1)
+			continue;
+		for (off = 0; off < n;) {                  /* HEADERS + CONTINUATION */
+			size_t chunk = n - off < 16384 ? n - off : 16384;
+			if (!raw_frame(fd, off ? 9 : 1, off + chunk == n ? 4 : 0, sid, blk + off,
+				       chunk))
+				goto out;
+			off += chunk;
+		}
+		if (!raw_frame(fd, 0, 1, sid, NULL, 0))       /* DATA, END_STREAM */
+			break;
+	}
+out:
+	free(blk);
+	free(payload);
+}
+
+/* A listening socket on 127.0.0.1 and a child serving it; *port set. */
+static pid_t raw_peer_start(size_t total, size_t field, int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t al = sizeof a;
+	int ls = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(ls >= 0);
+	assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(ls, 8), 0);
+	assert_int_equal(getsockname(ls, (struct sockaddr *)&a, &al), 0);
+	*port = ntohs(a.sin_port);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int i;
+		alarm(60);   /* bounded even if the parent dies */
+		for (i = 0; i < 32; i++) {
+			int fd = accept(ls, NULL, NULL);
+			if (fd < 0)
+				_exit(0);
+			raw_serve(fd, total, field);
+			close(fd);
+		}
+		_exit(0);
+	}
+	close(ls);
+	return pid;
+}
+
+static void raw_peer_stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+/* Issue 9 item 10, the client's side: an NF answering with a 1 MiB header
+ * block, as many small fields or as one field, fails that request at once
+ * with a reason, not after the timeout three times over; a header block
+ * of ordinary size from the same peer is taken. */
+static void test_huge_response_header(void **state)
+{
+	static const struct {
+		size_t total, field;
+		bool ok;
+	} cases[] = {
+		{ 1u << 20, 4000, false },      /* 1 MiB in 262 fields */
+		{ 1u << 20, 1u << 20, false },  /* one 1 MiB field */
+		{ 8000, 4000, true },           /* 8 KB: fine */
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < SD_ARRAY_LEN(cases); i++) {
+		struct env e;
+		struct sd_sbi_reqopts o = { .nf = "NRF", .timeout_ms = 4000 };
+		char u[128];
+		int port;
+		int64_t t0, ms;
+		pid_t pid = raw_peer_start(cases[i].total, cases[i].field, &port);
+		env_init(&e, NULL);
+		snprintf(u, sizeof u, "http://127.0.0.1:%d/nnrf-nfm/v1/nf-instances", port);
+		o.url = u;
+		t0 = sd_now_ms();
+		assert_int_equal(submit(e.cli, &o, 0), 0);
+		run_until(e.loop, 1);
+		ms = sd_now_ms() - t0;
+		if (getenv("SD_TEST_DEBUG"))
+			fprintf(stderr, "header block %zu (fields %zu): err %d status %d '%s' "
+				"(%d tries) in %lld ms\n", cases[i].total, cases[i].field,
+				results[0].err, results[0].status, results[0].errmsg,
+				results[0].attempts, (long long)ms);
+		if (cases[i].ok) {
+			assert_int_equal(results[0].err, SD_SBI_OK);
+			assert_int_equal(results[0].status, 200);
+		} else {
+			assert_int_not_equal(results[0].err, SD_SBI_OK);
+			assert_int_not_equal(results[0].err, SD_SBI_ETIMEOUT);
+			if (cases[i].field < cases[i].total)   /* libcurl's header limit */
+				assert_non_null(strstr(results[0].errmsg,
+						       "refused by the HTTP/2 layer"));
+			assert_true(results[0].errmsg[0] != '\0');
+			/* well under one timeout, let alone three */
+			assert_true(ms < 3000);
+		}
+		env_done(&e);
+		raw_peer_stop(pid);
+	}
+}
+
 static void test_unreachable(void **state)
 {
 	struct env e;
@@ -1600,6 +1790,7 @@ int main(void)
 		cmocka_unit_test(test_retries),
 		cmocka_unit_test(test_timeout_rst_toobig),
 		cmocka_unit_test(test_refused_and_huge_header),
+		cmocka_unit_test(test_huge_response_header),
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_health_keys_and_reconfigure),
 		cmocka_unit_test(test_oauth2),
