@@ -19,6 +19,7 @@
 #include "monitor/sla.h"
 #include "snmp/snmp_sink.h"
 #include "engine/plugins.h"
+#include "slicing/catalog.h"
 #include "slicing/scenario.h"
 
 struct sd_config *sd_engine_load_config(const struct sd_engine_opts *o)
@@ -376,6 +377,7 @@ int sd_engine_start(struct sd_engine *e)
 		.store_open = host_store_open, .arg = e,
 	};
 	if (sd_ops_model_register(e->ops) < 0 || sd_audit_register_ops(e->audit, e->ops) < 0 ||
+	    sd_catalog_register_ops(e->ops) < 0 ||
 	    sd_ops_register(e->ops, engine_ops, SD_ARRAY_LEN(engine_ops), e) < 0) {
 		sd_err("ops: registration failed (a name used twice)");
 		return -1;

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "core/util.h"
+#include "tui/cli_slice.h"
 #include "tui/client.h"
 #include "tui/theme.h"
 #include "tui/walk.h"
@@ -91,6 +92,15 @@ static const struct sd_column plugin_cols[] = {
 	{ "PLUGIN", "name" }, { "STATE", "state" }, { "VERSION", "version" }, { "KIND", "kind" },
 	{ "ABI", "abi" }, { "DELIVERED", "delivered" }, { "DROPPED", "dropped" },
 	{ "REASON", "reason" },
+};
+
+static const struct sd_column scenario_cols[] = {
+	{ "ID", "id" }, { "NO", "number" }, { "SST", "sst" }, { "5QI", "fiveqi" },
+	{ "LAT_MS", "latency_ms" }, { "PCTL", "latency_pct" }, { "UL_GBR", "gbr_ul_kbps" },
+	{ "UL_MAX", "mbr_ul_kbps" }, { "DL_GBR", "gbr_dl_kbps" }, { "DL_MAX", "mbr_dl_kbps" },
+	{ "REL%", "reliability_pct" }, { "AVAIL%", "availability_pct" }, { "UES", "max_ues" },
+	{ "MODES", "modes" }, { "LEVELS", "levels" }, { "OFFERED", "offered" },
+	{ "NAME", "name" }, { "NAME_ZH", "name_zh" },
 };
 
 /* The plugins result's list as the rows. */
@@ -600,6 +610,12 @@ static const struct cli_opt kpi_opts[] = {
 	  .help = "the last N periods (default 60)" },
 };
 
+static const struct cli_opt scenario_opts[] = {
+	{ .name = "factory", .metavar = "ID", .kind = OPT_TEXT, .param = "factory",
+	  .help = "say which templates this factory is not offered, and why (a factory user "
+		  "always sees their own)" },
+};
+
 static void after_coverage(const struct sd_cli_args *a, const json_t *res, const json_t *rows)
 {
 	if (json_object_get(a->params, "site"))
@@ -653,6 +669,10 @@ static const struct sd_cli_cmd commands[] = {
 	{ .name = "plugins", .op = "plugins", COLS(plugin_cols), .formats = true,
 	  .help = "plugins: loaded and running, or failed with the reason (operators)",
 	  .flatten = flatten_plugins },
+	{ .name = "scenarios", .op = "scenarios", .member = "scenarios", COLS(scenario_cols),
+	  OPTS(scenario_opts), .formats = true,
+	  .help = "the 20-scenario slice template catalog (rates in kbit/s); for a factory, "
+		  "which templates it is not offered and why", .after = sd_cli_scenarios_after },
 	{ .name = "help", .operand = "COMMAND", .help = "this list, or one command's options",
 	  .run = run_help },
 };

@@ -443,6 +443,7 @@ static int polled_reply(struct sd_ui *u, const json_t *ev, json_int_t id, json_t
 	static const char *const member[SD_SRC_COUNT] = {
 		[SD_SRC_ALARMS_ALL] = "alarms", [SD_SRC_SLA] = "slices",
 		[SD_SRC_COVERAGE] = "sites", [SD_SRC_HEAT] = "sites", [SD_SRC_STATUS] = "sources",
+		[SD_SRC_SCENARIOS] = "scenarios",
 	};
 	const json_t *e = json_object_get(ev, "error");
 	int s;
@@ -612,6 +613,7 @@ static int polled_for(const struct sd_ui *u, enum sd_view_id v)
 	case SD_V_COVERAGE: return SD_SRC_COVERAGE;
 	case SD_V_HEAT: return SD_SRC_HEAT;
 	case SD_V_ENGINE: return SD_SRC_STATUS;
+	case SD_V_SCENARIOS: return SD_SRC_SCENARIOS;
 	default: return -1;
 	}
 }
@@ -674,7 +676,8 @@ static void poll_source(struct sd_ui *u, struct sd_frame *f, int s, bool now)
 		break;
 	}
 	id = sd_client_send(&u->cl, s == SD_SRC_ALARMS_ALL ? "alarms" : s == SD_SRC_SLA ? "sla" :
-			    s == SD_SRC_STATUS ? "status" : "coverage", params);
+			    s == SD_SRC_STATUS ? "status" : s == SD_SRC_SCENARIOS ? "scenarios" :
+			    "coverage", params);
 	json_decref(params);
 	u->req[s] = id > 0 ? id : 0;   /* a failed send shows as a lost engine */
 	u->req_at[s] = t;

@@ -105,25 +105,58 @@ void sd_table_add(struct sd_table *t, const char *const *cells, int src)
 	}
 }
 
+/* East Asian wide and fullwidth code points take two terminal columns (the
+ * scenario catalog's Chinese names): the main blocks of UAX #11's W and F. */
+static int cp_width(const unsigned char *s, size_t *len)
+{
+	unsigned cp;
+	size_t n = 1, i;
+	if (s[0] < 0x80) {
+		*len = 1;
+		return 1;
+	}
+	n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
+	cp = n == 4 ? s[0] & 0x07u : n == 3 ? s[0] & 0x0Fu : s[0] & 0x1Fu;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80) {   /* truncated: one column */
+			*len = i;
+			return 1;
+		}
+		cp = (cp << 6) | (s[i] & 0x3Fu);
+	}
+	*len = n;
+	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD))
+		return 2;
+	return 1;
+}
+
 int sd_utf8_width(const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	int w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
+	while (*p) {
+		size_t n;
+		w += cp_width(p, &n);
+		p += n;
+	}
 	return w;
 }
 
 size_t sd_utf8_clip(const char *s, int cols)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	int w = 0;
-	while (s[i]) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			if (w == cols)
-				break;
-			w++;
-		}
-		i++;
+	while (p[i]) {
+		size_t n;
+		int cw = cp_width(p + i, &n);
+		if (w + cw > cols)
+			break;
+		w += cw;
+		i += n;
 	}
 	return i;
 }
@@ -466,7 +499,11 @@ static void put_cell(int y, int x, const char *s, int cols, bool right)
 	}
 	n = sd_utf8_clip(s, cols);
 	mvaddnstr(y, x, s, (int)n);
-	w = sd_utf8_width(s) < cols ? sd_utf8_width(s) : cols;
+	{
+		char shown[1100];   /* a wide character may not fit */
+		snprintf(shown, sizeof shown, "%.*s", (int)n, s);
+		w = sd_utf8_width(shown);
+	}
 	if (w < cols)
 		mvhline(y, x + w, ' ', cols - w);
 }

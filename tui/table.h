@@ -115,8 +115,8 @@ int  sd_table_mouse(struct sd_table *t, int y, int x, bool wheel_up, bool wheel_
 void sd_table_draw(struct sd_table *t, int y0, int x0, int h, int w,
 		   const struct sd_theme *th, const struct sd_glyphs *g, bool focus);
 
-/* Display width of a UTF-8 string (code points; our data has no wide
- * characters) and its byte length clipped to n columns. */
+/* Display width of a UTF-8 string in terminal columns (East Asian wide
+ * characters count two) and its byte length clipped to n columns. */
 int    sd_utf8_width(const char *s);
 size_t sd_utf8_clip(const char *s, int cols);
 /* Fold non-ASCII text to '?' when drawing (no UTF-8 locale). */

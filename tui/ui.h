@@ -31,6 +31,7 @@ enum sd_src { SD_SRC_FACTORIES, SD_SRC_SLICES, SD_SRC_NFS, SD_SRC_SITES, SD_SRC_
 	      SD_SRC_COVERAGE,     /* "coverage": per site */
 	      SD_SRC_HEAT,         /* "coverage" {site,rows,cols}: one site + heatmap */
 	      SD_SRC_STATUS,       /* "status": the engine's data sources */
+	      SD_SRC_SCENARIOS,    /* "scenarios": the slice template catalog */
 	      SD_SRC_COUNT };
 /* The pushed sources (topics) come first. */
 #define SD_SRC_PUSHED (SD_SRC_ALARMS + 1)
@@ -44,7 +45,7 @@ struct sd_data {
 enum sd_view_id {
 	SD_V_OVERVIEW, SD_V_FACTORIES, SD_V_SLICES, SD_V_NFS, SD_V_CELLS, SD_V_SITES,
 	SD_V_ALARMS, SD_V_SLA, SD_V_COVERAGE, SD_V_ENGINE,
-	SD_V_SLICE, SD_V_HEAT, SD_V_HELP, SD_V_COUNT
+	SD_V_SLICE, SD_V_HEAT, SD_V_HELP, SD_V_SCENARIOS, SD_V_COUNT
 };
 
 struct sd_frame {

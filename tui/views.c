@@ -98,6 +98,16 @@ static const struct sd_tcol engine_cols[] = {
 	{ "LAST_ERROR", "last_error", SD_COL_TEXT, 36 }, { "FEEDS", "feeds", SD_COL_TEXT, 40 },
 	{ "NOTE", "note", SD_COL_TEXT, 0 },
 };
+/* for a factory user the engine adds whether each is offered, and why not */
+static const struct sd_tcol scenario_cols[] = {
+	{ "ID", "id", SD_COL_TEXT, 20 }, { "NO", "number", SD_COL_NUM, 0 },
+	{ "OFFERED", "offered", SD_COL_STATUS, -7 }, { "SST", "sst", SD_COL_NUM, 0 },
+	{ "5QI", "fiveqi", SD_COL_NUM, 0 }, { "LAT_MS", "latency_ms", SD_COL_NUM, 0 },
+	{ "UL_GBR", "gbr_ul_kbps", SD_COL_NUM, 0 }, { "DL_GBR", "gbr_dl_kbps", SD_COL_NUM, 0 },
+	{ "AVAIL%", "availability_pct", SD_COL_NUM, 0 }, { "MODES", "modes", SD_COL_TEXT, 0 },
+	{ "NAME", "name", SD_COL_TEXT, 30 }, { "中文", "name_zh", SD_COL_TEXT, 14 },
+	{ "WHY_NOT", "reasons", SD_COL_TEXT, 0 },
+};
 static const struct sd_tcol help_cols[] = {
 	{ "KEYS", "", SD_COL_TEXT, 26 }, { "ACTION", "", SD_COL_TEXT, 0 },
 };
@@ -1122,6 +1132,9 @@ const struct sd_view_def sd_views[SD_V_COUNT] = {
 		"serving NFs and cells",
 		false, DEP(SD_SRC_SLICES) | DEP(SD_SRC_NFS) | DEP(SD_SRC_CELLS) | DEP(SD_SRC_STATUS), -1,
 		NULL, COLS(serving_cols), 1, build_slice, act_serving, draw_slice_head },
+	[SD_V_SCENARIOS] = { "scenarios", "scen,templates,catalog", "the 20-scenario slice templates; "
+		"a factory user sees why one is not offered", true, DEP(SD_SRC_SCENARIOS),
+		SD_SRC_SCENARIOS, NULL, COLS(scenario_cols), 1, build_generic, act_leaf, NULL },
 	[SD_V_HELP] = { "help", "h,?", "keys and commands", false, 0, -1, NULL, COLS(help_cols), -1,
 		build_help, act_leaf, NULL },
 };

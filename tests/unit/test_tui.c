@@ -540,6 +540,22 @@ static void test_walk_csv(void **state)
 	free(msgs);
 }
 
+/* Chinese names (the scenario catalog) take two columns a character; a
+ * clip never splits a character or overruns by half a wide one. */
+static void test_wide_width(void **state)
+{
+	const char *zh = "\xe6\x9c\xba\xe5\x99\xa8";   /* two CJK ideographs */
+	assert_int_equal(sd_utf8_width("abc"), 3);
+	assert_int_equal(sd_utf8_width(zh), 4);
+	assert_int_equal(sd_utf8_width("a\xc3\xa9"), 2);  /* e-acute: narrow */
+	assert_int_equal(sd_utf8_clip(zh, 4), 6);
+	assert_int_equal(sd_utf8_clip(zh, 3), 3);       /* the second does not fit */
+	assert_int_equal(sd_utf8_clip(zh, 1), 0);
+	assert_int_equal(sd_utf8_clip("ab", 5), 2);
+	/* a truncated sequence is one column, and nothing past it is read */
+	assert_int_equal(sd_utf8_width("\xe6\x9c"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_cli_options),
 		cmocka_unit_test(test_cli_help),
 		cmocka_unit_test(test_walk_csv),
+		cmocka_unit_test(test_wide_width),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
