@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "billing/billing.h"
 #include "core/log.h"
 #include "core/sbi_server.h"
 #include "core/util.h"
@@ -413,6 +414,11 @@ int sd_engine_start(struct sd_engine *e)
 			return -1;
 		}
 	}
+	e->billing = sd_billing_new(&e->host, err, sizeof err);
+	if (!e->billing) {
+		sd_err("cannot start billing (ledger in %s): %s", e->state_dir, err);
+		return -1;
+	}
 	e->collect = sd_collect_new(&e->host, err, sizeof err);
 	if (!e->collect) {
 		sd_err("cannot start the collectors: %s", err);
@@ -524,6 +530,8 @@ void sd_engine_stop(struct sd_engine *e)
 	e->snmp = NULL;
 	sd_pipeline_free(e->pipeline);
 	e->pipeline = NULL;
+	sd_billing_free(e->billing);   /* answers the CHF requests still waiting */
+	e->billing = NULL;
 	if (e->ipc)
 		sd_ipc_server_flush(e->ipc);
 	sd_ipc_server_free(e->ipc);

@@ -28,6 +28,7 @@
 #include "core/loop.h"
 #include "core/ops.h"
 
+struct sd_billing;
 struct sd_collect;
 struct sd_model_store;
 struct sd_pipeline;
@@ -63,6 +64,7 @@ struct sd_engine {
 	struct sd_pipeline *pipeline;
 	struct sd_plugins *plugins;    /* engine/plugins.h */
 	struct sd_snmp *snmp;          /* notifications to the NMS */
+	struct sd_billing *billing;    /* ledger, CHF endpoint (billing/billing.h) */
 	char socket_path[256];    /* what the IPC server is bound to */
 	char state_dir[256];      /* what the store lives in */
 	char notify_root[256];    /* how NFs reach our SBI server, "" without one */

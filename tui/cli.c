@@ -103,6 +103,25 @@ static const struct sd_column scenario_cols[] = {
 	{ "NAME", "name" }, { "NAME_ZH", "name_zh" },
 };
 
+static const struct sd_column usage_cols[] = {
+	{ "FACTORY", "factory" }, { "SLICE", "slice" }, { "PERIOD", "period" },
+	{ "UL_BYTES", "ul_bytes" }, { "DL_BYTES", "dl_bytes" }, { "TOTAL_BYTES", "total_bytes" },
+	{ "SECONDS", "seconds" }, { "RECORDS", "records" },
+};
+static const struct sd_column held_cols[] = {
+	{ "KEY", "key" }, { "SNSSAI", "snssai" }, { "DNN", "dnn" }, { "PERIOD", "period" },
+	{ "TOTAL_BYTES", "total_bytes" }, { "REASON", "reason" },
+};
+
+/* Operators are told when records wait for review. */
+static void after_usage(const struct sd_cli_args *a, const json_t *res, const json_t *rows)
+{
+	json_int_t n = json_integer_value(json_object_get(res, "held_records"));
+	if (n > 0)
+		printf("%lld record%s held for review (no slice in service): slicedeck usage held\n",
+		       (long long)n, n == 1 ? "" : "s");
+}
+
 /* The plugins result's list as the rows. */
 static json_t *flatten_plugins(const json_t *res)
 {
@@ -590,6 +609,12 @@ static const struct cli_opt alarm_opts[] = {
 	  .help = "only alarms raised on this factory's objects (the engine filters; "
 		  "zone-wide alarms such as an NF unreachable are left out)" },
 };
+static const struct cli_opt usage_opts[] = {
+	{ .name = "factory", .metavar = "ID", .kind = OPT_TEXT, .param = "factory",
+	  .help = "only this factory (a factory user sees only its own anyway)" },
+	{ .name = "period", .metavar = "YYYY-MM", .kind = OPT_TEXT, .param = "period",
+	  .help = "only this month (UTC)" },
+};
 static const struct cli_opt coverage_opts[] = {
 	{ .name = "site", .metavar = "ID", .kind = OPT_TEXT, .param = "site",
 	  .help = "one site, with its heat map, weak cells and holes" },
@@ -673,6 +698,12 @@ static const struct sd_cli_cmd commands[] = {
 	  OPTS(scenario_opts), .formats = true,
 	  .help = "the 20-scenario slice template catalog (rates in kbit/s); for a factory, "
 		  "which templates it is not offered and why", .after = sd_cli_scenarios_after },
+	{ .name = "usage held", .op = "usage.held", .member = "held", COLS(held_cols),
+	  .formats = true,
+	  .help = "usage records held for review: no slice in service matched them (operators)" },
+	{ .name = "usage", .op = "usage", .member = "usage", COLS(usage_cols), OPTS(usage_opts),
+	  .formats = true, .after = after_usage,
+	  .help = "metered usage from the ledger per factory, slice and month (bytes, seconds)" },
 	{ .name = "help", .operand = "COMMAND", .help = "this list, or one command's options",
 	  .run = run_help },
 };
