@@ -14,6 +14,7 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "sim/charging.h"
 #include "sim/sim.h"
 #include "sim/timeline.h"
 
@@ -232,10 +233,13 @@ json_t *sd_sim_control_exec(struct sd_sim *sim, const char *line)
 		return live_json(sim);
 	if (strcmp(cmd, "timeline") == 0)
 		return sd_sim_timeline_json(sim, sd_sim_mono(sim));
+	if (strcmp(cmd, "charging") == 0)
+		return sd_sim_charging_control(sim->charging, arg);
 	if (strcmp(cmd, "help") == 0)
-		return json_pack("{s:b, s:[s,s,s,s,s,s,s,s,s,s]}", "ok", 1, "commands",
+		return json_pack("{s:b, s:[s,s,s,s,s,s,s,s,s,s,s]}", "ok", 1, "commands",
 				 "fault SPEC", "clear [ID]", "faults", "status", "cells",
-				 "subscriptions", "live", "timeline", "report SUBSCRIPTION-ID", "help");
+				 "subscriptions", "live", "timeline", "report SUBSCRIPTION-ID",
+				 "charging [stop|start]", "help");
 	{
 		char shown[32], msg[96];
 		sd_sanitize(shown, sizeof shown, cmd, strlen(cmd));

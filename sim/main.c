@@ -3,7 +3,7 @@
  *   slicedeck-sim -c FILE [--seed N] [--listen ADDR:PORT] [--fault SPEC]...
  *                 [--control PATH] [--heartbeat S] [--speed X] [--clock HH:MM]
  *                 [--utc-offset MIN] [--churn] [--timeline FILE] [--profile P]
- *                 [--log-level LEVEL]
+ *                 [--chf URL [--chf-interval MS] [--chf-sessions N]] [--log-level LEVEL]
  *   slicedeck-sim --control PATH --send 'COMMAND'
  *
  * When ready it prints "NRF <apiRoot>" as one line on stdout. SIGTERM and
@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/util.h"
+#include "sim/charging.h"
 #include "sim/control.h"
 #include "sim/sim.h"
 #include "sim/timeline.h"
@@ -53,6 +54,10 @@ static void usage(FILE *f)
 "      --check            with --timeline: check it against the zone, print\n"
 "                         its events and exit (0 when it is valid)\n"
 "      --profile P        spec (default) or open5gs-like: how the core behaves\n"
+"      --chf URL          the SMFs report PDU-session usage to this CHF apiRoot\n"
+"                         (Nchf_ConvergedCharging; slicedeckd's sbi.notify.listen)\n"
+"      --chf-interval MS  one update per PDU session every MS (default 1000)\n"
+"      --chf-sessions N   charging sessions per active slice (default 4)\n"
 "      --log-level LEVEL  err, warning, notice, info, debug (default notice)\n"
 "  -h, --help             this text;  -V, --version\n");
 }
@@ -133,7 +138,7 @@ static bool parse_clock(const char *s, int utc_offset_min, int64_t *out)
 int main(int argc, char **argv)
 {
 	enum { O_SEND = 256, O_HB, O_SPEED, O_CLOCK, O_UTC, O_CHURN, O_LOG, O_CERT, O_KEY, O_ADV_HTTP,
-	       O_CHECK, O_PROFILE };
+	       O_CHECK, O_PROFILE, O_CHF, O_CHF_INTERVAL, O_CHF_SESSIONS };
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 's' },
@@ -147,6 +152,9 @@ int main(int argc, char **argv)
 		{ "utc-offset", required_argument, NULL, O_UTC },
 		{ "churn", no_argument, NULL, O_CHURN },
 		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "chf", required_argument, NULL, O_CHF },
+		{ "chf-interval", required_argument, NULL, O_CHF_INTERVAL },
+		{ "chf-sessions", required_argument, NULL, O_CHF_SESSIONS },
 		{ "log-level", required_argument, NULL, O_LOG },
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
@@ -158,6 +166,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sd_sim_opts o = { .seed = 1, .hb_timer_s = 10, .speed = 1.0, .utc_offset_min = 480 };
+	struct sd_sim_charging_opts chg = { 0 };
 	const char *cfg_path = NULL, *send = NULL, *clock = NULL, *tl_path = NULL;
 	struct sd_sim_timeline *tl = NULL;
 	bool check_only = false;
@@ -226,6 +235,21 @@ int main(int argc, char **argv)
 			o.profile = (enum sd_sim_profile)pr;
 			break;
 		}
+		case O_CHF: chg.chf_root = optarg; break;
+		case O_CHF_INTERVAL:
+			if (!sd_parse_ll(optarg, 10, 600000, &v)) {
+				fprintf(stderr, "slicedeck-sim: --chf-interval wants 10..600000 ms\n");
+				return 2;
+			}
+			chg.interval_ms = (int)v;
+			break;
+		case O_CHF_SESSIONS:
+			if (!sd_parse_ll(optarg, 1, 1000, &v)) {
+				fprintf(stderr, "slicedeck-sim: --chf-sessions wants 1..1000\n");
+				return 2;
+			}
+			chg.sessions = (int)v;
+			break;
 		case O_CERT: o.cert_file = optarg; break;
 		case O_KEY: o.key_file = optarg; break;
 		case O_ADV_HTTP: o.advertise_http = true; break;
@@ -317,6 +341,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "slicedeck-sim: %s\n", err);
 		rc = 1;
 		goto out;
+	}
+	if (chg.chf_root) {
+		sim->charging = sd_sim_charging_new(sim, &chg, err, sizeof err);
+		if (!sim->charging) {
+			fprintf(stderr, "slicedeck-sim: %s\n", err);
+			rc = 2;
+			goto out;
+		}
 	}
 	sd_loop_signal(loop, SIGTERM, on_stop, sim);
 	sd_loop_signal(loop, SIGINT, on_stop, sim);

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/sbi_client.h"
 #include "core/util.h"
+#include "sim/charging.h"
 #include "sim/control.h"
 #include "sim/timeline.h"
 
@@ -1272,6 +1273,7 @@ void sd_sim_free(struct sd_sim *sim)
 		return;
 	if (sim->tick_timer && sim->loop)
 		sd_loop_timer_del(sim->loop, sim->tick_timer);
+	sd_sim_charging_free(sim->charging);
 	sd_sim_control_free(sim->ctl);
 	if (sim->cli)
 		sd_sbi_client_free(sim->cli);   /* runs pending callbacks: sim still valid */

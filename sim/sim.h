@@ -109,6 +109,7 @@ struct sd_sbi_client;
 struct sd_sim_control;
 
 struct sd_sim_timeline;
+struct sd_sim_charging;
 
 struct sd_sim {
 	struct sd_loop *loop;
@@ -139,6 +140,7 @@ struct sd_sim {
 	uint64_t requests;
 	unsigned char jwt_key[32];
 	struct sd_sim_timeline *timeline;   /* being played (sim/timeline.h), borrowed */
+	struct sd_sim_charging *charging;   /* the SMFs' CHF client (sim/charging.h), owned */
 };
 
 struct sd_sim *sd_sim_new(struct sd_loop *loop, const struct sd_model *m,
