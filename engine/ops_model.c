@@ -203,6 +203,7 @@ static json_t *nf_json(const struct sd_model *m, const struct sd_ipc_caller *c,
 	json_object_set_new(o, "last_seen_ms", json_integer(nf->last_seen_ms));
 	json_object_set_new(o, "reachable", json_boolean(nf->reachable));
 	json_object_set_new(o, "stale", json_boolean(nf->stale));
+	json_object_set_new(o, "source", json_string(nf->source));
 	return o;
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/log.h"
 #include "core/model.h"
+#include "core/model_nf.h"
 #include "core/snssai.h"
 #include "core/util.h"
 #include "engine/plugin_conf.h"
@@ -301,6 +302,93 @@ static int h_slice_by_snssai(struct sdp_ctx *c, int sst, const char *sd, char *b
 	return -1;
 }
 
+/* ABI 1.1: a slice's live figures */
+static int h_slice_live(struct sdp_ctx *c, const char *slice, enum sdp_live_field field,
+			long value)
+{
+	struct sd_model *m = sd_host_model(c->owner->host);
+	int i = slice ? sd_model_slice_index(m, slice) : -1;
+	long *at;
+	if (i < 0 || value < -1)
+		return -1;
+	if (field == SDP_LIVE_UES)
+		at = &m->slices[i].live.ues;
+	else if (field == SDP_LIVE_PDU_SESSIONS)
+		at = &m->slices[i].live.pdu_sessions;
+	else
+		return -1;
+	m->slices[i].live.updated_ms = h_wall_ms(c);
+	if (*at != value) {
+		*at = value;
+		sd_bus_model_changed(c->owner->host->bus, SD_TOPIC_SLICES, m->slices[i].id, false);
+	}
+	return 0;
+}
+
+static bool token_ok(const char *s, size_t max, const char *extra, bool upper)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > max)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') ||
+		      (!upper && *s >= 'a' && *s <= 'z') || strchr(extra, *s)))
+			return false;
+	return true;
+}
+
+/* ABI 1.1: inventory. The row's source is the plugin's name. */
+static int h_nf_report(struct sdp_ctx *c, const struct sdp_nf *pn)
+{
+	struct sd_model *m = sd_host_model(c->owner->host);
+	struct sd_nf_instance nf;
+	enum sd_nf_change what = SD_NF_UNCHANGED;
+	size_t need = offsetof(struct sdp_nf, load) + sizeof pn->load;
+	if (!pn || pn->size < need || !token_ok(pn->id, sizeof nf.id - 1, "._:-", false) ||
+	    !token_ok(pn->type, sizeof nf.type - 1, "_", true) ||
+	    (pn->load < -1 || pn->load > 100))
+		return -1;
+	sd_nf_instance_init(&nf);
+	sd_strlcpy(nf.id, pn->id, sizeof nf.id);
+	sd_strlcpy(nf.type, pn->type, sizeof nf.type);
+	sd_strlcpy(nf.source, c->name, sizeof nf.source);
+	sd_strlcpy(nf.addr, pn->addr ? pn->addr : "", sizeof nf.addr);
+	nf.status = SD_NF_REGISTERED;
+	nf.load = pn->load;
+	nf.reachable = pn->reachable != 0;
+	nf.last_seen_ms = h_wall_ms(c);
+	if (sd_model_nf_upsert_move(m, &nf, &what) < 0 || what == SD_NF_REFUSED)
+		return -1;
+	if (what != SD_NF_UNCHANGED)
+		sd_bus_model_changed(c->owner->host->bus, SD_TOPIC_NFS, pn->id, false);
+	return 0;
+}
+
+static int h_nf_withdraw(struct sdp_ctx *c, const char *id)
+{
+	char src[sizeof ((struct sd_nf_instance *)0)->source];
+	sd_strlcpy(src, c->name, sizeof src);
+	if (!id || !sd_model_nf_remove(sd_host_model(c->owner->host), src, id))
+		return -1;
+	sd_bus_model_changed(c->owner->host->bus, SD_TOPIC_NFS, id, true);
+	return 0;
+}
+
+/* every NF row the plugin reported goes with it */
+static void withdraw_all(struct sdp_ctx *c)
+{
+	struct sd_model *m = sd_host_model(c->owner->host);
+	char src[sizeof ((struct sd_nf_instance *)0)->source];
+	int i;
+	sd_strlcpy(src, c->name, sizeof src);
+	for (i = m->nnfs - 1; i >= 0; i--)
+		if (!strcmp(m->nfs[i].source, src)) {
+			char id[sizeof m->nfs[i].id];
+			sd_strlcpy(id, m->nfs[i].id, sizeof id);
+			h_nf_withdraw(c, id);
+		}
+}
+
 static int find_setting(struct sdp_ctx *c, const char *key)
 {
 	int i;
@@ -473,6 +561,7 @@ static void teardown(struct sdp_ctx *c)
 	}
 	c->started = c->inited = false;
 	c->state = NULL;
+	withdraw_all(c);
 	if (c->sub >= 0) {
 		sd_bus_unsubscribe(c->owner->host->bus, c->sub);
 		c->sub = -1;
@@ -675,7 +764,8 @@ struct sd_plugins *sd_plugins_new(const struct sd_host *host, char *err, size_t 
 		.publish_sample = h_publish_sample, .slice_by_snssai = h_slice_by_snssai,
 		.setting_str = h_setting_str, .setting_int = h_setting_int,
 		.setting_bool = h_setting_bool, .config_error = h_config_error,
-		.read_secret = h_read_secret,
+		.read_secret = h_read_secret, .slice_live = h_slice_live,
+		.nf_report = h_nf_report, .nf_withdraw = h_nf_withdraw,
 	};
 	if (sd_ops_register(host->ops, plugin_ops, SD_ARRAY_LEN(plugin_ops), ps) < 0) {
 		snprintf(err, errsz, "the plugins op is registered twice");

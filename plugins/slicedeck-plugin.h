@@ -50,6 +50,12 @@
  * signature gets a new member name. Strings the host passes are valid for
  * the call only; strings a plugin passes are copied.
  *
+ * History: 1.0 the first ABI; 1.1 adds, at the end of struct sdp_host,
+ * slice_live (a slice's live UE and PDU session figures) and nf_report /
+ * nf_withdraw (NF instances as inventory, a source's). A plugin built with
+ * this header declares 1.1 and is refused by a 1.0 engine; one built for
+ * 1.0 still loads.
+ *
  * This header includes only the C library: a plugin needs nothing else of
  * slicedeck's source to build (cc -shared -fPIC -o NAME.so NAME.c).
  */
@@ -64,7 +70,7 @@ extern "C" {
 #endif
 
 #define SDP_ABI_MAJOR 1
-#define SDP_ABI_MINOR 0
+#define SDP_ABI_MINOR 1   /* 1.1: slice_live, nf_report, nf_withdraw */
 
 #define SDP_ENTRY_SYMBOL "slicedeck_plugin_entry"
 
@@ -127,6 +133,23 @@ struct sdp_event {
 	} u;
 };
 
+/* ABI 1.1: an NF instance a source reports (nf_report). */
+struct sdp_nf {
+	uint32_t size;              /* sizeof(struct sdp_nf) of the plugin */
+	const char *id;             /* unique among the engine's NFs: 1..39
+				     * characters of [A-Za-z0-9._:-] */
+	const char *type;           /* NFType: "UPF", "AMF", ... (1..15 of [A-Z0-9_]) */
+	const char *addr;           /* where it is reached ("127.0.0.7:9090"), or "" */
+	int reachable;              /* 1: it answers; 0: it does not (an NF alarm) */
+	int load;                   /* 0..100 percent, -1 not known */
+};
+
+/* ABI 1.1: the live figures of a slice (slice_live). */
+enum sdp_live_field {
+	SDP_LIVE_UES = 1,           /* registered UEs */
+	SDP_LIVE_PDU_SESSIONS = 2,  /* established PDU sessions */
+};
+
 struct sdp_ctx;   /* the host's handle for one loaded plugin */
 
 typedef void (*sdp_fd_fn)(int fd, int events, void *arg);
@@ -184,6 +207,26 @@ struct sdp_host {
 	 * 0, or -1 with why in err. */
 	int (*read_secret)(struct sdp_ctx *c, const char *path, char *buf, size_t bufsz,
 			   char *err, size_t errsz);
+
+	/* --- ABI 1.1 ---------------------------------------------------------- */
+
+	/* Source: a configured slice's live figure (the UES and PDU columns of
+	 * the slices view, `slicedeck slices`), value >= 0, or -1 for "not
+	 * known". Consoles get the change as a delta. A KPI sample is a
+	 * separate publish_sample ("ues", "pdu_sessions"). 0, or -1 for an
+	 * unknown slice or field or a value below -1. */
+	int (*slice_live)(struct sdp_ctx *c, const char *slice, enum sdp_live_field field,
+			  long value);
+	/* Source: inventory. Add or update an NF instance in the engine's NF
+	 * list (`slicedeck nfs`, source = the plugin's name, status
+	 * REGISTERED); an NF that is not reachable raises the engine's NF
+	 * alarm like one the NRF lists. An id the NRF (or another plugin)
+	 * already reports is refused. 0, or -1 (bad fields, refused). */
+	int (*nf_report)(struct sdp_ctx *c, const struct sdp_nf *nf);
+	/* Remove an NF this plugin reported. 0, or -1 when
+	 * the plugin reports no NF with that id. The loader withdraws every NF
+	 * a plugin reported when it stops. */
+	int (*nf_withdraw)(struct sdp_ctx *c, const char *id);
 	/* new members go here */
 };
 

@@ -84,7 +84,7 @@ t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --stderr
 t_wait_file "$T/sd.sock" 10
 sd() { "$BUILD/slicedeck" --socket "$T/sd.sock" "$@"; }
 
-t_expect_grep 'plugin bad_abi.*built for plugin ABI 99\.0, this engine has ABI 1\.0' "$T/engine.log"
+t_expect_grep 'plugin bad_abi.*built for plugin ABI 99\.0, this engine has ABI 1\.1' "$T/engine.log"
 t_expect_grep "plugin no_entry.*no symbol slicedeck_plugin_entry" "$T/engine.log"
 t_expect_grep 'plugin init_error.*init failed: the test device /dev/nonexistent-probe is absent' "$T/engine.log"
 t_expect_grep "plugin absent.*absent\.so: No such file" "$T/engine.log"

@@ -72,6 +72,16 @@ static void test_abi(void **st)
 	assert_true(offsetof(struct sdp_plugin, stop) + sizeof(void *) <= sizeof(struct sdp_plugin));
 	assert_int_equal(SDP_EVENT_BIT(SDP_EVENT_ALARM), 2);
 	assert_string_equal(SDP_ENTRY_SYMBOL, "slicedeck_plugin_entry");
+	/* 1.1 only appended to the host table: its 1.0 members stay where
+	 * they were, the new ones come after read_secret */
+	assert_int_equal(SDP_ABI_MINOR, 1);
+	assert_true(offsetof(struct sdp_host, slice_live) > offsetof(struct sdp_host, read_secret));
+	assert_true(offsetof(struct sdp_host, nf_report) > offsetof(struct sdp_host, slice_live));
+	assert_true(offsetof(struct sdp_host, nf_withdraw) > offsetof(struct sdp_host, nf_report));
+	assert_int_equal(offsetof(struct sdp_host, nf_withdraw) + sizeof(void *), sizeof(struct sdp_host));
+	assert_int_equal(offsetof(struct sdp_nf, size), 0);
+	assert_int_equal(SDP_LIVE_UES, 1);
+	assert_int_equal(SDP_LIVE_PDU_SESSIONS, 2);
 }
 
 static void test_rfc5424(void **st)
