@@ -38,7 +38,10 @@ for want in '-rw-r----- root/root .* ./etc/slicedeck/slicedeck.conf$' \
 	echo "$c" | grep -q -e "$want" || fail "$main lacks $want"
 done
 dpkg-deb -c "$DEB/slicedeck-sim_${V}_amd64.deb" | grep ' ./usr/bin/slicedeck-sim$' >/dev/null || fail "sim package"
-dpkg-deb -c "$DEB/slicedeck-plugins_${V}_amd64.deb" | grep ' ./usr/lib/slicedeck/plugins/syslog.so$' >/dev/null || fail "plugins package"
+for so in syslog webhook open5gs; do
+	dpkg-deb -c "$DEB/slicedeck-plugins_${V}_amd64.deb" | grep " ./usr/lib/slicedeck/plugins/$so.so\$" >/dev/null ||
+		fail "plugins package: no $so.so"
+done
 dpkg-deb -c "$DEB/slicedeck-mib_${V}_all.deb" | grep ' ./usr/share/snmp/mibs/SLICEDECK-MIB.txt$' >/dev/null || fail "MIB package"
 dpkg-deb --ctrl-tarfile "$main" | tar -xO ./postinst | grep 'systemd-sysusers' >/dev/null || fail "postinst lacks sysusers"
 dpkg-deb --ctrl-tarfile "$main" | tar -xO ./conffiles | grep -x '/etc/slicedeck/slicedeck.conf' >/dev/null || fail "config not a conffile"
