@@ -65,7 +65,7 @@ static json_t *status_json(struct sd_sim *sim)
 	}
 	sd_sim_fmt_time(sd_sim_time(sim), ts, sizeof ts);
 	o = json_pack("{s:b, s:s, s:s, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i},"
-		      " s:{s:I, s:I, s:I, s:i}, s:I, s:i}",
+		      " s:{s:I, s:I, s:I, s:i}, s:I, s:I, s:i}",
 		      "ok", 1, "api_root", sim->api_root, "model_time", ts,
 		      "nfs", nfs, "slices", slices,
 		      "subscriptions", "nrf", sd_sim_sub_count(sim, SD_SUB_NRF),
@@ -76,7 +76,8 @@ static json_t *status_json(struct sd_sim *sim)
 		      "notifications", "sent", (json_int_t)sim->notif_sent,
 		      "failed", (json_int_t)sim->notif_failed,
 		      "dropped", (json_int_t)sim->notif_dropped, "pending", sim->pending,
-		      "requests", (json_int_t)sim->requests, "faults", sim->faults.n);
+		      "requests", (json_int_t)sim->requests, "padded", (json_int_t)sim->padded,
+		      "faults", sim->faults.n);
 	return o;
 }
 

@@ -24,6 +24,7 @@ static const char *const kind_names[SD_FAULT_KIND_COUNT] = {
 	[SD_FAULT_SLICE_LOSS] = "slice-loss",
 	[SD_FAULT_UE_SURGE] = "ue-surge",
 	[SD_FAULT_SESSION_STORM] = "session-storm",
+	[SD_FAULT_PAD] = "pad",
 };
 
 const char *sd_sim_fault_kind_name(enum sd_sim_fault_kind k)
@@ -116,11 +117,15 @@ static bool apply_kv(struct sd_sim_fault *f, const char *key, const char *val,
 		if (!sd_parse_ll(val, 1, 100000, &ll))
 			goto bad;
 		f->sessions = (int)ll;
+	} else if (strcmp(key, "bytes") == 0) {
+		if (!sd_parse_ll(val, 1, 16 << 20, &ll))
+			goto bad;
+		f->pad_bytes = ll;
 	} else {
 		char shown[64];
 		sd_sanitize(shown, sizeof shown, key, strlen(key));
 		snprintf(err, errsz, "unknown key \"%s\" (nf, path, slice, cell, prob, dur, ms, "
-			 "status, mode, factor, add, rate, pct, sessions)", shown);
+			 "status, mode, factor, add, rate, pct, sessions, bytes)", shown);
 		return false;
 	}
 	return true;
@@ -141,7 +146,7 @@ int sd_sim_fault_parse(const char *spec, struct sd_sim_fault *f, char *err, size
 
 	*f = (struct sd_sim_fault){ .prob = 1.0, .status = 500, .factor = 3.0, .rate = 20,
 				    .delay_ms = 2000, .mode = SD_DOWN_503, .pct = 5.0,
-				    .sessions = 200 };
+				    .sessions = 200, .pad_bytes = 65536 };
 	if (sd_strlcpy(buf, spec, sizeof buf) >= sizeof buf) {
 		snprintf(err, errsz, "fault spec longer than %zu characters", sizeof buf - 1);
 		return -1;
@@ -158,7 +163,7 @@ int sd_sim_fault_parse(const char *spec, struct sd_sim_fault *f, char *err, size
 		sd_sanitize(shown, sizeof shown, buf, strlen(buf));
 		snprintf(err, errsz, "unknown fault kind \"%s\" (nf-down, delay, error, malformed, "
 			 "truncated, drop-conn, rst-stream, goaway, notify-flood, slice-latency, "
-			 "slice-down, cell-down, slice-loss, ue-surge, session-storm)", shown);
+			 "slice-down, cell-down, slice-loss, ue-surge, session-storm, pad)", shown);
 		return -1;
 	}
 	f->kind = (enum sd_sim_fault_kind)k;

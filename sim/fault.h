@@ -27,6 +27,10 @@
  *                  exceeded
  *   session-storm  sessions=N extra PDU sessions on a slice (default 200):
  *                  the SMF reports them established, then released
+ *   pad            a JSON answer grows to bytes=N (1..16777216) with a
+ *                  vendor member "x-sim-pad" (an array of strings) that
+ *                  decoders ignore: large answers on demand (a real NRF's
+ *                  list of hundreds of NFs)
  *
  * Scope and timing keys, for every kind: nf=TYPE or instance name
  * ("AMF", "smf-2"), path=PREFIX (of the request path), slice=ID, cell=ID,
@@ -61,6 +65,7 @@ enum sd_sim_fault_kind {
 	SD_FAULT_SLICE_LOSS,
 	SD_FAULT_UE_SURGE,
 	SD_FAULT_SESSION_STORM,
+	SD_FAULT_PAD,
 	SD_FAULT_KIND_COUNT
 };
 
@@ -84,6 +89,7 @@ struct sd_sim_fault {
 	int rate;                    /* notify-flood: per second per subscription */
 	double pct;                  /* slice-loss: packet loss added, percent */
 	int sessions;                /* session-storm: extra PDU sessions */
+	long long pad_bytes;         /* pad: the answer's size */
 	char spec[256];              /* as written, for listings */
 };
 

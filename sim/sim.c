@@ -932,6 +932,48 @@ static void corrupt_json(struct sd_sbi_resp *resp)
 	}
 }
 
+/* The pad fault: a JSON object answer made bytes long by a last member
+ * "x-sim-pad", an array of strings of at most 4,000 characters (the
+ * engine's decoder takes long arrays and refuses strings over 8 KiB in
+ * any member). An answer already that long, or not an object, is left
+ * alone. sim->padded counts the answers grown. */
+static void pad_json(struct sd_sim *sim, struct sd_sbi_resp *resp, size_t bytes)
+{
+	static const char member[] = ",\"x-sim-pad\":[";
+	size_t len = resp->body_len, room, k, fill, i, o;
+	char *b;
+	while (len && (resp->body[len - 1] == '\n' || resp->body[len - 1] == ' '))
+		len--;
+	if (len < 2 || resp->body[0] != '{' || resp->body[len - 1] != '}' ||
+	    len - 1 + (sizeof member - 1) + 2 + 2 > bytes)
+		return;
+	/* room for the strings, their quotes and commas: k strings take
+	 * 2k quotes and k-1 commas, the rest is their characters */
+	room = bytes - (len - 1) - (sizeof member - 1) - 2;
+	k = (room + 1 + 4002) / 4003;
+	fill = room + 1 - 3 * k;
+	b = sd_malloc(bytes + 1);
+	memcpy(b, resp->body, len - 1);
+	o = len - 1;
+	memcpy(b + o, member, sizeof member - 1);
+	o += sizeof member - 1;
+	for (i = 0; i < k; i++) {
+		size_t n = fill / k + (i < fill % k);
+		if (i)
+			b[o++] = ',';
+		b[o++] = '"';
+		memset(b + o, 'p', n);
+		o += n;
+		b[o++] = '"';
+	}
+	memcpy(b + o, "]}", 3);
+	o += 2;
+	free(resp->body);
+	resp->body = b;
+	resp->body_len = o;
+	sim->padded++;
+}
+
 static const char *cause_for(int status)
 {
 	switch (status) {
@@ -950,6 +992,7 @@ void sd_sim_serve(struct sd_sim *sim, int route, const struct sd_sbi_req *req,
 {
 	const struct route_def *d = &route_defs[route];
 	bool malformed = false, truncated = false, goaway = false;
+	long long pad = 0;
 	int64_t delay = 0;
 	int i;
 
@@ -1013,12 +1056,17 @@ void sd_sim_serve(struct sd_sim *sim, int route, const struct sd_sbi_req *req,
 		case SD_FAULT_GOAWAY:
 			goaway = true;
 			break;
+		case SD_FAULT_PAD:
+			pad = f->pad_bytes;
+			break;
 		default:
 			break;
 		}
 	}
 	d->h(req, resp, sim);
 	resp->delay_ms += delay;
+	if (pad)
+		pad_json(sim, resp, (size_t)pad);
 	if (malformed)
 		corrupt_json(resp);
 	if (truncated && resp->body_len > 1)

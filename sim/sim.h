@@ -138,6 +138,7 @@ struct sd_sim {
 	int pending;               /* notifications in flight */
 	uint64_t notif_sent, notif_failed, notif_dropped;
 	uint64_t requests;
+	uint64_t padded;            /* answers grown by the pad fault */
 	unsigned char jwt_key[32];
 	struct sd_sim_timeline *timeline;   /* being played (sim/timeline.h), borrowed */
 	struct sd_sim_charging *charging;   /* the SMFs' CHF client (sim/charging.h), owned */
