@@ -9,17 +9,33 @@
 
 #include "billing/chf.h"
 #include "billing/ledger.h"
+#include "billing/usage_csv.h"
 #include "core/ipc.h"
 #include "core/log.h"
 #include "core/model.h"
 #include "core/ops.h"
 #include "core/util.h"
 
+/* A CSV being sent in parts (usage.upload) before its import. */
+#define MAX_UPLOADS 4
+#define UPLOAD_IDLE_MS 120000
+struct upload {
+	bool used;
+	char token[SD_ID_MAX];
+	char file[128];
+	uid_t uid;
+	int next_part;
+	bool complete;
+	int64_t touched_ms;
+	struct sd_buf text;
+};
+
 struct sd_billing {
 	const struct sd_host *host;
 	struct sd_ledger *ledger;
 	struct sd_chf *chf;
 	bool ops_registered;
+	struct upload uploads[MAX_UPLOADS];
 };
 
 /* A period filter: "YYYY-MM". */
@@ -104,9 +120,207 @@ static json_t *op_usage_held(struct sd_op_call *call)
 			 "held_records", (json_int_t)sd_ledger_held_count(b->ledger));
 }
 
+/* --- usage import: a CSV sent in parts, checked, then stored whole ---------------- */
+
+static void upload_drop(struct upload *u)
+{
+	sd_buf_done(&u->text);
+	memset(u, 0, sizeof *u);
+}
+
+static struct upload *upload_find(struct sd_billing *b, const char *token, uid_t uid)
+{
+	int i;
+	for (i = 0; i < MAX_UPLOADS; i++)
+		if (b->uploads[i].used && b->uploads[i].uid == uid &&
+		    strcmp(b->uploads[i].token, token) == 0)
+			return &b->uploads[i];
+	return NULL;
+}
+
+/* Parse an upload and check its slices against the model; 0 with rows,
+ * -1 with errors in c. */
+static bool slice_known(void *arg, const char *id)
+{
+	return sd_model_slice_index(arg, id) >= 0;
+}
+
+static int upload_check(const struct upload *u, const struct sd_model *m, struct sd_usage_csv *c)
+{
+	return sd_usage_csv_parse(u->file, u->text.len ? u->text.data : "", u->text.len,
+				  slice_known, (void *)m, c);
+}
+
+static json_t *errors_json(const struct sd_usage_csv *c)
+{
+	json_t *a = json_array();
+	size_t i;
+	for (i = 0; i < c->nerrors; i++)
+		json_array_append_new(a, json_string(c->errors[i]));
+	return a;
+}
+
+static json_t *op_usage_upload(struct sd_op_call *call)
+{
+	struct sd_billing *b = call->arg;
+	const char *token = json_string_value(json_object_get(call->params, "upload"));
+	const char *file = json_string_value(json_object_get(call->params, "file"));
+	const char *text = json_string_value(json_object_get(call->params, "text"));
+	size_t tlen = json_string_length(json_object_get(call->params, "text"));
+	json_int_t part = json_integer_value(json_object_get(call->params, "part"));
+	bool last = json_is_true(json_object_get(call->params, "last"));
+	int64_t now = sd_wall_ms();
+	struct upload *u;
+	struct sd_usage_csv c;
+	json_t *res;
+	int i;
+
+	for (i = 0; i < MAX_UPLOADS; i++)
+		if (b->uploads[i].used && now - b->uploads[i].touched_ms > UPLOAD_IDLE_MS)
+			upload_drop(&b->uploads[i]);
+	u = upload_find(b, token, call->caller->uid);
+	if (part == 0) {
+		if (u)
+			upload_drop(u);
+		for (i = 0; i < MAX_UPLOADS && b->uploads[i].used; i++)
+			;
+		if (i == MAX_UPLOADS)
+			return sd_op_fail(call, SD_IPC_E_BUSY, "%d imports are being uploaded; try "
+					  "again in a while", MAX_UPLOADS);
+		u = &b->uploads[i];
+		u->used = true;
+		sd_strlcpy(u->token, token, sizeof u->token);
+		sd_sanitize(u->file, sizeof u->file, file ? file : "usage.csv",
+			    strlen(file ? file : "usage.csv"));
+		u->uid = call->caller->uid;
+		sd_buf_init(&u->text, SD_USAGE_CSV_MAX_BYTES);
+	} else if (!u || u->next_part != part || u->complete) {
+		return sd_op_fail(call, SD_IPC_E_BADREQ, "upload %s: part %lld is not the next one; "
+				  "start again from part 0", token, (long long)part);
+	}
+	u->touched_ms = now;
+	if (tlen && sd_buf_add(&u->text, text, tlen) < 0) {
+		upload_drop(u);
+		return sd_op_fail(call, SD_IPC_E_TOOLARGE, "the file is over %d MiB; split it",
+				  SD_USAGE_CSV_MAX_BYTES >> 20);
+	}
+	u->next_part++;
+	if (!last)
+		return json_pack("{s:s, s:I}", "upload", u->token, "bytes", (json_int_t)u->text.len);
+	u->complete = true;
+	if (upload_check(u, call->model, &c) < 0) {
+		res = json_pack("{s:s, s:s, s:b, s:I, s:o}", "file", u->file, "digest", c.digest,
+				"ok", 0, "problems", (json_int_t)c.problems, "errors", errors_json(&c));
+		upload_drop(u);
+	} else {
+		res = json_pack("{s:s, s:s, s:b, s:I, s:s}", "file", u->file, "digest", c.digest,
+				"ok", 1, "rows", (json_int_t)c.nrows, "upload", u->token);
+	}
+	sd_usage_csv_done(&c);
+	return res;
+}
+
+struct import_wait {
+	struct sd_op_call *call;
+	json_t *result;
+};
+
+static void on_import_durable(void *arg, int rc)
+{
+	struct import_wait *w = arg;
+	if (rc < 0) {
+		sd_op_fail(w->call, SD_IPC_E_INTERNAL, "the ledger could not commit the import; "
+			   "nothing of it is stored; import the file again");
+		json_decref(w->result);
+		sd_op_finish(w->call, NULL);
+	} else {
+		sd_op_finish(w->call, w->result);
+	}
+	free(w);
+}
+
+static json_t *op_usage_import(struct sd_op_call *call)
+{
+	struct sd_billing *b = call->arg;
+	const char *token = json_string_value(json_object_get(call->params, "upload"));
+	struct upload *u = upload_find(b, token, call->caller->uid);
+	const struct sd_model *m = call->model;
+	struct sd_usage_csv c;
+	struct import_wait *w;
+	int64_t stored = 0, dups = 0, held = 0;
+	bool ok = true;
+	size_t i;
+
+	if (!u || !u->complete)
+		return sd_op_fail(call, SD_IPC_E_NOTFOUND, "no complete upload %s of yours (uploads "
+				  "are dropped after %d s idle)", token, UPLOAD_IDLE_MS / 1000);
+	if (upload_check(u, m, &c) < 0) {
+		/* the model changed since the upload was checked */
+		sd_op_fail(call, SD_IPC_E_BADREQ, "%zu problem%s, nothing imported; the first: %s",
+			   c.problems, c.problems == 1 ? "" : "s", c.errors[0]);
+		sd_usage_csv_done(&c);
+		upload_drop(u);
+		return NULL;
+	}
+	if (sd_ledger_write_begin(b->ledger) < 0) {
+		sd_usage_csv_done(&c);
+		return sd_op_fail(call, SD_IPC_E_INTERNAL, "ledger: %s", sd_ledger_errmsg(b->ledger));
+	}
+	for (i = 0; ok && i < c.nrows; i++) {
+		const struct sd_usage_row *r = &c.rows[i];
+		const struct sd_slice *sl = &m->slices[sd_model_slice_index(m, r->slice)];
+		char snssai[SD_SNSSAI_STRLEN], why[128];
+		bool in_service = sl->state == SD_SLICE_ACTIVE || sl->state == SD_SLICE_SUSPENDED;
+		struct sd_usage_rec rec = {
+			.source = "import", .session = c.digest, .rating_group = r->rating_group,
+			.seq = r->line, .upf = "", .ul = r->ul, .dl = r->dl, .total = r->total,
+			.time_s = r->seconds, .usage_ms = r->time_ms, .snssai = snssai, .dnn = sl->dnn,
+			.factory = m->factories[sl->factory].id, .slice = sl->id,
+		};
+		int rc;
+		sd_snssai_format(&sl->snssai, snssai, sizeof snssai);
+		if (!in_service) {
+			snprintf(why, sizeof why, "slice %s is %s", sl->id, sd_slice_state_name(sl->state));
+			rec.hold = why;
+		}
+		rc = sd_ledger_put(b->ledger, &rec);
+		ok = rc >= 0;
+		stored += rc == 1;
+		dups += rc == 0;
+		held += rc == 1 && rec.hold;
+	}
+	if (sd_ledger_write_end(b->ledger, ok) < 0 || !ok) {
+		sd_op_fail(call, SD_IPC_E_INTERNAL, "ledger: %s; nothing imported",
+			   sd_ledger_errmsg(b->ledger));
+		sd_usage_csv_done(&c);
+		return NULL;
+	}
+	w = sd_calloc(1, sizeof *w);
+	w->result = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "file", u->file, "digest", c.digest,
+			      "rows", (json_int_t)c.nrows, "stored", (json_int_t)stored,
+			      "duplicates", (json_int_t)dups, "held", (json_int_t)held);
+	sd_usage_csv_done(&c);
+	upload_drop(u);
+	w->call = sd_op_defer(call);
+	sd_ledger_on_durable(b->ledger, on_import_durable, w);
+	return NULL;
+}
+
 static const struct sd_param usage_params[] = {
 	{ "factory", SD_PT_ID, false, "only this factory (a factory user: only its own)" },
 	{ "period", SD_PT_STRING, false, "only this month, YYYY-MM (UTC)" },
+	SD_PARAMS_END
+};
+static const struct sd_param upload_params[] = {
+	{ "upload", SD_PT_ID, true, "the upload's token, chosen by the client" },
+	{ "file", SD_PT_STRING, false, "the file's name, for messages (part 0)" },
+	{ "part", SD_PT_INT, true, "0, 1, 2 ... in order" },
+	{ "text", SD_PT_STRING, true, "the next bytes of the file" },
+	{ "last", SD_PT_BOOL, false, "the file is complete: check it" },
+	SD_PARAMS_END
+};
+static const struct sd_param import_params[] = {
+	{ "upload", SD_PT_ID, true, "a complete, checked upload" },
 	SD_PARAMS_END
 };
 
@@ -115,6 +329,10 @@ static const struct sd_op billing_ops[] = {
 	  "usage totals from the ledger per factory, slice and month" },
 	{ "usage.held", op_usage_held, SD_PERM_READ, 0, NULL,
 	  "usage records held for review: no slice in service matched them (not for factories)" },
+	{ "usage.upload", op_usage_upload, SD_PERM_ACT, 0, upload_params,
+	  "send a usage CSV in parts; the last part checks it whole (FILE:LINE: field: problem)" },
+	{ "usage.import", op_usage_import, SD_PERM_ACT, SD_OP_MUTATES | SD_OP_ASYNC, import_params,
+	  "store a checked upload in the ledger, all or nothing; answered once durable" },
 };
 
 struct sd_billing *sd_billing_new(const struct sd_host *host, char *err, size_t errsz)
@@ -146,8 +364,12 @@ fail:
 
 void sd_billing_free(struct sd_billing *b)
 {
+	int i;
 	if (!b)
 		return;
+	for (i = 0; i < MAX_UPLOADS; i++)
+		if (b->uploads[i].used)
+			upload_drop(&b->uploads[i]);
 	if (b->ops_registered)
 		sd_ops_unregister(b->host->ops, billing_ops);
 	sd_chf_free(b->chf);

@@ -7,6 +7,12 @@
  *                 a factory caller sees its own factory only
  *   usage.held    the records held for review (no slice in service matched
  *                 them), newest first; operators and viewers
+ *   usage.upload  {upload, file, part, text, last}  a usage CSV in parts
+ *                 (IPC lines are 64 KiB); the last part checks it whole
+ *                 (usage_csv.h) and returns every problem; operators
+ *   usage.import  {upload}  stores a checked upload, all or nothing, keyed
+ *                 by the file's SHA-256 and line; answered after the
+ *                 commit; audited; operators
  */
 #ifndef SD_BILLING_H
 #define SD_BILLING_H

@@ -19,6 +19,7 @@
 
 #include "core/util.h"
 #include "tui/cli_slice.h"
+#include "tui/cli_usage.h"
 #include "tui/client.h"
 #include "tui/theme.h"
 #include "tui/walk.h"
@@ -698,6 +699,10 @@ static const struct sd_cli_cmd commands[] = {
 	  OPTS(scenario_opts), .formats = true,
 	  .help = "the 20-scenario slice template catalog (rates in kbit/s); for a factory, "
 		  "which templates it is not offered and why", .after = sd_cli_scenarios_after },
+	{ .name = "usage import", .op = "usage.import", .operand = "FILE", .operand_required = true,
+	  .help = "import usage records from a CSV (time, slice, ul_bytes, dl_bytes, ...); "
+		  "checked whole by the engine, all or nothing (operators)",
+	  .run = sd_cli_usage_import },
 	{ .name = "usage held", .op = "usage.held", .member = "held", COLS(held_cols),
 	  .formats = true,
 	  .help = "usage records held for review: no slice in service matched them (operators)" },

@@ -164,6 +164,10 @@ t_expect_grep 'forbidden|not allowed|outside' "$T/ab.json"
 as_a usage held >"$T/ah.txt" 2>&1 && t_fail "a factory user listed held records"
 as_a usage >"$T/a.txt" || t_fail "factory usage table"
 grep -q 'held for review' "$T/a.txt" && t_fail "a factory user was told of held records"
+printf 'time,slice,ul_bytes,dl_bytes\n2026-11-05T00:00:00Z,alpha-crane,1,1\n' >"$T/imp.csv"
+chmod 0644 "$T/imp.csv"
+as_a usage import "$T/imp.csv" >"$T/ai.txt" 2>&1 && t_fail "a factory user imported usage"
+[ "$(total_of alpha-crane)" = 12003 ] || t_fail "a factory user's import changed the totals"
 # --- what was sent and answered follows the 3GPP schemas (TS 32.291 Rel-17,
 # tests/data/openapi): requests, the 201/200 answers, the problem details
 {
