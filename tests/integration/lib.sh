@@ -103,10 +103,24 @@ t_need_root() {
 	fi
 }
 
+# t_until N CMD: retry CMD every 0.1 s, N x 10 tries; each try's own
+# time adds to the wait, so on a loaded machine it waits longer than N s.
+# For waiting, not for asserting a time bound: that is t_within.
 t_until() {
 	lim=$(( $1 * 10 )); shift; i=0
 	until "$@" >/dev/null 2>&1; do
 		i=$((i + 1)); [ $i -ge $lim ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# t_within SECONDS CMD: true when CMD succeeds before SECONDS of wall
+# clock have passed (a time bound the test asserts), tries 0.1 s apart.
+t_within() {
+	end=$(( $(date +%s%N) / 1000000 + $1 * 1000 )); shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(( $(date +%s%N) / 1000000 ))" -ge "$end" ] && return 1
 		sleep 0.1
 	done
 	return 0
