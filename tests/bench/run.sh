@@ -10,6 +10,9 @@ rc=0
 echo "== SBI: transport, client and decoders (about 1.5 min)"
 sh tests/bench/sbi.sh "$BUILD" || rc=1
 echo
+echo "== CHF intake: Nchf_ConvergedCharging updates over HTTP/2, answered after the ledger's commit, beside the same server without the ledger (about 15 s)"
+sh tests/bench/chf.sh "$BUILD" || rc=1
+echo
 echo "== KPI store + SLA evaluation: 10,000 slices and 20,000 cells (two simulated minutes, so roll-ups are flushed to SQLite)"
 "$BUILD/bench/bench_kpi" --seconds "${BENCH_KPI_SECONDS:-120}" || rc=1
 echo
