@@ -491,6 +491,12 @@ static const struct sd_config_key cell_keys[] = {
 	{ .name = "bandwidth_mhz", .type = SD_K_INT, SD_CONFIG_OF(struct sd_cell, bandwidth_mhz),
 	  .min = 5, .max = 100, .def = "100", .unit = "MHz",
 	  .help = "channel bandwidth at 30 kHz subcarrier spacing" },
+	{ .name = "ul_capacity_mbps", .type = SD_K_SCALED, SD_CONFIG_OF(struct sd_cell, ul_capacity_kbps),
+	  .fmin = 0, .fmax = 100000, .scale = 1000, .def = "0", .unit = "Mbit/s",
+	  .help = "uplink capacity admission control shares out; 0: slicing.cell_ul_capacity_mbps" },
+	{ .name = "dl_capacity_mbps", .type = SD_K_SCALED, SD_CONFIG_OF(struct sd_cell, dl_capacity_kbps),
+	  .fmin = 0, .fmax = 100000, .scale = 1000, .def = "0", .unit = "Mbit/s",
+	  .help = "downlink capacity admission control shares out; 0: slicing.cell_dl_capacity_mbps" },
 	{ 0 }
 };
 
@@ -566,6 +572,12 @@ const struct sd_config_key sd_cfg_factory_keys[] = {
 	  .max_elems = SD_MAX_DNNS, .help = "data network names" },
 	{ .name = "tariff", .type = SD_K_ID, SD_CONFIG_OF(struct sd_factory, tariff), .def = "",
 	  .help = "tariff id; default: the mode's" },
+	{ .name = "max_slices", .type = SD_K_INT, SD_CONFIG_OF(struct sd_factory, max_slices),
+	  .min = 0, .max = 100000, .def = "0",
+	  .help = "contracted slices (admitted, active, suspended) admission allows; 0: no limit" },
+	{ .name = "max_ues", .type = SD_K_INT, SD_CONFIG_OF(struct sd_factory, max_ues),
+	  .min = 0, .max = 100000000, .def = "0",
+	  .help = "contracted UEs over those slices (their max_ues); 0: no limit" },
 	{ .name = "sites", .type = SD_K_LIST, .sub = site_keys, .elem_new = new_site,
 	  .elem_done = done_site, .help = "sites" },
 	{ .name = "slices", .type = SD_K_LIST, .sub = slice_keys, .elem_new = new_slice,

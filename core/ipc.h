@@ -51,6 +51,10 @@
 #define SD_IPC_E_NOTFOUND  "not_found"
 #define SD_IPC_E_INTERNAL  "internal"
 #define SD_IPC_E_BUSY      "busy"            /* try again later */
+/* the slice lifecycle (slicing/lifecycle.h) */
+#define SD_IPC_E_REJECTED  "rejected"        /* admission control refused it */
+#define SD_IPC_E_FAILED    "failed"          /* provisioning at the 5GC failed, rolled back */
+#define SD_IPC_E_CONFLICT  "conflict"        /* not from the object's current state */
 
 /* --- codec ------------------------------------------------------------- */
 

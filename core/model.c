@@ -658,7 +658,8 @@ static bool factory_same(const struct sd_factory *a, const struct sd_factory *b)
 	if (strcmp(a->name, b->name) || strcmp(a->industry, b->industry) ||
 	    strcmp(a->zone, b->zone) || a->mode != b->mode || a->level != b->level ||
 	    a->security_grade != b->security_grade || a->ndnns != b->ndnns ||
-	    strcmp(a->tariff, b->tariff))
+	    strcmp(a->tariff, b->tariff) || a->max_slices != b->max_slices ||
+	    a->max_ues != b->max_ues)
 		return false;
 	for (i = 0; i < a->ndnns && i < SD_MAX_DNNS; i++)
 		if (strcmp(a->dnns[i], b->dnns[i]))
@@ -687,7 +688,8 @@ static bool cell_same(const struct sd_model *ma, const struct sd_cell *a,
 	       a->nci == b->nci && a->tac == b->tac && a->x_m == b->x_m && a->y_m == b->y_m &&
 	       a->pci == b->pci && a->antenna_height_m == b->antenna_height_m &&
 	       a->tx_power_dbm == b->tx_power_dbm && a->carrier_ghz == b->carrier_ghz &&
-	       a->bandwidth_mhz == b->bandwidth_mhz;
+	       a->bandwidth_mhz == b->bandwidth_mhz && a->ul_capacity_kbps == b->ul_capacity_kbps &&
+	       a->dl_capacity_kbps == b->dl_capacity_kbps;
 }
 
 static bool slice_same(const struct sd_model *ma, const struct sd_slice *a,

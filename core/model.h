@@ -123,6 +123,10 @@ struct sd_cell {
 	double tx_power_dbm;       /* total transmit power of the carrier */
 	double carrier_ghz;        /* carrier frequency (FR1) */
 	int bandwidth_mhz;         /* channel bandwidth; 30 kHz subcarriers */
+	/* what admission control may share out (slicing/admission.h): the
+	 * cell's UL and DL capacity, kbit/s; 0 = the zone's default */
+	uint64_t ul_capacity_kbps;
+	uint64_t dl_capacity_kbps;
 };
 
 /* Where a site's cells radiate (TR 38.901 scenario family). */
@@ -160,6 +164,10 @@ struct sd_factory {
 	char dnns[SD_MAX_DNNS][64];
 	int ndnns;
 	char tariff[SD_ID_MAX];    /* tariff id, "" for the mode's default */
+	/* contracted limits admission control holds (0 = none): slices in
+	 * the admitted, active and suspended states, and their UEs */
+	uint32_t max_slices;
+	uint32_t max_ues;
 };
 
 /* What the collectors last observed for a slice (the KPI store of a later

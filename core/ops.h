@@ -109,7 +109,7 @@ struct sd_op_call {
 	struct sd_model *model;       /* the engine's model */
 	/* the op's outcome, set by sd_op_fail */
 	const char *err_code;
-	char err_msg[256];
+	char err_msg[1024];        /* room for an admission rejection's every reason */
 	/* for the audit record: the factory the op concerned ("" zone-wide);
 	 * an op sets it with sd_op_about() when it knows */
 	char about_factory[SD_ID_MAX];

@@ -9,6 +9,7 @@
 #include "engine/plugin_conf.h"
 #include "monitor/monitor_conf.h"
 #include "slicing/scenario.h"
+#include "slicing/slicing_conf.h"
 #include "snmp/snmp_conf.h"
 
 const struct sd_config_section *const sd_config_sections[] = {
@@ -16,6 +17,7 @@ const struct sd_config_section *const sd_config_sections[] = {
 	&sd_snmp_section,
 	&sd_tariff_section,
 	&sd_plugin_section,
+	&sd_slicing_section,
 	NULL
 };
 

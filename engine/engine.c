@@ -21,6 +21,7 @@
 #include "snmp/snmp_sink.h"
 #include "engine/plugins.h"
 #include "slicing/catalog.h"
+#include "slicing/lifecycle.h"
 #include "slicing/scenario.h"
 
 struct sd_config *sd_engine_load_config(const struct sd_engine_opts *o)
@@ -425,6 +426,11 @@ int sd_engine_start(struct sd_engine *e)
 		return -1;
 	}
 	sd_pipeline_set_collect(e->pipeline, e->collect);
+	e->lifecycle = sd_lifecycle_new(&e->host, e->mstore, err, sizeof err);
+	if (!e->lifecycle) {
+		sd_err("slice lifecycle: %s", err);
+		return -1;
+	}
 	/* plugins last: they see every module (a failed plugin is reported
 	 * and left out; only the op's registration can fail) */
 	e->plugins = sd_plugins_new(&e->host, err, sizeof err);
@@ -520,6 +526,8 @@ void sd_engine_stop(struct sd_engine *e)
 		sd_bus_drain(e->bus);   /* the last alarms reach the plugins */
 	sd_plugins_free(e->plugins);
 	e->plugins = NULL;
+	sd_lifecycle_free(e->lifecycle);
+	e->lifecycle = NULL;
 	if (e->pipeline)
 		sd_pipeline_set_collect(e->pipeline, NULL);
 	sd_collect_free(e->collect);

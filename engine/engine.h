@@ -63,6 +63,7 @@ struct sd_engine {
 	struct sd_collect *collect;
 	struct sd_pipeline *pipeline;
 	struct sd_plugins *plugins;    /* engine/plugins.h */
+	struct sd_lifecycle *lifecycle; /* slicing/lifecycle.h */
 	struct sd_snmp *snmp;          /* notifications to the NMS */
 	struct sd_billing *billing;    /* ledger, CHF endpoint (billing/billing.h) */
 	char socket_path[256];    /* what the IPC server is bound to */

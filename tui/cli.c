@@ -642,6 +642,42 @@ static const struct cli_opt scenario_opts[] = {
 		  "always sees their own)" },
 };
 
+/* A slice as the lifecycle commands describe it; tui/cli_slice.c turns
+ * the Mbit/s and list options into the ops' parameters. */
+#define SPEC_OPTS                                                                           \
+	{ .name = "factory", .metavar = "ID", .kind = OPT_TEXT, .param = "factory",           \
+	  .help = "the factory (a factory user: their own, the default)" },                   \
+	{ .name = "scenario", .metavar = "ID", .kind = OPT_TEXT, .param = "scenario",         \
+	  .help = "the template (slicedeck scenarios)" },                                      \
+	{ .name = "sites", .metavar = "A,B", .kind = OPT_TEXT, .param = "sites",              \
+	  .help = "the sites it serves (default all of the factory's)" },                      \
+	{ .name = "snssai", .metavar = "SST-SD", .kind = OPT_TEXT, .param = "snssai",         \
+	  .help = "the S-NSSAI (operators; default: an SD from slicing.sd_range)" },           \
+	{ .name = "dnn", .metavar = "DNN", .kind = OPT_TEXT, .param = "dnn",                  \
+	  .help = "one of the factory's DNNs" },                                               \
+	{ .name = "name", .metavar = "TEXT", .kind = OPT_TEXT, .param = "name",               \
+	  .help = "display name" },                                                            \
+	{ .name = "gbr-ul", .metavar = "MBPS", .kind = OPT_TEXT, .param = "gbr_ul_mbps",      \
+	  .help = "guaranteed uplink rate, Mbit/s (kbit/s precision)" },                       \
+	{ .name = "gbr-dl", .metavar = "MBPS", .kind = OPT_TEXT, .param = "gbr_dl_mbps",      \
+	  .help = "guaranteed downlink rate, Mbit/s" },                                        \
+	{ .name = "mbr-ul", .metavar = "MBPS", .kind = OPT_TEXT, .param = "mbr_ul_mbps",      \
+	  .help = "maximum uplink rate, Mbit/s" },                                             \
+	{ .name = "mbr-dl", .metavar = "MBPS", .kind = OPT_TEXT, .param = "mbr_dl_mbps",      \
+	  .help = "maximum downlink rate, Mbit/s" },                                           \
+	{ .name = "latency", .metavar = "MS", .kind = OPT_TEXT, .param = "latency_ms",        \
+	  .help = "latency bound, ms" },                                                       \
+	{ .name = "availability", .metavar = "PCT", .kind = OPT_TEXT,                          \
+	  .param = "availability_pct", .help = "availability per month, %" },                  \
+	{ .name = "max-ues", .metavar = "N", .kind = OPT_INT, .param = "max_ues", .lo = 0,    \
+	  .hi = 10000000, .help = "UEs the slice admits" }
+
+static const struct cli_opt slice_check_opts[] = {
+	SPEC_OPTS,
+	{ .name = "slice", .metavar = "ID", .kind = OPT_TEXT, .param = "slice",
+	  .help = "check a change to this slice instead of a new one" },
+};
+
 static void after_coverage(const struct sd_cli_args *a, const json_t *res, const json_t *rows)
 {
 	if (json_object_get(a->params, "site"))
@@ -709,6 +745,10 @@ static const struct sd_cli_cmd commands[] = {
 	{ .name = "usage", .op = "usage", .member = "usage", COLS(usage_cols), OPTS(usage_opts),
 	  .formats = true, .after = after_usage,
 	  .help = "metered usage from the ledger per factory, slice and month (bytes, seconds)" },
+	{ .name = "slice check", .op = "slice.check", OPTS(slice_check_opts), .formats = true,
+	  .help = "admission control as a dry run: whether the zone can carry this slice "
+		  "(or this change), every failed constraint with its numbers; exit status 3 "
+		  "when it would be rejected", .run = sd_cli_slice_check },
 	{ .name = "help", .operand = "COMMAND", .help = "this list, or one command's options",
 	  .run = run_help },
 };
@@ -989,7 +1029,8 @@ int sd_cli_help(FILE *f, const char *name)
 	for (i = 0; i < SD_ARRAY_LEN(commands); i++)
 		command_help(f, &commands[i]);
 	fprintf(f, "exit status: 0 done, 1 the engine refused or could not be reached, "
-		"2 usage error\n");
+		"2 usage error; the slice commands also 3 rejected by admission control, "
+		"4 not allowed (role or scope), 5 provisioning failed\n");
 	return 0;
 }
 

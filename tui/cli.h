@@ -21,8 +21,11 @@ void sd_cli_print(FILE *f, enum sd_out_format fmt, const json_t *rows,
 /* The text of one cell: the member at path rendered for humans/CSV. */
 void sd_cli_cell(const json_t *row, const char *path, char *buf, size_t bufsz);
 
-/* Exit statuses of "slicedeck COMMAND". */
-enum { SD_CLI_OK = 0, SD_CLI_ENGINE = 1, SD_CLI_USAGE = 2 };
+/* Exit statuses of "slicedeck COMMAND". The slice lifecycle's commands
+ * tell apart why a change did not happen: admission rejected it, the
+ * caller's role or scope does not allow it, or provisioning failed. */
+enum { SD_CLI_OK = 0, SD_CLI_ENGINE = 1, SD_CLI_USAGE = 2, SD_CLI_REJECTED = 3,
+       SD_CLI_NOT_ALLOWED = 4, SD_CLI_FAILED = 5 };
 
 /* A command is a const table row in cli.c naming its own options; an
  * option a command does not list is a usage error. */

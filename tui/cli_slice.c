@@ -2,9 +2,11 @@
 #include "tui/cli_slice.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
+#include "tui/client.h"
 
 /* Text from the engine reaches the terminal sanitised. */
 static void put_clean(const char *prefix, const char *s)
@@ -44,4 +46,192 @@ void sd_cli_scenarios_after(const struct sd_cli_args *a, const json_t *res, cons
 		snprintf(line, sizeof line, "note %s: ", json_string_value(json_object_get(row, "id")));
 		put_clean(line, json_string_value(note));
 	}
+}
+
+/* --- the lifecycle's commands ------------------------------------------------------ */
+
+#define CALL_TIMEOUT_MS 5000
+
+int sd_cli_slice_status(const char *code)
+{
+	if (!code || !*code)
+		return SD_CLI_ENGINE;
+	if (strcmp(code, "rejected") == 0)
+		return SD_CLI_REJECTED;
+	if (strcmp(code, "forbidden") == 0)
+		return SD_CLI_NOT_ALLOWED;
+	if (strcmp(code, "failed") == 0)
+		return SD_CLI_FAILED;
+	if (strcmp(code, "bad_request") == 0)
+		return SD_CLI_USAGE;
+	return SD_CLI_ENGINE;
+}
+
+/* "20.001" Mbit/s -> 20001 kbit/s exactly (no floating point), or -1. */
+static long long mbps_to_kbps(const char *s)
+{
+	long long whole = 0, frac = 0;
+	int digits = 0;
+	const char *p = s;
+	if (!*p)
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > 100000000)
+			return -1;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (++digits > 3)
+				return -1;   /* finer than a kbit/s */
+			frac = frac * 10 + (*p - '0');
+		}
+		while (digits < 3) {
+			frac *= 10;
+			digits++;
+		}
+	}
+	return *p || p == s ? -1 : whole * 1000 + frac;
+}
+
+json_t *sd_cli_spec_params(const struct sd_cli_args *a, char *err, size_t errsz)
+{
+	static const struct { const char *opt, *param, *member; int kind; } map[] = {
+		{ "gbr-ul", "gbr_ul_mbps", "gbr_ul_kbps", 0 }, { "gbr-dl", "gbr_dl_mbps", "gbr_dl_kbps", 0 },
+		{ "mbr-ul", "mbr_ul_mbps", "mbr_ul_kbps", 0 }, { "mbr-dl", "mbr_dl_mbps", "mbr_dl_kbps", 0 },
+		{ "latency", "latency_ms", "latency_ms", 1 },
+		{ "availability", "availability_pct", "availability_pct", 1 },
+		{ "max-ues", "max_ues", "max_ues", 2 },
+	};
+	json_t *p = json_deep_copy(a->params), *sla = json_object(), *v;
+	size_t i;
+	for (i = 0; i < SD_ARRAY_LEN(map); i++) {
+		v = json_object_get(p, map[i].param);
+		if (!v)
+			continue;
+		if (map[i].kind == 0) {
+			long long k = mbps_to_kbps(json_string_value(v));
+			if (k < 0) {
+				snprintf(err, errsz, "--%s: \"%s\" is not a rate in Mbit/s (e.g. 20 or 0.5, "
+					 "to the kbit/s)", map[i].opt, json_string_value(v));
+				goto bad;
+			}
+			json_object_set_new(sla, map[i].member, json_integer(k));
+		} else if (map[i].kind == 1) {
+			char *end;
+			double d = strtod(json_string_value(v), &end);
+			if (*end || end == json_string_value(v) || !(d > 0)) {
+				snprintf(err, errsz, "--%s: \"%s\" is not a positive number", map[i].opt,
+					 json_string_value(v));
+				goto bad;
+			}
+			json_object_set_new(sla, map[i].member, json_real(d));
+		} else {
+			json_object_set(sla, map[i].member, v);
+		}
+		json_object_del(p, map[i].param);
+	}
+	if (json_object_size(sla))
+		json_object_set(p, "sla", sla);
+	json_decref(sla);
+	v = json_object_get(p, "sites");
+	if (json_is_string(v)) {
+		json_t *arr = json_array();
+		const char *s = json_string_value(v);
+		while (*s) {
+			size_t n = strcspn(s, ",");
+			if (n == 0 || n >= 64) {
+				snprintf(err, errsz, "--sites: write site ids separated by commas");
+				json_decref(arr);
+				json_decref(p);
+				return NULL;
+			}
+			json_array_append_new(arr, json_stringn(s, n));
+			s += n;
+			s += *s == ',';
+		}
+		json_object_set_new(p, "sites", arr);
+	}
+	return p;
+bad:
+	json_decref(sla);
+	json_decref(p);
+	return NULL;
+}
+
+/* Connect, call, and report an engine error with its exit status. */
+static json_t *call_op(const char *socket_path, const struct sd_cli_args *a, json_t *params,
+		       int *rc)
+{
+	struct sd_client cl;
+	json_t *res;
+	if (sd_client_connect(&cl, socket_path, CALL_TIMEOUT_MS) < 0) {
+		fprintf(stderr, "slicedeck: %s\n", cl.err);
+		sd_client_close(&cl);
+		*rc = SD_CLI_ENGINE;
+		return NULL;
+	}
+	res = sd_client_call(&cl, a->op, params, CALL_TIMEOUT_MS);
+	if (!res) {
+		char clean[1200];
+		sd_sanitize(clean, sizeof clean, cl.err, strlen(cl.err));
+		fprintf(stderr, "slicedeck %s: %s\n", a->name, clean);
+		*rc = sd_cli_slice_status(cl.err_code);
+	} else {
+		*rc = SD_CLI_OK;
+	}
+	sd_client_close(&cl);
+	return res;
+}
+
+/* Each failed constraint, one a line. */
+static void print_failures(FILE *f, const json_t *res)
+{
+	const json_t *x;
+	size_t i;
+	json_array_foreach(json_object_get(res, "failures"), i, x) {
+		char clean[512];
+		const char *t = json_string_value(json_object_get(x, "text"));
+		sd_sanitize(clean, sizeof clean, t ? t : "", t ? strlen(t) : 0);
+		fprintf(f, "  - %s\n", clean);
+	}
+	if (json_integer_value(json_object_get(res, "failures_not_listed")) > 0)
+		fprintf(f, "  - and %lld more\n",
+			(long long)json_integer_value(json_object_get(res, "failures_not_listed")));
+}
+
+int sd_cli_slice_check(const char *socket_path, const struct sd_cli_args *a)
+{
+	char err[256];
+	json_t *params = sd_cli_spec_params(a, err, sizeof err), *res;
+	int rc;
+	bool ok;
+	if (!params) {
+		fprintf(stderr, "slicedeck %s: %s\n", a->name, err);
+		return SD_CLI_USAGE;
+	}
+	res = call_op(socket_path, a, params, &rc);
+	json_decref(params);
+	if (!res)
+		return rc;
+	ok = json_is_true(json_object_get(res, "admitted"));
+	if (a->fmt == SD_OUT_JSON) {
+		json_dumpf(res, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else {
+		char sn[64], fac[64];
+		sd_cli_cell(res, "snssai", sn, sizeof sn);
+		sd_cli_cell(res, "factory", fac, sizeof fac);
+		if (ok)
+			printf("admissible for %s: S-NSSAI %s%s, %lld cells checked\n", fac, sn,
+			       json_is_true(json_object_get(res, "sd_allocated")) ? " (SD allocated)" : "",
+			       (long long)json_integer_value(json_object_get(res, "cells_checked")));
+		else
+			printf("would be rejected for %s:\n", fac);
+		print_failures(stdout, res);
+	}
+	json_decref(res);
+	if (fflush(stdout) != 0)
+		return SD_CLI_ENGINE;
+	return ok ? SD_CLI_OK : SD_CLI_REJECTED;
 }

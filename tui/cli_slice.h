@@ -12,4 +12,14 @@
  * with its reasons, and the notes. */
 void sd_cli_scenarios_after(const struct sd_cli_args *a, const json_t *res, const json_t *rows);
 
+/* "slicedeck slice check ...": the slice.check op. */
+int sd_cli_slice_check(const char *socket_path, const struct sd_cli_args *a);
+
+/* The exit status for an engine error code (rejected 3, forbidden 4,
+ * failed 5, bad_request 2, else 1). */
+int sd_cli_slice_status(const char *err_code);
+/* The command's options as the lifecycle ops' parameters: Mbit/s rates to
+ * kbit/s in "sla", "sites" as an array. NULL with a usage message in err. */
+json_t *sd_cli_spec_params(const struct sd_cli_args *a, char *err, size_t errsz);
+
 #endif
