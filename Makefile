@@ -215,14 +215,17 @@ DOCDIR  := $(PREFIX)/share/doc/slicedeck
 # net-snmp's default MIB directory (Debian: /usr/share/snmp/mibs); the base
 # modules we import go beside our MIB (etc/mibs/README.md)
 MIBDIR  := $(PREFIX)/share/snmp/mibs
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-	  $(DESTDIR)$(SYSCONFDIR)/slicedeck $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MIBDIR)
+	  $(DESTDIR)$(SYSCONFDIR)/slicedeck $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MIBDIR) \
+	  $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(BUILD)/slicedeckd $(DESTDIR)$(SBINDIR)/slicedeckd
 	install -m 0755 $(BUILD)/slicedeck $(DESTDIR)$(BINDIR)/slicedeck
 	install -m 0755 $(BUILD)/slicedeck-sim $(DESTDIR)$(BINDIR)/slicedeck-sim
+	install -m 0644 packaging/bash-completion/slicedeck $(DESTDIR)$(COMPLETIONDIR)/slicedeck
 	install -m 0644 packaging/man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 packaging/man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 packaging/man/*.8 $(DESTDIR)$(MANDIR)/man8/

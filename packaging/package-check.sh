@@ -34,7 +34,8 @@ for want in '-rw-r----- root/root .* ./etc/slicedeck/slicedeck.conf$' \
 	' ./lib/systemd/system/slicedeckd.service$' ' ./lib/systemd/system/slicedeckd-edge.service$' \
 	' ./usr/lib/sysusers.d/slicedeck.conf$' '-rwxr-xr-x .* ./usr/sbin/slicedeckd$' \
 	' ./usr/bin/slicedeck$' ' ./usr/share/man/man8/slicedeckd.8.gz$' \
-	' ./usr/share/man/man5/slicedeck.conf.5.gz$' ' ./usr/share/slicedeck/systemd/shaping.conf$'; do
+	' ./usr/share/man/man5/slicedeck.conf.5.gz$' ' ./usr/share/slicedeck/systemd/shaping.conf$' \
+	' ./usr/share/bash-completion/completions/slicedeck$'; do
 	echo "$c" | grep -q -e "$want" || fail "$main lacks $want"
 done
 dpkg-deb -c "$DEB/slicedeck-sim_${V}_amd64.deb" | grep ' ./usr/bin/slicedeck-sim$' >/dev/null || fail "sim package"

@@ -567,6 +567,7 @@ struct cli_opt {
 	bool required;
 	long long lo, hi;       /* OPT_INT bounds */
 	const char *help;
+	const char *choices;    /* the values, space-separated, for completion */
 };
 
 struct sd_cli_cmd {
@@ -629,9 +630,11 @@ static const struct cli_opt kpi_opts[] = {
 	  .help = "the slice" },
 	{ .name = "metric", .metavar = "NAME", .kind = OPT_TEXT, .param = "metric",
 	  .help = "latency (default), ul_throughput, dl_throughput, ul_demand, dl_demand, "
-		  "packet_loss, availability, ues, pdu_sessions, rsrp, sinr, prb_usage" },
+		  "packet_loss, availability, ues, pdu_sessions, rsrp, sinr, prb_usage",
+	  .choices = "latency ul_throughput dl_throughput ul_demand dl_demand packet_loss "
+		     "availability ues pdu_sessions rsrp sinr prb_usage" },
 	{ .name = "level", .metavar = "LEVEL", .kind = OPT_TEXT, .param = "level",
-	  .help = "1min (default), 5min, 1h or 1day buckets" },
+	  .help = "1min (default), 5min, 1h or 1day buckets", .choices = "1min 5min 1h 1day" },
 	{ .name = "points", .metavar = "N", .kind = OPT_INT, .param = "points", .lo = 1, .hi = 500,
 	  .help = "the last N periods (default 60)" },
 };
@@ -752,6 +755,26 @@ static const struct sd_cli_cmd commands[] = {
 	{ .name = "help", .operand = "COMMAND", .help = "this list, or one command's options",
 	  .run = run_help },
 };
+
+bool sd_cli_cmd_info(size_t i, struct sd_cli_cmd_info *out)
+{
+	const struct sd_cli_cmd *c;
+	size_t k;
+	if (i >= SD_ARRAY_LEN(commands))
+		return false;
+	c = &commands[i];
+	memset(out, 0, sizeof *out);
+	out->name = c->name;
+	out->operand = c->operand;
+	out->formats = c->formats;
+	for (k = 0; k < c->nopts && k < SD_CLI_INFO_MAX_OPTS; k++) {
+		out->opts[k].name = c->opts[k].name;
+		out->opts[k].metavar = c->opts[k].metavar;
+		out->opts[k].choices = c->opts[k].choices;
+	}
+	out->nopts = k;
+	return true;
+}
 
 /* The first word of a command's name, and the second ("" for one word). */
 static void name_words(const char *name, char *w1, size_t n1, const char **w2)

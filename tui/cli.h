@@ -49,6 +49,21 @@ struct sd_cli_args {
  * a->err ("slicedeck alarms: unknown option --factory"). Call
  * sd_cli_args_done either way. */
 int sd_cli_parse(int argc, char **argv, struct sd_cli_args *a);
+
+/* The command table as shell completion (tui/complete.c) reads it: row i
+ * (false past the end), its name, operand, whether it takes --json/--csv,
+ * and its options (name without "--", metavar NULL for a flag, the
+ * values when the table lists them). */
+#define SD_CLI_INFO_MAX_OPTS 16
+struct sd_cli_cmd_info {
+	const char *name, *operand;
+	bool formats;
+	size_t nopts;
+	struct {
+		const char *name, *metavar, *choices;
+	} opts[SD_CLI_INFO_MAX_OPTS];
+};
+bool sd_cli_cmd_info(size_t i, struct sd_cli_cmd_info *out);
 void sd_cli_args_done(struct sd_cli_args *a);
 
 /* Run "slicedeck COMMAND ARGS..." against the engine; returns the exit

@@ -7,6 +7,7 @@
 
 #include "core/util.h"
 #include "tui/cli.h"
+#include "tui/complete.h"
 #include "tui/client.h"
 #include "tui/screen.h"
 #include "tui/theme.h"
@@ -46,6 +47,13 @@ int main(int argc, char **argv)
 	long long v;
 	int ch;
 
+	/* the bash completion function's hidden entry (tui/complete.h) */
+	if (argc >= 3 && strcmp(argv[1], "__complete") == 0) {
+		long long cw;
+		if (!sd_parse_ll(argv[2], 0, argc - 3, &cw))
+			return 2;
+		return sd_complete(stdout, (int)cw, argc - 3, argv + 3);
+	}
 	/* "+": options after the command belong to the command */
 	while ((ch = getopt_long(argc, argv, "+s:r:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
