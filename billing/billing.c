@@ -8,7 +8,9 @@
 #include <jansson.h>
 
 #include "billing/chf.h"
+#include "billing/invoice.h"
 #include "billing/ledger.h"
+#include "billing/tariff_conf.h"
 #include "billing/usage_csv.h"
 #include "core/ipc.h"
 #include "core/log.h"
@@ -118,6 +120,85 @@ static json_t *op_usage_held(struct sd_op_call *call)
 	}
 	return json_pack("{s:o, s:I}", "held", rows,
 			 "held_records", (json_int_t)sd_ledger_held_count(b->ledger));
+}
+
+/* --- bills ------------------------------------------------------------------------ */
+
+struct bill_sum {
+	int64_t bytes, records;
+};
+
+static void bill_row(void *arg, const struct sd_usage_total *t)
+{
+	struct bill_sum *b = arg;
+	b->bytes += t->total;
+	b->records += t->records;
+}
+
+static const char *const line_types[] = { [SD_LINE_SERVICE] = "service", [SD_LINE_LEASE] = "lease" };
+
+static json_t *op_bill(struct sd_op_call *call)
+{
+	struct sd_billing *b = call->arg;
+	const char *fid = json_string_value(json_object_get(call->params, "factory"));
+	const char *period = json_string_value(json_object_get(call->params, "period"));
+	const struct sd_tariff_conf *tc = sd_tariff_conf_get(call->cfg);
+	const struct sd_model *m = call->model;
+	const struct sd_tariff *t = NULL;
+	const struct sd_factory *f;
+	struct bill_sum sum = { 0, 0 };
+	struct sd_bill_usage u = { 0, 0 };
+	struct sd_invoice inv;
+	char month[8];
+	const int *idx;
+	json_t *lines;
+	int fi, i, n;
+
+	if (call->caller->role == SD_ROLE_FACTORY && !fid)
+		fid = call->caller->factory_id;
+	if (!fid)
+		return sd_op_fail(call, SD_IPC_E_BADREQ, "which factory? (factory is required)");
+	fi = sd_model_factory_index(m, fid);
+	if (fi < 0 || !sd_ipc_sees_factory(call->caller, fi))
+		return sd_op_fail_scope(call, "factory", fid);
+	f = &m->factories[fi];
+	if (!period) {
+		sd_ledger_period_of(sd_wall_ms(), month, sizeof month);
+		period = month;
+	} else if (!period_ok(period)) {
+		return sd_op_fail(call, SD_IPC_E_BADREQ, "period must be YYYY-MM, not \"%s\"", period);
+	}
+	if (f->tariff[0])
+		t = sd_tariff_find(tc, f->tariff);
+	for (i = 0; !t && tc && i < tc->ntariffs; i++)
+		if (tc->tariffs[i].mode == f->mode)
+			t = &tc->tariffs[i];
+	if (!t)
+		return sd_op_fail(call, SD_IPC_E_NOTFOUND, "factory %s has no tariff and the "
+				  "configuration has none for %s networks", f->id,
+				  sd_pn_mode_name(f->mode));
+	if (sd_ledger_totals(b->ledger, f->id, period, bill_row, &sum) < 0)
+		return sd_op_fail(call, SD_IPC_E_INTERNAL, "ledger: %s", sd_ledger_errmsg(b->ledger));
+	n = sd_model_factory_slices(m, fi, &idx);
+	for (i = 0; i < n; i++)
+		u.slices += m->slices[idx[i]].state == SD_SLICE_ACTIVE ||
+			    m->slices[idx[i]].state == SD_SLICE_SUSPENDED;
+	u.bytes = sum.bytes;
+	sd_invoice_rate(t, &u, &inv);
+	lines = json_array();
+	for (i = 0; i < inv.nlines; i++) {
+		const struct sd_invoice_line *l = &inv.lines[i];
+		json_array_append_new(lines, json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:i, s:I}",
+			"what", l->what, "type", line_types[l->type], "quantity", (json_int_t)l->qty,
+			"unit", l->unit, "unit_price", (json_int_t)l->unit_price,
+			"amount", (json_int_t)l->amount, "vat_pct", l->vat_pct, "tax", (json_int_t)l->tax));
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:o, s:I, s:I, s:I}",
+		"factory", f->id, "period", period, "tariff", t->id, "currency", t->currency,
+		"bytes", (json_int_t)sum.bytes, "records", (json_int_t)sum.records,
+		"slices_in_service", u.slices, "lines", lines,
+		"subtotal", (json_int_t)inv.subtotal, "tax", (json_int_t)inv.tax,
+		"total", (json_int_t)inv.total);
 }
 
 /* --- usage import: a CSV sent in parts, checked, then stored whole ---------------- */
@@ -319,6 +400,11 @@ static const struct sd_param upload_params[] = {
 	{ "last", SD_PT_BOOL, false, "the file is complete: check it" },
 	SD_PARAMS_END
 };
+static const struct sd_param bill_params[] = {
+	{ "factory", SD_PT_ID, false, "the factory (a factory user: its own, the default)" },
+	{ "period", SD_PT_STRING, false, "the month, YYYY-MM (UTC); default this month" },
+	SD_PARAMS_END
+};
 static const struct sd_param import_params[] = {
 	{ "upload", SD_PT_ID, true, "a complete, checked upload" },
 	SD_PARAMS_END
@@ -329,6 +415,8 @@ static const struct sd_op billing_ops[] = {
 	  "usage totals from the ledger per factory, slice and month" },
 	{ "usage.held", op_usage_held, SD_PERM_READ, 0, NULL,
 	  "usage records held for review: no slice in service matched them (not for factories)" },
+	{ "bill", op_bill, SD_PERM_READ, 0, bill_params,
+	  "a factory's bill for a month, line by line, in fen (month to date for this month)" },
 	{ "usage.upload", op_usage_upload, SD_PERM_ACT, 0, upload_params,
 	  "send a usage CSV in parts; the last part checks it whole (FILE:LINE: field: problem)" },
 	{ "usage.import", op_usage_import, SD_PERM_ACT, SD_OP_MUTATES | SD_OP_ASYNC, import_params,

@@ -56,6 +56,15 @@ static const struct sd_config_key tariff_keys[] = {
 	{ .name = "sla_credit_pct", .type = SD_K_INT, OF(sla_credit_pct),
 	  .min = 0, .max = 100, .def = "0", .unit = "%",
 	  .help = "credit per missed SLA KPI" },
+	{ .name = "lease_fee", .type = SD_K_MONEY, OF(lease_fee),
+	  .max = 1000000000000000LL, .def = "0", .unit = "fen",
+	  .help = "monthly lease of an on-premises UPF/MEC (hybrid)" },
+	{ .name = "vat_service_pct", .type = SD_K_INT, OF(vat_service_pct),
+	  .min = 0, .max = 100, .def = "6", .unit = "%",
+	  .help = "VAT on fees and data (telecom value-added services)" },
+	{ .name = "vat_lease_pct", .type = SD_K_INT, OF(vat_lease_pct),
+	  .min = 0, .max = 100, .def = "13", .unit = "%",
+	  .help = "VAT on the equipment lease" },
 	{ 0 }
 };
 

@@ -22,6 +22,9 @@ struct sd_tariff {
 	int64_t per_gb;            /* minor units per GB (10^9 bytes) beyond the allowance */
 	int64_t included_gb;       /* GB included per month */
 	int64_t sla_credit_pct;    /* % of the monthly fee credited per missed SLA KPI */
+	int64_t lease_fee;         /* minor units per month: on-premises UPF/MEC lease */
+	int64_t vat_service_pct;   /* VAT on the service lines, % (6) */
+	int64_t vat_lease_pct;     /* VAT on the lease line, % (13) */
 };
 
 struct sd_tariff_conf {

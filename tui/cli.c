@@ -114,6 +114,34 @@ static const struct sd_column held_cols[] = {
 	{ "TOTAL_BYTES", "total_bytes" }, { "REASON", "reason" },
 };
 
+static const struct sd_column bill_cols[] = {
+	{ "WHAT", "what" }, { "TYPE", "type" }, { "QUANTITY", "quantity" }, { "UNIT", "unit" },
+	{ "UNIT_PRICE", "unit_price" }, { "AMOUNT", "amount" }, { "VAT%", "vat_pct" },
+	{ "TAX", "tax" },
+};
+
+static void print_money(const char *label, const json_t *res, const char *member)
+{
+	json_int_t v = json_integer_value(json_object_get(res, member));
+	printf("%-9s %12lld fen  (%lld.%02lld %s)\n", label, (long long)v, (long long)(v / 100),
+	       (long long)(v % 100), json_string_value(json_object_get(res, "currency")));
+}
+
+/* The bill's head and totals around its lines. */
+static void after_bill(const struct sd_cli_args *a, const json_t *res, const json_t *rows)
+{
+	printf("factory %s, %s, tariff %s: %lld bytes in %lld records, %lld slices in service\n",
+	       json_string_value(json_object_get(res, "factory")),
+	       json_string_value(json_object_get(res, "period")),
+	       json_string_value(json_object_get(res, "tariff")),
+	       (long long)json_integer_value(json_object_get(res, "bytes")),
+	       (long long)json_integer_value(json_object_get(res, "records")),
+	       (long long)json_integer_value(json_object_get(res, "slices_in_service")));
+	print_money("subtotal", res, "subtotal");
+	print_money("tax", res, "tax");
+	print_money("total", res, "total");
+}
+
 /* Operators are told when records wait for review. */
 static void after_usage(const struct sd_cli_args *a, const json_t *res, const json_t *rows)
 {
@@ -617,6 +645,12 @@ static const struct cli_opt usage_opts[] = {
 	{ .name = "period", .metavar = "YYYY-MM", .kind = OPT_TEXT, .param = "period",
 	  .help = "only this month (UTC)" },
 };
+static const struct cli_opt bill_opts[] = {
+	{ .name = "factory", .metavar = "ID", .kind = OPT_TEXT, .param = "factory",
+	  .help = "the factory (a factory user: its own, the default)" },
+	{ .name = "period", .metavar = "YYYY-MM", .kind = OPT_TEXT, .param = "period",
+	  .help = "the month (UTC; default this month, to date)" },
+};
 static const struct cli_opt coverage_opts[] = {
 	{ .name = "site", .metavar = "ID", .kind = OPT_TEXT, .param = "site",
 	  .help = "one site, with its heat map, weak cells and holes" },
@@ -738,6 +772,9 @@ static const struct sd_cli_cmd commands[] = {
 	  OPTS(scenario_opts), .formats = true,
 	  .help = "the 20-scenario slice template catalog (rates in kbit/s); for a factory, "
 		  "which templates it is not offered and why", .after = sd_cli_scenarios_after },
+	{ .name = "bill", .op = "bill", .member = "lines", COLS(bill_cols), OPTS(bill_opts),
+	  .formats = true, .after = after_bill,
+	  .help = "a factory's bill for a month, line by line: amounts and VAT in fen" },
 	{ .name = "usage import", .op = "usage.import", .operand = "FILE", .operand_required = true,
 	  .help = "import usage records from a CSV (time, slice, ul_bytes, dl_bytes, ...); "
 		  "checked whole by the engine, all or nothing (operators)",

@@ -15,6 +15,8 @@ cat >"$T/sd.conf" <<EOF
 engine = { socket = "$T/sd.sock"; state_dir = "$T/state"; log_level = "info"; };
 zone = { name = "Import Test Park"; plmn = { mcc = "460"; mnc = "00"; }; };
 sbi = { nrf = "http://127.0.0.1:9"; poll_interval = 60; };
+tariffs = ( { id = "hyb"; mode = "hybrid"; monthly_fee = 5000000; per_slice_fee = 300000;
+              per_gb = 250; included_gb = 0; lease_fee = 800000; } );
 factories = (
   { id = "alpha"; name = "Alpha Steel"; industry = "steel"; zone = "north";
     mode = "hybrid"; level = "workshop"; security_grade = 2; dnns = [ "alpha.mec" ];
@@ -99,6 +101,32 @@ sd usage import "$T/big.csv" >"$T/big.out" 2>&1 || { cat "$T/big.out"; t_fail "b
 t_expect_grep '4000 rows, 4000 stored' "$T/big.out"
 # sum of i + 2i for i < 4000 = 3 * 3999 * 4000 / 2
 [ "$(total_of alpha-crane 2026-09)" = 23994000 ] || t_fail "September total $(total_of alpha-crane 2026-09)"
+
+# --- the September bill, computed by hand: 23,994,000 bytes at 2.50 CNY/GB
+# is 5.9985 fen -> 6; one slice in service (alpha-old is decommissioned);
+# VAT 6 % on the service lines, 13 % on the lease:
+#   monthly fee 5,000,000 + 300,000 tax; slice fee 300,000 + 18,000;
+#   data 6 + 0 (0.36); lease 800,000 + 104,000
+#   subtotal 6,100,006, tax 422,000, total 6,522,006
+sd bill --factory alpha --period 2026-09 --json >"$T/bill.json" || t_fail "bill"
+python3 - "$T/bill.json" <<'EOF2' || t_fail "the September bill is not the hand-computed one"
+import json, sys
+b = json.load(open(sys.argv[1]))
+got = [(l["what"], l["type"], l["quantity"], l["amount"], l["vat_pct"], l["tax"]) for l in b]
+want = [("monthly fee", "service", 1, 5000000, 6, 300000), ("slice fee", "service", 1, 300000, 6, 18000),
+        ("data", "service", 23994000, 6, 6, 0), ("UPF/MEC lease", "lease", 1, 800000, 13, 104000)]
+ok = got == want
+if not ok:
+    print(json.dumps(b))
+sys.exit(0 if ok else 1)
+EOF2
+sd bill --factory alpha --period 2026-09 >"$T/bill.txt" || t_fail "bill table"
+t_expect_grep '^factory alpha, 2026-09, tariff hyb: 23994000 bytes in 4000 records, 1 slices in service' "$T/bill.txt"
+t_expect_grep '^subtotal +6100006 fen +\(61000.06 CNY\)' "$T/bill.txt"
+t_expect_grep '^tax +422000 fen +\(4220.00 CNY\)' "$T/bill.txt"
+t_expect_grep '^total +6522006 fen +\(65220.06 CNY\)' "$T/bill.txt"
+sd bill --factory alpha --period 2026-9 >"$T/bp.txt" 2>&1 && t_fail "a bad period was taken"
+t_expect_grep 'period must be YYYY-MM' "$T/bp.txt"
 
 # --- answered means durable ------------------------------------------------------
 printf 'time,slice,ul_bytes,dl_bytes\n2026-08-05T00:00:00Z,alpha-crane,40,2\n' >"$T/last.csv"
