@@ -232,6 +232,7 @@ install: all
 	install -m 0640 etc/slicedeck.conf $(DESTDIR)$(SYSCONFDIR)/slicedeck/slicedeck.conf
 	install -m 0644 docs/*.md README.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 etc/timeline-*.txt $(DESTDIR)$(DOCDIR)/   # samples for slicedeck-sim --timeline
+	install -m 0644 etc/open5gs-example.conf $(DESTDIR)$(DOCDIR)/   # README, "Connecting to a real core"
 	install -m 0644 etc/SLICEDECK-MIB.txt etc/mibs/*.txt $(DESTDIR)$(MIBDIR)/
 	install -d -m 0755 $(DESTDIR)$(PLUGINDIR)
 	$(if $(PLUGIN_SOS),install -m 0644 $(PLUGIN_SOS) $(DESTDIR)$(PLUGINDIR)/)
