@@ -3,11 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/log.h"
+#include "core/model.h"
+#include "core/store.h"
 #include "core/util.h"
 #include "engine/config_sections.h"
 #include "engine/engine.h"
+#include "slicing/scenario.h"
 
 /* where `make install` puts it: SYSCONFDIR follows PREFIX (Makefile) */
 #define DEFAULT_CONFIG SD_SYSCONFDIR "/slicedeck/slicedeck.conf"
@@ -38,6 +42,63 @@ static void usage(FILE *f)
 		"rejected and the running one kept).\n");
 }
 
+/* The slices created at run time (state_dir/slicedeck.db) against the
+ * file: a stored slice the engine would refuse at start (its id now
+ * declared by the file, its factory or a site gone) and a stored slice
+ * holding an S-NSSAI a configured slice also holds. Warnings: the engine
+ * starts and keeps the stored rows. Returns how many. */
+static int check_stored(const struct sd_config *c)
+{
+	char path[600], err[1024];
+	struct sd_store *st;
+	struct sd_model_store *ms;
+	struct sd_model *m;
+	int refused, n = 0, i, j;
+	snprintf(path, sizeof path, "%s/slicedeck.db", c->state_dir);
+	if (access(path, R_OK) != 0)
+		return 0;   /* no engine ran here yet, or not ours to read */
+	st = sd_store_open(path, err, sizeof err);
+	if (!st) {
+		fprintf(stderr, "warning: %s: stored slices not checked: %s\n", path, err);
+		return 0;
+	}
+	ms = sd_model_store_open(st, sd_scenario_find, err, sizeof err);
+	if (!ms) {
+		fprintf(stderr, "warning: %s: stored slices not checked: %s\n", path, err);
+		sd_store_close(st);
+		return 0;
+	}
+	m = sd_model_copy_declared(c->model);
+	sd_model_reindex(m);
+	refused = sd_model_store_load(m, ms, err, sizeof err);
+	if (refused > 0) {
+		fprintf(stderr, "warning: %s: %s (the engine keeps them in the store, out of "
+			"service)\n", path, err);
+		n += refused;
+	}
+	for (i = 0; i < m->nslices; i++) {
+		const struct sd_slice *r = &m->slices[i];
+		if (r->origin == SD_ORIGIN_CONFIG || r->state == SD_SLICE_DECOMMISSIONED ||
+		    r->state == SD_SLICE_REJECTED || r->state == SD_SLICE_REQUESTED)
+			continue;
+		for (j = 0; j < m->nslices; j++) {
+			char sn[SD_SNSSAI_STRLEN];
+			const struct sd_slice *d = &m->slices[j];
+			if (d->origin != SD_ORIGIN_CONFIG || d->state == SD_SLICE_DECOMMISSIONED ||
+			    d->state == SD_SLICE_REJECTED || !sd_snssai_equal(&r->snssai, &d->snssai))
+				continue;
+			fprintf(stderr, "warning: %s: stored slice %s and configured slice %s both hold "
+				"S-NSSAI %s\n", path, r->id, d->id,
+				sd_snssai_format(&r->snssai, sn, sizeof sn));
+			n++;
+		}
+	}
+	sd_model_free(m);
+	sd_model_store_close(ms);
+	sd_store_close(st);
+	return n;
+}
+
 static int check_config(const char *path)
 {
 	struct sd_errlist errs;
@@ -54,6 +115,12 @@ static int check_config(const char *path)
 		return 1;
 	for (i = 0; i < c->warnings.n; i++)
 		fprintf(stderr, "warning: %s\n", c->warnings.msgs[i]);
+	{
+		int conflicts = check_stored(c);
+		if (conflicts)
+			fprintf(stderr, "warning: %d conflict%s between the configuration and the slices "
+				"stored in %s\n", conflicts, conflicts == 1 ? "" : "s", c->state_dir);
+	}
 	sd_config_summary(c, summary, sizeof summary);
 	{
 		char *shown = sd_escape_dup(path);

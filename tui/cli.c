@@ -151,6 +151,20 @@ static void after_usage(const struct sd_cli_args *a, const json_t *res, const js
 		       (long long)n, n == 1 ? "" : "s");
 }
 
+static const struct sd_column request_cols[] = {
+	{ "ID", "id" }, { "KIND", "kind" }, { "SLICE", "slice" }, { "FACTORY", "factory" },
+	{ "STATE", "state" }, { "BY", "requested_by" }, { "REQUESTED", "requested" },
+	{ "DECIDED_BY", "decided_by" }, { "NOTE", "note" },
+};
+static const struct sd_column history_cols[] = {
+	{ "TIME", "time" }, { "ACTOR", "actor" }, { "ROLE", "role" }, { "ACTION", "action" },
+	{ "FROM", "from" }, { "TO", "to" }, { "REASON", "reason" },
+};
+static const struct sd_column audit_cols[] = {
+	{ "SEQ", "seq" }, { "TIME", "time" }, { "USER", "user" }, { "ROLE", "role" },
+	{ "OP", "op" }, { "FACTORY", "factory" }, { "OUTCOME", "outcome" }, { "MESSAGE", "message" },
+};
+
 /* The plugins result's list as the rows. */
 static json_t *flatten_plugins(const json_t *res)
 {
@@ -715,6 +729,54 @@ static const struct cli_opt slice_check_opts[] = {
 	  .help = "check a change to this slice instead of a new one" },
 };
 
+static const struct cli_opt slice_request_opts[] = {
+	SPEC_OPTS,
+	{ .name = "id", .metavar = "ID", .kind = OPT_TEXT, .param = "new_slice",
+	  .help = "the new slice's id (default FACTORY-N)" },
+};
+static const struct cli_opt slice_create_opts[] = {
+	SPEC_OPTS,
+	{ .name = "id", .metavar = "ID", .kind = OPT_TEXT, .param = "new_slice",
+	  .help = "the new slice's id (default FACTORY-N)" },
+	{ .name = "reason", .metavar = "TEXT", .kind = OPT_TEXT, .param = "reason",
+	  .help = "why (kept in the slice's history)" },
+};
+static const struct cli_opt slice_modify_opts[] = {
+	SPEC_OPTS,
+	{ .name = "reason", .metavar = "TEXT", .kind = OPT_TEXT, .param = "reason",
+	  .help = "why (kept in the slice's history)" },
+};
+static const struct cli_opt note_opts[] = {
+	{ .name = "note", .metavar = "TEXT", .kind = OPT_TEXT, .param = "note",
+	  .help = "a note for the requester" },
+};
+static const struct cli_opt reason_opts[] = {
+	{ .name = "reason", .metavar = "TEXT", .kind = OPT_TEXT, .param = "reason",
+	  .help = "why (kept in the slice's history)" },
+};
+static const struct cli_opt must_reason_opts[] = {
+	{ .name = "reason", .metavar = "TEXT", .kind = OPT_TEXT, .param = "reason", .required = true,
+	  .help = "why (kept in the slice's history and shown to the factory)" },
+};
+static const struct cli_opt activate_opts[] = {
+	{ .name = "out-of-band", .kind = OPT_FLAG, .param = "out_of_band",
+	  .help = "the slice was provisioned at the 5GC by hand (no SBI provisioning configured)" },
+	{ .name = "reason", .metavar = "TEXT", .kind = OPT_TEXT, .param = "reason",
+	  .help = "what was done" },
+};
+static const struct cli_opt requests_opts[] = {
+	{ .name = "state", .metavar = "STATE", .kind = OPT_TEXT, .param = "state",
+	  .help = "pending, approved or rejected (default all)" },
+};
+static const struct cli_opt audit_opts[] = {
+	{ .name = "since", .metavar = "TIME", .kind = OPT_TEXT, .param = "since",
+	  .help = "records at or after TIME: YYYY-MM-DD[THH:MM[:SS]] UTC, or ms since the epoch" },
+	{ .name = "factory", .metavar = "ID", .kind = OPT_TEXT, .param = "factory",
+	  .help = "records about this factory (a factory user: only their own)" },
+	{ .name = "limit", .metavar = "N", .kind = OPT_INT, .param = "limit", .lo = 1, .hi = 10000,
+	  .help = "newest first, at most N (default 200)" },
+};
+
 static void after_coverage(const struct sd_cli_args *a, const json_t *res, const json_t *rows)
 {
 	if (json_object_get(a->params, "site"))
@@ -789,6 +851,47 @@ static const struct sd_cli_cmd commands[] = {
 	  .help = "admission control as a dry run: whether the zone can carry this slice "
 		  "(or this change), every failed constraint with its numbers; exit status 3 "
 		  "when it would be rejected", .run = sd_cli_slice_check },
+	{ .name = "slice request", .op = "slice.request", OPTS(slice_request_opts), .formats = true,
+	  .operand = "SLICE",
+	  .help = "ask for a new slice from the catalog (--scenario), or with SLICE a change to one "
+		  "of yours; it waits for an operator's decision", .run = sd_cli_slice_run },
+	{ .name = "slice requests", .op = "slice.requests", .member = "requests",
+	  COLS(request_cols), OPTS(requests_opts), .formats = true,
+	  .help = "slice requests in your scope, newest first, with their decisions" },
+	{ .name = "slice approve", .op = "slice.approve", OPTS(note_opts), .formats = true,
+	  .operand = "REQUEST", .operand_required = true,
+	  .help = "approve a request (operators): admission control runs; exit 3 when it rejects",
+	  .run = sd_cli_slice_run },
+	{ .name = "slice reject", .op = "slice.reject", OPTS(must_reason_opts), .formats = true,
+	  .operand = "REQUEST", .operand_required = true, .help = "reject a request (operators)",
+	  .run = sd_cli_slice_run },
+	{ .name = "slice create", .op = "slice.create", OPTS(slice_create_opts), .formats = true,
+	  .help = "create a slice directly (operators); admitted when admission control allows",
+	  .run = sd_cli_slice_run },
+	{ .name = "slice modify", .op = "slice.modify", OPTS(slice_modify_opts), .formats = true,
+	  .operand = "SLICE", .operand_required = true,
+	  .help = "change a slice's SLA, UEs or sites (operators); admission control runs again",
+	  .run = sd_cli_slice_run },
+	{ .name = "slice activate", .op = "slice.activate", OPTS(activate_opts), .formats = true,
+	  .operand = "SLICE", .operand_required = true,
+	  .help = "an admitted slice goes active (operators)", .run = sd_cli_slice_run },
+	{ .name = "slice suspend", .op = "slice.suspend", OPTS(must_reason_opts), .formats = true,
+	  .operand = "SLICE", .operand_required = true, .help = "suspend an active slice (operators)",
+	  .run = sd_cli_slice_run },
+	{ .name = "slice resume", .op = "slice.resume", OPTS(reason_opts), .formats = true,
+	  .operand = "SLICE", .operand_required = true,
+	  .help = "resume a suspended slice (operators); admission control runs again",
+	  .run = sd_cli_slice_run },
+	{ .name = "slice decommission", .op = "slice.decommission", OPTS(must_reason_opts),
+	  .formats = true, .operand = "SLICE", .operand_required = true,
+	  .help = "take a slice out of service for good (operators)", .run = sd_cli_slice_run },
+	{ .name = "slice history", .op = "slice.history", .member = "history", COLS(history_cols),
+	  .operand = "SLICE", .operand_required = true, .formats = true,
+	  .help = "every lifecycle step of a slice: when, who, what, from, to, why",
+	  .run = sd_cli_slice_history },
+	{ .name = "audit", .op = "audit", .member = "audit", COLS(audit_cols), OPTS(audit_opts),
+	  .formats = true, .help = "the audit log of changes, newest first (a factory user: "
+	  "only records about their own factory)", .run = sd_cli_audit },
 	{ .name = "help", .operand = "COMMAND", .help = "this list, or one command's options",
 	  .run = run_help },
 };
@@ -1158,6 +1261,11 @@ static void print_whoami(const json_t *res)
 
 static int run_listing(const char *socket_path, const struct sd_cli_args *a)
 {
+	return sd_cli_listing(socket_path, a, a->params);
+}
+
+int sd_cli_listing(const char *socket_path, const struct sd_cli_args *a, json_t *params)
+{
 	const struct sd_cli_cmd *c = a->cmd;
 	struct sd_client cl;
 	json_t *res, *rows;
@@ -1173,11 +1281,13 @@ static int run_listing(const char *socket_path, const struct sd_cli_args *a)
 		sd_client_close(&cl);
 		return rc;
 	}
-	res = sd_client_call(&cl, c->op, a->params, CALL_TIMEOUT_MS);
+	res = sd_client_call(&cl, c->op, params, CALL_TIMEOUT_MS);
 	if (!res) {
 		fprintf(stderr, "slicedeck %s: %s\n", a->name, cl.err);
+		rc = strncmp(c->op, "slice.", 6) == 0 || strcmp(c->op, "audit") == 0
+		     ? sd_cli_slice_status(cl.err_code) : SD_CLI_ENGINE;
 		sd_client_close(&cl);
-		return SD_CLI_ENGINE;
+		return rc;
 	}
 	if (c->member) {
 		rows = filter_rows(json_object_get(res, c->member), a->filters);

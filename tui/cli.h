@@ -70,6 +70,9 @@ void sd_cli_args_done(struct sd_cli_args *a);
  * status (SD_CLI_OK, SD_CLI_ENGINE for an engine error or refusal,
  * SD_CLI_USAGE). "slicedeck help [COMMAND]" is one of the commands. */
 int sd_cli_run(const char *socket_path, int argc, char **argv);
+/* Run a listing command with these parameters (a command's own run may
+ * prepare them): the table, CSV or JSON of its rows. */
+int sd_cli_listing(const char *socket_path, const struct sd_cli_args *a, json_t *params);
 /* true when name is (the first word of) a CLI command. */
 int sd_cli_is_command(const char *name);
 /* The command list, generated from the table; with cmd (a command name,

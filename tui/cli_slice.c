@@ -1,9 +1,11 @@
 /* tui/cli_slice.c — see cli_slice.h. */
 #include "tui/cli_slice.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/util.h"
 #include "tui/client.h"
@@ -234,4 +236,121 @@ int sd_cli_slice_check(const char *socket_path, const struct sd_cli_args *a)
 	if (fflush(stdout) != 0)
 		return SD_CLI_ENGINE;
 	return ok ? SD_CLI_OK : SD_CLI_REJECTED;
+}
+
+/* One line for a step's reply: "slice X: requested -> admitted (S-NSSAI ...)". */
+static void print_step(const json_t *res)
+{
+	const json_t *s = json_object_get(res, "slice");
+	char id[64], sn[64], from[32], to[32], fac[64];
+	sd_cli_cell(s, "id", id, sizeof id);
+	sd_cli_cell(s, "snssai", sn, sizeof sn);
+	sd_cli_cell(s, "factory", fac, sizeof fac);
+	sd_cli_cell(res, "from", from, sizeof from);
+	sd_cli_cell(res, "to", to, sizeof to);
+	if (json_object_get(res, "request")) {
+		printf("request %lld (%s) for %s: %s, pending an operator's decision\n",
+		       (long long)json_integer_value(json_object_get(res, "request")),
+		       json_string_value(json_object_get(res, "kind")), id, fac);
+		if (json_is_false(json_object_get(json_object_get(res, "admission_now"), "admitted"))) {
+			printf("admission control would refuse it now:\n");
+			print_failures(stdout, json_object_get(res, "admission_now"));
+		}
+		return;
+	}
+	if (!s) {
+		printf("request %lld rejected\n",
+		       (long long)json_integer_value(json_object_get(res, "request")));
+		return;
+	}
+	printf("slice %s (%s): %s -> %s%s%s\n", id, fac, from, to, strcmp(sn, "-") && *sn ? ", S-NSSAI " : "",
+	       strcmp(sn, "-") && *sn ? sn : "");
+}
+
+int sd_cli_slice_run(const char *socket_path, const struct sd_cli_args *a)
+{
+	char err[256];
+	json_t *params, *res;
+	int rc;
+	bool by_request = strcmp(a->op, "slice.approve") == 0 || strcmp(a->op, "slice.reject") == 0;
+
+	params = sd_cli_spec_params(a, err, sizeof err);
+	if (!params) {
+		fprintf(stderr, "slicedeck %s: %s\n", a->name, err);
+		return SD_CLI_USAGE;
+	}
+	if (a->operand && by_request) {
+		long long id;
+		if (!sd_parse_ll(a->operand, 1, INT64_MAX, &id)) {
+			fprintf(stderr, "slicedeck %s: %s is not a request number (slicedeck slice "
+				"requests)\n", a->name, a->operand);
+			json_decref(params);
+			return SD_CLI_USAGE;
+		}
+		json_object_set_new(params, "request", json_integer((json_int_t)id));
+	} else if (a->operand) {
+		json_object_set_new(params, "slice", json_string(a->operand));
+	}
+	res = call_op(socket_path, a, params, &rc);
+	json_decref(params);
+	if (!res)
+		return rc;
+	if (a->fmt == SD_OUT_JSON) {
+		json_dumpf(res, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else {
+		print_step(res);
+	}
+	json_decref(res);
+	return fflush(stdout) == 0 ? SD_CLI_OK : SD_CLI_ENGINE;
+}
+
+int sd_cli_slice_history(const char *socket_path, const struct sd_cli_args *a)
+{
+	json_t *p = json_deep_copy(a->params);
+	int rc;
+	json_object_set_new(p, "slice", json_string(a->operand));
+	rc = sd_cli_listing(socket_path, a, p);
+	json_decref(p);
+	return rc;
+}
+
+/* "2026-12-04", "2026-12-04T13:05", "2026-12-04T13:05:10" (UTC) or ms. */
+static bool parse_since(const char *s, long long *ms)
+{
+	struct tm tm;
+	const char *end;
+	if (sd_parse_ll(s, 0, INT64_MAX, ms))
+		return true;
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end && *end == 'T') {
+		const char *e2 = strptime(end + 1, "%H:%M", &tm);
+		end = e2;
+		if (end && *end == ':')
+			end = strptime(end + 1, "%S", &tm);
+	}
+	if (!end || *end)
+		return false;
+	*ms = (long long)timegm(&tm) * 1000;
+	return true;
+}
+
+int sd_cli_audit(const char *socket_path, const struct sd_cli_args *a)
+{
+	json_t *p = json_deep_copy(a->params), *since = json_object_get(p, "since");
+	int rc;
+	if (since) {
+		long long ms;
+		if (!parse_since(json_string_value(since), &ms)) {
+			fprintf(stderr, "slicedeck audit: --since %s: write YYYY-MM-DD[THH:MM[:SS]] (UTC) "
+				"or ms since the epoch\n", json_string_value(since));
+			json_decref(p);
+			return SD_CLI_USAGE;
+		}
+		json_object_set_new(p, "since", json_integer((json_int_t)ms));
+	}
+	rc = sd_cli_listing(socket_path, a, p);
+	json_decref(p);
+	return rc;
 }

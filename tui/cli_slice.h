@@ -15,6 +15,15 @@ void sd_cli_scenarios_after(const struct sd_cli_args *a, const json_t *res, cons
 /* "slicedeck slice check ...": the slice.check op. */
 int sd_cli_slice_check(const char *socket_path, const struct sd_cli_args *a);
 
+/* The lifecycle's steps: slice request, create, modify, approve, reject,
+ * activate, suspend, resume, decommission (the operand is the slice, or
+ * for approve and reject the request number). */
+int sd_cli_slice_run(const char *socket_path, const struct sd_cli_args *a);
+
+/* "slicedeck slice history SLICE"; "slicedeck audit [--since TIME]". */
+int sd_cli_slice_history(const char *socket_path, const struct sd_cli_args *a);
+int sd_cli_audit(const char *socket_path, const struct sd_cli_args *a);
+
 /* The exit status for an engine error code (rejected 3, forbidden 4,
  * failed 5, bad_request 2, else 1). */
 int sd_cli_slice_status(const char *err_code);
