@@ -259,9 +259,12 @@ bool sd_sim_fault_nf_match(const struct sd_sim_fault *f, const char *type, const
 
 bool sd_sim_fault_path_match(const struct sd_sim_fault *f, const char *path)
 {
-	if (!f->path[0])
+	size_t n = strlen(f->path);
+	if (!n)
 		return true;
-	return path && strncmp(path, f->path, strlen(f->path)) == 0;
+	if (f->path[n - 1] == '$')   /* path=/a/b$: that path only */
+		return path && strlen(path) == n - 1 && strncmp(path, f->path, n - 1) == 0;
+	return path && strncmp(path, f->path, n) == 0;
 }
 
 bool sd_sim_fault_slice_match(const struct sd_sim_fault *f, const char *slice_id)

@@ -33,7 +33,8 @@
  *                  list of hundreds of NFs)
  *
  * Scope and timing keys, for every kind: nf=TYPE or instance name
- * ("AMF", "smf-2"), path=PREFIX (of the request path), slice=ID, cell=ID,
+ * ("AMF", "smf-2"), path=PREFIX (of the request path; PATH$ for that path
+ * only), slice=ID, cell=ID,
  * prob=0..1 (per request; default 1), dur=SECONDS (default: until cleared).
  */
 #ifndef SD_SIM_FAULT_H

@@ -84,11 +84,12 @@ t_start engine "$BUILD/slicedeckd" -c "$T/sd.conf" --stderr
 t_wait_file "$T/sd.sock" 10
 sd() { "$BUILD/slicedeck" --socket "$T/sd.sock" "$@"; }
 
-t_expect_grep 'plugin bad_abi.*built for plugin ABI 99\.0, this engine has ABI 1\.1' "$T/engine.log"
-t_expect_grep "plugin no_entry.*no symbol slicedeck_plugin_entry" "$T/engine.log"
-t_expect_grep 'plugin init_error.*init failed: the test device /dev/nonexistent-probe is absent' "$T/engine.log"
-t_expect_grep "plugin absent.*absent\.so: No such file" "$T/engine.log"
-t_expect_grep "plugin syslog 1\.0 loaded from $P/syslog\.so" "$T/engine.log"
+# the socket is up before every plugin has been tried: wait for each line
+t_wait_log engine 'plugin bad_abi.*built for plugin ABI 99\.0, this engine has ABI 1\.1' 10
+t_wait_log engine "plugin no_entry.*no symbol slicedeck_plugin_entry" 10
+t_wait_log engine 'plugin init_error.*init failed: the test device /dev/nonexistent-probe is absent' 10
+t_wait_log engine "plugin absent.*absent\.so: No such file" 10
+t_wait_log engine "plugin syslog 1\.0 loaded from $P/syslog\.so" 10
 
 sd plugins --json >"$T/pl.json" || t_fail "slicedeck plugins"
 python3 - "$T/pl.json" <<'PY' || t_fail "plugin states"
