@@ -11,6 +11,11 @@
                                       meanwhile time 20 pings on a second
                                       connection; print the worst latency in
                                       ms, then read and count the N replies
+  ipc_attack.py SOCKET request OP JSON
+                                      hello, then one request OP with the
+                                      parameters JSON as given (of any type,
+                                      as no console would send them); print
+                                      the reply line
 Standard library only; every loop is bounded.
 """
 import json
@@ -173,6 +178,15 @@ def pipeline(path, n):
     print("hog replies %d of %d" % (got, n), flush=True)
 
 
+def request(path, op, params):
+    s = conn(path)
+    send(s, 1, "hello", version=1, client="raw")
+    read_reply(s, 1)
+    send(s, 2, op, **json.loads(params))
+    print(json.dumps(read_reply(s, 2)), flush=True)
+    s.close()
+
+
 def main():
     path, what = sys.argv[1], sys.argv[2]
     if what == "flood":
@@ -181,6 +195,8 @@ def main():
         slow(path)
     elif what == "pipeline":
         pipeline(path, int(sys.argv[3]))
+    elif what == "request":
+        request(path, sys.argv[3], sys.argv[4])
     else:
         return 2
     return 0
