@@ -242,9 +242,7 @@ static void param_list(const struct sd_op *op, char *buf, size_t n)
 		snprintf(buf, n, "none");
 }
 
-/* Members other than id and op must be the op's parameters, well typed;
- * required ones present. */
-static bool check_params(struct sd_op_call *call)
+bool sd_op_check_params(struct sd_op_call *call)
 {
 	const struct sd_op *op = call->op;
 	const struct sd_param *p;
@@ -340,7 +338,7 @@ char *sd_ops_dispatch(struct sd_ops *r, const struct sd_config *cfg, struct sd_m
 		write_audit(r, call, false);
 		return sd_ipc_reply_error(req->id, call->err_code, call->err_msg);
 	}
-	if (!check_params(call)) {
+	if (!sd_op_check_params(call)) {
 		write_audit(r, call, false);
 		return sd_ipc_reply_error(req->id, call->err_code, call->err_msg);
 	}

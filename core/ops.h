@@ -138,6 +138,11 @@ const char *sd_ipc_scope_error(const struct sd_ipc_caller *c, const char *what,
 json_t *sd_op_fail(struct sd_op_call *call, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Fail with the scope answer for a named object (sd_ipc_scope_error). */
+/* The registry's check before every op: members other than id and op must
+ * be call->op's parameters, well typed, required ones present; false after
+ * sd_op_fail() otherwise. Exported for tests that call an op's parser
+ * directly, so they take the engine's path. */
+bool sd_op_check_params(struct sd_op_call *call);
 json_t *sd_op_fail_scope(struct sd_op_call *call, const char *what, const char *id);
 void sd_op_about(struct sd_op_call *call, const char *factory_id);
 

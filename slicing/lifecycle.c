@@ -759,36 +759,26 @@ static json_t *op_check(struct sd_op_call *call)
 
 /* --- the table ------------------------------------------------------------------- */
 
-#define SPEC_PARAMS                                                                        \
-	{ "factory", SD_PT_ID, false, "the factory (a factory user: its own, the default)" }, \
-	{ "scenario", SD_PT_ID, false, "the template (slicedeck scenarios); required for a new slice" }, \
-	{ "snssai", SD_PT_STRING, false, "SST-SD (operators); default: an SD from slicing.sd_range" }, \
-	{ "sites", SD_PT_ARRAY, false, "site ids; default: all of the factory's" },          \
-	{ "sla", SD_PT_OBJECT, false, "overrides: gbr_ul_kbps, gbr_dl_kbps, mbr_ul_kbps, "    \
-	  "mbr_dl_kbps, latency_ms, latency_pct, reliability_pct, availability_pct, max_ues, fiveqi" }, \
-	{ "dnn", SD_PT_STRING, false, "one of the factory's DNNs; default: its first" },     \
-	{ "name", SD_PT_STRING, false, "display name; default: the scenario's" }
-
 static const struct sd_param p_check[] = {
-	SPEC_PARAMS,
+	SD_SPEC_PARAMS,
 	{ "slice", SD_PT_ID, false, "check a change to this slice instead of a new one" },
 	SD_PARAMS_END
 };
 
 static const struct sd_param p_request[] = {
-	SPEC_PARAMS,
+	SD_SPEC_PARAMS,
 	{ "slice", SD_PT_ID, false, "request a change to this slice of yours instead" },
 	{ "new_slice", SD_PT_ID, false, "the new slice's id; default FACTORY-N" },
 	SD_PARAMS_END
 };
 static const struct sd_param p_create[] = {
-	SPEC_PARAMS,
+	SD_SPEC_PARAMS,
 	{ "new_slice", SD_PT_ID, false, "the new slice's id; default FACTORY-N" },
 	{ "reason", SD_PT_STRING, false, "why (kept in its history)" },
 	SD_PARAMS_END
 };
 static const struct sd_param p_modify[] = {
-	SPEC_PARAMS,
+	SD_SPEC_PARAMS,
 	{ "slice", SD_PT_ID, true, "the slice" },
 	{ "reason", SD_PT_STRING, false, "why (kept in its history)" },
 	SD_PARAMS_END

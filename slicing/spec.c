@@ -193,28 +193,6 @@ static bool parse_sites(struct sd_op_call *call, const json_t *arr, struct sd_sl
 	return true;
 }
 
-/* The members that are text: one of another type is refused, never
- * passed over as if absent (an "snssai" array from a factory user would
- * otherwise slip past the rule that the operator chooses it). */
-static bool strings_typed(struct sd_op_call *call, const json_t *p)
-{
-	static const char *const names[] = { "factory", "scenario", "snssai", "dnn", "name",
-					     "slice" };
-	size_t i;
-	for (i = 0; i < SD_ARRAY_LEN(names); i++) {
-		const json_t *v = json_object_get(p, names[i]);
-		if (v && !json_is_string(v))
-			return sd_op_fail(call, SD_IPC_E_BADREQ, "\"%s\" must be a string",
-					  names[i]), false;
-	}
-	if (json_object_get(p, "sites") && !json_is_array(json_object_get(p, "sites")))
-		return sd_op_fail(call, SD_IPC_E_BADREQ, "\"sites\" must be an array of site ids"),
-		       false;
-	if (json_object_get(p, "sla") && !json_is_object(json_object_get(p, "sla")))
-		return sd_op_fail(call, SD_IPC_E_BADREQ, "\"sla\" must be an object"), false;
-	return true;
-}
-
 bool sd_spec_parse(struct sd_op_call *call, bool modify, struct sd_slice_spec *sp)
 {
 	const struct sd_model *m = call->model;
@@ -230,8 +208,6 @@ bool sd_spec_parse(struct sd_op_call *call, bool modify, struct sd_slice_spec *s
 	int fi;
 
 	memset(sp, 0, sizeof *sp);
-	if (!strings_typed(call, p))
-		return false;
 	if (modify) {
 		const char *id = json_string_value(json_object_get(p, "slice"));
 		int i = id ? sd_model_slice_index(m, id) : -1;

@@ -25,6 +25,19 @@ struct sd_slice_spec {
 	const struct sd_slice *base; /* the slice being changed, NULL for a new one */
 };
 
+/* The parameters a slice spec is read from, typed, for an op's table
+ * (struct sd_param rows; the registry checks their types before the op
+ * runs, so sd_spec_parse() only sees well-typed members). */
+#define SD_SPEC_PARAMS                                                                        \
+	{ "factory", SD_PT_ID, false, "the factory (a factory user: its own, the default)" }, \
+	{ "scenario", SD_PT_ID, false, "the template (slicedeck scenarios); required for a new slice" }, \
+	{ "snssai", SD_PT_STRING, false, "SST-SD (operators); default: an SD from slicing.sd_range" }, \
+	{ "sites", SD_PT_ARRAY, false, "site ids; default: all of the factory's" },          \
+	{ "sla", SD_PT_OBJECT, false, "overrides: gbr_ul_kbps, gbr_dl_kbps, mbr_ul_kbps, "    \
+	  "mbr_dl_kbps, latency_ms, latency_pct, reliability_pct, availability_pct, max_ues, fiveqi" }, \
+	{ "dnn", SD_PT_STRING, false, "one of the factory's DNNs; default: its first" },     \
+	{ "name", SD_PT_STRING, false, "display name; default: the scenario's" }
+
 /* Fill spec from the call's parameters: "factory", "scenario", "snssai",
  * "sites", "sla", "dnn", "name", and with modify "slice" (the existing
  * slice: unnamed members keep its values). Returns false after

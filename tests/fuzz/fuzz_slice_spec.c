@@ -2,6 +2,8 @@
  * (slicing/spec.c: the parameters of slice.check, slice.request,
  * slice.create and slice.modify) on bytes as a client could send them, for
  * an operator and a factory user, then admission control on what parsed.
+ * The parameters first pass the op registry's type check, as they do in
+ * the engine (sd_op_check_params with the ops' own SD_SPEC_PARAMS).
  *
  * Aborts when:
  *   - a refusal has no error code, or a message that is unterminated or
@@ -90,6 +92,14 @@ static void check_text(const char *s, size_t cap)
 			abort();
 }
 
+/* slice.check's parameters, as lifecycle.c declares them */
+static const struct sd_param check_params[] = {
+	SD_SPEC_PARAMS,
+	{ "slice", SD_PT_ID, false, "a change to this slice" },
+	SD_PARAMS_END
+};
+static const struct sd_op check_op = { "slice.check", NULL, 0, 0, check_params, NULL };
+
 static void one(json_t *params, const struct sd_ipc_caller *c, bool modify)
 {
 	struct sd_model *m = zone();
@@ -97,8 +107,15 @@ static void one(json_t *params, const struct sd_ipc_caller *c, bool modify)
 	struct sd_slice_spec sp;
 	memset(&call, 0, sizeof call);
 	call.caller = c;
+	call.op = &check_op;
 	call.params = params;
 	call.model = m;
+	if (!sd_op_check_params(&call)) {
+		if (!call.err_code)
+			abort();
+		check_text(call.err_msg, sizeof call.err_msg);
+		return;
+	}
 	if (!sd_spec_parse(&call, modify, &sp)) {
 		if (!call.err_code)
 			abort();
