@@ -218,7 +218,15 @@ static bool header(struct report *r, int line, char **f, int nf, int *col,
 			problem(r, line, "the header has no \"%s\" column", wcol_name[needed[i]]);
 	xy = col[W_X] >= 0 && col[W_Y] >= 0;
 	ll = col[W_LAT] >= 0 && col[W_LON] >= 0;
-	if (!xy && !ll)
+	/* a half pair is refused: a row is read by the pair present */
+	if ((col[W_X] >= 0) != (col[W_Y] >= 0))
+		problem(r, line, "the header has \"%s\" without \"%s\"",
+			wcol_name[col[W_X] >= 0 ? W_X : W_Y], wcol_name[col[W_X] >= 0 ? W_Y : W_X]);
+	else if ((col[W_LAT] >= 0) != (col[W_LON] >= 0))
+		problem(r, line, "the header has \"%s\" without \"%s\"",
+			wcol_name[col[W_LAT] >= 0 ? W_LAT : W_LON],
+			wcol_name[col[W_LAT] >= 0 ? W_LON : W_LAT]);
+	else if (!xy && !ll)
 		problem(r, line, "the header needs x and y, or lat and lon");
 	else if (xy && ll)
 		problem(r, line, "the header has both x/y and lat/lon: keep one pair");

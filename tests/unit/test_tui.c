@@ -502,6 +502,9 @@ static void test_walk_csv(void **state)
 		"1795428004,10,10,\"bhm-w1,-90,5\n";
 	static const char latlon[] = "time,lat,lon,cell,rsrp,sinr\n1795428000,29.9009,121.8,c1,-90,1\n";
 	static const char hdr[] = "time,x,y,cell,rsrp,colour\n";
+	/* x beside a lat/lon pair: refused at the header (fuzz_walk_csv read the
+	 * absent y column's field at index -1) */
+	static const char half[] = "time,x,lat,lon,cell,rsrp,sinr\n1795428000,1,29.9,121.8,c1,-90,1\n";
 	struct sd_walk_origin o = { .lat = 29.9, .lon = 121.8 };
 	struct sd_walk_sample *v;
 	char *msgs = NULL;
@@ -526,6 +529,8 @@ static void test_walk_csv(void **state)
 	free(v);
 	assert_int_equal(sd_walk_parse("e.csv", "", 0, NULL, &v, &n, err), 1);
 	assert_int_equal(sd_walk_parse("h.csv", hdr, strlen(hdr), NULL, &v, &n, err), 2);
+	assert_int_equal(sd_walk_parse("x.csv", half, strlen(half), &o, &v, &n, err), 1);
+	assert_null(v);
 	fclose(err);
 	assert_non_null(strstr(msgs, "bad.csv:3: RSRP must be"));
 	assert_non_null(strstr(msgs, "bad.csv:4: cell must be"));
@@ -537,6 +542,7 @@ static void test_walk_csv(void **state)
 	assert_non_null(strstr(msgs, "e.csv: empty"));
 	assert_non_null(strstr(msgs, "h.csv:1: unknown column \"colour\""));
 	assert_non_null(strstr(msgs, "h.csv:1: the header has no \"sinr\" column"));
+	assert_non_null(strstr(msgs, "x.csv:1: the header has \"x\" without \"y\""));
 	free(msgs);
 }
 
